@@ -1,0 +1,2 @@
+//! The `sipcert` command-line tool.
+fn main() {}

@@ -1,0 +1,40 @@
+//! # sipcert: RFC 5922 certificate identity for SIP over TLS
+//!
+//! SIP's TLS story has three conflicting rules: RFC 3261 told servers to put their *host
+//! name* in the certificate, RFC 3263 resolves a *SIP domain* through NAPTR/SRV to some
+//! other host, and RFC 5922 finally said that a client compares the **SIP domain of the URI
+//! it resolved** with the certificate's SIP domain identities. sipcert implements RFC 5922
+//! end to end:
+//!
+//! - [`uri`]: a strict, zero-copy RFC 3261 SIP/SIPS URI parser (with RFC 5954 addresses);
+//! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares).
+//!
+//! ```ignore
+//! use sipcert::uri::SipUri;
+//!
+//! let aus = SipUri::parse("sips:alice@Example.COM:5061;transport=tcp")?;
+//! // The reference identity is the host of the AUS, normalized; never the SRV target.
+//! assert_eq!(aus.reference_domain()?.as_str(), "example.com");
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```ignore
+#![forbid(unsafe_code)]
+#![deny(
+    missing_docs,
+    missing_debug_implementations,
+    unreachable_pub,
+    unused_must_use,
+    elided_lifetimes_in_paths,
+    rust_2018_idioms
+)]
+#![warn(clippy::pedantic, clippy::use_self)]
+#![allow(
+    clippy::module_name_repetitions,
+    clippy::must_use_candidate,
+    clippy::missing_errors_doc,
+    clippy::doc_markdown
+)]
+
+mod domain;
+// pub mod uri; (lands with the parser)
+
+pub use domain::{DomainName, DomainNameError};
