@@ -35,10 +35,18 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
             }
             match validate_ldh(text, false) {
                 Ok(_) => Ok((end, HostRepr::Domain)),
-                Err(e) => Err(UriError::new(
-                    UriErrorKind::InvalidHost(e),
-                    start + domain_error_offset(e),
-                )),
+                Err(e) => {
+                    let kind = match e {
+                        crate::DomainNameError::NotAscii { .. } => UriErrorKind::InvalidByte,
+                        crate::DomainNameError::InvalidByte { byte, .. }
+                            if byte <= b' ' || byte >= 0x7f =>
+                        {
+                            UriErrorKind::InvalidByte
+                        }
+                        _ => UriErrorKind::InvalidHost(e),
+                    };
+                    Err(UriError::new(kind, start + domain_error_offset(e)))
+                }
             }
         }
     }

@@ -217,14 +217,14 @@ fn check_known_param(
     let raw = value.map(|v| &input[v.clone()]);
     if name.eq_ignore_ascii_case("transport") {
         let raw = raw.ok_or_else(bad)?;
-        if !chars::is_token(raw) {
+        if !decoded_is_token(raw) {
             return Err(bad());
         }
         if scheme == Scheme::Sips && ascii(raw).eq_ignore_ascii_case("udp") {
             return Err(UriError::new(K::SipsOverUdp, at));
         }
     } else if name.eq_ignore_ascii_case("user") || name.eq_ignore_ascii_case("method") {
-        if !raw.is_some_and(chars::is_token) {
+        if !raw.is_some_and(decoded_is_token) {
             return Err(bad());
         }
     } else if name.eq_ignore_ascii_case("ttl") {
@@ -257,6 +257,12 @@ fn parse_headers(input: &[u8], mut pos: usize) -> Result<usize, UriError> {
             Some(_) => return Err(unexpected(input, pos, K::InvalidHeader)),
         }
     }
+}
+
+/// Whether the value, with its escapes decoded, is a non-empty `token`.
+fn decoded_is_token(raw: &[u8]) -> bool {
+    let mut decoded = ascii(raw).decoded_bytes().peekable();
+    decoded.peek().is_some() && decoded.all(|b| chars::is(b, chars::TOKEN))
 }
 
 /// Text the scanner has already checked to be ASCII with valid escapes.
