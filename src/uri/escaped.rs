@@ -1,6 +1,7 @@
 //! [`Escaped`]: a URI component as written, with its `%HH` escapes decoded on demand.
 
 use alloc_free::DecodeIter;
+use core::cmp::Ordering;
 use core::fmt;
 use std::borrow::Cow;
 
@@ -86,6 +87,27 @@ impl<'a> Escaped<'a> {
                 _ => return false,
             }
         }
+    }
+}
+
+impl Escaped<'_> {
+    /// A total order consistent with [`Escaped::equivalent`]: equal exactly when equivalent.
+    /// It orders the §19.1.4 canonical units (escaped-reserved flag, octet, lower-cased when
+    /// `ignore_case`), so equivalent components sort together.
+    pub(crate) fn canonical_cmp(&self, other: &Escaped<'_>, ignore_case: bool) -> Ordering {
+        let key = |(escaped, b): (bool, u8)| {
+            (
+                escaped,
+                if ignore_case {
+                    b.to_ascii_lowercase()
+                } else {
+                    b
+                },
+            )
+        };
+        CanonIter::new(self.0.as_bytes())
+            .map(key)
+            .cmp(CanonIter::new(other.0.as_bytes()).map(key))
     }
 }
 
