@@ -34,6 +34,7 @@
     clippy::doc_markdown
 )]
 
+pub mod chain;
 mod domain;
 // pub mod uri; (lands with the parser)
 
