@@ -36,6 +36,7 @@
 
 pub mod chain;
 mod domain;
+pub mod reuse;
 // pub mod uri; (lands with the parser)
 
 pub use domain::{DomainName, DomainNameError};
