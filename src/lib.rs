@@ -7,16 +7,19 @@
 //! end to end:
 //!
 //! - [`uri`]: a strict, zero-copy RFC 3261 SIP/SIPS URI parser (with RFC 5954 addresses);
-//! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares).
+//! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares);
+//! - [`chain`]: path validation on webpki with a SIP path EKU rule, CRLs, and CA name
+//!   constraints applied to every SIP identity (URI host, DNS, CN);
+//! - [`reuse`]: the RFC 5923 connection-reuse (alias) table.
 //!
-//! ```ignore
+//! ```
 //! use sipcert::uri::SipUri;
 //!
 //! let aus = SipUri::parse("sips:alice@Example.COM:5061;transport=tcp")?;
 //! // The reference identity is the host of the AUS, normalized; never the SRV target.
 //! assert_eq!(aus.reference_domain()?.as_str(), "example.com");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```ignore
+//! ```
 #![forbid(unsafe_code)]
 #![deny(
     missing_docs,
@@ -37,6 +40,6 @@
 pub mod chain;
 mod domain;
 pub mod reuse;
-// pub mod uri; (lands with the parser)
+pub mod uri;
 
 pub use domain::{DomainName, DomainNameError};

@@ -1,4 +1,5 @@
-//! Shared helpers for integration tests.
+//! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub, missing_docs)]
 
+pub mod corpus;
 pub mod pki;
