@@ -36,5 +36,20 @@
 
 mod domain;
 // pub mod uri; (lands with the parser)
+pub mod danger;
+pub mod eku;
+pub mod identity;
+mod policy;
+mod verdict;
 
 pub use domain::{DomainName, DomainNameError};
+pub use eku::{EkuAcceptance, EkuError};
+pub use identity::{
+    extract_identities, ExtractError, Identities, Identity, IdentityName, IdentitySource,
+    IgnoreReason, IgnoredName, IgnoredSource,
+};
+pub use policy::{EkuMode, Policy, Role};
+pub use verdict::{
+    check_end_entity, Accepted, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
+    Rejected, Relaxation, Verdict, Via,
+};
