@@ -49,7 +49,7 @@ impl DomainName {
 
     /// Like [`DomainName::from_ascii`], for raw octets (certificate fields, wire data).
     pub fn from_ascii_bytes(input: &[u8]) -> Result<Self, DomainNameError> {
-        let name = validate_ldh(input)?;
+        let name = validate_ldh(input, true)?;
         let mut normalized = String::with_capacity(name.len());
         for &b in name {
             normalized.push(char::from(b.to_ascii_lowercase()));
@@ -191,6 +191,26 @@ pub enum DomainNameError {
 }
 
 impl DomainNameError {
+    /// The rule that failed, without positions (for messages that give their own offset).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Empty => "the name is empty",
+            Self::TooLong { .. } => "a DNS name has at most 253 octets (RFC 1035 §2.3.4)",
+            Self::EmptyLabel { .. } => "empty label (RFC 3261 §25.1 hostname)",
+            Self::LabelTooLong { .. } => "a label has at most 63 octets (RFC 1035 §2.3.4)",
+            Self::InvalidByte { .. } => {
+                "only letters, digits, '-' and '.' are allowed (RFC 3261 §25.1 hostname)"
+            }
+            Self::NotAscii { .. } => "non-ASCII; IDNs must be A-labels (xn--)",
+            Self::HyphenAtLabelEdge { .. } => "a label cannot start or end with '-'",
+            Self::NumericTopLabel { .. } => {
+                "the top-level label must start with a letter (RFC 3261 §25.1 toplabel)"
+            }
+            Self::InvalidALabel => "an xn-- label is not a valid A-label (RFC 5890)",
+            Self::Idna => "does not convert under UTS 46 (IDNA2008) with STD3 rules",
+        }
+    }
+
     /// A stable kebab-case code for this error.
     pub fn code(&self) -> &'static str {
         match self {
@@ -208,8 +228,10 @@ impl DomainNameError {
     }
 }
 
-/// Checks the LDH syntax and returns the name without one trailing dot.
-fn validate_ldh(input: &[u8]) -> Result<&[u8], DomainNameError> {
+/// Checks the RFC 3261 `hostname` syntax (LDH labels, alphabetic top label, one optional
+/// trailing dot) and, with `dns_lengths`, the RFC 1035 length limits; returns the name without
+/// its trailing dot.
+pub(crate) fn validate_ldh(input: &[u8], dns_lengths: bool) -> Result<&[u8], DomainNameError> {
     let name = match input.split_last() {
         Some((b'.', rest)) => rest,
         Some(_) => input,
@@ -218,7 +240,7 @@ fn validate_ldh(input: &[u8]) -> Result<&[u8], DomainNameError> {
     if name.is_empty() {
         return Err(DomainNameError::Empty);
     }
-    if name.len() > MAX_NAME_LEN {
+    if dns_lengths && name.len() > MAX_NAME_LEN {
         return Err(DomainNameError::TooLong { len: name.len() });
     }
     let mut start = 0;
@@ -228,7 +250,7 @@ fn validate_ldh(input: &[u8]) -> Result<&[u8], DomainNameError> {
             .position(|&b| b == b'.')
             .map_or(name.len(), |p| start + p);
         let label = &name[start..end];
-        check_label(label, start)?;
+        check_label(label, start, dns_lengths)?;
         if end == name.len() {
             if !label[0].is_ascii_alphabetic() {
                 return Err(DomainNameError::NumericTopLabel { offset: start });
@@ -239,11 +261,11 @@ fn validate_ldh(input: &[u8]) -> Result<&[u8], DomainNameError> {
     }
 }
 
-fn check_label(label: &[u8], offset: usize) -> Result<(), DomainNameError> {
+fn check_label(label: &[u8], offset: usize, dns_lengths: bool) -> Result<(), DomainNameError> {
     let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
         return Err(DomainNameError::EmptyLabel { offset });
     };
-    if label.len() > MAX_LABEL_LEN {
+    if dns_lengths && label.len() > MAX_LABEL_LEN {
         return Err(DomainNameError::LabelTooLong { offset });
     }
     for (i, &b) in label.iter().enumerate() {

@@ -9,14 +9,14 @@
 //! - [`uri`]: a strict, zero-copy RFC 3261 SIP/SIPS URI parser (with RFC 5954 addresses);
 //! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares).
 //!
-//! ```ignore
+//! ```
 //! use sipcert::uri::SipUri;
 //!
 //! let aus = SipUri::parse("sips:alice@Example.COM:5061;transport=tcp")?;
 //! // The reference identity is the host of the AUS, normalized; never the SRV target.
 //! assert_eq!(aus.reference_domain()?.as_str(), "example.com");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
-//! ```ignore
+//! ```
 #![forbid(unsafe_code)]
 #![deny(
     missing_docs,
@@ -34,12 +34,12 @@
     clippy::doc_markdown
 )]
 
-mod domain;
-// pub mod uri; (lands with the parser)
 pub mod danger;
+mod domain;
 pub mod eku;
 pub mod identity;
 mod policy;
+pub mod uri;
 mod verdict;
 
 pub use domain::{DomainName, DomainNameError};

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use crate::uri::{ReferenceError, SipUri};
 use crate::DomainName;
 
 /// What a URI SAN carries.
@@ -27,7 +28,6 @@ struct Parsed {
     host: Host,
 }
 
-#[allow(dead_code)] // constructed once the RFC 3261 parser is wired in
 enum Host {
     Domain(DomainName),
     Ip(IpAddr),
@@ -67,9 +67,18 @@ pub(super) fn classify_uri(value: &str) -> UriSan {
     }
 }
 
-/// Parses a `sip:`/`sips:` URI with the crate's RFC 3261 parser.
-///
-/// Until the parser lands this refuses everything (fail closed: no identity).
-fn parse_sip_uri(_value: &str) -> Option<Parsed> {
-    None
+/// Parses a `sip:`/`sips:` URI with the crate's strict RFC 3261 §25.1 parser. Port,
+/// parameters and headers are dropped (RFC 5922 §7.2); a host that is grammatical but not a
+/// valid DNS name (bogus A-label, over-long label) is `Host::Invalid`.
+fn parse_sip_uri(value: &str) -> Option<Parsed> {
+    let uri = SipUri::parse(value).ok()?;
+    let host = match uri.reference_domain() {
+        Ok(d) => Host::Domain(d),
+        Err(ReferenceError::IpLiteral(ip)) => Host::Ip(ip),
+        Err(ReferenceError::Invalid(_)) => Host::Invalid,
+    };
+    Some(Parsed {
+        userinfo: uri.has_userinfo(),
+        host,
+    })
 }

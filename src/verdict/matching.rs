@@ -5,6 +5,7 @@ use std::net::IpAddr;
 
 use super::codes::{Relaxation, Via};
 use crate::identity::{Identities, IdentityName, IdentitySource, IgnoreReason, NearMiss};
+use crate::uri::{ReferenceError, SipUri};
 use crate::{DomainName, Policy};
 
 /// The reference identity: the host of the AUS (RFC 5922 §7.3), never the SRV target.
@@ -23,6 +24,44 @@ impl fmt::Display for Reference {
             Self::Domain(d) => f.write_str(d.as_str()),
             Self::Ip(ip) => write!(f, "{ip}"),
         }
+    }
+}
+
+impl Reference {
+    /// The reference of an AUS (RFC 5922 §7.3): its host, normalized; `maddr`, scheme, user,
+    /// port and parameters take no part (D6). An IP host gives [`Reference::Ip`]; whether it
+    /// may be used is the policy's decision.
+    ///
+    /// ```
+    /// use sipcert::{uri::SipUri, Reference};
+    ///
+    /// let aus = SipUri::parse("sips:alice@Example.COM:5061;maddr=proxy.example.net")?;
+    /// assert_eq!(Reference::from_sip_uri(&aus)?.to_string(), "example.com");
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_sip_uri(aus: &SipUri<'_>) -> Result<Self, crate::Reason> {
+        match aus.reference_domain() {
+            Ok(d) => Ok(Self::Domain(d)),
+            Err(ReferenceError::IpLiteral(ip)) => Ok(Self::Ip(ip)),
+            Err(e) => Err(crate::Reason::new(
+                crate::ReasonCode::ReferenceInvalid,
+                format!(
+                    "the AUS {aus} has no usable reference: {e} (RFC 3261 §25.1, RFC 5922 §7.3)"
+                ),
+            )),
+        }
+    }
+
+    /// Parses an AUS text (`sip:`/`sips:` URI) and takes its reference, as
+    /// [`Reference::from_sip_uri`]. An unparsable AUS gives `reference-invalid`.
+    pub fn from_aus(aus: &str) -> Result<Self, crate::Reason> {
+        let uri = SipUri::parse(aus).map_err(|e| {
+            crate::Reason::new(
+                crate::ReasonCode::ReferenceInvalid,
+                format!("the AUS {aus:?} is not an RFC 3261 SIP URI: {e}"),
+            )
+        })?;
+        Self::from_sip_uri(&uri)
     }
 }
 

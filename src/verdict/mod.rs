@@ -44,6 +44,15 @@ impl Reason {
     }
 }
 
+impl fmt::Display for Reason {
+    /// `message [code]`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} [{}]", self.message, self.code)
+    }
+}
+
+impl std::error::Error for Reason {}
+
 /// An accepted certificate: what matched, and every relaxation that was needed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Accepted {
@@ -171,7 +180,7 @@ impl fmt::Display for Rejected {
             if i > 0 {
                 f.write_str("; ")?;
             }
-            write!(f, "{} [{}]", reason.message, reason.code)?;
+            write!(f, "{reason}")?;
         }
         f.write_str(". The certificate presents ")?;
         if self.identities.is_empty() {

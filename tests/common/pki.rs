@@ -20,11 +20,18 @@ pub const CN_OID: &[u8] = &[0x55, 0x04, 0x03];
 /// id-at-organizationName.
 pub const O_OID: &[u8] = &[0x55, 0x04, 0x0A];
 
-/// One SAN entry: context tag number (implicit, primitive unless stated) and content.
-#[derive(Clone, Debug)]
+/// One SAN entry: context tag byte (implicit) and content.
+#[derive(Clone)]
 pub struct San {
     pub tag: u8,
     pub content: Vec<u8>,
+}
+
+impl std::fmt::Debug for San {
+    /// `[tag]content`, e.g. `[86]sip:example.com` (tag byte in hex, content escaped).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "[{:02x}]{}", self.tag, self.content.escape_ascii())
+    }
 }
 
 pub fn uri(s: &str) -> San {

@@ -1,0 +1,116 @@
+//! The `host` rule: host names, RFC 5954 IPv4 addresses, and bracketed IPv6 references.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::error::{UriError, UriErrorKind};
+use super::HostRepr;
+use crate::domain::validate_ldh;
+
+/// Parses the host that starts at `start` and ends at the first `:`, `;`, `?`, or the end (or
+/// at the `]` of an IPv6 reference). Returns the end offset and the host.
+pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr), UriError> {
+    match input.get(start) {
+        None => Err(UriError::new(UriErrorKind::EmptyHost, start)),
+        Some(b'[') => parse_ipv6_reference(input, start),
+        Some(_) => {
+            let len = input[start..]
+                .iter()
+                .position(|&b| matches!(b, b':' | b';' | b'?'))
+                .unwrap_or(input.len() - start);
+            let end = start + len;
+            let text = &input[start..end];
+            if text.is_empty() {
+                return Err(UriError::new(UriErrorKind::EmptyHost, start));
+            }
+            if input.get(end) == Some(&b':')
+                && text.iter().all(u8::is_ascii_hexdigit)
+                && looks_like_unbracketed_ipv6(input, start)
+            {
+                return Err(UriError::new(UriErrorKind::UnbracketedIpv6, start));
+            }
+            if text.iter().all(|&b| b.is_ascii_digit() || b == b'.') {
+                return parse_ipv4(text)
+                    .map(|a| (end, HostRepr::Ipv4(a)))
+                    .ok_or(UriError::new(UriErrorKind::InvalidIpv4, start));
+            }
+            match validate_ldh(text, false) {
+                Ok(_) => Ok((end, HostRepr::Domain)),
+                Err(e) => {
+                    let kind = match e {
+                        crate::DomainNameError::NotAscii { .. } => UriErrorKind::InvalidByte,
+                        crate::DomainNameError::InvalidByte { byte, .. }
+                            if byte <= b' ' || byte >= 0x7f =>
+                        {
+                            UriErrorKind::InvalidByte
+                        }
+                        _ => UriErrorKind::InvalidHost(e),
+                    };
+                    Err(UriError::new(kind, start + domain_error_offset(e)))
+                }
+            }
+        }
+    }
+}
+
+/// Parses a whole text as a `host` (for `maddr`).
+pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {
+    match parse_host(text, 0) {
+        Ok((end, repr)) if end == text.len() => Some(repr),
+        Ok(_) | Err(_) => None,
+    }
+}
+
+fn domain_error_offset(e: crate::DomainNameError) -> usize {
+    use crate::DomainNameError as E;
+    match e {
+        E::EmptyLabel { offset }
+        | E::LabelTooLong { offset }
+        | E::InvalidByte { offset, .. }
+        | E::NotAscii { offset }
+        | E::HyphenAtLabelEdge { offset }
+        | E::NumericTopLabel { offset } => offset,
+        E::Empty | E::TooLong { .. } | E::InvalidALabel | E::Idna => 0,
+    }
+}
+
+fn parse_ipv6_reference(input: &[u8], start: usize) -> Result<(usize, HostRepr), UriError> {
+    let inner_start = start + 1;
+    let Some(len) = input[inner_start..].iter().position(|&b| b == b']') else {
+        return Err(UriError::new(UriErrorKind::UnterminatedIpv6, start));
+    };
+    let inner = &input[inner_start..inner_start + len];
+    // RFC 3986 IPv6address, which RFC 5954 §4.1 mandates; std's parser follows it (no zone
+    // identifiers, no leading zeros in the embedded IPv4 part, no ":::").
+    let addr = core::str::from_utf8(inner)
+        .ok()
+        .filter(|s| {
+            s.bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.')
+        })
+        .and_then(|s| s.parse::<Ipv6Addr>().ok())
+        .ok_or(UriError::new(UriErrorKind::InvalidIpv6, inner_start))?;
+    Ok((inner_start + len + 1, HostRepr::Ipv6(addr)))
+}
+
+/// RFC 5954 `IPv4address`: four dec-octets without leading zeros.
+fn parse_ipv4(text: &[u8]) -> Option<Ipv4Addr> {
+    core::str::from_utf8(text).ok()?.parse().ok()
+}
+
+/// `sip:2001:db8::10`: an IPv6 address written without brackets (RFC 5118 §4.2).
+fn looks_like_unbracketed_ipv6(input: &[u8], start: usize) -> bool {
+    let rest = &input[start..];
+    let len = rest
+        .iter()
+        .position(|&b| matches!(b, b';' | b'?'))
+        .unwrap_or(rest.len());
+    let candidate = &rest[..len];
+    candidate
+        .iter()
+        .skip_while(|&&b| b != b':')
+        .skip(1)
+        .any(|&b| b == b':')
+        && core::str::from_utf8(candidate)
+            .ok()
+            .is_some_and(|s| s.parse::<Ipv6Addr>().is_ok())
+}
