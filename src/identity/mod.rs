@@ -12,6 +12,7 @@ mod text;
 mod uri_san;
 
 use core::fmt;
+use std::collections::HashSet;
 
 use x509_parser::certificate::X509Certificate;
 use x509_parser::prelude::FromDer;
@@ -28,6 +29,8 @@ pub struct Identities {
     found: Vec<Identity>,
     ignored: Vec<IgnoredName>,
     has_san_extension: bool,
+    /// The names in `found`, so that deduplication stays linear on huge SAN lists.
+    seen: HashSet<IdentityName>,
 }
 
 impl Identities {
@@ -53,7 +56,7 @@ impl Identities {
     }
 
     fn push_identity(&mut self, identity: Identity) {
-        if !self.found.iter().any(|i| i.name() == identity.name()) {
+        if self.seen.insert(identity.name().clone()) {
             self.found.push(identity);
         }
     }
@@ -123,6 +126,7 @@ pub(crate) fn extract_from_parsed(
         found: Vec::new(),
         ignored: Vec::new(),
         has_san_extension: san.is_some(),
+        seen: HashSet::new(),
     };
     if let Some(san) = san {
         san::collect(&san.value.general_names, policy, &mut out);

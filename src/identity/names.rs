@@ -149,7 +149,8 @@ pub enum IgnoreReason {
     CnNotDnsName,
     /// `cn-not-most-specific`: only the last CN of the subject is a candidate.
     CnNotMostSpecific,
-    /// `cn-fallback-disabled`: the policy disables CN fallback.
+    /// `cn-fallback-disabled`: the policy disables CN fallback (`cn_fallback(false)`, or
+    /// `require_sip_uri(true)`, which admits only `sip:` URI SANs).
     CnFallbackDisabled,
     /// `san-type-not-usable`: email, IP without `allow_ip_literals`, otherName, directoryName, ...
     SanTypeNotUsable,
@@ -261,6 +262,10 @@ impl IgnoredName {
     }
 
     /// The value as presented, printable: bytes outside 0x20–0x7E and `\` are written `\xNN`.
+    ///
+    /// URI, dNSName and CN values are shown as written; other SAN types carry a prefix
+    /// (`email:`, `otherName:<oid>`, `dirName:`, `registeredID:`, `IP:` for an iPAddress of a
+    /// bad length), and an undecodable entry is shown as `[tag]` followed by its octets.
     pub fn value(&self) -> &str {
         &self.value
     }
