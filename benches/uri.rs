@@ -65,3 +65,13 @@ fn sipcert_params(bencher: divan::Bencher<'_, '_>, n: usize) {
     );
     bencher.bench(|| sipcert::uri::SipUri::parse(black_box(&uri)).is_ok());
 }
+
+#[divan::bench(args = MIX)]
+fn sipcert_each(uri: &str) -> bool {
+    sipcert::uri::SipUri::parse(black_box(uri)).is_ok()
+}
+
+#[divan::bench(args = MIX)]
+fn rsip_each(uri: &str) -> bool {
+    rsip::Uri::try_from(black_box(uri)).is_ok()
+}

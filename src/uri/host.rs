@@ -13,6 +13,9 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
         None => Err(UriError::new(UriErrorKind::EmptyHost, start)),
         Some(b'[') => parse_ipv6_reference(input, start),
         Some(_) => {
+            if let Some(end) = fast_hostname(input, start) {
+                return Ok((end, HostRepr::Domain));
+            }
             let len = input[start..]
                 .iter()
                 .position(|&b| matches!(b, b':' | b';' | b'?'))
@@ -50,6 +53,50 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
             }
         }
     }
+}
+
+/// The common case in one pass: a valid RFC 3261 `hostname` from `start` to the first `:`,
+/// `;`, `?` or the end. Returns its end, or `None` for anything else (IP addresses, errors),
+/// which the careful path then handles.
+fn fast_hostname(input: &[u8], start: usize) -> Option<usize> {
+    let mut label_len = 0usize;
+    let mut label_first = 0u8;
+    let mut prev = 0u8;
+    let mut top_first = 0u8;
+    let mut end = input.len();
+    for (i, &b) in input[start..].iter().enumerate() {
+        if b.is_ascii_alphanumeric() || b == b'-' {
+            if label_len == 0 {
+                if b == b'-' {
+                    return None;
+                }
+                label_first = b;
+            }
+            label_len += 1;
+        } else if b == b'.' {
+            if label_len == 0 || prev == b'-' {
+                return None;
+            }
+            top_first = label_first;
+            label_len = 0;
+        } else if matches!(b, b':' | b';' | b'?') {
+            end = start + i;
+            break;
+        } else {
+            return None;
+        }
+        prev = b;
+    }
+    if label_len > 0 {
+        if prev == b'-' {
+            return None;
+        }
+        top_first = label_first;
+    } else if end == start || input.get(end.wrapping_sub(2)) == Some(&b'.') {
+        // Empty, or two dots at the end.
+        return None;
+    }
+    top_first.is_ascii_alphabetic().then_some(end)
 }
 
 /// Parses a whole text as a `host` (for `maddr`).
@@ -113,4 +160,21 @@ fn looks_like_unbracketed_ipv6(input: &[u8], start: usize) -> bool {
         && core::str::from_utf8(candidate)
             .ok()
             .is_some_and(|s| s.parse::<Ipv6Addr>().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass fast path agrees with the careful `hostname` check.
+        #[test]
+        fn fast_path_agrees(s in "[a-c0-2.:;?_-]{0,12}") {
+            let b = s.as_bytes();
+            let end = b.iter().position(|&c| matches!(c, b':' | b';' | b'?')).unwrap_or(b.len());
+            let careful = validate_ldh(&b[..end], false).is_ok();
+            prop_assert_eq!(fast_hostname(b, 0), careful.then_some(end), "{:?}", s);
+        }
+    }
 }
