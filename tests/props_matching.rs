@@ -178,3 +178,37 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    /// Hostile DER: random octets and a real certificate with octets overwritten or cut.
+    /// Nothing panics, and a mangled certificate never gains an identity it did not present.
+    #[test]
+    fn hostile_der_never_panics(
+        noise in proptest::collection::vec(any::<u8>(), 0..300),
+        edits in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..6),
+        cut in any::<usize>(),
+    ) {
+        let policy = danger::allow_wildcards(Policy::default().allow_ip_literals(true));
+        let reference = Reference::Domain(DomainName::from_ascii("evil.example").unwrap());
+        let _ = check_end_entity(&noise, &reference, Role::Client, &policy);
+        let _ = sipcert::extract_identities(&noise, &policy);
+        let _ = sipcert::eku::evaluate_eku(&noise, Role::Server, sipcert::EkuMode::Rfc5924);
+        let mut der = Leaf::sans(vec![uri("sip:example.com"), common::pki::dns("*.example.com")])
+            .cn("example.com")
+            .der();
+        for (at, byte) in &edits {
+            let i = at % der.len();
+            der[i] = *byte;
+        }
+        let v = check_end_entity(&der, &reference, Role::Server, &policy);
+        if let Some(a) = v.accepted() {
+            // Only a name still spelled out in the certificate can match.
+            let needle = a.matched().presented().trim_start_matches("*.");
+            prop_assert!(der.windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes())), "{:?}", a);
+        }
+        der.truncate(cut % (der.len() + 1));
+        let _ = check_end_entity(&der, &reference, Role::Server, &policy);
+    }
+}

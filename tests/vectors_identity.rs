@@ -333,3 +333,38 @@ fn v40_explains_the_rfc3261_shape() {
         assert!(text.contains(needle), "missing {needle:?} in: {text}");
     }
 }
+
+#[test]
+fn display_names_every_part() {
+    let sans = vec![
+        uri("sip:alice@example.com"),
+        uri("sips:example.com"),
+        dns("*.example.com"),
+        dns("sip.example.com"),
+    ];
+    let der = Leaf::sans(sans.clone()).der();
+    let v = check_end_entity(&der, &d("example.com"), Role::Server, &Policy::default());
+    let text = v.rejected().expect("rejects").to_string();
+    for needle in [
+        "certificate rejected for example.com",
+        "[no-matching-identity]",
+        "RFC 5922 §7.2",
+        "presents sip.example.com (san-dns)",
+        "sip:alice@example.com (san-uri: uri-has-user-part)",
+        "sips:example.com (san-uri: uri-not-sip-scheme)",
+        "*.example.com (san-dns: dns-wildcard)",
+        "[hint-host-within-domain]",
+        "[hint-user-part-uri-would-match]",
+        "[hint-sips-uri-would-match]",
+    ] {
+        assert!(
+            text.contains(needle),
+            "SAN {sans:?}: missing {needle:?} in: {text}"
+        );
+    }
+    assert_eq!(
+        text.matches("sip.example.com (san-dns)").count(),
+        2,
+        "{text}"
+    );
+}

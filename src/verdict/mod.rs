@@ -402,7 +402,7 @@ fn no_match_reason(ids: &Identities, reference: &Reference) -> Reason {
         Reason::new(
             ReasonCode::NoMatchingIdentity,
             format!(
-                "no identity equals {reference} (identities: {ids}); RFC 5922 §7.2 compares whole DNS names, ASCII case-insensitively, with no suffix or wildcard matching"
+                "no identity equals {reference}; RFC 5922 §7.2 compares whole DNS names, ASCII case-insensitively, with no suffix or wildcard matching"
             ),
         )
     }
