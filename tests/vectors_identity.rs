@@ -368,3 +368,26 @@ fn display_names_every_part() {
         "{text}"
     );
 }
+
+/// Every hint code, and the ignore codes identity_traps.rs leaves to this table, have a row.
+#[test]
+fn every_hint_code_has_a_row() {
+    let rows = rows();
+    for hint in sipcert::Hint::ALL {
+        assert!(
+            rows.iter().any(|r| r.hints.contains(&hint.code())),
+            "hint {} has no row",
+            hint.code()
+        );
+    }
+    for code in [
+        "uri-has-user-part",
+        "uri-host-is-ip",
+        "dns-suppressed-by-sip-uri",
+    ] {
+        assert!(
+            rows.iter().any(|r| r.ignored.contains(&code)),
+            "ignore code {code} has no row"
+        );
+    }
+}
