@@ -206,6 +206,11 @@ fn rows() -> Vec<Row> {
         // require_sip_uri (D14) and the suppressed-DNS hint under it.
         row("P1", s(vec![dns("example.com")]), None, base().require_sip_uri(true), "sip:example.com", ex(), REJECT, &[])
             .reasons(&["no-identities"]).hints(&["hint-suppressed-dns-would-match"]).ignored(&["dns-suppressed-by-policy"]),
+        // An IP-literal AUS has no SRV lookup (RFC 3263 §4.2): the SRV target never stands in.
+        row("S1", s(vec![dns("sip1.provider.net")]), None,
+            base().allow_ip_literals(true).with_secure_srv_target(DomainName::from_ascii("sip1.provider.net").unwrap()),
+            "sip:192.0.2.10", ipr("192.0.2.10"), REJECT, &["sip1.provider.net/san-dns"])
+            .reasons(&["no-matching-identity"]),
         // Suffix without a label boundary.
         row("H1", s(vec![dns("example.com")]), None, base(), "sip:myexample.com", d("myexample.com"), REJECT, &["example.com/san-dns"])
             .reasons(&["no-matching-identity"]).hints(&["hint-suffix-only"]),

@@ -115,7 +115,8 @@ impl MatchedIdentity {
 }
 
 impl Identities {
-    /// Compares the reference (then the policy's secure SRV target, if any) with the identity
+    /// Compares the reference (then, for a domain reference, the policy's secure SRV target)
+    /// with the identity
     /// set, RFC 5922 §7.2: whole names, ASCII case-insensitive (names are normalized), no
     /// suffix match, wildcards only under [`crate::danger::allow_wildcards`], IP literals only
     /// under [`Policy::allow_ip_literals`].
@@ -124,6 +125,11 @@ impl Identities {
     pub fn matches(&self, reference: &Reference, policy: &Policy) -> Option<MatchedIdentity> {
         if let Some(m) = self.match_one(reference, policy, Via::Reference) {
             return Some(m);
+        }
+        // An IP-literal AUS is not resolved through SRV (RFC 3263 §4.2), so no SRV target
+        // can stand in for it.
+        if matches!(reference, Reference::Ip(_)) {
+            return None;
         }
         let target = policy.secure_srv_target()?;
         self.match_one(
