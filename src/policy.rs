@@ -114,6 +114,10 @@ impl Policy {
     /// Lets an IP-literal reference (`sip:192.0.2.1`) match iPAddress SANs and `sip:` URI SANs
     /// with that IP host, by binary equality (decision D7). Default: `false`, and an IP
     /// reference is rejected with `reference-is-ip-literal`.
+    ///
+    /// A `sip:` URI SAN with an IP host then becomes an IP identity, but it does not suppress
+    /// dNSName SANs (only a `sip:` URI *domain* identity does, RFC 5922 §7.1), so turning this
+    /// on never changes how a domain reference is matched.
     #[must_use]
     pub fn allow_ip_literals(mut self, allowed: bool) -> Self {
         self.allow_ip_literals = allowed;

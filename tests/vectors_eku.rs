@@ -107,6 +107,10 @@ fn eku_table_e1_to_e10() {
                     rejected.to_string().contains("RFC 5924 §5"),
                     "{row}: {rejected}"
                 );
+                assert!(
+                    rejected.hints().is_empty(),
+                    "{row}: the name matched, no hint expected: {rejected}"
+                );
             }
         }
     }

@@ -376,9 +376,11 @@ fn decide(
             {
                 reasons.push(no_match_reason(&ids, reference));
             }
-            let hints = match reference {
-                Reference::Domain(d) => hints::compute(&ids, d, policy),
-                Reference::Ip(_) => Vec::new(),
+            // Near misses explain a name mismatch; when the name matched (and only the EKU
+            // failed) there is nothing to explain about names.
+            let hints = match (&matched, reference) {
+                (None, Reference::Domain(d)) => hints::compute(&ids, d, policy),
+                (Some(_), _) | (None, Reference::Ip(_)) => Vec::new(),
             };
             let (identities, ignored) = ids.into_parts();
             Verdict::Reject(Rejected {
