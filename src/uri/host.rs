@@ -65,39 +65,64 @@ fn fast_hostname(input: &[u8], start: usize) -> Option<usize> {
     let mut top_first = 0u8;
     let mut end = input.len();
     for (i, &b) in input[start..].iter().enumerate() {
-        if b.is_ascii_alphanumeric() || b == b'-' {
-            if label_len == 0 {
-                if b == b'-' {
-                    return None;
+        match HOST_CLASS[usize::from(b)] {
+            ALNUM => {
+                if label_len == 0 {
+                    label_first = b;
                 }
-                label_first = b;
+                label_len += 1;
             }
-            label_len += 1;
-        } else if b == b'.' {
-            if label_len == 0 || prev == b'-' {
-                return None;
+            HYPHEN if label_len > 0 => label_len += 1,
+            DOT if label_len > 0 && prev != b'-' => {
+                top_first = label_first;
+                label_len = 0;
             }
-            top_first = label_first;
-            label_len = 0;
-        } else if matches!(b, b':' | b';' | b'?') {
-            end = start + i;
-            break;
-        } else {
-            return None;
+            STOP => {
+                end = start + i;
+                break;
+            }
+            _ => return None,
         }
         prev = b;
     }
-    if label_len > 0 {
+    if label_len == 0 {
+        // Empty, or ending in a dot: the top label is the one before it.
+        if end == start {
+            return None;
+        }
+    } else {
         if prev == b'-' {
             return None;
         }
         top_first = label_first;
-    } else if end == start || input.get(end.wrapping_sub(2)) == Some(&b'.') {
-        // Empty, or two dots at the end.
-        return None;
     }
     top_first.is_ascii_alphabetic().then_some(end)
 }
+
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
+const STOP: u8 = 4;
+
+/// Byte classes for [`fast_hostname`].
+static HOST_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c: u8 = 0;
+    loop {
+        t[c as usize] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
+            b'-' => HYPHEN,
+            b'.' => DOT,
+            b':' | b';' | b'?' => STOP,
+            _ => OTHER,
+        };
+        if c == u8::MAX {
+            break t;
+        }
+        c += 1;
+    }
+};
 
 /// Parses a whole text as a `host` (for `maddr`).
 pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {

@@ -218,16 +218,27 @@ fn parse_params(text: &str, mut pos: usize, scheme: Scheme) -> Result<usize, Uri
     Ok(pos)
 }
 
-/// FNV-1a of the decoded, lower-cased name: equal names (as [`same_name`] sees them) hash
-/// alike, so only equal hashes need a comparison.
+/// A cheap signature of the decoded, lower-cased name (length, first and last octet, octet
+/// sum): equal names (as [`same_name`] sees them) have equal signatures, so only equal
+/// signatures need a comparison.
 fn name_hash(name: &Escaped<'_>) -> u64 {
-    let step =
-        |h: u64, b: u8| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
-    let init = 0xcbf2_9ce4_8422_2325;
+    fn sig(bytes: impl Iterator<Item = u8>) -> u64 {
+        let (mut len, mut first, mut last, mut sum) = (0u64, 0u64, 0u64, 0u64);
+        for b in bytes {
+            let b = u64::from(b.to_ascii_lowercase());
+            if len == 0 {
+                first = b;
+            }
+            last = b;
+            sum = sum.wrapping_add(b);
+            len += 1;
+        }
+        (len << 48) ^ (first << 40) ^ (last << 32) ^ sum
+    }
     if name.has_escapes() {
-        name.decoded_bytes().fold(init, step)
+        sig(name.decoded_bytes())
     } else {
-        name.as_str().bytes().fold(init, step)
+        sig(name.as_str().bytes())
     }
 }
 
