@@ -191,6 +191,26 @@ pub enum DomainNameError {
 }
 
 impl DomainNameError {
+    /// The rule that failed, without positions (for messages that give their own offset).
+    pub fn rule(&self) -> &'static str {
+        match self {
+            Self::Empty => "the name is empty",
+            Self::TooLong { .. } => "a DNS name has at most 253 octets (RFC 1035 §2.3.4)",
+            Self::EmptyLabel { .. } => "empty label (RFC 3261 §25.1 hostname)",
+            Self::LabelTooLong { .. } => "a label has at most 63 octets (RFC 1035 §2.3.4)",
+            Self::InvalidByte { .. } => {
+                "only letters, digits, '-' and '.' are allowed (RFC 3261 §25.1 hostname)"
+            }
+            Self::NotAscii { .. } => "non-ASCII; IDNs must be A-labels (xn--)",
+            Self::HyphenAtLabelEdge { .. } => "a label cannot start or end with '-'",
+            Self::NumericTopLabel { .. } => {
+                "the top-level label must start with a letter (RFC 3261 §25.1 toplabel)"
+            }
+            Self::InvalidALabel => "an xn-- label is not a valid A-label (RFC 5890)",
+            Self::Idna => "does not convert under UTS 46 (IDNA2008) with STD3 rules",
+        }
+    }
+
     /// A stable kebab-case code for this error.
     pub fn code(&self) -> &'static str {
         match self {

@@ -10,7 +10,8 @@
 //! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares);
 //! - [`chain`]: path validation on webpki with a SIP path EKU rule, CRLs, and CA name
 //!   constraints applied to every SIP identity (URI host, DNS, CN);
-//! - [`reuse`]: the RFC 5923 connection-reuse (alias) table.
+//! - [`reuse`]: the RFC 5923 connection-reuse (alias) table;
+//! - [`verifier`]: rustls `ServerCertVerifier` / `ClientCertVerifier` adapters.
 //!
 //! ```
 //! use sipcert::uri::SipUri;
@@ -38,8 +39,24 @@
 )]
 
 pub mod chain;
+pub mod danger;
 mod domain;
+pub mod eku;
+pub mod identity;
+mod policy;
 pub mod reuse;
 pub mod uri;
+mod verdict;
+pub mod verifier;
 
 pub use domain::{DomainName, DomainNameError};
+pub use eku::{EkuAcceptance, EkuError};
+pub use identity::{
+    extract_identities, ExtractError, Identities, Identity, IdentityName, IdentitySource,
+    IgnoreReason, IgnoredName, IgnoredSource,
+};
+pub use policy::{EkuMode, Policy, Role};
+pub use verdict::{
+    check_end_entity, Accepted, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
+    Rejected, Relaxation, Verdict, Via,
+};

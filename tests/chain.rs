@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::pki::{self, Ca, CaSpec, Date, Eku, Leaf, LeafSpec, RawName};
+use common::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::{
     ChainError, ChainVerifier, RevocationDepth, RevocationPolicy, Role, UnknownStatus,
@@ -35,7 +35,7 @@ struct Case {
 }
 
 impl Case {
-    fn new(name: &'static str, root: &Ca, inter: &Ca, leaf: &Leaf) -> Self {
+    fn new(name: &'static str, root: &Ca, inter: &Ca, leaf: &Issued) -> Self {
         Self {
             name,
             ee: leaf.der.clone(),
@@ -509,10 +509,7 @@ fn raw_san_and_unknown_tag_are_rejected_under_constraints() {
     // webpki walks the SAN when constraints are present: an unknown GeneralName tag is BadDer.
     let root = Ca::root("Root");
     let nc = root.intermediate(CaSpec::new("Constrained").permitted_dns(&["example.com"]));
-    let raw = pki::san_der(&[
-        RawName::Tagged(0x89, b"x"),
-        RawName::Uri(b"sip:example.com"),
-    ]);
+    let raw = pki::san_value(&[pki::raw(0x89, b"x"), pki::uri("sip:example.com")]);
     let leaf = nc.leaf(LeafSpec::new().raw_san(raw));
     let got = Case::new("unknown SAN tag", &root, &nc, &leaf)
         .ids(&["example.com"])
@@ -522,10 +519,7 @@ fn raw_san_and_unknown_tag_are_rejected_under_constraints() {
         "unknown GeneralName tag under constraints: {got:?}"
     );
     // The same raw-SAN builder with well-formed names is accepted.
-    let raw = pki::san_der(&[
-        RawName::Dns(b"sip.example.com"),
-        RawName::Uri(b"sip:example.com"),
-    ]);
+    let raw = pki::san_value(&[pki::dns("sip.example.com"), pki::uri("sip:example.com")]);
     let leaf = nc.leaf(LeafSpec::new().raw_san(raw));
     Case::new("raw SAN, well-formed", &root, &nc, &leaf)
         .ids(&["example.com", "sip.example.com"])

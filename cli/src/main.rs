@@ -1,2 +1,48 @@
-//! The `sipcert` command-line tool.
-fn main() {}
+//! `sipcert`: check SIP-over-TLS certificates against RFC 5922, for operators.
+//!
+//! Exit status: 0 = valid / accept, 1 = invalid / reject, 2 = usage or input error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod uri_cmd;
+
+/// Check the right name for SIP over TLS (RFC 5922).
+#[derive(Debug, Parser)]
+#[command(name = "sipcert", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Parse a SIP or SIPS URI (RFC 3261 §25.1) and show its parts and reference domain.
+    Uri(uri_cmd::Args),
+}
+
+/// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
+pub(crate) enum Verdict {
+    Valid,
+    Invalid,
+}
+
+/// An input error (exit 2): unreadable file, bad PEM, bad argument.
+#[derive(Debug)]
+pub(crate) struct InputError(pub(crate) String);
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Uri(args) => uri_cmd::run(&args),
+    };
+    match result {
+        Ok(Verdict::Valid) => ExitCode::SUCCESS,
+        Ok(Verdict::Invalid) => ExitCode::from(1),
+        Err(InputError(msg)) => {
+            eprintln!("sipcert: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -41,31 +41,11 @@ use webpki::{
 
 use crate::DomainName;
 
+pub use crate::Role;
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
-#[allow(unused_imports)] // the leaf EKU policy lives in `crate::eku` once merged
-pub(crate) use path_eku::{EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
 
 use name_constraints::CaDnsConstraints;
-
-/// Which side of the TLS connection the certificate authenticates.
-///
-/// It selects the **path** EKU rule, applied by webpki to the end entity and to every
-/// intermediate: an EKU extension must be absent or contain one of
-/// - [`Role::Server`]: sipDomain, serverAuth, anyExtendedKeyUsage;
-/// - [`Role::Client`]: sipDomain, clientAuth, serverAuth, anyExtendedKeyUsage.
-///
-/// The rule is deliberately permissive, because real intermediates carry `serverAuth`-only
-/// EKUs; the configured leaf rule (RFC 5924 strict or compatible) is checked on the end
-/// entity separately. A certificate with only, say, codeSigning fails here with
-/// [`ChainError::EkuNotPermitted`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Role {
-    /// A TLS server certificate (the peer of a SIP client, RFC 5922 §7.3).
-    Server,
-    /// A TLS client certificate (mutual TLS, RFC 5922 §7.4).
-    Client,
-}
 
 /// Which certificates of the path must have their revocation status checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -211,6 +191,16 @@ impl ChainVerifier {
     /// Validates the path from `end_entity` through `intermediates` to a trust anchor at
     /// `now`, for `role`, and checks every name in `identities` against the dNSName
     /// constraints of every CA on the path.
+    ///
+    /// `role` selects the **path** EKU rule, which webpki applies to the end entity and to
+    /// every intermediate: an EKU extension must be absent or contain one of
+    /// - [`Role::Server`]: sipDomain, serverAuth, anyExtendedKeyUsage;
+    /// - [`Role::Client`]: sipDomain, clientAuth, serverAuth, anyExtendedKeyUsage.
+    ///
+    /// The rule is deliberately permissive, because real intermediates carry
+    /// `serverAuth`-only EKUs; the configured leaf rule (RFC 5924 strict or compatible,
+    /// [`crate::eku`]) is checked on the end entity separately. A certificate with only, say,
+    /// codeSigning fails here with [`ChainError::EkuNotPermitted`].
     ///
     /// `identities` are the SIP domain identities the caller extracted (or will extract)
     /// from `end_entity`; pass `&[]` to validate the path alone and check names later with

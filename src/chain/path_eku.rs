@@ -10,16 +10,8 @@ use webpki::{
     ExtendedKeyUsageValidator, KeyPurposeId, KeyPurposeIdIter, KeyUsage, RequiredEkuNotFoundContext,
 };
 
-use super::Role;
-
-/// `id-kp-sipDomain` (1.3.6.1.5.5.7.3.20), OID content octets (RFC 5924).
-pub(crate) const EKU_SIP_DOMAIN: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14];
-/// `id-kp-serverAuth` (1.3.6.1.5.5.7.3.1), OID content octets.
-pub(crate) const EKU_SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
-/// `id-kp-clientAuth` (1.3.6.1.5.5.7.3.2), OID content octets.
-pub(crate) const EKU_CLIENT_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x02];
-/// `anyExtendedKeyUsage` (2.5.29.37.0), OID content octets.
-pub(crate) const EKU_ANY: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+use crate::eku::{EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
+use crate::Role;
 
 const SERVER_PATH: &[&[u8]] = &[EKU_SIP_DOMAIN, EKU_SERVER_AUTH, EKU_ANY];
 /// Client certificates: clientAuth, or serverAuth (the 2026 public-CA clientAuth phase-out,

@@ -77,8 +77,3 @@ static TABLE: [u16; 256] = build();
 pub(crate) fn is(b: u8, mask: u16) -> bool {
     TABLE[usize::from(b)] & mask != 0
 }
-
-/// Whether every byte of `s` is a `token` character and `s` is not empty.
-pub(crate) fn is_token(s: &[u8]) -> bool {
-    !s.is_empty() && s.iter().all(|&b| is(b, TOKEN))
-}

@@ -85,7 +85,7 @@ pub enum UriErrorKind {
     #[error("missing host (RFC 3261 §25.1 hostport)")]
     EmptyHost,
     /// A host name that breaks the `hostname` rule (the detail says how).
-    #[error("invalid host name: {0}")]
+    #[error("invalid host name: {}", .0.rule())]
     InvalidHost(DomainNameError),
     /// A host of digits and dots that is not an RFC 5954 (RFC 3986) IPv4 address.
     #[error("invalid IPv4 address (RFC 5954 §4.1 dec-octet)")]

@@ -13,6 +13,9 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
         None => Err(UriError::new(UriErrorKind::EmptyHost, start)),
         Some(b'[') => parse_ipv6_reference(input, start),
         Some(_) => {
+            if let Some(end) = fast_hostname(input, start) {
+                return Ok((end, HostRepr::Domain));
+            }
             let len = input[start..]
                 .iter()
                 .position(|&b| matches!(b, b':' | b';' | b'?'))
@@ -35,14 +38,91 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
             }
             match validate_ldh(text, false) {
                 Ok(_) => Ok((end, HostRepr::Domain)),
-                Err(e) => Err(UriError::new(
-                    UriErrorKind::InvalidHost(e),
-                    start + domain_error_offset(e),
-                )),
+                Err(e) => {
+                    let kind = match e {
+                        crate::DomainNameError::NotAscii { .. } => UriErrorKind::InvalidByte,
+                        crate::DomainNameError::InvalidByte { byte, .. }
+                            if byte <= b' ' || byte >= 0x7f =>
+                        {
+                            UriErrorKind::InvalidByte
+                        }
+                        _ => UriErrorKind::InvalidHost(e),
+                    };
+                    Err(UriError::new(kind, start + domain_error_offset(e)))
+                }
             }
         }
     }
 }
+
+/// The common case in one pass: a valid RFC 3261 `hostname` from `start` to the first `:`,
+/// `;`, `?` or the end. Returns its end, or `None` for anything else (IP addresses, errors),
+/// which the careful path then handles.
+fn fast_hostname(input: &[u8], start: usize) -> Option<usize> {
+    let mut label_len = 0usize;
+    let mut label_first = 0u8;
+    let mut prev = 0u8;
+    let mut top_first = 0u8;
+    let mut end = input.len();
+    for (i, &b) in input[start..].iter().enumerate() {
+        match HOST_CLASS[usize::from(b)] {
+            ALNUM => {
+                if label_len == 0 {
+                    label_first = b;
+                }
+                label_len += 1;
+            }
+            HYPHEN if label_len > 0 => label_len += 1,
+            DOT if label_len > 0 && prev != b'-' => {
+                top_first = label_first;
+                label_len = 0;
+            }
+            STOP => {
+                end = start + i;
+                break;
+            }
+            _ => return None,
+        }
+        prev = b;
+    }
+    if label_len == 0 {
+        // Empty, or ending in a dot: the top label is the one before it.
+        if end == start {
+            return None;
+        }
+    } else {
+        if prev == b'-' {
+            return None;
+        }
+        top_first = label_first;
+    }
+    top_first.is_ascii_alphabetic().then_some(end)
+}
+
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
+const STOP: u8 = 4;
+
+/// Byte classes for [`fast_hostname`].
+static HOST_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c: u8 = 0;
+    loop {
+        t[c as usize] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
+            b'-' => HYPHEN,
+            b'.' => DOT,
+            b':' | b';' | b'?' => STOP,
+            _ => OTHER,
+        };
+        if c == u8::MAX {
+            break t;
+        }
+        c += 1;
+    }
+};
 
 /// Parses a whole text as a `host` (for `maddr`).
 pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {
@@ -105,4 +185,21 @@ fn looks_like_unbracketed_ipv6(input: &[u8], start: usize) -> bool {
         && core::str::from_utf8(candidate)
             .ok()
             .is_some_and(|s| s.parse::<Ipv6Addr>().is_ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The one-pass fast path agrees with the careful `hostname` check.
+        #[test]
+        fn fast_path_agrees(s in "[a-c0-2.:;?_-]{0,12}") {
+            let b = s.as_bytes();
+            let end = b.iter().position(|&c| matches!(c, b':' | b';' | b'?')).unwrap_or(b.len());
+            let careful = validate_ldh(&b[..end], false).is_ok();
+            prop_assert_eq!(fast_hostname(b, 0), careful.then_some(end), "{:?}", s);
+        }
+    }
 }

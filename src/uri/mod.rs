@@ -169,16 +169,19 @@ pub struct SipUri<'a> {
 impl<'a> SipUri<'a> {
     /// Parses a SIP or SIPS URI.
     pub fn parse(input: &'a str) -> Result<Self, UriError> {
-        Self::parse_bytes(input.as_bytes())
+        let layout = parser::parse(input)?;
+        Ok(Self {
+            text: input,
+            layout,
+        })
     }
 
     /// Parses a SIP or SIPS URI from octets (certificate fields, wire data). Only ASCII can
     /// be valid; any other octet is an [`UriErrorKind::InvalidByte`] error.
     pub fn parse_bytes(input: &'a [u8]) -> Result<Self, UriError> {
-        let layout = parser::parse(input)?;
-        // The parser accepted only ASCII bytes.
         let text = core::str::from_utf8(input)
             .map_err(|e| UriError::new(UriErrorKind::InvalidByte, e.valid_up_to()))?;
+        let layout = parser::parse(text)?;
         Ok(Self { text, layout })
     }
 

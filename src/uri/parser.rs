@@ -4,6 +4,7 @@ use super::chars::{self, is, PARAM_UNRESERVED, PASSWORD_EXTRA, UNRESERVED, USER_
 use super::error::{UriError, UriErrorKind as K};
 use super::escaped::Escaped;
 use super::host::{parse_host, parse_host_exact};
+use super::params::Params;
 use super::{Layout, Scheme, MAX_PARAMS};
 
 /// Characters of `hname` / `hvalue` besides escapes.
@@ -23,14 +24,15 @@ fn unexpected(input: &[u8], pos: usize, kind: K) -> UriError {
 /// Scans bytes of class `mask` and valid `%HH` escapes from `pos`; returns the offset of the
 /// first other byte. A `%` without two hex digits is an error.
 fn scan(input: &[u8], mut pos: usize, mask: u16) -> Result<usize, UriError> {
+    // `mask` never includes '%', so the common case is one table lookup per byte.
     while let Some(&b) = input.get(pos) {
-        if b == b'%' {
+        if is(b, mask) {
+            pos += 1;
+        } else if b == b'%' {
             match (input.get(pos + 1), input.get(pos + 2)) {
                 (Some(h), Some(l)) if h.is_ascii_hexdigit() && l.is_ascii_hexdigit() => pos += 3,
                 _ => return Err(UriError::new(K::InvalidEscape, pos)),
             }
-        } else if is(b, mask) {
-            pos += 1;
         } else {
             break;
         }
@@ -38,7 +40,8 @@ fn scan(input: &[u8], mut pos: usize, mask: u16) -> Result<usize, UriError> {
     Ok(pos)
 }
 
-pub(super) fn parse(input: &[u8]) -> Result<Layout, UriError> {
+pub(super) fn parse(text: &str) -> Result<Layout, UriError> {
+    let input = text.as_bytes();
     if input.is_empty() {
         return Err(UriError::new(K::Empty, 0));
     }
@@ -46,7 +49,7 @@ pub(super) fn parse(input: &[u8]) -> Result<Layout, UriError> {
 
     // userinfo: `@` cannot appear unescaped in the host, parameters or headers, so the first
     // `@` (if any) ends the userinfo (RFC 4475 §3.1.1.2).
-    let (user, password) = match input[pos..].iter().position(|&b| b == b'@') {
+    let (user, password) = match text.get(pos..).and_then(|rest| rest.find('@')) {
         Some(at) => {
             let at = pos + at;
             let (user, password) = parse_userinfo(input, pos, at)?;
@@ -69,7 +72,7 @@ pub(super) fn parse(input: &[u8]) -> Result<Layout, UriError> {
     };
 
     let params_start = pos;
-    pos = parse_params(input, pos, scheme)?;
+    pos = parse_params(text, pos, scheme)?;
     let params = params_start..pos;
 
     let headers = if input.get(pos) == Some(&b'?') {
@@ -165,9 +168,15 @@ fn parse_port(input: &[u8], start: usize) -> Result<(usize, u16), UriError> {
 
 /// `*( ";" uri-parameter )`, with the §19.1.1 rules: names unique (case-insensitive, after
 /// decoding), well-known values valid, no UDP for SIPS.
-fn parse_params(input: &[u8], mut pos: usize, scheme: Scheme) -> Result<usize, UriError> {
-    let mut names: [Span; MAX_PARAMS] = core::array::from_fn(|_| 0..0);
+fn parse_params(text: &str, mut pos: usize, scheme: Scheme) -> Result<usize, UriError> {
+    let input = text.as_bytes();
+    if input.get(pos) != Some(&b';') {
+        return Ok(pos);
+    }
+    let params_start = pos;
     let mut count = 0;
+    // The hash of every earlier name: a name whose hash is new is a new name.
+    let mut hashes = [0u64; MAX_PARAMS];
     while input.get(pos) == Some(&b';') {
         let name_start = pos + 1;
         let name_end = scan(input, name_start, PARAMCHAR)?;
@@ -189,20 +198,89 @@ fn parse_params(input: &[u8], mut pos: usize, scheme: Scheme) -> Result<usize, U
         if !matches!(input.get(pos), None | Some(b';' | b'?')) {
             return Err(unexpected(input, pos, K::InvalidParam));
         }
-        let name = ascii(&input[name_start..name_end]);
-        for earlier in &names[..count] {
-            if name.eq_ignore_ascii_case_escaped(&ascii(&input[earlier.clone()])) {
-                return Err(UriError::new(K::DuplicateParam, name_start));
-            }
-        }
+        let name = slice(text, name_start..name_end);
         if count == MAX_PARAMS {
             return Err(UriError::new(K::TooManyParams, name_start));
         }
-        names[count] = name_start..name_end;
+        let hash = name_hash(&name);
+        if hashes[..count].contains(&hash) {
+            // A possible duplicate: compare with the (at most MAX_PARAMS) earlier names, so
+            // the work stays linear in the input length.
+            let earlier = slice(text, params_start..name_start - 1);
+            if Params::new(earlier.as_str()).any(|p| same_name(&p.name(), &name)) {
+                return Err(UriError::new(K::DuplicateParam, name_start));
+            }
+        }
+        hashes[count] = hash;
         count += 1;
         check_known_param(input, &name, value.as_ref(), scheme, name_start)?;
     }
     Ok(pos)
+}
+
+/// A cheap signature of the decoded, lower-cased name (length, first and last octet, octet
+/// sum): equal names (as [`same_name`] sees them) have equal signatures, so only equal
+/// signatures need a comparison.
+fn name_hash(name: &Escaped<'_>) -> u64 {
+    fn sig(bytes: impl Iterator<Item = u8>) -> u64 {
+        let (mut len, mut first, mut last, mut sum) = (0u64, 0u64, 0u64, 0u64);
+        for b in bytes {
+            let b = u64::from(b.to_ascii_lowercase());
+            if len == 0 {
+                first = b;
+            }
+            last = b;
+            sum = sum.wrapping_add(b);
+            len += 1;
+        }
+        (len << 48) ^ (first << 40) ^ (last << 32) ^ sum
+    }
+    if name.has_escapes() {
+        sig(name.decoded_bytes())
+    } else {
+        sig(name.as_str().bytes())
+    }
+}
+
+/// Parameter names compare case-insensitively after decoding escapes.
+fn same_name(a: &Escaped<'_>, b: &Escaped<'_>) -> bool {
+    if a.has_escapes() || b.has_escapes() {
+        a.eq_ignore_ascii_case_escaped(b)
+    } else {
+        a.as_str().eq_ignore_ascii_case(b.as_str())
+    }
+}
+
+/// The well-known parameters whose values RFC 3261 §25.1 constrains.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Transport,
+    User,
+    Method,
+    Ttl,
+    Maddr,
+}
+
+fn known(name: &Escaped<'_>) -> Option<Known> {
+    const NAMES: [(&str, Known); 5] = [
+        ("transport", Known::Transport),
+        ("user", Known::User),
+        ("method", Known::Method),
+        ("ttl", Known::Ttl),
+        ("maddr", Known::Maddr),
+    ];
+    if name.has_escapes() {
+        NAMES
+            .iter()
+            .find(|(n, _)| name.eq_ignore_ascii_case(n))
+            .map(|&(_, k)| k)
+    } else {
+        let s = name.as_str();
+        NAMES
+            .iter()
+            .find(|(n, _)| n.len() == s.len() && n.eq_ignore_ascii_case(s))
+            .map(|&(_, k)| k)
+    }
 }
 
 /// Validates the values of `transport`, `user`, `method`, `ttl` and `maddr`.
@@ -215,19 +293,22 @@ fn check_known_param(
 ) -> Result<(), UriError> {
     let bad = || UriError::new(K::InvalidParamValue, at);
     let raw = value.map(|v| &input[v.clone()]);
-    if name.eq_ignore_ascii_case("transport") {
+    let Some(kind) = known(name) else {
+        return Ok(());
+    };
+    if kind == Known::Transport {
         let raw = raw.ok_or_else(bad)?;
-        if !chars::is_token(raw) {
+        if !decoded_is_token(raw) {
             return Err(bad());
         }
         if scheme == Scheme::Sips && ascii(raw).eq_ignore_ascii_case("udp") {
             return Err(UriError::new(K::SipsOverUdp, at));
         }
-    } else if name.eq_ignore_ascii_case("user") || name.eq_ignore_ascii_case("method") {
-        if !raw.is_some_and(chars::is_token) {
+    } else if kind == Known::User || kind == Known::Method {
+        if !raw.is_some_and(decoded_is_token) {
             return Err(bad());
         }
-    } else if name.eq_ignore_ascii_case("ttl") {
+    } else if kind == Known::Ttl {
         let raw = raw.ok_or_else(bad)?;
         if !(1..=3).contains(&raw.len()) || !raw.iter().all(u8::is_ascii_digit) {
             return Err(bad());
@@ -257,6 +338,17 @@ fn parse_headers(input: &[u8], mut pos: usize) -> Result<usize, UriError> {
             Some(_) => return Err(unexpected(input, pos, K::InvalidHeader)),
         }
     }
+}
+
+/// Whether the value, with its escapes decoded, is a non-empty `token`.
+fn decoded_is_token(raw: &[u8]) -> bool {
+    let mut decoded = ascii(raw).decoded_bytes().peekable();
+    decoded.peek().is_some() && decoded.all(|b| chars::is(b, chars::TOKEN))
+}
+
+/// A component of `text` between ASCII delimiters (so on char boundaries).
+fn slice(text: &str, range: Span) -> Escaped<'_> {
+    Escaped::new(text.get(range).unwrap_or(""))
 }
 
 /// Text the scanner has already checked to be ASCII with valid escapes.

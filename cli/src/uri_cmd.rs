@@ -1,0 +1,113 @@
+//! `sipcert uri [--json] URI`
+
+use serde_json::{json, Value};
+use sipcert::uri::{Host, SipUri};
+
+use crate::{InputError, Verdict};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The URI, e.g. 'sips:alice@example.com;transport=tcp'.
+    uri: String,
+}
+
+pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
+    match SipUri::parse(&args.uri) {
+        Ok(uri) => {
+            if args.json {
+                println!("{}", describe(&uri));
+            } else {
+                print_text(&uri);
+            }
+            Ok(Verdict::Valid)
+        }
+        Err(e) => {
+            if args.json {
+                let v = json!({
+                    "valid": false,
+                    "error": {"code": e.code(), "offset": e.offset(), "message": e.kind().to_string()},
+                });
+                println!("{v}");
+            } else {
+                println!("invalid SIP URI: {e} ({})", e.code());
+                println!("  {}", args.uri.escape_debug());
+                println!("  {}^", " ".repeat(caret_column(&args.uri, e.offset())));
+            }
+            Ok(Verdict::Invalid)
+        }
+    }
+}
+
+/// The display column of byte `offset` in the escaped echo of the input.
+fn caret_column(input: &str, offset: usize) -> usize {
+    input
+        .char_indices()
+        .take_while(|&(i, _)| i < offset)
+        .map(|(_, c)| c.escape_debug().count())
+        .sum()
+}
+
+fn describe(uri: &SipUri<'_>) -> Value {
+    let params: Vec<Value> = uri
+        .params()
+        .map(|p| json!([p.name().as_str(), p.value().map(|v| v.as_str())]))
+        .collect();
+    let headers: Vec<Value> = uri
+        .headers()
+        .map(|h| json!([h.name().as_str(), h.value().as_str()]))
+        .collect();
+    json!({
+        "valid": true,
+        "scheme": uri.scheme().as_str(),
+        "user": uri.user().map(|u| u.as_str()),
+        "password": uri.password().map(|p| p.as_str()),
+        "host": uri.host_str(),
+        "host_kind": uri.host().kind_str(),
+        "port": uri.port(),
+        "params": params,
+        "headers": headers,
+        "reference_domain": uri.reference_domain().ok().map(|d| d.to_string()),
+    })
+}
+
+fn print_text(uri: &SipUri<'_>) {
+    println!("valid {} URI", uri.scheme().as_str().to_ascii_uppercase());
+    if let Some(user) = uri.user() {
+        println!("  user:      {user}");
+    }
+    if uri.password().is_some() {
+        println!("  password:  (present; RFC 3261 calls its use NOT RECOMMENDED)");
+    }
+    println!(
+        "  host:      {} ({})",
+        uri.host_str(),
+        uri.host().kind_str()
+    );
+    if let Some(port) = uri.port() {
+        println!("  port:      {port}");
+    }
+    for p in uri.params() {
+        match p.value() {
+            Some(v) => println!("  param:     {}={v}", p.name()),
+            None => println!("  param:     {}", p.name()),
+        }
+    }
+    for h in uri.headers() {
+        println!("  header:    {}={}", h.name(), h.value());
+    }
+    match (uri.reference_domain(), uri.host()) {
+        (Ok(d), _) => {
+            println!("  reference: {d} (the SIP domain a certificate must name, RFC 5922 §7.3)")
+        }
+        (Err(e), Host::Ipv4(_) | Host::Ipv6(_)) => {
+            println!(
+                "  reference: none: {e}; RFC 5922 has no SIP domain to check ({})",
+                e.code()
+            );
+        }
+        (Err(e), Host::Domain(_)) => println!("  reference: none: {e} ({})", e.code()),
+    }
+}
