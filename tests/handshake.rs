@@ -546,3 +546,165 @@ fn policy_is_applied() {
     let err = got.expect_err("CN fallback disabled").1;
     assert_eq!(reason_codes(&err), ["no-identities"], "{err:?}");
 }
+
+/// Always presents the same certified key (which may not match, for R34).
+#[derive(Debug)]
+struct Fixed(Arc<rustls::sign::CertifiedKey>);
+
+impl rustls::server::ResolvesServerCert for Fixed {
+    fn resolve(
+        &self,
+        _hello: rustls::server::ClientHello<'_>,
+    ) -> Option<Arc<rustls::sign::CertifiedKey>> {
+        Some(self.0.clone())
+    }
+}
+
+#[test]
+fn r34_certificate_verify_signed_by_another_key_is_rejected() {
+    let pki = Pki::new();
+    let leaf = pki.inter.leaf(LeafSpec::new().uri("sip:example.com"));
+    let impostor = pki.inter.leaf(LeafSpec::new().uri("sip:other.example"));
+    for (what, key) in [("matching key", &leaf.key), ("another key", &impostor.key)] {
+        let signer = provider()
+            .key_provider
+            .load_private_key(key.clone_key())
+            .unwrap();
+        let certified = rustls::sign::CertifiedKey::new(pki.chain(&leaf), signer);
+        let server = Arc::new(
+            ServerConfig::builder_with_provider(provider())
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .with_no_client_auth()
+                .with_cert_resolver(Arc::new(Fixed(Arc::new(certified)))),
+        );
+        let (got, _) = connect(
+            client_config(sip_verifier(&pki.root, Vec::new())),
+            server,
+            "sips:example.com",
+        );
+        if what == "matching key" {
+            assert_eq!(got, Ok(()), "{what}");
+        } else {
+            let err = got.expect_err(what);
+            assert_eq!(err.0, Side::Client, "{what}: {err:?}");
+            assert!(
+                matches!(
+                    err.1,
+                    Error::InvalidCertificate(CertificateError::BadSignature)
+                ),
+                "{what}: {err:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn client_certificates_obey_name_constraints_and_reuse_rules() {
+    let pki = Pki::new();
+    let server_leaf = pki.inter.leaf(LeafSpec::new().uri("sip:example.com"));
+    let nc = pki
+        .root
+        .intermediate(CaSpec::new("Client NC").permitted_dns(&["example.net"]));
+    let evil = nc.leaf(LeafSpec::new().uri("sip:evil.example"));
+    let fine = nc.leaf(LeafSpec::new().uri("sip:sip.example.net"));
+    let cn_only = pki.inter.leaf(LeafSpec::new().cn("cn.example.net"));
+    let verifier = SipClientVerifier::builder(roots(&pki.root), provider())
+        .build()
+        .unwrap();
+    let policy = verifier.policy().clone();
+    let server = mtls_server(&pki, &server_leaf, verifier);
+
+    let with_chain = |leaf: &Issued, inter: &Ca| {
+        Arc::new(
+            ClientConfig::builder_with_provider(provider())
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .dangerous()
+                .with_custom_certificate_verifier(sip_verifier(&pki.root, Vec::new()))
+                .with_client_auth_cert(
+                    vec![leaf.der.clone(), inter.der.clone()],
+                    leaf.key.clone_key(),
+                )
+                .unwrap(),
+        )
+    };
+
+    let (got, _) = connect(with_chain(&evil, &nc), server.clone(), "sips:example.com");
+    let err = got.expect_err("constrained CA minting sip:evil.example for a client");
+    assert_eq!(err.0, Side::Server, "{err:?}");
+    assert_eq!(
+        reason_codes(&err.1),
+        ["chain-name-constraint-violation"],
+        "{err:?}"
+    );
+
+    let (got, s) = connect(with_chain(&fine, &nc), server.clone(), "sips:example.com");
+    assert_eq!(got, Ok(()), "sip:sip.example.net under example.net");
+    let peer = client_identities(s.peer_certificates(), &policy);
+    assert_eq!(peer.domains(), vec![&dn("sip.example.net")]);
+
+    // RFC 5923 §8.2: a CN-only client certificate authenticates (CN fallback) but gives no
+    // alias row; a SAN one does.
+    use sipcert::reuse::{ClientCertificate, IncomingAlias, Refusal, ReuseTable, Transport};
+    let alias = |ids: &[sipcert::reuse::PeerIdentity]| -> Result<(), Refusal> {
+        let mut table = ReuseTable::new();
+        table
+            .insert_alias(
+                dn("example.com"),
+                &IncomingAlias {
+                    connection_transport: Transport::Tls,
+                    via_transport: Transport::Tls,
+                    source_ip: "192.0.2.1".parse().unwrap(),
+                    sent_by_port: None,
+                    client_certificate: ClientCertificate::Verified(ids),
+                },
+                1u8,
+            )
+            .map(|_| ())
+    };
+    assert_eq!(alias(&peer.reuse_identities()), Ok(()), "SAN client cert");
+    let (got, s) = connect(
+        mtls_client(&pki, Some(&cn_only)),
+        server,
+        "sips:example.com",
+    );
+    assert_eq!(got, Ok(()), "CN-only client certificate");
+    let peer = client_identities(s.peer_certificates(), &policy);
+    assert_eq!(peer.domains(), vec![&dn("cn.example.net")]);
+    assert_eq!(
+        alias(&peer.reuse_identities()),
+        Err(Refusal::NoSanIdentity),
+        "CN-only client cert gives no alias row"
+    );
+}
+
+#[test]
+fn check_gives_the_full_verdict_without_a_handshake() {
+    let pki = Pki::new();
+    let verifier = sip_verifier(&pki.root, Vec::new());
+    let good = pki.inter.leaf(LeafSpec::new().uri("sip:example.com"));
+    let expired = pki.inter.leaf(
+        LeafSpec::new()
+            .uri("sip:example.com")
+            .validity(Date(2000, 1, 1), Date(2001, 1, 1)),
+    );
+    let reference = sipcert::Reference::Domain(dn("example.com"));
+    let now = common::pki::now();
+    let inter = [pki.inter.der.clone()];
+    let v = verifier.check(&good.der, &inter, &reference, now);
+    assert!(v.is_accept(), "{v:?}");
+    let v = verifier.check(&expired.der, &inter, &reference, now);
+    let codes: Vec<_> = v
+        .rejected()
+        .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, ["chain-expired"], "{v:?}");
+    let other = sipcert::Reference::Domain(dn("example.org"));
+    let v = verifier.check(&good.der, &inter, &other, now);
+    let codes: Vec<_> = v
+        .rejected()
+        .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
+        .unwrap_or_default();
+    assert_eq!(codes, ["no-matching-identity"], "{v:?}");
+}
