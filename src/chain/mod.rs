@@ -14,13 +14,28 @@
 //!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
-//! ```ignore
+//! ```
 //! use sipcert::chain::{ChainVerifier, Role};
+//! use sipcert::DomainName;
+//! # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
+//! # let mut ca = CertificateParams::default();
+//! # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+//! # let ca_key = KeyPair::generate()?;
+//! # let root = ca.self_signed(&ca_key)?.der().clone();
+//! # let issuer = Issuer::new(ca, ca_key);
+//! # let mut p = CertificateParams::default();
+//! # p.subject_alt_names = vec![SanType::URI("sip:example.com".try_into()?)];
+//! # let leaf = p.signed_by(&KeyPair::generate()?, &issuer)?.der().clone();
+//! # let now = rustls_pki_types::UnixTime::now();
 //!
-//! let verifier = ChainVerifier::new(provider.signature_verification_algorithms.all, roots.roots.clone())
-//!     .with_crls(&crls)?;
-//! let verified = verifier.verify(&leaf, &intermediates, now, Role::Server, &identities)?;
-//! assert!(verified.permits(&identities[0]));
+//! let provider = rustls::crypto::ring::default_provider();
+//! let anchor = webpki::anchor_from_trusted_cert(&root)?.to_owned();
+//! let verifier = ChainVerifier::new(provider.signature_verification_algorithms.all, [anchor]);
+//! // The SIP identities the caller extracted from the leaf (here: the sip: URI host).
+//! let identities = [DomainName::from_ascii("example.com")?];
+//! let verified = verifier.verify(&leaf, &[], now, Role::Server, &identities)?;
+//! assert!(!verified.is_name_constrained());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
 mod error;

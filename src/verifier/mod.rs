@@ -9,13 +9,16 @@
 //! never the SRV target or the address connected to. One `ClientConfig` serves every request:
 //! create each connection with [`server_name_for`] of that request's AUS.
 //!
-//! ```ignore
+//! ```
 //! use std::sync::Arc;
 //! use sipcert::uri::SipUri;
 //! use sipcert::verifier::{server_name_for, SipServerVerifier};
 //!
+//! # let ca = rcgen::generate_simple_self_signed(vec!["ca.example".to_owned()])?;
+//! let mut roots = rustls::RootCertStore::empty();
+//! roots.add(ca.cert.der().clone())?; // the operator's trust anchors
 //! let provider = Arc::new(rustls::crypto::ring::default_provider());
-//! let verifier = SipServerVerifier::builder(roots, provider.clone()).build()?;
+//! let verifier = SipServerVerifier::builder(Arc::new(roots), provider.clone()).build()?;
 //! let config = Arc::new(
 //!     rustls::ClientConfig::builder_with_provider(provider)
 //!         .with_safe_default_protocol_versions()?
@@ -23,10 +26,21 @@
 //!         .with_custom_certificate_verifier(verifier)
 //!         .with_no_client_auth(),
 //! );
-//! let aus = SipUri::parse("sips:alice@example.com")?;
-//! // TCP connect to the RFC 3263 result (say sip1.provider.net:5061), then:
-//! let conn = rustls::ClientConnection::new(config, server_name_for(&aus)?)?;
+//!
+//! // Per request: the AUS (Request-URI, top Route, or outbound proxy URI) names the domain.
+//! let aus = SipUri::parse("sips:alice@Example.COM;transport=tcp")?;
+//! let server_name = server_name_for(&aus)?;
+//! assert_eq!(server_name.to_str(), "example.com");
+//! // Connect TCP to the RFC 3263 result (say sip1.provider.net:5061), then run TLS with:
+//! let conn = rustls::ClientConnection::new(config.clone(), server_name)?;
+//! # drop(conn);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A policy that depends on the request (for example
+//! [`Policy::with_secure_srv_target`](crate::Policy::with_secure_srv_target), valid only for the
+//! SRV answer of that request) needs its own verifier and `ClientConfig`; the chain checks
+//! are cheap to rebuild.
 //!
 //! A rejection is `rustls::Error::InvalidCertificate(..)`: path-validation failures use the
 //! standard `CertificateError` variants (`ExpiredContext`, `UnknownIssuer`, `Revoked`, ...);
