@@ -708,3 +708,58 @@ fn check_gives_the_full_verdict_without_a_handshake() {
         .unwrap_or_default();
     assert_eq!(codes, ["no-matching-identity"], "{v:?}");
 }
+
+#[test]
+fn ip_literal_reference_only_with_allow_ip_literals() {
+    let pki = Pki::new();
+    let leaf = pki
+        .inter
+        .leaf(LeafSpec::new().ip("192.0.2.7".parse().unwrap()));
+    let server = server_config(pki.chain(&leaf), &leaf);
+    let default = sip_verifier(&pki.root, Vec::new());
+    let (got, _) = connect(client_config(default), server.clone(), "sip:192.0.2.7");
+    let err = got.expect_err("IP literal without allow_ip_literals").1;
+    assert!(
+        reason_codes(&err).contains(&"reference-is-ip-literal"),
+        "{err:?}"
+    );
+    let allowing = SipServerVerifier::builder(roots(&pki.root), provider())
+        .policy(Policy::default().allow_ip_literals(true))
+        .build()
+        .unwrap();
+    let (got, _) = connect(
+        client_config(allowing.clone()),
+        server.clone(),
+        "sip:192.0.2.7",
+    );
+    assert_eq!(
+        got,
+        Ok(()),
+        "iPAddress SAN 192.0.2.7 under allow_ip_literals"
+    );
+    let (got, _) = connect(client_config(allowing), server, "sip:192.0.2.8");
+    assert!(got.is_err(), "another IP must not match: {got:?}");
+}
+
+#[test]
+fn client_verifier_root_hints_and_auth_modes() {
+    use rustls::server::danger::ClientCertVerifier;
+    let pki = Pki::new();
+    let store = roots(&pki.root);
+    let v = SipClientVerifier::builder(store.clone(), provider())
+        .build()
+        .unwrap();
+    assert!(v.offer_client_auth() && v.client_auth_mandatory());
+    let hints: Vec<&[u8]> = v.root_hint_subjects().iter().map(AsRef::as_ref).collect();
+    let subjects = store.subjects();
+    let expected: Vec<&[u8]> = subjects.iter().map(AsRef::as_ref).collect();
+    assert_eq!(hints, expected);
+    assert_eq!(hints.len(), 1);
+    let v = SipClientVerifier::builder(store, provider())
+        .clear_root_hint_subjects()
+        .allow_unauthenticated()
+        .build()
+        .unwrap();
+    assert!(v.offer_client_auth() && !v.client_auth_mandatory());
+    assert!(v.root_hint_subjects().is_empty());
+}

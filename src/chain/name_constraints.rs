@@ -456,4 +456,41 @@ mod tests {
         let c = parse_contents(&der, "test CA".to_owned()).unwrap();
         assert!(c.is_empty(), "{c:?}");
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn labels() -> impl Strategy<Value = Vec<String>> {
+            prop::collection::vec("[a-c]{1,2}", 1..4)
+        }
+
+        proptest! {
+            /// `example.com` covers exactly the names whose trailing labels are its labels;
+            /// `.example.com` the same minus the name itself.
+            #[test]
+            fn subtree_matches_label_suffix_model(name in labels(), base in labels()) {
+                let name_s = format!("{}.test", name.join("."));
+                let base_s = format!("{}.test", base.join("."));
+                let n = dn(&name_s);
+                let b = dn(&base_s);
+                let model = name.len() >= base.len() && name[name.len() - base.len()..] == base[..];
+                prop_assert_eq!(
+                    DnsSubtree::NameAndBelow(b.clone()).covers(&n), model,
+                    "{} under {}", name_s, base_s
+                );
+                prop_assert_eq!(
+                    DnsSubtree::BelowOnly(b).covers(&n), model && name.len() > base.len(),
+                    "{} under .{}", name_s, base_s
+                );
+            }
+
+            /// Arbitrary bytes never panic the parser.
+            #[test]
+            fn parser_is_total(bytes in prop::collection::vec(any::<u8>(), 0..64)) {
+                let _ = parse_contents(&bytes, "fuzz".to_owned());
+                let _ = parse_extension_value(&bytes, "fuzz".to_owned());
+            }
+        }
+    }
 }
