@@ -643,3 +643,37 @@ fn eku_error_lists_present_oids() {
         other => panic!("unexpected {other:?}"),
     }
 }
+
+#[test]
+fn path_building_skips_a_constrained_path_when_an_unconstrained_one_exists() {
+    // The same CA key certified twice: once constrained to example.com, once not (a
+    // cross-certificate). The constrained certificate is presented first.
+    let root = Ca::root("Root");
+    let (constrained, open) = root.intermediate_pair(
+        CaSpec::new("Shared CA").permitted_dns(&["example.com"]),
+        CaSpec::new("Shared CA"),
+    );
+    let leaf = constrained.leaf(LeafSpec::new().uri("sip:other.example"));
+    let mut with_ids = Case::new(
+        "identities given: hook retries the open path",
+        &root,
+        &constrained,
+        &leaf,
+    )
+    .ids(&["other.example"]);
+    with_ids.intermediates = vec![constrained.der.clone(), open.der.clone()];
+    with_ids.check();
+    let verified = with_ids.run().unwrap();
+    assert!(!verified.is_name_constrained(), "{verified:?}");
+
+    let mut only_constrained = Case::new(
+        "only the constrained certificate",
+        &root,
+        &constrained,
+        &leaf,
+    )
+    .ids(&["other.example"])
+    .expect("chain-name-constraint-violation");
+    only_constrained.intermediates = vec![constrained.der.clone()];
+    only_constrained.check();
+}

@@ -763,3 +763,28 @@ fn client_verifier_root_hints_and_auth_modes() {
     assert!(v.offer_client_auth() && !v.client_auth_mandatory());
     assert!(v.root_hint_subjects().is_empty());
 }
+
+#[test]
+fn verifier_finds_the_unconstrained_path() {
+    // Same CA key, certified constrained (example.com) and unconstrained; the server sends
+    // the constrained certificate first. The verifier passes the identities into path
+    // building, so webpki moves on to the unconstrained path.
+    let pki = Pki::new();
+    let (constrained, open) = pki.root.intermediate_pair(
+        CaSpec::new("Shared CA").permitted_dns(&["example.com"]),
+        CaSpec::new("Shared CA"),
+    );
+    let leaf = constrained.leaf(LeafSpec::new().uri("sip:other.example"));
+    let sip = client_config(sip_verifier(&pki.root, Vec::new()));
+    let both = vec![leaf.der.clone(), constrained.der.clone(), open.der.clone()];
+    let (got, _) = connect(sip.clone(), server_config(both, &leaf), "sip:other.example");
+    assert_eq!(got, Ok(()), "an unconstrained path exists");
+    let only = vec![leaf.der.clone(), constrained.der.clone()];
+    let (got, _) = connect(sip, server_config(only, &leaf), "sip:other.example");
+    let err = got.expect_err("only the constrained path").1;
+    assert_eq!(
+        reason_codes(&err),
+        ["chain-name-constraint-violation"],
+        "{err:?}"
+    );
+}

@@ -15,7 +15,7 @@ use super::{
     chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
     VerifierBuilderError,
 };
-use crate::chain::{ChainVerifier, RevocationPolicy, Role as ChainRole};
+use crate::chain::{ChainVerifier, RevocationPolicy};
 use crate::eku::evaluate_eku;
 use crate::identity::{extract_identities, Identity, IdentitySource};
 use crate::reuse::{IdentityOrigin, PeerIdentity};
@@ -127,31 +127,31 @@ impl ClientCertVerifier for SipClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        let verified = self
-            .chain
-            .verify(end_entity, intermediates, now, ChainRole::Client, &[])
-            .map_err(chain_error_to_rustls)?;
         let reject = |code: ReasonCode, message: String| {
             rejected_to_rustls(Rejected::chain(code, message, None))
         };
+        let domains = super::identity_domains(end_entity, &self.policy);
+        super::verify_path(
+            &self.chain,
+            end_entity,
+            intermediates,
+            now,
+            Role::Client,
+            &domains,
+        )
+        .map_err(chain_error_to_rustls)?
+        .map_err(|e| reject(ReasonCode::ChainNameConstraintViolation, e.to_string()))?;
+        // Only now, on DER webpki accepted, do the identities count.
         let ids = extract_identities(end_entity.as_ref(), &self.policy)
             .map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;
         evaluate_eku(end_entity.as_ref(), Role::Client, self.policy.eku())
             .map_err(|e| reject(ReasonCode::EkuNotPermitted, e.to_string()))?;
-        let domains: Vec<DomainName> = ids
-            .identities()
-            .iter()
-            .filter_map(|i| i.domain().cloned())
-            .collect();
-        if domains.is_empty() {
+        if ids.identities().iter().all(|i| i.domain().is_none()) {
             return Err(reject(
                 ReasonCode::NoIdentities,
                 "the client certificate has no SIP domain identity (RFC 5922 §7.1)".to_owned(),
             ));
         }
-        verified
-            .check_identities(&domains)
-            .map_err(|e| reject(ReasonCode::ChainNameConstraintViolation, e.to_string()))?;
         Ok(ClientCertVerified::assertion())
     }
 

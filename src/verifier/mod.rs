@@ -55,12 +55,14 @@ mod server;
 use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{CertificateRevocationListDer, InvalidDnsNameError, ServerName};
+use rustls::pki_types::{
+    CertificateDer, CertificateRevocationListDer, InvalidDnsNameError, ServerName, UnixTime,
+};
 use rustls::{CertificateError, OtherError, RootCertStore};
 
 use crate::chain::{ChainError, ChainVerifier, RevocationPolicy, VerifiedChain};
 use crate::uri::{ReferenceError, SipUri};
-use crate::{DomainName, Policy, ReasonCode, Rejected, Verdict};
+use crate::{extract_identities, DomainName, Policy, ReasonCode, Rejected, Role};
 
 pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,
@@ -222,18 +224,37 @@ macro_rules! signature_methods {
 }
 pub(crate) use signature_methods;
 
-/// Applies the dNSName constraints of the verified path to the verdict's identities: a
-/// violation turns the verdict into a `chain-name-constraint-violation` rejection.
-fn apply_name_constraints(verdict: Verdict, verified: &VerifiedChain) -> Verdict {
-    let domains: Vec<DomainName> = verdict
-        .identities()
-        .iter()
-        .filter_map(|i| i.domain().cloned())
-        .collect();
-    match verified.check_identities(&domains) {
-        Ok(()) => verdict,
-        Err(e) => {
-            verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string())
-        }
+/// The SIP domain identities of an end entity under `policy` (empty if it does not parse;
+/// the verdict then reports `cert-malformed`).
+fn identity_domains(end_entity: &CertificateDer<'_>, policy: &Policy) -> Vec<DomainName> {
+    extract_identities(end_entity.as_ref(), policy)
+        .map(|ids| {
+            ids.identities()
+                .iter()
+                .filter_map(|i| i.domain().cloned())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Validates the path with the end entity's SIP identities, so that path building can try
+/// another path when a name-constrained CA does not permit them. `Ok(Err(e))` is a name
+/// constraint failure, which callers report as a SIP-level rejection naming the identity;
+/// `Err` is any other path-validation failure.
+fn verify_path(
+    chain: &ChainVerifier,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+    now: UnixTime,
+    role: Role,
+    domains: &[DomainName],
+) -> Result<Result<VerifiedChain, ChainError>, ChainError> {
+    match chain.verify(end_entity, intermediates, now, role, domains) {
+        Ok(verified) => Ok(Ok(verified)),
+        Err(
+            e @ (ChainError::NameConstraintViolation { .. }
+            | ChainError::MalformedNameConstraint { .. }),
+        ) => Ok(Err(e)),
+        Err(e) => Err(e),
     }
 }

@@ -13,7 +13,7 @@ use super::{
     chain_error_to_rustls, chain_reason, common_builder_methods, rejected_to_rustls,
     signature_methods, Common, VerifierBuilderError,
 };
-use crate::chain::{ChainError, ChainVerifier, RevocationPolicy, Role as ChainRole};
+use crate::chain::{ChainError, ChainVerifier, RevocationPolicy};
 use crate::{check_end_entity, DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder`].
@@ -99,11 +99,22 @@ impl SipServerVerifier {
         reference: &Reference,
         now: UnixTime,
     ) -> Result<Verdict, ChainError> {
-        let verified = self
-            .chain
-            .verify(end_entity, intermediates, now, ChainRole::Server, &[])?;
+        let domains = super::identity_domains(end_entity, &self.policy);
+        let path = super::verify_path(
+            &self.chain,
+            end_entity,
+            intermediates,
+            now,
+            Role::Server,
+            &domains,
+        )?;
         let verdict = check_end_entity(end_entity.as_ref(), reference, Role::Server, &self.policy);
-        Ok(super::apply_name_constraints(verdict, &verified))
+        Ok(match path {
+            Ok(_) => verdict,
+            Err(e) => {
+                verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string())
+            }
+        })
     }
 }
 

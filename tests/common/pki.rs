@@ -465,9 +465,24 @@ impl Ca {
 
     /// An intermediate CA issued by this CA.
     pub fn intermediate(&self, spec: CaSpec) -> Self {
+        self.intermediate_with_key(spec, KeyPair::generate().expect("key"))
+    }
+
+    /// Two intermediates with the same subject key (and, if the specs say so, the same
+    /// name): certificates either of them issues chain through both, as with
+    /// cross-certification.
+    pub fn intermediate_pair(&self, a: CaSpec, b: CaSpec) -> (Self, Self) {
+        let key = KeyPair::generate().expect("key");
+        let copy = KeyPair::try_from(key.serialize_der()).expect("same key");
+        (
+            self.intermediate_with_key(a, key),
+            self.intermediate_with_key(b, copy),
+        )
+    }
+
+    fn intermediate_with_key(&self, spec: CaSpec, key: KeyPair) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
-        let key = KeyPair::generate().expect("key");
         let der = params
             .signed_by(&key, &self.issuer)
             .expect("signed")
