@@ -264,7 +264,6 @@ fn summary(v: &Verdict) -> Summary {
             Vec::new(),
             ignored,
         ),
-        _ => unreachable!("Verdict has two variants"),
     }
 }
 

@@ -219,8 +219,10 @@ impl fmt::Display for Rejected {
 impl std::error::Error for Rejected {}
 
 /// The verdict on one certificate for one reference.
+///
+/// Deliberately *not* `#[non_exhaustive]`: there are exactly two outcomes, so callers can match
+/// exhaustively, with no wildcard arm that could turn into an accept.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Verdict {
     /// The certificate is acceptable for the reference.
     Accept(Accepted),
