@@ -677,3 +677,87 @@ fn path_building_skips_a_constrained_path_when_an_unconstrained_one_exists() {
     only_constrained.intermediates = vec![constrained.der.clone()];
     only_constrained.check();
 }
+
+/// (case, leaf, intermediate, reference, role, expected reason codes; empty = accept)
+type CheckRow<'a> = (
+    &'static str,
+    &'a Issued,
+    &'a Ca,
+    sipcert::Reference,
+    Role,
+    Vec<&'static str>,
+);
+
+#[test]
+fn check_gives_one_verdict_for_chain_and_names() {
+    use sipcert::{Policy, Reference};
+    let root = Ca::root("Root");
+    let inter = root.intermediate(CaSpec::new("Inter"));
+    let nc = root.intermediate(CaSpec::new("Constrained").permitted_dns(&["example.com"]));
+    let client = inter.leaf(
+        LeafSpec::new()
+            .uri("sip:client.example.net")
+            .eku(&[Eku::ClientAuth]),
+    );
+    let evil = nc.leaf(LeafSpec::new().uri("sip:evil.example"));
+    let v = ChainVerifier::new(algs(), [root.anchor()]);
+    let policy = Policy::default();
+    let r = |d: &str| Reference::Domain(dn(d));
+    let rows: Vec<CheckRow<'_>> = vec![
+        (
+            "client cert, client role",
+            &client,
+            &inter,
+            r("client.example.net"),
+            Role::Client,
+            vec![],
+        ),
+        (
+            "clientAuth-only cert as a server",
+            &client,
+            &inter,
+            r("client.example.net"),
+            Role::Server,
+            vec!["eku-not-permitted"],
+        ),
+        (
+            "client cert, other domain",
+            &client,
+            &inter,
+            r("example.net"),
+            Role::Client,
+            vec!["no-matching-identity"],
+        ),
+        (
+            "constrained CA minting sip:evil.example",
+            &evil,
+            &nc,
+            r("evil.example"),
+            Role::Server,
+            vec!["chain-name-constraint-violation"],
+        ),
+    ];
+    for (what, leaf, ca, reference, role, expected) in rows {
+        let verdict = v.check(
+            &leaf.der,
+            std::slice::from_ref(&ca.der),
+            pki::now(),
+            &reference,
+            role,
+            &policy,
+        );
+        let codes: Vec<&str> = verdict
+            .rejected()
+            .map(|rj| rj.reasons().iter().map(|x| x.code().code()).collect())
+            .unwrap_or_default();
+        assert_eq!(
+            codes, expected,
+            "{what}: reference {reference} role {role:?}: {verdict:?}"
+        );
+        assert_eq!(
+            verdict.is_accept(),
+            expected.is_empty(),
+            "{what}: {verdict:?}"
+        );
+    }
+}

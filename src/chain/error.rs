@@ -2,7 +2,7 @@
 
 use rustls_pki_types::UnixTime;
 
-use crate::DomainName;
+use crate::{DomainName, ReasonCode};
 
 /// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
 ///
@@ -122,6 +122,28 @@ impl ChainError {
     }
 }
 
+impl ChainError {
+    /// The verdict reason code for this failure (the same string as [`ChainError::code`]).
+    pub fn reason_code(&self) -> ReasonCode {
+        match self {
+            Self::Expired { .. } => ReasonCode::ChainExpired,
+            Self::NotYetValid { .. } => ReasonCode::ChainNotYetValid,
+            Self::UnknownIssuer => ReasonCode::ChainUnknownIssuer,
+            Self::BadSignature => ReasonCode::ChainBadSignature,
+            Self::Revoked => ReasonCode::ChainRevoked,
+            Self::NameConstraintViolation { .. } | Self::MalformedNameConstraint { .. } => {
+                ReasonCode::ChainNameConstraintViolation
+            }
+            Self::EkuNotPermitted { .. } => ReasonCode::EkuNotPermitted,
+            Self::Malformed { .. } => ReasonCode::CertMalformed,
+            Self::RevocationStatusUnknown
+            | Self::PathLenConstraintViolated
+            | Self::InvalidCrl { .. }
+            | Self::Invalid { .. } => ReasonCode::ChainInvalid,
+        }
+    }
+}
+
 /// Dotted form of a decoded OID.
 pub(crate) fn dotted(arcs: &[usize]) -> String {
     let parts: Vec<String> = arcs.iter().map(ToString::to_string).collect();
@@ -229,6 +251,7 @@ mod tests {
         for (input, code) in rows {
             let got = from_webpki(input.clone());
             assert_eq!(got.code(), *code, "from_webpki({input:?}) = {got:?}");
+            assert_eq!(got.reason_code().code(), *code, "reason_code of {got:?}");
         }
     }
 }

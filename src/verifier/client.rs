@@ -130,17 +130,10 @@ impl ClientCertVerifier for SipClientVerifier {
         let reject = |code: ReasonCode, message: String| {
             rejected_to_rustls(Rejected::chain(code, message, None))
         };
-        let domains = super::identity_domains(end_entity, &self.policy);
-        super::verify_path(
-            &self.chain,
-            end_entity,
-            intermediates,
-            now,
-            Role::Client,
-            &domains,
-        )
-        .map_err(chain_error_to_rustls)?
-        .map_err(|e| reject(ReasonCode::ChainNameConstraintViolation, e.to_string()))?;
+        self.chain
+            .verify_with_identities(end_entity, intermediates, now, Role::Client, &self.policy)
+            .map_err(chain_error_to_rustls)?
+            .map_err(|e| reject(ReasonCode::ChainNameConstraintViolation, e.to_string()))?;
         // Only now, on DER webpki accepted, do the identities count.
         let ids = extract_identities(end_entity.as_ref(), &self.policy)
             .map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;

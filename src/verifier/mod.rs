@@ -55,14 +55,12 @@ mod server;
 use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
-use rustls::pki_types::{
-    CertificateDer, CertificateRevocationListDer, InvalidDnsNameError, ServerName, UnixTime,
-};
+use rustls::pki_types::{CertificateRevocationListDer, InvalidDnsNameError, ServerName};
 use rustls::{CertificateError, OtherError, RootCertStore};
 
-use crate::chain::{ChainError, ChainVerifier, RevocationPolicy, VerifiedChain};
+use crate::chain::{ChainVerifier, RevocationPolicy};
 use crate::uri::{ReferenceError, SipUri};
-use crate::{extract_identities, DomainName, Policy, ReasonCode, Rejected, Role};
+use crate::{Policy, Rejected};
 
 pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,
@@ -98,26 +96,6 @@ pub enum ServerNameError {
     /// rustls refuses the domain as a server name.
     #[error("rustls refuses the SIP domain as a server name: {0}")]
     NotAServerName(InvalidDnsNameError),
-}
-
-/// The reason code of a path-validation failure.
-pub(crate) fn chain_reason(e: &ChainError) -> ReasonCode {
-    match e {
-        ChainError::Expired { .. } => ReasonCode::ChainExpired,
-        ChainError::NotYetValid { .. } => ReasonCode::ChainNotYetValid,
-        ChainError::UnknownIssuer => ReasonCode::ChainUnknownIssuer,
-        ChainError::BadSignature => ReasonCode::ChainBadSignature,
-        ChainError::Revoked => ReasonCode::ChainRevoked,
-        ChainError::NameConstraintViolation { .. } | ChainError::MalformedNameConstraint { .. } => {
-            ReasonCode::ChainNameConstraintViolation
-        }
-        ChainError::EkuNotPermitted { .. } => ReasonCode::EkuNotPermitted,
-        ChainError::Malformed { .. } => ReasonCode::CertMalformed,
-        ChainError::RevocationStatusUnknown
-        | ChainError::PathLenConstraintViolated
-        | ChainError::InvalidCrl { .. }
-        | ChainError::Invalid { .. } => ReasonCode::ChainInvalid,
-    }
 }
 
 /// A SIP-level rejection as the rustls error that aborts the handshake; the [`Rejected`] is
@@ -223,38 +201,3 @@ macro_rules! signature_methods {
     };
 }
 pub(crate) use signature_methods;
-
-/// The SIP domain identities of an end entity under `policy` (empty if it does not parse;
-/// the verdict then reports `cert-malformed`).
-fn identity_domains(end_entity: &CertificateDer<'_>, policy: &Policy) -> Vec<DomainName> {
-    extract_identities(end_entity.as_ref(), policy)
-        .map(|ids| {
-            ids.identities()
-                .iter()
-                .filter_map(|i| i.domain().cloned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
-/// Validates the path with the end entity's SIP identities, so that path building can try
-/// another path when a name-constrained CA does not permit them. `Ok(Err(e))` is a name
-/// constraint failure, which callers report as a SIP-level rejection naming the identity;
-/// `Err` is any other path-validation failure.
-fn verify_path(
-    chain: &ChainVerifier,
-    end_entity: &CertificateDer<'_>,
-    intermediates: &[CertificateDer<'_>],
-    now: UnixTime,
-    role: Role,
-    domains: &[DomainName],
-) -> Result<Result<VerifiedChain, ChainError>, ChainError> {
-    match chain.verify(end_entity, intermediates, now, role, domains) {
-        Ok(verified) => Ok(Ok(verified)),
-        Err(
-            e @ (ChainError::NameConstraintViolation { .. }
-            | ChainError::MalformedNameConstraint { .. }),
-        ) => Ok(Err(e)),
-        Err(e) => Err(e),
-    }
-}

@@ -10,11 +10,11 @@ use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::{
-    chain_error_to_rustls, chain_reason, common_builder_methods, rejected_to_rustls,
-    signature_methods, Common, VerifierBuilderError,
+    chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
+    VerifierBuilderError,
 };
-use crate::chain::{ChainError, ChainVerifier, RevocationPolicy};
-use crate::{check_end_entity, DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::chain::{ChainVerifier, RevocationPolicy};
+use crate::{DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder`].
 #[derive(Debug, Clone)]
@@ -74,7 +74,8 @@ impl SipServerVerifier {
     }
 
     /// The full verdict for a presented chain and a reference, as `verify_server_cert`
-    /// decides it (without a handshake): for diagnostics and the CLI.
+    /// decides it (without a handshake): for diagnostics and the CLI. See
+    /// [`ChainVerifier::check`].
     pub fn check(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -82,39 +83,14 @@ impl SipServerVerifier {
         reference: &Reference,
         now: UnixTime,
     ) -> Verdict {
-        match self.decide(end_entity, intermediates, reference, now) {
-            Ok(verdict) => verdict,
-            Err(e) => Verdict::Reject(Rejected::chain(
-                chain_reason(&e),
-                e.to_string(),
-                Some(reference.clone()),
-            )),
-        }
-    }
-
-    fn decide(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        reference: &Reference,
-        now: UnixTime,
-    ) -> Result<Verdict, ChainError> {
-        let domains = super::identity_domains(end_entity, &self.policy);
-        let path = super::verify_path(
-            &self.chain,
+        self.chain.check(
             end_entity,
             intermediates,
             now,
+            reference,
             Role::Server,
-            &domains,
-        )?;
-        let verdict = check_end_entity(end_entity.as_ref(), reference, Role::Server, &self.policy);
-        Ok(match path {
-            Ok(_) => verdict,
-            Err(e) => {
-                verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string())
-            }
-        })
+            &self.policy,
+        )
     }
 }
 
@@ -154,7 +130,15 @@ impl ServerCertVerifier for SipServerVerifier {
     ) -> Result<ServerCertVerified, rustls::Error> {
         let reference = reference_of(server_name)?;
         match self
-            .decide(end_entity, intermediates, &reference, now)
+            .chain
+            .decide(
+                end_entity,
+                intermediates,
+                now,
+                &reference,
+                Role::Server,
+                &self.policy,
+            )
             .map_err(chain_error_to_rustls)?
         {
             Verdict::Accept(_) => Ok(ServerCertVerified::assertion()),
