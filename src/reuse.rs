@@ -764,4 +764,48 @@ mod tests {
             assert_eq!(Transport::from_via(token), expected, "from_via({token:?})");
         }
     }
+
+    mod props {
+        use super::*;
+        use proptest::prelude::*;
+
+        const NAMES: &[&str] = &["a.example", "b.example", "c.example"];
+
+        fn name() -> impl Strategy<Value = DomainName> {
+            prop::sample::select(NAMES).prop_map(dn)
+        }
+
+        fn destination() -> impl Strategy<Value = Destination> {
+            (
+                prop::sample::select(&[Transport::Tls, Transport::TlsSctp, Transport::Tcp][..]),
+                1u8..3,
+                prop::sample::select(&[5061u16, 5071][..]),
+            )
+                .prop_map(|(t, last, port)| Destination::new(t, ip(last), port))
+        }
+
+        proptest! {
+            /// Whatever was inserted, a reused connection was opened for the same local
+            /// domain, to the same destination, over TLS, and authenticated the AUS host.
+            #[test]
+            fn reuse_implies_tuple_and_identity_match(
+                rows in prop::collection::vec(
+                    (name(), destination(), prop::collection::vec(name(), 0..3)), 0..8),
+                local in name(),
+                dest in destination(),
+                aus in name(),
+            ) {
+                let mut t = ReuseTable::new();
+                for (i, (l, d, ids)) in rows.iter().enumerate() {
+                    let _ = t.insert_outbound(l.clone(), *d, ids.clone(), (i, l.clone(), *d, ids.clone()));
+                }
+                if let Decision::Reuse((_, l, d, ids)) = t.lookup(&local, &dest, &aus) {
+                    prop_assert_eq!(l, &local);
+                    prop_assert_eq!(d, &dest);
+                    prop_assert!(d.transport.allows_reuse());
+                    prop_assert!(ids.contains(&aus), "{:?} lacks {}", ids, aus);
+                }
+            }
+        }
+    }
 }

@@ -199,6 +199,10 @@ impl PeerAuthentication {
 /// The SIP identities of the client of a completed handshake, from
 /// `conn.peer_certificates()`.
 ///
+/// On the client side it gives the server's identities the same way (after
+/// [`SipServerVerifier`](super::SipServerVerifier) accepted them), which is what an RFC 5923
+/// alias row caches ([`crate::reuse::ReuseTable::insert_outbound`]).
+///
 /// Only meaningful on a connection whose `ServerConfig` uses [`SipClientVerifier`] (which
 /// validated the chain and the name constraints); pass the verifier's [`Policy`]. No
 /// certificate, or a leaf that does not parse, is [`PeerAuthentication::Unauthenticated`].
