@@ -11,7 +11,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use pki::{Ca, CaSpec, Issued, LeafSpec};
+use pki::{pem, Ca, CaSpec, Issued, LeafSpec};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
@@ -29,35 +29,6 @@ fn run(args: &[&str]) -> (i32, Value, String) {
         v,
         format!("{stdout}{stderr}"),
     )
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    use std::fmt::Write as _;
-    let b64 = base64(der);
-    let mut s = format!("-----BEGIN {label}-----\n");
-    for chunk in b64.as_bytes().chunks(64) {
-        let _ = writeln!(s, "{}", std::str::from_utf8(chunk).unwrap());
-    }
-    let _ = writeln!(s, "-----END {label}-----");
-    s
-}
-
-fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::new();
-    for c in data.chunks(3) {
-        let n = (u32::from(c[0]) << 16)
-            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
-            | u32::from(*c.get(2).unwrap_or(&0));
-        for i in 0..4 {
-            if i <= c.len() {
-                out.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
 }
 
 /// A directory with root.pem, chain.pem (leaf + intermediate), leaf.key and crl.pem.
