@@ -7,7 +7,11 @@
 //! end to end:
 //!
 //! - [`uri`]: a strict, zero-copy RFC 3261 SIP/SIPS URI parser (with RFC 5954 addresses);
-//! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares).
+//! - [`DomainName`]: a validated, normalized DNS name (the only thing RFC 5922 compares);
+//! - [`chain`]: path validation on webpki with a SIP path EKU rule, CRLs, and CA name
+//!   constraints applied to every SIP identity (URI host, DNS, CN);
+//! - [`reuse`]: the RFC 5923 connection-reuse (alias) table;
+//! - [`verifier`]: rustls `ServerCertVerifier` / `ClientCertVerifier` adapters.
 //!
 //! ```
 //! use sipcert::uri::SipUri;
@@ -34,13 +38,16 @@
     clippy::doc_markdown
 )]
 
+pub mod chain;
 pub mod danger;
 mod domain;
 pub mod eku;
 pub mod identity;
 mod policy;
+pub mod reuse;
 pub mod uri;
 mod verdict;
+pub mod verifier;
 
 pub use domain::{DomainName, DomainNameError};
 pub use eku::{EkuAcceptance, EkuError};
