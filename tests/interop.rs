@@ -186,6 +186,9 @@ struct Pki {
     host_style: CertFiles,
     /// Kamailio's client certificate for relaying: `URI:sip:kamailio.test`.
     kamailio_client: CertFiles,
+    /// A client certificate with no SIP domain identity: `URI:sip:relay@kamailio.test` (a
+    /// user part, RFC 5922 §7.1).
+    user_part_client: CertFiles,
     /// sipcert's example server: `URI:sip:peer.test`.
     peer_server: CertFiles,
 }
@@ -236,6 +239,11 @@ impl Pki {
                 "kamailio-client",
                 "kamailio.test",
                 vec![SanType::URI(ia5("sip:kamailio.test"))],
+            ),
+            user_part_client: leaf(
+                "user-part-client",
+                "kamailio.test",
+                vec![SanType::URI(ia5("sip:relay@kamailio.test"))],
             ),
             peer_server: leaf(
                 "peer-server",
@@ -366,13 +374,13 @@ struct Kamailio {
 
 impl Kamailio {
     /// Starts Kamailio presenting `server` on its TLS port, relaying non-local requests over
-    /// TLS (client certificate `URI:sip:kamailio.test`) to 127.0.0.1:`relay_port`, and waits
-    /// until it answers OPTIONS over UDP.
+    /// TLS with the client certificate `client` to 127.0.0.1:`relay_port`, and waits until it
+    /// answers OPTIONS over UDP.
     fn start(
         install: &KamailioInstall,
         scratch: &Scratch,
         pki: &Pki,
-        server: &CertFiles,
+        (server, client): (&CertFiles, &CertFiles),
         relay_port: u16,
     ) -> Self {
         let udp_port = free_udp_port();
@@ -385,8 +393,8 @@ impl Kamailio {
             TLS_CFG
                 .replace("@SERVER_CERT@", &path(&server.cert))
                 .replace("@SERVER_KEY@", &path(&server.key))
-                .replace("@CLIENT_CERT@", &path(&pki.kamailio_client.cert))
-                .replace("@CLIENT_KEY@", &path(&pki.kamailio_client.key))
+                .replace("@CLIENT_CERT@", &path(&client.cert))
+                .replace("@CLIENT_KEY@", &path(&client.key))
                 .replace("@CA@", &path(&pki.root)),
         );
         let cfg = scratch.write(
@@ -496,6 +504,35 @@ fn udp_exchange(
     }
 }
 
+/// Runs the built `sip_tls_client` example binary (`target/<profile>/examples`, built by a
+/// plain `cargo test`) against `connect` for the AUS: its exit code and output. `None`, with
+/// a note, when the binary is not there (e.g. `cargo test --test interop` builds no
+/// examples).
+fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> Option<(i32, String)> {
+    let exe = std::env::current_exe().ok()?;
+    let binary = exe.parent()?.parent()?.join("examples/sip_tls_client");
+    if !binary.is_file() {
+        eprintln!(
+            "skipping the example binary: {} not built",
+            binary.display()
+        );
+        return None;
+    }
+    let mut cmd = Command::new(binary);
+    cmd.arg("--roots").arg(&pki.root).args([
+        "--aus",
+        AUS,
+        "--connect",
+        &connect.to_string(),
+        "--timeout",
+        "10",
+    ]);
+    let mut run = Proc::spawn("sip_tls_client", cmd, scratch.path("example-client.log"));
+    let status = run.wait_exit(Duration::from_secs(20));
+    let code = status.and_then(|s| s.code()).unwrap_or(-1);
+    Some((code, run.log()))
+}
+
 /// sipcert's example server on a loopback port, with its events on a channel.
 fn start_example_server(
     pki: &Pki,
@@ -550,7 +587,13 @@ fn kamailio_domain_certificate_is_accepted() {
     let started = Instant::now();
     let scratch = Scratch::new("domain");
     let pki = Pki::create(&scratch);
-    let k = Kamailio::start(&install, &scratch, &pki, &pki.domain, 9);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, &pki.kamailio_client),
+        9,
+    );
     let config = sip::client_config(sip::load_roots(&pki.root).unwrap(), None).unwrap();
     let outcome = sip::options_over_tls(config, AUS, k.tls, Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("{e}\n--- kamailio log ---\n{}", k.log()));
@@ -584,6 +627,13 @@ fn kamailio_domain_certificate_is_accepted() {
         "kamailio did not receive SNI {DOMAIN}:\n{}",
         k.log()
     );
+    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
+        assert_eq!(code, 0, "examples/sip_tls_client: {out}");
+        assert!(
+            out.starts_with("SIP/2.0 200 OK\n"),
+            "examples/sip_tls_client: {out}"
+        );
+    }
     eprintln!(
         "kamailio accepted: {} over {} in {:?}",
         r.start_line,
@@ -600,7 +650,13 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
     let Some(install) = kamailio() else { return };
     let scratch = Scratch::new("host-style");
     let pki = Pki::create(&scratch);
-    let k = Kamailio::start(&install, &scratch, &pki, &pki.host_style, 9);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.host_style, &pki.kamailio_client),
+        9,
+    );
     let config = sip::client_config(sip::load_roots(&pki.root).unwrap(), None).unwrap();
     let err = match sip::options_over_tls(config, AUS, k.tls, Duration::from_secs(10)) {
         Ok(o) => panic!(
@@ -634,7 +690,14 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
         "the message names no hint: {text}"
     );
     assert!(text.contains("sip.example.test"), "{text}");
-    // The handshake failed, so no SIP request reached Kamailio over TLS.
+    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
+        assert_eq!(code, 1, "examples/sip_tls_client: {out}");
+        assert!(
+            out.contains("RFC 5922") && out.contains("hint-host-within-domain"),
+            "examples/sip_tls_client: {out}"
+        );
+    }
+    // The handshakes failed, so no SIP request reached Kamailio over TLS.
     std::thread::sleep(Duration::from_millis(200));
     assert!(
         !k.log().contains(&format!("REQUEST OPTIONS {AUS}")),
@@ -648,26 +711,57 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
 /// to sipcert's example server.
 struct Relayed {
     response: SipMessage,
-    event: ServerEvent,
+    /// Everything the example server reported, in order.
+    events: Vec<ServerEvent>,
     kamailio_log: String,
 }
 
+impl Relayed {
+    /// The first request the example server answered.
+    fn request(&self) -> &ServerEvent {
+        self.events
+            .iter()
+            .find(|e| matches!(e, ServerEvent::Request { .. }))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the example server answered no request; events: {:?}\n{}",
+                    self.events, self.kamailio_log
+                )
+            })
+    }
+}
+
 /// Starts the example server (client certificate mandatory, `allow` as allow-list) and a
-/// Kamailio relaying to it, sends OPTIONS `sip:peer.test` over UDP to Kamailio and collects
-/// the final response and the server's event. `None` when Kamailio is not installed.
-fn relay_through_kamailio(name: &str, allow: &[&str]) -> Option<Relayed> {
+/// Kamailio relaying to it with the client certificate `client`, sends OPTIONS
+/// `sip:peer.test` over UDP to Kamailio and collects the final response and the server's
+/// events. `None` when Kamailio is not installed.
+fn relay_through_kamailio(
+    name: &str,
+    allow: &[&str],
+    client: fn(&Pki) -> &CertFiles,
+) -> Option<Relayed> {
     let install = kamailio()?;
     let scratch = Scratch::new(name);
     let pki = Pki::create(&scratch);
     let (server, events) = start_example_server(&pki, allow);
-    let k = Kamailio::start(&install, &scratch, &pki, &pki.domain, server.addr.port());
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, client(&pki)),
+        server.addr.port(),
+    );
     let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
     let response = udp_exchange(&sock, k.udp, "sip:peer.test", Duration::from_secs(10))
         .unwrap_or_else(|e| panic!("{e}\n--- kamailio log ---\n{}", k.log()));
-    let event = next_request(&events, Duration::from_secs(5), &k.log());
+    // The server reports before Kamailio can forward its answer; drain what is there.
+    let mut collected = Vec::new();
+    while let Ok(e) = events.recv_timeout(Duration::from_millis(300)) {
+        collected.push(e);
+    }
     Some(Relayed {
         response,
-        event,
+        events: collected,
         kamailio_log: k.log(),
     })
 }
@@ -693,20 +787,18 @@ fn assert_kamailio_authorized(event: &ServerEvent, request_uri: &str) {
 /// authorizes it; the 200 comes back through Kamailio.
 #[test]
 fn kamailio_client_certificate_is_authenticated_and_authorized() {
-    let Some(Relayed {
-        response,
-        event,
-        kamailio_log,
-    }) = relay_through_kamailio("mtls", &[KAMAILIO_DOMAIN])
+    let Some(relayed) = relay_through_kamailio("mtls", &[KAMAILIO_DOMAIN], |p| &p.kamailio_client)
     else {
         return;
     };
+    let (response, event) = (&relayed.response, relayed.request());
     assert_eq!(
         response.status_code(),
         Some(200),
-        "{response}\nserver: {event}\n{kamailio_log}"
+        "{response}\nserver: {event}\n{}",
+        relayed.kamailio_log
     );
-    assert_kamailio_authorized(&event, "sip:peer.test");
+    assert_kamailio_authorized(event, "sip:peer.test");
     assert!(
         response
             .header("server")
@@ -720,24 +812,23 @@ fn kamailio_client_certificate_is_authenticated_and_authorized() {
 /// handshake succeeds (the certificate is valid) and the request is refused with 403.
 #[test]
 fn kamailio_client_not_on_allow_list_gets_403() {
-    let Some(Relayed {
-        response,
-        event,
-        kamailio_log,
-    }) = relay_through_kamailio("mtls-deny", &["other.test"])
+    let Some(relayed) =
+        relay_through_kamailio("mtls-deny", &["other.test"], |p| &p.kamailio_client)
     else {
         return;
     };
+    let (response, event) = (&relayed.response, relayed.request());
     assert_eq!(
         response.status_code(),
         Some(403),
-        "{response}\nserver: {event}\n{kamailio_log}"
+        "{response}\nserver: {event}\n{}",
+        relayed.kamailio_log
     );
     let ServerEvent::Request {
         identities,
         authorization,
         ..
-    } = &event
+    } = event
     else {
         unreachable!()
     };
@@ -747,6 +838,46 @@ fn kamailio_client_not_on_allow_list_gets_403() {
         &Some(Err("client-not-allowed".to_owned())),
         "{event}"
     );
+}
+
+/// Kamailio relays with a client certificate whose only name is `sip:relay@kamailio.test`
+/// (a user part: not a SIP domain identity, RFC 5922 §7.1): SipClientVerifier refuses it
+/// during the handshake, so no request reaches the example server and Kamailio answers
+/// with an error.
+#[test]
+fn kamailio_client_certificate_without_sip_identity_is_refused_at_handshake() {
+    let Some(relayed) = relay_through_kamailio("mtls-no-identity", &[KAMAILIO_DOMAIN], |p| {
+        &p.user_part_client
+    }) else {
+        return;
+    };
+    let status = relayed.response.status_code().unwrap_or_default();
+    assert!(
+        status >= 400,
+        "Kamailio's request got through: {}\nevents: {:?}",
+        relayed.response,
+        relayed.events
+    );
+    assert!(
+        !relayed
+            .events
+            .iter()
+            .any(|e| matches!(e, ServerEvent::Request { .. })),
+        "the example server answered a request: {:?}",
+        relayed.events
+    );
+    let refusal = relayed
+        .events
+        .iter()
+        .find_map(|e| match e {
+            ServerEvent::HandshakeFailed { error, .. } => Some(error.as_str()),
+            ServerEvent::Request { .. } => None,
+        })
+        .unwrap_or_else(|| panic!("no handshake failure reported: {:?}", relayed.events));
+    assert!(refusal.contains("refused by sipcert"), "{refusal}");
+    assert!(refusal.contains("no-identities"), "{refusal}");
+    assert!(refusal.contains("RFC 5922"), "{refusal}");
+    eprintln!("Kamailio got {status}; example server: {refusal}");
 }
 
 /// SIPp runs the OPTIONS scenario; its request reaches sipcert's example server over
@@ -761,7 +892,13 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
     let scratch = Scratch::new("sipp");
     let pki = Pki::create(&scratch);
     let (server, events) = start_example_server(&pki, &[KAMAILIO_DOMAIN]);
-    let k = Kamailio::start(&install, &scratch, &pki, &pki.domain, server.addr.port());
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, &pki.kamailio_client),
+        server.addr.port(),
+    );
     let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIPP_SCENARIO);
     let mut cmd = Command::new(&sipp);
     cmd.arg("-sf")

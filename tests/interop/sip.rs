@@ -415,6 +415,19 @@ pub fn rejection_of(e: &rustls::Error) -> Option<&Rejected> {
     }
 }
 
+/// An I/O error from a rustls stream, with the sipcert verdict spelled out when a sipcert
+/// verifier refused the peer's certificate.
+pub fn describe_io_error(e: &io::Error) -> String {
+    let tls = e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match tls.map(|t| (t, rejection_of(t))) {
+        Some((_, Some(rejected))) => format!("refused by sipcert: {rejected}"),
+        Some((t, None)) => t.to_string(),
+        None => e.to_string(),
+    }
+}
+
 impl fmt::Display for ClientError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -662,7 +675,7 @@ fn serve_connection(
             if e.kind() != io::ErrorKind::UnexpectedEof || conn.wants_write() {
                 report(ServerEvent::HandshakeFailed {
                     peer,
-                    error: e.to_string(),
+                    error: describe_io_error(&e),
                 });
             }
             return;
