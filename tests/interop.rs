@@ -978,3 +978,74 @@ fn sipp_logs(scratch: &Scratch) -> String {
     }
     out
 }
+
+// ---------------------------------------------------------------------------------------
+// The SIP framing the examples rely on (no external programs)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn sip_stream_framing_follows_content_length() {
+    let wire = b"\r\n\r\nOPTIONS sip:example.test SIP/2.0\r\n\
+        v: SIP/2.0/TLS 192.0.2.1:5061;branch=z9hG4bK1\r\n\
+        Via: SIP/2.0/TLS 192.0.2.2:5061\r\n ;branch=z9hG4bK2\r\n\
+        f: <sip:a@example.test>;tag=x\r\n\
+        To: <sip:example.test>\r\n\
+        i: c1@example.test\r\n\
+        CSeq: 7 OPTIONS\r\n\
+        l: 4\r\n\r\nbodyOPTIONS";
+    let mut reader = std::io::BufReader::new(&wire[..]);
+    let m = sip::read_message(&mut reader).unwrap().unwrap();
+    assert_eq!(m.method(), Some("OPTIONS"));
+    assert_eq!(m.request_uri(), Some("sip:example.test"));
+    // Compact names, folding, order of Vias.
+    assert_eq!(
+        m.all("via"),
+        [
+            "SIP/2.0/TLS 192.0.2.1:5061;branch=z9hG4bK1",
+            "SIP/2.0/TLS 192.0.2.2:5061 ;branch=z9hG4bK2"
+        ]
+    );
+    assert_eq!(m.header("Call-ID"), Some("c1@example.test"));
+    assert_eq!(m.body, b"body");
+    // The next message starts right after the body; it is truncated, so it is an error.
+    assert!(sip::read_message(&mut reader).is_err());
+
+    let no_length = b"OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    let err = sip::read_message(&mut std::io::BufReader::new(&no_length[..])).unwrap_err();
+    assert!(err.to_string().contains("Content-Length"), "{err}");
+    // A datagram needs no Content-Length: the body is the rest.
+    let dgram = b"SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\n\r\nrest";
+    let m = sip::parse_message(dgram).unwrap();
+    assert_eq!((m.status_code(), &m.body[..]), (Some(200), &b"rest"[..]));
+    assert!(sip::read_message(&mut std::io::BufReader::new(&b""[..]))
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn sip_response_copies_the_transaction_headers() {
+    let local: SocketAddr = "127.0.0.1:5070".parse().unwrap();
+    let request = sip::options_request("sips:example.test", "TLS", local);
+    let wire = request.to_bytes();
+    assert!(wire.ends_with(b"Content-Length: 0\r\n\r\n"));
+    let request = sip::parse_message(&wire).unwrap();
+    let via = request.header("via").unwrap();
+    assert!(
+        via.starts_with("SIP/2.0/TLS 127.0.0.1:5070;branch=z9hG4bK"),
+        "{via}"
+    );
+    assert_eq!(request.header("max-forwards"), Some("70"));
+    assert!(request.header("from").unwrap().contains(";tag="));
+
+    let response = sip::response_to(&request, 200, "OK");
+    assert_eq!(response.start_line, "SIP/2.0 200 OK");
+    for h in ["via", "from", "call-id", "cseq"] {
+        assert_eq!(response.all(h), request.all(h), "{h}");
+    }
+    let to = response.header("to").unwrap();
+    assert!(to.starts_with("<sips:example.test>;tag="), "{to}");
+    // A To that already has a tag keeps it.
+    let again = sip::response_to(&response, 200, "OK");
+    assert_eq!(again.header("to"), Some(to));
+    assert_eq!(response.header("content-length"), Some("0"));
+}

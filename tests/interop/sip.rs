@@ -235,23 +235,22 @@ fn read_message_framed(reader: &mut impl BufRead, stream: bool) -> io::Result<Op
         headers,
         body: Vec::new(),
     };
-    let length = match msg.header("content-length") {
-        Some(v) => v
-            .parse::<usize>()
-            .map_err(|_| bad(format!("bad Content-Length: {v:?}")))?,
-        None if stream => return Err(bad("Content-Length missing on a stream transport")),
-        None => {
-            let mut rest = Vec::new();
-            reader.read_to_end(&mut rest)?;
-            rest.len()
+    match msg.header("content-length") {
+        Some(v) => {
+            let length = v
+                .parse::<usize>()
+                .map_err(|_| bad(format!("bad Content-Length: {v:?}")))?;
+            if total + length > MAX_MESSAGE {
+                return Err(bad("message too large"));
+            }
+            msg.body = vec![0; length];
+            reader.read_exact(&mut msg.body)?;
         }
-    };
-    if total + length > MAX_MESSAGE {
-        return Err(bad("message too large"));
-    }
-    if msg.body.is_empty() && length > 0 {
-        msg.body = vec![0; length];
-        reader.read_exact(&mut msg.body)?;
+        None if stream => return Err(bad("Content-Length missing on a stream transport")),
+        // A datagram without Content-Length: the body is the rest (RFC 3261 §18.3).
+        None => {
+            reader.read_to_end(&mut msg.body)?;
+        }
     }
     Ok(Some(msg))
 }
