@@ -299,8 +299,25 @@ impl Proc {
         }
     }
 
+    /// Like [`Proc::spawn`], but stdout goes to `log` and stderr to `log` + `.err`, so that
+    /// [`Proc::log`] gives stdout first.
+    fn spawn_split(mut cmd: Command, log: PathBuf) -> Self {
+        let err = fs::File::create(log.with_extension("err")).expect("create log");
+        cmd.stderr(err);
+        let out = fs::File::create(&log).expect("create log");
+        cmd.stdin(Stdio::null()).stdout(out).process_group(0);
+        let child = cmd.spawn().expect("start a built binary");
+        Self {
+            child,
+            log,
+            exited: None,
+        }
+    }
+
     fn log(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
+        let out = fs::read_to_string(&self.log).unwrap_or_default();
+        let err = fs::read_to_string(self.log.with_extension("err")).unwrap_or_default();
+        out + &err
     }
 
     /// The exit status, if it has exited.
@@ -504,33 +521,60 @@ fn udp_exchange(
     }
 }
 
-/// Runs the built `sip_tls_client` example binary (`target/<profile>/examples`, built by a
-/// plain `cargo test`) against `connect` for the AUS: its exit code and output. `None`, with
-/// a note, when the binary is not there (e.g. `cargo test --test interop` builds no
-/// examples).
-fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> Option<(i32, String)> {
+/// Runs a binary that `cargo test --workspace` built next to this test
+/// (`target/<profile>/<relative>`): its exit code and output (stdout, then stderr). `None`,
+/// with a note, when it is not there (e.g. `cargo test --test interop` builds no examples).
+fn run_built(scratch: &Scratch, relative: &str, args: &[&str]) -> Option<(i32, String)> {
     let exe = std::env::current_exe().ok()?;
-    let binary = exe.parent()?.parent()?.join("examples/sip_tls_client");
+    let binary = exe.parent()?.parent()?.join(relative);
     if !binary.is_file() {
-        eprintln!(
-            "skipping the example binary: {} not built",
-            binary.display()
-        );
+        eprintln!("skipping {relative}: {} not built", binary.display());
         return None;
     }
     let mut cmd = Command::new(binary);
-    cmd.arg("--roots").arg(&pki.root).args([
-        "--aus",
-        AUS,
-        "--connect",
-        &connect.to_string(),
-        "--timeout",
-        "10",
-    ]);
-    let mut run = Proc::spawn("sip_tls_client", cmd, scratch.path("example-client.log"));
+    cmd.args(args);
+    let name = relative.replace('/', "-");
+    let mut run = Proc::spawn_split(cmd, scratch.path(&format!("{name}.out")));
     let status = run.wait_exit(Duration::from_secs(20));
     let code = status.and_then(|s| s.code()).unwrap_or(-1);
     Some((code, run.log()))
+}
+
+/// The `sip_tls_client` example against `connect` for the AUS.
+fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> Option<(i32, String)> {
+    let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
+    run_built(
+        scratch,
+        "examples/sip_tls_client",
+        &["--roots", &roots, "--aus", AUS, "--connect", &connect],
+    )
+}
+
+/// `sipcert probe --json` (the CLI) against `connect` for the AUS: exit code and JSON.
+fn run_cli_probe(
+    scratch: &Scratch,
+    pki: &Pki,
+    connect: SocketAddr,
+) -> Option<(i32, serde_json::Value)> {
+    let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
+    let (code, out) = run_built(
+        scratch,
+        "sipcert",
+        &[
+            "probe",
+            "--json",
+            AUS,
+            "--connect",
+            &connect,
+            "--roots",
+            &roots,
+        ],
+    )?;
+    let json = out
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("sipcert probe printed no JSON: {out}"));
+    Some((code, json))
 }
 
 /// sipcert's example server on a loopback port, with its events on a channel.
@@ -634,6 +678,13 @@ fn kamailio_domain_certificate_is_accepted() {
             "examples/sip_tls_client: {out}"
         );
     }
+    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
+        assert_eq!(code, 0, "sipcert probe: {json}");
+        assert_eq!(json["verdict"], "accept", "{json}");
+        assert_eq!(json["chain"], "valid", "{json}");
+        assert_eq!(json["matched"]["domain"], DOMAIN, "{json}");
+        assert_eq!(json["matched"]["source"], "san-uri", "{json}");
+    }
     eprintln!(
         "kamailio accepted: {} over {} in {:?}",
         r.start_line,
@@ -696,6 +747,13 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
             out.contains("RFC 5922") && out.contains("hint-host-within-domain"),
             "examples/sip_tls_client: {out}"
         );
+    }
+    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
+        assert_eq!(code, 1, "sipcert probe: {json}");
+        assert_eq!(json["verdict"], "reject", "{json}");
+        assert_eq!(json["chain"], "valid", "{json}");
+        assert_eq!(json["reasons"][0]["code"], "no-matching-identity", "{json}");
+        assert_eq!(json["hints"][0], "hint-host-within-domain", "{json}");
     }
     // The handshakes failed, so no SIP request reached Kamailio over TLS.
     std::thread::sleep(Duration::from_millis(200));
