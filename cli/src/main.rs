@@ -6,6 +6,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod check;
+mod identities;
+mod input;
+mod probe;
+mod report;
+mod time;
+mod trust;
 mod uri_cmd;
 
 /// Check the right name for SIP over TLS (RFC 5922).
@@ -20,6 +27,13 @@ struct Cli {
 enum Command {
     /// Parse a SIP or SIPS URI (RFC 3261 §25.1) and show its parts and reference domain.
     Uri(uri_cmd::Args),
+    /// Show the SIP domain identities of a certificate (RFC 5922 §7.1), and every name that
+    /// is not one, with the reason.
+    Identities(identities::Args),
+    /// Check a certificate chain against a SIP domain: chain, EKU and RFC 5922 name rules.
+    Check(check::Args),
+    /// TLS handshake to a server (SNI = the SIP domain), judged by the SIP verifier.
+    Probe(probe::Args),
 }
 
 /// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
@@ -36,6 +50,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Uri(args) => uri_cmd::run(&args),
+        Command::Identities(args) => identities::run(&args),
+        Command::Check(args) => check::run(&args),
+        Command::Probe(args) => probe::run(&args),
     };
     match result {
         Ok(Verdict::Valid) => ExitCode::SUCCESS,

@@ -65,39 +65,64 @@ fn fast_hostname(input: &[u8], start: usize) -> Option<usize> {
     let mut top_first = 0u8;
     let mut end = input.len();
     for (i, &b) in input[start..].iter().enumerate() {
-        if b.is_ascii_alphanumeric() || b == b'-' {
-            if label_len == 0 {
-                if b == b'-' {
-                    return None;
+        match HOST_CLASS[usize::from(b)] {
+            ALNUM => {
+                if label_len == 0 {
+                    label_first = b;
                 }
-                label_first = b;
+                label_len += 1;
             }
-            label_len += 1;
-        } else if b == b'.' {
-            if label_len == 0 || prev == b'-' {
-                return None;
+            HYPHEN if label_len > 0 => label_len += 1,
+            DOT if label_len > 0 && prev != b'-' => {
+                top_first = label_first;
+                label_len = 0;
             }
-            top_first = label_first;
-            label_len = 0;
-        } else if matches!(b, b':' | b';' | b'?') {
-            end = start + i;
-            break;
-        } else {
-            return None;
+            STOP => {
+                end = start + i;
+                break;
+            }
+            _ => return None,
         }
         prev = b;
     }
-    if label_len > 0 {
+    if label_len == 0 {
+        // Empty, or ending in a dot: the top label is the one before it.
+        if end == start {
+            return None;
+        }
+    } else {
         if prev == b'-' {
             return None;
         }
         top_first = label_first;
-    } else if end == start || input.get(end.wrapping_sub(2)) == Some(&b'.') {
-        // Empty, or two dots at the end.
-        return None;
     }
     top_first.is_ascii_alphabetic().then_some(end)
 }
+
+const OTHER: u8 = 0;
+const ALNUM: u8 = 1;
+const HYPHEN: u8 = 2;
+const DOT: u8 = 3;
+const STOP: u8 = 4;
+
+/// Byte classes for [`fast_hostname`].
+static HOST_CLASS: [u8; 256] = {
+    let mut t = [OTHER; 256];
+    let mut c: u8 = 0;
+    loop {
+        t[c as usize] = match c {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => ALNUM,
+            b'-' => HYPHEN,
+            b'.' => DOT,
+            b':' | b';' | b'?' => STOP,
+            _ => OTHER,
+        };
+        if c == u8::MAX {
+            break t;
+        }
+        c += 1;
+    }
+};
 
 /// Parses a whole text as a `host` (for `maddr`).
 pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {
@@ -139,9 +164,26 @@ fn parse_ipv6_reference(input: &[u8], start: usize) -> Result<(usize, HostRepr),
     Ok((inner_start + len + 1, HostRepr::Ipv6(addr)))
 }
 
-/// RFC 5954 `IPv4address`: four dec-octets without leading zeros.
+/// RFC 5954 `IPv4address`: four dec-octets (0-255) without leading zeros.
 fn parse_ipv4(text: &[u8]) -> Option<Ipv4Addr> {
-    core::str::from_utf8(text).ok()?.parse().ok()
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        let leading_zero = part.len() > 1 && part[0] == b'0';
+        if part.is_empty() || part.len() > 3 || leading_zero {
+            return None;
+        }
+        let mut v: u16 = 0;
+        for &d in part {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u16::from(d - b'0');
+        }
+        *octet = u8::try_from(v).ok()?;
+    }
+    parts.next().is_none().then_some(Ipv4Addr::from(octets))
 }
 
 /// `sip:2001:db8::10`: an IPv6 address written without brackets (RFC 5118 §4.2).
@@ -168,6 +210,12 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The hand-written dec-octet parser agrees with std's (which follows RFC 3986).
+        #[test]
+        fn ipv4_agrees_with_std(s in "[0-9.]{0,16}|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") {
+            prop_assert_eq!(parse_ipv4(s.as_bytes()), s.parse::<Ipv4Addr>().ok(), "{:?}", s);
+        }
+
         /// The one-pass fast path agrees with the careful `hostname` check.
         #[test]
         fn fast_path_agrees(s in "[a-c0-2.:;?_-]{0,12}") {

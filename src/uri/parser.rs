@@ -218,16 +218,27 @@ fn parse_params(text: &str, mut pos: usize, scheme: Scheme) -> Result<usize, Uri
     Ok(pos)
 }
 
-/// FNV-1a of the decoded, lower-cased name: equal names (as [`same_name`] sees them) hash
-/// alike, so only equal hashes need a comparison.
+/// A cheap signature of the decoded, lower-cased name (length, first and last octet, octet
+/// sum): equal names (as [`same_name`] sees them) have equal signatures, so only equal
+/// signatures need a comparison.
 fn name_hash(name: &Escaped<'_>) -> u64 {
-    let step =
-        |h: u64, b: u8| (h ^ u64::from(b.to_ascii_lowercase())).wrapping_mul(0x100_0000_01b3);
-    let init = 0xcbf2_9ce4_8422_2325;
+    fn sig(bytes: impl Iterator<Item = u8>) -> u64 {
+        let (mut len, mut first, mut last, mut sum) = (0u64, 0u64, 0u64, 0u64);
+        for b in bytes {
+            let b = u64::from(b.to_ascii_lowercase());
+            if len == 0 {
+                first = b;
+            }
+            last = b;
+            sum = sum.wrapping_add(b);
+            len += 1;
+        }
+        (len << 48) ^ (first << 40) ^ (last << 32) ^ sum
+    }
     if name.has_escapes() {
-        name.decoded_bytes().fold(init, step)
+        sig(name.decoded_bytes())
     } else {
-        name.as_str().bytes().fold(init, step)
+        sig(name.as_str().bytes())
     }
 }
 
@@ -258,18 +269,29 @@ fn known(name: &Escaped<'_>) -> Option<Known> {
         ("ttl", Known::Ttl),
         ("maddr", Known::Maddr),
     ];
+    let s = name.as_str();
+    // Plain names: at most one candidate, chosen by length and first letter.
+    let candidate = match (s.len(), s.as_bytes().first().map(u8::to_ascii_lowercase)) {
+        (9, Some(b't')) => Some(NAMES[0]),
+        (4, Some(b'u')) => Some(NAMES[1]),
+        (6, Some(b'm')) => Some(NAMES[2]),
+        (3, Some(b't')) => Some(NAMES[3]),
+        (5, Some(b'm')) => Some(NAMES[4]),
+        _ => None,
+    };
+    if let Some((n, k)) = candidate {
+        if n.eq_ignore_ascii_case(s) {
+            return Some(k);
+        }
+    }
+    // Escaped names (`%74tl`) compare after decoding.
     if name.has_escapes() {
-        NAMES
+        return NAMES
             .iter()
             .find(|(n, _)| name.eq_ignore_ascii_case(n))
-            .map(|&(_, k)| k)
-    } else {
-        let s = name.as_str();
-        NAMES
-            .iter()
-            .find(|(n, _)| n.len() == s.len() && n.eq_ignore_ascii_case(s))
-            .map(|&(_, k)| k)
+            .map(|&(_, k)| k);
     }
+    None
 }
 
 /// Validates the values of `transport`, `user`, `method`, `ttl` and `maddr`.
@@ -290,7 +312,12 @@ fn check_known_param(
         if !decoded_is_token(raw) {
             return Err(bad());
         }
-        if scheme == Scheme::Sips && ascii(raw).eq_ignore_ascii_case("udp") {
+        let udp = if raw.contains(&b'%') {
+            ascii(raw).eq_ignore_ascii_case("udp")
+        } else {
+            raw.eq_ignore_ascii_case(b"udp")
+        };
+        if scheme == Scheme::Sips && udp {
             return Err(UriError::new(K::SipsOverUdp, at));
         }
     } else if kind == Known::User || kind == Known::Method {
@@ -331,6 +358,9 @@ fn parse_headers(input: &[u8], mut pos: usize) -> Result<usize, UriError> {
 
 /// Whether the value, with its escapes decoded, is a non-empty `token`.
 fn decoded_is_token(raw: &[u8]) -> bool {
+    if !raw.contains(&b'%') {
+        return !raw.is_empty() && raw.iter().all(|&b| chars::is(b, chars::TOKEN));
+    }
     let mut decoded = ascii(raw).decoded_bytes().peekable();
     decoded.peek().is_some() && decoded.all(|b| chars::is(b, chars::TOKEN))
 }

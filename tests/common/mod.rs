@@ -1,4 +1,5 @@
 //! Helpers shared by the integration tests.
-#![allow(dead_code)]
+#![allow(dead_code, unreachable_pub, missing_docs)] // each test binary uses a different subset
 
 pub mod corpus;
+pub mod pki;

@@ -1,0 +1,210 @@
+//! `sipcert identities` and `sipcert check` without `--roots`: the decisions.md §3 contract.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, SanType};
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
+        .args(args)
+        .output()
+        .expect("run sipcert");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(args: &[&str]) -> (i32, Value) {
+    let (code, out, err) = run(args);
+    let v = serde_json::from_str(&out)
+        .unwrap_or_else(|e| panic!("{args:?}: not one JSON object: {e}: {out} {err}"));
+    (code, v)
+}
+
+/// Writes a self-signed certificate with these SANs and CN to a temp file (PEM or DER).
+fn cert(name: &str, sans: &[SanType], cn: Option<&str>, der: bool) -> PathBuf {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = DistinguishedName::new();
+    if let Some(cn) = cn {
+        p.distinguished_name.push(DnType::CommonName, cn);
+    }
+    p.subject_alt_names = sans.to_vec();
+    let key = KeyPair::generate().unwrap();
+    let c = p.self_signed(&key).unwrap();
+    let dir = std::env::temp_dir().join(format!("sipcert-cli-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    if der {
+        std::fs::write(&path, c.der()).unwrap();
+    } else {
+        std::fs::write(&path, c.pem()).unwrap();
+    }
+    path
+}
+
+fn uri(s: &str) -> SanType {
+    SanType::URI(s.try_into().unwrap())
+}
+
+fn dns(s: &str) -> SanType {
+    SanType::DnsName(s.try_into().unwrap())
+}
+
+#[test]
+fn identities_contract() {
+    let path = cert(
+        "ids.pem",
+        &[
+            uri("sip:example.com"),
+            uri("sip:alice@example.com"),
+            dns("example.net"),
+        ],
+        Some("Example"),
+        false,
+    );
+    let (code, v) = json(&["identities", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        v["identities"],
+        serde_json::json!([{"domain": "example.com", "source": "san-uri"}])
+    );
+    let ignored = v["ignored"].as_array().unwrap();
+    let reasons: Vec<_> = ignored
+        .iter()
+        .map(|i| {
+            (
+                i["value"].as_str().unwrap(),
+                i["source"].as_str().unwrap(),
+                i["reason"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert!(
+        reasons.contains(&("sip:alice@example.com", "san-uri", "uri-has-user-part")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("example.net", "san-dns", "dns-suppressed-by-sip-uri")),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons.contains(&("Example", "cn", "cn-suppressed-by-san")),
+        "{reasons:?}"
+    );
+
+    // CN-only certificate, DER: the CN is an identity unless --no-cn-fallback.
+    let path = cert("cn.der", &[], Some("sip.example.com"), true);
+    let (code, v) = json(&["identities", "--json", path.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    assert_eq!(v["identities"][0]["source"], "cn");
+    let (code, v) = json(&[
+        "identities",
+        "--json",
+        "--no-cn-fallback",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1, "no identities: exit 1");
+    assert_eq!(v["identities"], serde_json::json!([]));
+    assert_eq!(v["ignored"][0]["reason"], "cn-fallback-disabled");
+}
+
+#[test]
+fn check_contract() {
+    let host_style = cert("host.pem", &[dns("sip.atlanta.com")], None, false);
+    let p = host_style.to_str().unwrap();
+    let (code, v) = json(&["check", "--json", "--uri", "sips:alice@atlanta.com", p]);
+    assert_eq!(code, 1);
+    assert_eq!(v["verdict"], "reject");
+    assert_eq!(v["reference"], "atlanta.com");
+    assert_eq!(v["chain"], "unchecked");
+    assert_eq!(v["matched"], Value::Null);
+    assert_eq!(v["reasons"][0]["code"], "no-matching-identity");
+    assert_eq!(v["hints"], serde_json::json!(["hint-host-within-domain"]));
+    assert_eq!(v["relaxations"], serde_json::json!([]));
+
+    // The secure SRV target relaxation (RFC 7673) is recorded.
+    let (code, v) = json(&[
+        "check",
+        "--json",
+        "--uri",
+        "sips:alice@atlanta.com",
+        "--secure-srv-target",
+        "sip.atlanta.com",
+        p,
+    ]);
+    assert_eq!(code, 0, "{v}");
+    assert_eq!(v["matched"]["via"], "secure-srv-target");
+    assert!(
+        v["relaxations"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r == "secure-srv-target"),
+        "{v}"
+    );
+
+    let good = cert("good.pem", &[uri("sip:atlanta.com")], None, false);
+    let (code, v) = json(&[
+        "check",
+        "--json",
+        "--domain",
+        "ATLANTA.com",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0);
+    assert_eq!(v["verdict"], "accept");
+    assert_eq!(
+        v["matched"],
+        serde_json::json!({"domain": "atlanta.com", "source": "san-uri", "via": "reference"})
+    );
+
+    // An IP-literal AUS is a reject with its reason, unless IP literals are allowed.
+    let (code, v) = json(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:192.0.2.1",
+        good.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert_eq!(v["reasons"][0]["code"], "reference-is-ip-literal");
+
+    // Text output says the chain was not checked.
+    let (code, out, _) = run(&["check", "--uri", "sips:alice@atlanta.com", p]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("NOT CHECKED") && out.contains("hint-host-within-domain"),
+        "{out}"
+    );
+}
+
+#[test]
+fn input_errors_exit_2() {
+    let good = cert("e.pem", &[uri("sip:atlanta.com")], None, false);
+    let g = good.to_str().unwrap();
+    assert_eq!(
+        run(&["check", "--uri", "sip:a.example", "/nonexistent/file.pem"]).0,
+        2
+    );
+    assert_eq!(run(&["check", g]).0, 2, "a reference is required");
+    assert_eq!(run(&["check", "--uri", "not a uri", g]).0, 2);
+    assert_eq!(
+        run(&["check", "--uri", "sip:a.example", "--role", "peer", g]).0,
+        2
+    );
+    let bad = std::env::temp_dir().join(format!("sipcert-cli-bad-{}.pem", std::process::id()));
+    std::fs::write(
+        &bad,
+        "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    assert_eq!(run(&["identities", bad.to_str().unwrap()]).0, 2);
+    std::fs::write(&bad, "hello").unwrap();
+    let (code, _, err) = run(&["identities", bad.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no CERTIFICATE"), "{err}");
+}

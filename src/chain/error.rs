@@ -1,0 +1,257 @@
+//! [`ChainError`] and the one mapping from `webpki::Error`.
+
+use rustls_pki_types::UnixTime;
+
+use crate::{DomainName, ReasonCode};
+
+/// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
+///
+/// [`ChainError::code`] gives the stable reason code from `decisions.md` §2. Several variants
+/// share a code when the distinction only matters for diagnostics (for example
+/// [`ChainError::PathLenConstraintViolated`] and [`ChainError::Invalid`] are both
+/// `chain-invalid`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ChainError {
+    /// A certificate on the path had expired at the validation time.
+    #[error("certificate expired: validation time {} is after notAfter {}", time.as_secs(), not_after.as_secs())]
+    Expired {
+        /// The validation time.
+        time: UnixTime,
+        /// The notAfter time of the offending certificate.
+        not_after: UnixTime,
+    },
+    /// A certificate on the path was not yet valid at the validation time.
+    #[error("certificate not yet valid: validation time {} is before notBefore {}", time.as_secs(), not_before.as_secs())]
+    NotYetValid {
+        /// The validation time.
+        time: UnixTime,
+        /// The notBefore time of the offending certificate.
+        not_before: UnixTime,
+    },
+    /// No path to a configured trust anchor could be built.
+    #[error("no path to a trusted root (unknown issuer)")]
+    UnknownIssuer,
+    /// A signature on the path (certificate or CRL) does not verify.
+    #[error("a signature on the certificate path does not verify")]
+    BadSignature,
+    /// A certificate on the path is revoked by a configured CRL.
+    #[error("a certificate on the path is revoked")]
+    Revoked,
+    /// CRLs were configured, the policy is [`UnknownStatus::Deny`](super::UnknownStatus::Deny),
+    /// and no CRL covers a certificate on the path.
+    #[error("revocation status unknown: no configured CRL covers a certificate on the path")]
+    RevocationStatusUnknown,
+    /// A SIP identity (or, when `name` is `None`, a subjectAltName checked by webpki itself)
+    /// is outside the name constraints of a CA on the path.
+    #[error("{}", match (name, constraint) {
+        (Some(n), Some(c)) => format!("SIP identity {n} violates the name constraint {c} of a CA on the path"),
+        (Some(n), None) => format!("SIP identity {n} violates a name constraint of a CA on the path"),
+        _ => "a name in the certificate violates a name constraint of a CA on the path".to_owned(),
+    })]
+    NameConstraintViolation {
+        /// The SIP identity that violated the constraint, when sipcert's own check found it.
+        name: Option<DomainName>,
+        /// The violated constraint, e.g. `permitted dNSName example.com` or
+        /// `excluded dNSName .bad.example`.
+        constraint: Option<String>,
+    },
+    /// A CA on the path carries a name constraint sipcert cannot evaluate safely (empty or
+    /// malformed dNSName, minimum/maximum fields, bad DER). Fails closed.
+    #[error("malformed name constraint on a CA of the path: {detail}")]
+    MalformedNameConstraint {
+        /// What is wrong.
+        detail: String,
+    },
+    /// The EKU of a certificate on the path allows no SIP purpose for this role.
+    #[error("extended key usage {} permits no SIP use", fmt_oids(present))]
+    EkuNotPermitted {
+        /// The EKU OIDs present, in dotted form.
+        present: Vec<String>,
+    },
+    /// A CA's pathLenConstraint is exceeded.
+    #[error("a CA's path length constraint is exceeded")]
+    PathLenConstraintViolated,
+    /// A certificate on the path is not well-formed DER or not a valid X.509 v3 certificate.
+    #[error("malformed certificate: {detail}")]
+    Malformed {
+        /// What is wrong.
+        detail: String,
+    },
+    /// A CRL given to the verifier could not be parsed.
+    #[error("invalid CRL: {detail}")]
+    InvalidCrl {
+        /// What is wrong.
+        detail: String,
+    },
+    /// Any other path-validation failure.
+    #[error("invalid certificate path: {detail}")]
+    Invalid {
+        /// What is wrong.
+        detail: String,
+    },
+}
+
+fn fmt_oids(oids: &[String]) -> String {
+    if oids.is_empty() {
+        "(none)".to_owned()
+    } else {
+        oids.join(", ")
+    }
+}
+
+impl ChainError {
+    /// The stable reason code (`decisions.md` §2).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Expired { .. } => "chain-expired",
+            Self::NotYetValid { .. } => "chain-not-yet-valid",
+            Self::UnknownIssuer => "chain-unknown-issuer",
+            Self::BadSignature => "chain-bad-signature",
+            Self::Revoked => "chain-revoked",
+            Self::NameConstraintViolation { .. } | Self::MalformedNameConstraint { .. } => {
+                "chain-name-constraint-violation"
+            }
+            Self::EkuNotPermitted { .. } => "eku-not-permitted",
+            Self::Malformed { .. } => "cert-malformed",
+            Self::RevocationStatusUnknown
+            | Self::PathLenConstraintViolated
+            | Self::InvalidCrl { .. }
+            | Self::Invalid { .. } => "chain-invalid",
+        }
+    }
+}
+
+impl ChainError {
+    /// The verdict reason code for this failure (the same string as [`ChainError::code`]).
+    pub fn reason_code(&self) -> ReasonCode {
+        match self {
+            Self::Expired { .. } => ReasonCode::ChainExpired,
+            Self::NotYetValid { .. } => ReasonCode::ChainNotYetValid,
+            Self::UnknownIssuer => ReasonCode::ChainUnknownIssuer,
+            Self::BadSignature => ReasonCode::ChainBadSignature,
+            Self::Revoked => ReasonCode::ChainRevoked,
+            Self::NameConstraintViolation { .. } | Self::MalformedNameConstraint { .. } => {
+                ReasonCode::ChainNameConstraintViolation
+            }
+            Self::EkuNotPermitted { .. } => ReasonCode::EkuNotPermitted,
+            Self::Malformed { .. } => ReasonCode::CertMalformed,
+            Self::RevocationStatusUnknown
+            | Self::PathLenConstraintViolated
+            | Self::InvalidCrl { .. }
+            | Self::Invalid { .. } => ReasonCode::ChainInvalid,
+        }
+    }
+}
+
+/// Dotted form of a decoded OID.
+pub(crate) fn dotted(arcs: &[usize]) -> String {
+    let parts: Vec<String> = arcs.iter().map(ToString::to_string).collect();
+    parts.join(".")
+}
+
+/// The single mapping from webpki's error to ours. Every input maps to an error; nothing here
+/// can turn a failure into success.
+pub(crate) fn from_webpki(e: webpki::Error) -> ChainError {
+    use webpki::Error as W;
+    match e {
+        W::CertExpired { time, not_after } => ChainError::Expired { time, not_after },
+        W::CertNotValidYet { time, not_before } => ChainError::NotYetValid { time, not_before },
+        W::UnknownIssuer => ChainError::UnknownIssuer,
+        W::InvalidSignatureForPublicKey | W::InvalidCrlSignatureForPublicKey => {
+            ChainError::BadSignature
+        }
+        W::CertRevoked => ChainError::Revoked,
+        W::UnknownRevocationStatus => ChainError::RevocationStatusUnknown,
+        W::NameConstraintViolation => ChainError::NameConstraintViolation {
+            name: None,
+            constraint: None,
+        },
+        W::MalformedNameConstraint => ChainError::MalformedNameConstraint {
+            detail: "webpki: MalformedNameConstraint".to_owned(),
+        },
+        W::RequiredEkuNotFoundContext(ctx) => ChainError::EkuNotPermitted {
+            present: ctx.present.iter().map(|o| dotted(o)).collect(),
+        },
+        #[allow(deprecated)]
+        W::RequiredEkuNotFound => ChainError::EkuNotPermitted {
+            present: Vec::new(),
+        },
+        W::PathLenConstraintViolated => ChainError::PathLenConstraintViolated,
+        W::BadDer
+        | W::BadDerTime
+        | W::TrailingData(_)
+        | W::UnsupportedCertVersion
+        | W::ExtensionValueInvalid
+        | W::MalformedExtensions
+        | W::InvalidSerialNumber
+        | W::InvalidCertValidity
+        | W::EmptyEkuExtension
+        | W::MalformedDnsIdentifier => ChainError::Malformed {
+            detail: format!("{e:?}"),
+        },
+        // webpki::Error is non-exhaustive: everything else (CA used as end entity, unsupported
+        // critical extension, signature algorithm problems, budgets, CRL problems, ...) is a
+        // rejection with the generic code. This arm can only produce an error.
+        other => ChainError::Invalid {
+            detail: format!("{other:?}"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_mapping_is_an_error_with_the_documented_code() {
+        let t = UnixTime::since_unix_epoch(core::time::Duration::from_secs(10));
+        let rows: &[(webpki::Error, &str)] = &[
+            (
+                webpki::Error::CertExpired {
+                    time: t,
+                    not_after: t,
+                },
+                "chain-expired",
+            ),
+            (
+                webpki::Error::CertNotValidYet {
+                    time: t,
+                    not_before: t,
+                },
+                "chain-not-yet-valid",
+            ),
+            (webpki::Error::UnknownIssuer, "chain-unknown-issuer"),
+            (
+                webpki::Error::InvalidSignatureForPublicKey,
+                "chain-bad-signature",
+            ),
+            (webpki::Error::CertRevoked, "chain-revoked"),
+            (webpki::Error::UnknownRevocationStatus, "chain-invalid"),
+            (
+                webpki::Error::NameConstraintViolation,
+                "chain-name-constraint-violation",
+            ),
+            (
+                webpki::Error::MalformedNameConstraint,
+                "chain-name-constraint-violation",
+            ),
+            (
+                #[allow(deprecated)]
+                webpki::Error::RequiredEkuNotFound,
+                "eku-not-permitted",
+            ),
+            (webpki::Error::PathLenConstraintViolated, "chain-invalid"),
+            (webpki::Error::BadDer, "cert-malformed"),
+            (webpki::Error::UnsupportedCertVersion, "cert-malformed"),
+            (webpki::Error::CaUsedAsEndEntity, "chain-invalid"),
+            (webpki::Error::UnsupportedCriticalExtension, "chain-invalid"),
+            (webpki::Error::MaximumPathDepthExceeded, "chain-invalid"),
+        ];
+        for (input, code) in rows {
+            let got = from_webpki(input.clone());
+            assert_eq!(got.code(), *code, "from_webpki({input:?}) = {got:?}");
+            assert_eq!(got.reason_code().code(), *code, "reason_code of {got:?}");
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Stable codes: reject reasons, hints, relaxations, and the match route.
+
+use core::fmt;
+
+/// Why a verdict is reject (`decisions.md` §2). Codes are stable; new ones may be added.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ReasonCode {
+    /// `no-identities`: the certificate has no SIP domain identity (RFC 5922 §7.3).
+    NoIdentities,
+    /// `no-matching-identity`: no identity equals the reference (RFC 5922 §7.2).
+    NoMatchingIdentity,
+    /// `reference-is-ip-literal`: the reference is an IP literal and the policy does not allow it.
+    ReferenceIsIpLiteral,
+    /// `reference-invalid`: the reference is not a valid host.
+    ReferenceInvalid,
+    /// `eku-not-permitted`: the EKU allows no SIP use under the policy (RFC 5924 §5).
+    EkuNotPermitted,
+    /// `chain-expired`: a certificate of the path is expired.
+    ChainExpired,
+    /// `chain-not-yet-valid`: a certificate of the path is not yet valid.
+    ChainNotYetValid,
+    /// `chain-unknown-issuer`: no path to a trust anchor.
+    ChainUnknownIssuer,
+    /// `chain-bad-signature`: a signature does not verify.
+    ChainBadSignature,
+    /// `chain-revoked`: a certificate of the path is revoked.
+    ChainRevoked,
+    /// `chain-name-constraint-violation`: a name violates a CA's name constraints.
+    ChainNameConstraintViolation,
+    /// `chain-invalid`: any other path-validation failure.
+    ChainInvalid,
+    /// `cert-malformed`: the end-entity certificate (or an extension) does not parse, has
+    /// trailing data, or duplicates an extension.
+    CertMalformed,
+}
+
+impl ReasonCode {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NoIdentities => "no-identities",
+            Self::NoMatchingIdentity => "no-matching-identity",
+            Self::ReferenceIsIpLiteral => "reference-is-ip-literal",
+            Self::ReferenceInvalid => "reference-invalid",
+            Self::EkuNotPermitted => "eku-not-permitted",
+            Self::ChainExpired => "chain-expired",
+            Self::ChainNotYetValid => "chain-not-yet-valid",
+            Self::ChainUnknownIssuer => "chain-unknown-issuer",
+            Self::ChainBadSignature => "chain-bad-signature",
+            Self::ChainRevoked => "chain-revoked",
+            Self::ChainNameConstraintViolation => "chain-name-constraint-violation",
+            Self::ChainInvalid => "chain-invalid",
+            Self::CertMalformed => "cert-malformed",
+        }
+    }
+
+    /// Whether the code is about path validation (`chain-*`).
+    pub fn is_chain(self) -> bool {
+        self.code().starts_with("chain-")
+    }
+
+    /// Every code.
+    pub const ALL: &'static [Self] = &[
+        Self::NoIdentities,
+        Self::NoMatchingIdentity,
+        Self::ReferenceIsIpLiteral,
+        Self::ReferenceInvalid,
+        Self::EkuNotPermitted,
+        Self::ChainExpired,
+        Self::ChainNotYetValid,
+        Self::ChainUnknownIssuer,
+        Self::ChainBadSignature,
+        Self::ChainRevoked,
+        Self::ChainNameConstraintViolation,
+        Self::ChainInvalid,
+        Self::CertMalformed,
+    ];
+}
+
+impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A near miss explained to the operator when the verdict is reject. `R` is the reference
+/// domain; hints are computed only for a domain reference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Hint {
+    /// `hint-host-within-domain`: an identity is a proper subdomain of `R` (`sip.atlanta.com`
+    /// for `atlanta.com`), the RFC 3261 §26.3.2.1 certificate shape.
+    HostWithinDomain,
+    /// `hint-wildcard-would-match`: a dNSName `*.B` would match `R` under RFC 6125 (`R` is one
+    /// label plus `B`, `B` has at least two labels, and DNS SANs are not suppressed), but
+    /// wildcards are off.
+    WildcardWouldMatch,
+    /// `hint-suppressed-dns-would-match`: a dNSName equal to `R` was ignored because a `sip:` URI
+    /// identity exists (RFC 5922 §7.1) or the policy requires `sip:` URIs.
+    SuppressedDnsWouldMatch,
+    /// `hint-cn-would-match`: a CN equal to `R` was not used (SAN present, fallback off, not the
+    /// last CN, or in a multi-valued RDN).
+    CnWouldMatch,
+    /// `hint-user-part-uri-would-match`: a `sip:user@R` URI SAN names a user, not the domain.
+    UserPartUriWouldMatch,
+    /// `hint-sips-uri-would-match`: a `sips:R` URI SAN; RFC 5922 §7.1 accepts only `sip:`.
+    SipsUriWouldMatch,
+    /// `hint-suffix-only`: `R` is a proper subdomain of an identity, or one of `R` and an
+    /// identity ends with the other without a label boundary (`myexample.com`/`example.com`).
+    SuffixOnly,
+}
+
+impl Hint {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::HostWithinDomain => "hint-host-within-domain",
+            Self::WildcardWouldMatch => "hint-wildcard-would-match",
+            Self::SuppressedDnsWouldMatch => "hint-suppressed-dns-would-match",
+            Self::CnWouldMatch => "hint-cn-would-match",
+            Self::UserPartUriWouldMatch => "hint-user-part-uri-would-match",
+            Self::SipsUriWouldMatch => "hint-sips-uri-would-match",
+            Self::SuffixOnly => "hint-suffix-only",
+        }
+    }
+
+    /// Every hint.
+    pub const ALL: &'static [Self] = &[
+        Self::HostWithinDomain,
+        Self::WildcardWouldMatch,
+        Self::SuppressedDnsWouldMatch,
+        Self::CnWouldMatch,
+        Self::UserPartUriWouldMatch,
+        Self::SipsUriWouldMatch,
+        Self::SuffixOnly,
+    ];
+}
+
+impl fmt::Display for Hint {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A rule relaxed to reach an accept. Every relaxation used appears in the verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Relaxation {
+    /// `wildcard`: matched through a `*.x` dNSName ([`crate::danger::allow_wildcards`]).
+    Wildcard,
+    /// `cn-fallback`: matched through the subject CN (RFC 5922 §7.1 step 2, a MAY).
+    CnFallback,
+    /// `ip-literal`: an IP reference matched an IP identity (`allow_ip_literals`).
+    IpLiteral,
+    /// `secure-srv-target`: matched the caller-asserted secure SRV target (RFC 7673).
+    SecureSrvTarget,
+    /// `eku-tls-compatible`: the EKU passed only through serverAuth/clientAuth
+    /// ([`crate::EkuMode::Compatible`]); RFC 5924 §5 would reject it.
+    EkuTlsCompatible,
+}
+
+impl Relaxation {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Wildcard => "wildcard",
+            Self::CnFallback => "cn-fallback",
+            Self::IpLiteral => "ip-literal",
+            Self::SecureSrvTarget => "secure-srv-target",
+            Self::EkuTlsCompatible => "eku-tls-compatible",
+        }
+    }
+}
+
+impl fmt::Display for Relaxation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// Which reference identity matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Via {
+    /// `reference`: the host of the AUS (RFC 5922 §7.3).
+    Reference,
+    /// `secure-srv-target`: the caller-asserted secure SRV target (RFC 7673).
+    SecureSrvTarget,
+}
+
+impl Via {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Reference => "reference",
+            Self::SecureSrvTarget => "secure-srv-target",
+        }
+    }
+}
