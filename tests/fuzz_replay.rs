@@ -40,7 +40,9 @@ fn replay(target: &str) {
 fn seed_dirs_match_targets() {
     let mut dirs: Vec<String> = std::fs::read_dir(seeds_dir())
         .expect("fuzz/seeds exists")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.is_dir())
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
         .collect();
     dirs.sort();
     let mut targets: Vec<String> = fuzz_checks::TARGETS
@@ -74,4 +76,60 @@ fn domain_name() {
 #[test]
 fn round_trip() {
     replay("round_trip");
+}
+
+#[test]
+fn identity_der() {
+    replay("identity_der");
+}
+
+#[test]
+fn identity_model() {
+    replay("identity_model");
+}
+
+/// Writes the generated certificate seeds of `identity_der` (run by hand after changing them:
+/// `cargo test --test fuzz_replay -- --ignored write_identity_seeds`).
+#[test]
+#[ignore = "writes seed files"]
+fn write_identity_seeds() {
+    use fuzz_checks::pki::{self, Leaf};
+    let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
+    let seeds: [(&str, Leaf); 6] = [
+        (
+            "gen-uri-sipdomain",
+            Leaf::sans(vec![pki::uri("sip:Example.COM"), pki::dns("other.example")])
+                .eku(vec![pki::SIP_DOMAIN]),
+        ),
+        (
+            "gen-dns-serverauth",
+            Leaf::sans(vec![pki::dns("example.com."), pki::dns("*.example.com")])
+                .eku(vec![pki::SERVER_AUTH]),
+        ),
+        (
+            "gen-cn-only",
+            Leaf::default().cn("other.example").cn("example.com"),
+        ),
+        (
+            "gen-user-uri",
+            Leaf::sans(vec![
+                pki::uri("sip:alice@example.com"),
+                pki::dns("sip.example.com"),
+            ]),
+        ),
+        ("gen-empty-san", Leaf::sans(vec![]).cn("example.com")),
+        (
+            "gen-ip",
+            Leaf::sans(vec![
+                pki::ip(ip),
+                pki::uri("sip:192.0.2.1"),
+                pki::email("a@example.com"),
+            ])
+            .eku(vec![pki::CODE_SIGNING]),
+        ),
+    ];
+    for (name, leaf) in seeds {
+        let path = seeds_dir().join("identity_der").join(format!("{name}.der"));
+        std::fs::write(&path, leaf.der()).expect("seed written");
+    }
 }

@@ -169,3 +169,195 @@ fn equivalent_is_not_quadratic_in_headers() {
     assert!(p("sip:e.example?a=%78").equivalent(&p("sip:e.example?a=x")));
     assert!(!p("sip:e.example?a=%2f").equivalent(&p("sip:e.example?a=/")));
 }
+
+// ---------------------------------------------------------------------------------------
+// Certificates.
+// ---------------------------------------------------------------------------------------
+
+use fuzz_checks::identity::{check_der, model_from_der};
+use fuzz_checks::pki::{self, tlv, Leaf};
+use sipcert::{check_end_entity, extract_identities, DomainName, Policy, Reference, Role};
+
+/// A real certificate (resiprocate's test domain certificate, BSD-style licence; its SAN is
+/// `DNS:localhost, URI:sip:localhost`), checked in as a fuzz seed.
+fn real_cert() -> Vec<u8> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("fuzz/seeds/identity_der/resiprocate-resip-stack-test-domain_cert_localhost-0.der");
+    std::fs::read(path).expect("seed certificate")
+}
+
+fn localhost() -> Reference {
+    Reference::Domain(DomainName::from_ascii("localhost").unwrap())
+}
+
+#[test]
+fn real_cert_is_what_the_model_says() {
+    let der = real_cert();
+    check_der(&der);
+    let model = model_from_der(&der).unwrap();
+    assert!(model.must.contains("localhost"), "{model:?}");
+    let v = check_end_entity(&der, &localhost(), Role::Server, &Policy::default());
+    assert!(v.is_accept(), "{v:?}");
+}
+
+/// Truncated at every offset: a typed refusal, never a panic or an Accept.
+#[test]
+fn truncated_at_every_offset() {
+    let der = real_cert();
+    for len in 0..der.len() {
+        let cut = &der[..len];
+        assert!(
+            extract_identities(cut, &Policy::default()).is_err(),
+            "len {len}"
+        );
+        let v = check_end_entity(cut, &localhost(), Role::Server, &Policy::default());
+        assert!(!v.is_accept(), "accepted a certificate cut at {len}");
+        assert_eq!(
+            v.rejected().unwrap().reasons()[0].code().code(),
+            "cert-malformed"
+        );
+    }
+    // And with trailing octets.
+    let mut long = der.clone();
+    long.push(0);
+    assert!(extract_identities(&long, &Policy::default()).is_err());
+}
+
+/// Where the SAN extension (OID 2.5.29.17 through the end of its value) sits in `der`.
+fn san_extension_span(der: &[u8]) -> std::ops::Range<usize> {
+    let oid = [0x06, 0x03, 0x55, 0x1d, 0x11];
+    let at = der
+        .windows(oid.len())
+        .position(|w| w == oid)
+        .expect("SAN extension");
+    let mut pos = at + oid.len();
+    if der[pos] == 0x01 {
+        pos += 3; // critical BOOLEAN
+    }
+    assert_eq!(der[pos], 0x04, "extnValue OCTET STRING");
+    let len = usize::from(der[pos + 1]);
+    assert!(len < 0x80, "short form in this certificate");
+    at..pos + 2 + len
+}
+
+/// Every single-bit flip, and every byte inverted, in the SAN extension: no panic, and never
+/// an Accept the model refuses (`check_der` checks both, for several references and policies).
+#[test]
+fn every_flip_of_the_san_extension() {
+    let der = real_cert();
+    let span = san_extension_span(&der);
+    assert!(span.len() > 20, "{span:?}");
+    let mut accepted = 0;
+    for i in span {
+        for mask in [1u8, 2, 4, 8, 16, 32, 64, 128, 0xff] {
+            let mut d = der.clone();
+            d[i] ^= mask;
+            check_der(&d);
+            if check_end_entity(&d, &localhost(), Role::Server, &Policy::default()).is_accept() {
+                accepted += 1;
+            }
+        }
+    }
+    // Flips in, say, the DNS entry leave the URI identity: some variants still match.
+    assert!(accepted > 0);
+}
+
+/// A certificate with `n` SAN entries of one shape.
+fn many_sans(n: usize, entry: fn(usize) -> pki::San) -> Vec<u8> {
+    Leaf::sans((0..n).map(entry).collect()).der()
+}
+
+/// 50 000 SAN entries: a typed result, the right identities, linear work.
+#[test]
+fn fifty_thousand_san_entries() {
+    type Entry = fn(usize) -> pki::San;
+    let shapes: [(&str, Entry); 4] = [
+        ("distinct DNS", |i| pki::dns(&format!("h{i}.example.com"))),
+        ("one DNS repeated", |_| pki::dns("example.com")),
+        ("user-part URIs", |i| {
+            pki::uri(&format!("sip:u{i}@example.com"))
+        }),
+        ("unknown tags", |i| pki::raw(0x89, &i.to_be_bytes())),
+    ];
+    for (what, entry) in shapes {
+        let der = many_sans(50_000, entry);
+        let ids = extract_identities(&der, &Policy::default()).expect(what);
+        let want = match what {
+            "distinct DNS" => 50_000,
+            "one DNS repeated" => 1,
+            _ => 0,
+        };
+        assert_eq!(ids.identities().len(), want, "{what}");
+        assert_eq!(
+            ids.identities().len() + ids.ignored().len(),
+            if what == "one DNS repeated" {
+                1
+            } else {
+                50_000
+            },
+            "{what}"
+        );
+        let v = check_end_entity(
+            &der,
+            &Reference::Domain(DomainName::from_ascii("example.com").unwrap()),
+            Role::Server,
+            &Policy::default(),
+        );
+        assert_eq!(v.is_accept(), what == "one DNS repeated", "{what}");
+    }
+    // Linear: extraction + verdict at 800 and 51 200 entries (certificates built beforehand).
+    let small = many_sans(800, |i| pki::dns(&format!("h{i}.example.com")));
+    let large = many_sans(51_200, |i| pki::dns(&format!("h{i}.example.com")));
+    let time = |der: &[u8]| {
+        (0..3)
+            .map(|_| {
+                let t = Instant::now();
+                let ids = extract_identities(der, &Policy::default()).unwrap();
+                assert!(!ids.is_empty());
+                let _ = check_end_entity(der, &localhost(), Role::Server, &Policy::default());
+                t.elapsed()
+            })
+            .min()
+            .unwrap()
+            .max(Duration::from_micros(1))
+    };
+    let ratio = time(&large).as_secs_f64() / time(&small).as_secs_f64();
+    eprintln!("50k SANs: ratio {ratio:.1} for 64x the entries");
+    assert!(ratio < 1024.0, "superlinear SAN handling: {ratio:.1}");
+}
+
+/// Deeply nested DER, as a whole certificate, inside a SAN otherName, and inside the subject:
+/// a typed refusal or a result, no stack overflow.
+#[test]
+fn deeply_nested_der() {
+    fn nest(depth: usize, tag: u8, inner: &[u8]) -> Vec<u8> {
+        let mut v = inner.to_vec();
+        for _ in 0..depth {
+            v = tlv(tag, &v);
+        }
+        v
+    }
+    for depth in [64, 1_000, 100_000] {
+        for tag in [0x30, 0x31, 0xa0, 0xa4] {
+            let whole = nest(depth, tag, &[0x05, 0x00]);
+            check_der(&whole);
+            assert!(extract_identities(&whole, &Policy::default()).is_err());
+        }
+    }
+    // otherName [0] { type-id, [0] EXPLICIT nested } and directoryName [4] nested, in a SAN.
+    for depth in [64, 10_000] {
+        let mut other = tlv(0x06, &[0x2b, 0x06, 0x01, 0x04, 0x01]);
+        other.extend(tlv(0xa0, &nest(depth, 0x30, &[0x05, 0x00])));
+        let sans = vec![
+            pki::raw(0xa0, &other),
+            pki::raw(0xa4, &nest(depth, 0x30, &[])),
+            pki::uri("sip:example.com"),
+        ];
+        let der = Leaf::sans(sans).der();
+        check_der(&der);
+        // A deep subject, replacing the real one.
+        let subject = nest(depth, 0x30, &[]);
+        let der = pki::replace_subject(&Leaf::default().cn("example.com").der(), &subject);
+        check_der(&der);
+    }
+}

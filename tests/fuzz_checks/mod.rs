@@ -4,6 +4,9 @@
 #![allow(dead_code, clippy::missing_panics_doc)]
 
 pub mod domain;
+pub mod identity;
+#[path = "../common/pki.rs"]
+pub mod pki;
 pub mod round_trip;
 pub mod uri;
 
@@ -30,4 +33,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("name_addr", uri::check_name_addr_bytes),
     ("domain_name", domain::check_bytes),
     ("round_trip", round_trip::check_bytes),
+    ("identity_der", identity::check_der),
+    ("identity_model", identity::check_model_bytes),
 ];
