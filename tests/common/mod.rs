@@ -1,5 +1,6 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code, unreachable_pub, missing_docs)] // each test binary uses a different subset
 
+pub mod conformance;
 pub mod corpus;
 pub mod pki;
