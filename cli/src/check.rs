@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role};
 
-use crate::{input, report, InputError, Verdict};
+use crate::{input, report, trust, InputError, Verdict};
 
 /// The reference and policy options shared by `check` and `probe`.
 #[derive(Debug, clap::Args)]
@@ -132,23 +132,48 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
             return Ok(finish(args.json, &verdict, None, "unchecked"));
         }
     };
-    if args.roots.is_some() || !args.crl.is_empty() || args.at.is_some() {
-        return Err(InputError(
-            "--roots, --crl and --at need chain validation, which this build does not have yet"
-                .into(),
+    let Some(roots) = &args.roots else {
+        if !args.crl.is_empty() || args.at.is_some() {
+            return Err(InputError("--crl and --at need --roots".into()));
+        }
+        let verdict = check_end_entity(certs[0].as_ref(), &reference, role, &policy);
+        return Ok(finish(
+            args.json,
+            &verdict,
+            Some(reference.to_string()),
+            "unchecked",
         ));
-    }
-    let verdict = check_end_entity(certs[0].as_ref(), &reference, role, &policy);
+    };
+    let provider = trust::provider();
+    let roots = trust::roots(roots)?;
+    let crls = trust::crls(&args.crl)?;
+    let now = trust::time(args.at.as_deref())?;
+    let chain = trust::chain_verifier(&roots, &crls, &provider)?;
+    let verdict = chain.check(&certs[0], &certs[1..], now, &reference, role, &policy);
+    let status = chain_status(&verdict);
     Ok(finish(
         args.json,
         &verdict,
         Some(reference.to_string()),
-        "unchecked",
+        status,
     ))
 }
 
+/// The `"chain"` field: `valid`, or the code of the path-validation failure.
+pub(crate) fn chain_status(verdict: &sipcert::Verdict) -> &'static str {
+    verdict
+        .rejected()
+        .and_then(|r| {
+            r.reasons()
+                .iter()
+                .map(sipcert::Reason::code)
+                .find(|c| c.is_chain() || *c == sipcert::ReasonCode::CertMalformed)
+        })
+        .map_or("valid", sipcert::ReasonCode::code)
+}
+
 /// Prints the verdict and gives the exit status.
-fn finish(
+pub(crate) fn finish(
     json: bool,
     verdict: &sipcert::Verdict,
     reference: Option<String>,

@@ -9,7 +9,10 @@ use clap::{Parser, Subcommand};
 mod check;
 mod identities;
 mod input;
+mod probe;
 mod report;
+mod time;
+mod trust;
 mod uri_cmd;
 
 /// Check the right name for SIP over TLS (RFC 5922).
@@ -29,6 +32,8 @@ enum Command {
     Identities(identities::Args),
     /// Check a certificate chain against a SIP domain: chain, EKU and RFC 5922 name rules.
     Check(check::Args),
+    /// TLS handshake to a server (SNI = the SIP domain), judged by the SIP verifier.
+    Probe(probe::Args),
 }
 
 /// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
@@ -47,6 +52,7 @@ fn main() -> ExitCode {
         Command::Uri(args) => uri_cmd::run(&args),
         Command::Identities(args) => identities::run(&args),
         Command::Check(args) => check::run(&args),
+        Command::Probe(args) => probe::run(&args),
     };
     match result {
         Ok(Verdict::Valid) => ExitCode::SUCCESS,

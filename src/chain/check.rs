@@ -3,11 +3,8 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use super::{ChainError, ChainVerifier, VerifiedChain};
-use crate::{
-    check_end_entity, extract_identities, DomainName, Policy, ReasonCode, Reference, Rejected,
-    Role, Verdict,
-};
+use super::{ChainError, ChainVerifier};
+use crate::{check_end_entity, DomainName, Identity, Policy, ReasonCode, Reference, Role, Verdict};
 
 impl ChainVerifier {
     /// The full verdict for a presented chain and a reference:
@@ -16,7 +13,7 @@ impl ChainVerifier {
     /// 2. RFC 5922 §7.1 identity extraction, the RFC 5924 leaf EKU policy for `role`, and
     ///    §7.2 matching ([`check_end_entity`]);
     /// 3. any path failure becomes a rejection carrying its `chain-*` / `cert-malformed` /
-    ///    `eku-not-permitted` code; a name-constraint failure keeps the identities and hints.
+    ///    `eku-not-permitted` code, and keeps the identities and hints for the diagnostic.
     ///
     /// This is what the rustls server verifier decides, without a handshake (for diagnostics
     /// and the command line).
@@ -29,18 +26,12 @@ impl ChainVerifier {
         role: Role,
         policy: &Policy,
     ) -> Verdict {
-        match self.decide(end_entity, intermediates, now, reference, role, policy) {
-            Ok(verdict) => verdict,
-            Err(e) => Verdict::Reject(Rejected::chain(
-                e.reason_code(),
-                e.to_string(),
-                Some(reference.clone()),
-            )),
-        }
+        self.evaluate(end_entity, intermediates, now, reference, role, policy)
+            .0
     }
 
-    /// [`ChainVerifier::check`], keeping path failures other than name constraints as
-    /// [`ChainError`] (the rustls adapter maps them to rustls's own certificate errors).
+    /// [`ChainVerifier::check`], also returning a path failure other than name constraints
+    /// as [`ChainError`] (the rustls adapter maps it to rustls's own certificate errors).
     pub(crate) fn decide(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -50,48 +41,48 @@ impl ChainVerifier {
         role: Role,
         policy: &Policy,
     ) -> Result<Verdict, ChainError> {
-        let path = self.verify_with_identities(end_entity, intermediates, now, role, policy)?;
-        let verdict = check_end_entity(end_entity.as_ref(), reference, role, policy);
-        Ok(match path {
-            Ok(_) => verdict,
-            Err(e) => {
-                verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string())
-            }
-        })
+        match self.evaluate(end_entity, intermediates, now, reference, role, policy) {
+            (_, Some(path_error)) => Err(path_error),
+            (verdict, None) => Ok(verdict),
+        }
     }
 
-    /// Validates the path with the end entity's SIP identities under `policy`. `Ok(Err(e))`
-    /// is a name-constraint failure (callers report it as a SIP-level rejection naming the
-    /// identity); `Err` is any other path-validation failure.
-    pub(crate) fn verify_with_identities(
+    /// The names verdict (one x509-parser parse), then path validation with its identities
+    /// (one webpki parse). A path failure turns the verdict into a rejection that keeps the
+    /// identities and hints for the diagnostic; a failure other than name constraints is
+    /// also returned on its own.
+    fn evaluate(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
+        reference: &Reference,
         role: Role,
         policy: &Policy,
-    ) -> Result<Result<VerifiedChain, ChainError>, ChainError> {
-        let domains = identity_domains(end_entity, policy);
+    ) -> (Verdict, Option<ChainError>) {
+        let verdict = check_end_entity(end_entity.as_ref(), reference, role, policy);
+        let domains = domains_of(verdict.identities());
         match self.verify(end_entity, intermediates, now, role, &domains) {
-            Ok(verified) => Ok(Ok(verified)),
+            Ok(_) => (verdict, None),
             Err(
                 e @ (ChainError::NameConstraintViolation { .. }
                 | ChainError::MalformedNameConstraint { .. }),
-            ) => Ok(Err(e)),
-            Err(e) => Err(e),
+            ) => (
+                verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string()),
+                None,
+            ),
+            Err(e) => (
+                verdict.with_chain_failure(e.reason_code(), e.to_string()),
+                Some(e),
+            ),
         }
     }
 }
 
-/// The SIP domain identities of an end entity under `policy` (empty if it does not parse;
-/// the verdict then reports `cert-malformed`).
-fn identity_domains(end_entity: &CertificateDer<'_>, policy: &Policy) -> Vec<DomainName> {
-    extract_identities(end_entity.as_ref(), policy)
-        .map(|ids| {
-            ids.identities()
-                .iter()
-                .filter_map(|i| i.domain().cloned())
-                .collect()
-        })
-        .unwrap_or_default()
+/// The SIP domain identities (IP identities are not subject to dNSName constraints).
+pub(crate) fn domains_of(identities: &[Identity]) -> Vec<DomainName> {
+    identities
+        .iter()
+        .filter_map(|i| i.domain().cloned())
+        .collect()
 }

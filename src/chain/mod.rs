@@ -58,6 +58,7 @@ use webpki::{
 use crate::DomainName;
 
 pub use crate::Role;
+pub(crate) use check::domains_of;
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 

@@ -269,7 +269,8 @@ impl Verdict {
     }
 
     /// Turns the verdict into a reject that also carries `code` (a chain failure found by path
-    /// validation), keeping the reference, identities, ignored names and hints.
+    /// validation), keeping the reference, identities, ignored names and hints. A code the
+    /// rejection already carries is not added twice.
     #[must_use]
     pub fn with_chain_failure(self, code: ReasonCode, message: impl Into<String>) -> Self {
         let mut rejected = match self {
@@ -282,7 +283,10 @@ impl Verdict {
             },
             Self::Reject(r) => r,
         };
-        rejected.reasons.insert(0, Reason::new(code, message));
+        // The same failure seen twice (the path EKU rule and the leaf EKU rule) is one reason.
+        if !rejected.has_reason(code) {
+            rejected.reasons.insert(0, Reason::new(code, message));
+        }
         Self::Reject(rejected)
     }
 }

@@ -15,9 +15,9 @@ use super::{
     chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
     VerifierBuilderError,
 };
-use crate::chain::{ChainVerifier, RevocationPolicy};
-use crate::eku::evaluate_eku;
-use crate::identity::{extract_identities, Identity, IdentitySource};
+use crate::chain::{domains_of, ChainError, ChainVerifier, RevocationPolicy};
+use crate::eku;
+use crate::identity::{self, extract_identities, Identity, IdentitySource};
 use crate::reuse::{IdentityOrigin, PeerIdentity};
 use crate::{DomainName, Policy, ReasonCode, Rejected, Role};
 
@@ -130,15 +130,37 @@ impl ClientCertVerifier for SipClientVerifier {
         let reject = |code: ReasonCode, message: String| {
             rejected_to_rustls(Rejected::chain(code, message, None))
         };
-        self.chain
-            .verify_with_identities(end_entity, intermediates, now, Role::Client, &self.policy)
-            .map_err(chain_error_to_rustls)?
-            .map_err(|e| reject(ReasonCode::ChainNameConstraintViolation, e.to_string()))?;
+        // One x509-parser parse for identities and EKU; webpki parses for the path.
+        let parsed = identity::parse_certificate(end_entity.as_ref()).and_then(|cert| {
+            let ids = identity::extract_from_parsed(&cert, &self.policy)?;
+            Ok((
+                ids,
+                eku::evaluate_parsed(&cert, Role::Client, self.policy.eku()),
+            ))
+        });
+        let domains = match &parsed {
+            Ok((ids, _)) => domains_of(ids.identities()),
+            Err(_) => Vec::new(),
+        };
+        match self
+            .chain
+            .verify(end_entity, intermediates, now, Role::Client, &domains)
+        {
+            Ok(_) => {}
+            Err(
+                e @ (ChainError::NameConstraintViolation { .. }
+                | ChainError::MalformedNameConstraint { .. }),
+            ) => {
+                return Err(reject(
+                    ReasonCode::ChainNameConstraintViolation,
+                    e.to_string(),
+                ))
+            }
+            Err(e) => return Err(chain_error_to_rustls(e)),
+        }
         // Only now, on DER webpki accepted, do the identities count.
-        let ids = extract_identities(end_entity.as_ref(), &self.policy)
-            .map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;
-        evaluate_eku(end_entity.as_ref(), Role::Client, self.policy.eku())
-            .map_err(|e| reject(ReasonCode::EkuNotPermitted, e.to_string()))?;
+        let (ids, eku) = parsed.map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;
+        eku.map_err(|e| reject(ReasonCode::EkuNotPermitted, e.to_string()))?;
         if ids.identities().iter().all(|i| i.domain().is_none()) {
             return Err(reject(
                 ReasonCode::NoIdentities,

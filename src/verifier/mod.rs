@@ -50,6 +50,7 @@
 
 mod client;
 mod error;
+mod providers;
 mod server;
 
 use std::sync::Arc;

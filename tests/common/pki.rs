@@ -667,3 +667,28 @@ pub fn uri_name_constraints(permitted: &[&str]) -> Vec<u8> {
         .collect();
     tlv(0x30, &tlv(0xa0, &subtrees))
 }
+
+/// PEM text for DER (`label` = `CERTIFICATE`, `PRIVATE KEY`, `X509 CRL`).
+pub fn pem(label: &str, der: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for c in der.chunks(3) {
+        let n = (u32::from(c[0]) << 16)
+            | (u32::from(*c.get(1).unwrap_or(&0)) << 8)
+            | u32::from(*c.get(2).unwrap_or(&0));
+        for i in 0..4 {
+            if i <= c.len() {
+                b64.push(char::from(T[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut s = format!("-----BEGIN {label}-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        s.push_str(std::str::from_utf8(line).unwrap_or_default());
+        s.push('\n');
+    }
+    s.push_str(&format!("-----END {label}-----\n"));
+    s
+}

@@ -1,0 +1,118 @@
+//! A full `verify_server_cert`: `SipServerVerifier` against rustls's `WebPkiServerVerifier`,
+//! same chain (leaf `DNS:example.com` → intermediate → root, P-256), same provider (ring),
+//! same run. Both accept this chain; the difference is the RFC 5922 name check and the
+//! RFC 5924 EKU policy.
+//!
+//! Run: `cargo bench --bench verify`.
+
+use std::sync::Arc;
+
+use divan::black_box;
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
+    KeyUsagePurpose, SanType,
+};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::client::WebPkiServerVerifier;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use sipcert::verifier::SipServerVerifier;
+
+fn main() {
+    divan::main();
+}
+
+struct Fixture {
+    leaf: CertificateDer<'static>,
+    intermediate: CertificateDer<'static>,
+    sip: Arc<SipServerVerifier>,
+    webpki: Arc<WebPkiServerVerifier>,
+    name: ServerName<'static>,
+    now: UnixTime,
+}
+
+fn ca(name: &str) -> CertificateParams {
+    let mut p = CertificateParams::default();
+    p.distinguished_name = DistinguishedName::new();
+    p.distinguished_name.push(DnType::CommonName, name);
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+    p
+}
+
+fn fixture() -> Fixture {
+    let root_key = KeyPair::generate().unwrap();
+    let root_params = ca("Bench Root");
+    let root = root_params.self_signed(&root_key).unwrap().der().clone();
+    let root_issuer = Issuer::new(root_params, root_key);
+    let inter_key = KeyPair::generate().unwrap();
+    let inter_params = ca("Bench Intermediate");
+    let intermediate = inter_params
+        .signed_by(&inter_key, &root_issuer)
+        .unwrap()
+        .der()
+        .clone();
+    let inter_issuer = Issuer::new(inter_params, inter_key);
+    let mut leaf_params = CertificateParams::default();
+    leaf_params.distinguished_name = DistinguishedName::new();
+    leaf_params.subject_alt_names = vec![SanType::DnsName("example.com".try_into().unwrap())];
+    let leaf = leaf_params
+        .signed_by(&KeyPair::generate().unwrap(), &inter_issuer)
+        .unwrap()
+        .der()
+        .clone();
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(root).unwrap();
+    let roots = Arc::new(roots);
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    Fixture {
+        sip: SipServerVerifier::builder(roots.clone(), provider.clone())
+            .build()
+            .unwrap(),
+        webpki: WebPkiServerVerifier::builder_with_provider(roots, provider)
+            .build()
+            .unwrap(),
+        leaf,
+        intermediate,
+        name: ServerName::try_from("example.com").unwrap(),
+        now: UnixTime::now(),
+    }
+}
+
+#[divan::bench]
+fn sipcert_server_verifier(bencher: divan::Bencher<'_, '_>) {
+    let f = fixture();
+    let inter = [f.intermediate.clone()];
+    bencher.bench_local(|| {
+        f.sip
+            .verify_server_cert(black_box(&f.leaf), &inter, &f.name, &[], f.now)
+            .is_ok()
+    });
+}
+
+#[divan::bench]
+fn webpki_server_verifier(bencher: divan::Bencher<'_, '_>) {
+    let f = fixture();
+    let inter = [f.intermediate.clone()];
+    bencher.bench_local(|| {
+        f.webpki
+            .verify_server_cert(black_box(&f.leaf), &inter, &f.name, &[], f.now)
+            .is_ok()
+    });
+}
+
+/// Sanity outside the timing: both verifiers accept the chain.
+#[divan::bench(sample_count = 1, sample_size = 1)]
+fn both_accept() -> bool {
+    let f = fixture();
+    let inter = [f.intermediate.clone()];
+    let ok = f
+        .sip
+        .verify_server_cert(&f.leaf, &inter, &f.name, &[], f.now)
+        .is_ok()
+        && f.webpki
+            .verify_server_cert(&f.leaf, &inter, &f.name, &[], f.now)
+            .is_ok();
+    assert!(ok, "both verifiers must accept the benchmark chain");
+    ok
+}

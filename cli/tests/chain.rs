@@ -1,0 +1,442 @@
+//! `sipcert check --roots/--crl/--at` and `sipcert probe` against real TLS servers: an
+//! in-process rustls server and, where installed, `openssl s_server`.
+
+#[allow(dead_code)]
+#[path = "../../tests/common/pki.rs"]
+mod pki;
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc};
+use std::time::Duration;
+
+use pki::{pem, Ca, CaSpec, Issued, LeafSpec};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use serde_json::Value;
+
+fn run(args: &[&str]) -> (i32, Value, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
+        .args(args)
+        .output()
+        .expect("run sipcert");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let v = serde_json::from_str(&stdout).unwrap_or(Value::Null);
+    (
+        out.status.code().unwrap_or(-1),
+        v,
+        format!("{stdout}{stderr}"),
+    )
+}
+
+/// A directory with root.pem, chain.pem (leaf + intermediate), leaf.key and crl.pem.
+struct Pki {
+    dir: PathBuf,
+}
+
+impl Pki {
+    fn new(name: &str, leaf: LeafSpec, revoke_leaf: bool) -> Self {
+        let dir = std::env::temp_dir().join(format!("sipcert-cli-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Distinct names per PKI: another PKI's root must be an unknown issuer, not a
+        // same-named issuer with the wrong key.
+        let root = Ca::root(&format!("{name} Root"));
+        let inter = root.intermediate(CaSpec::new(&format!("{name} Intermediate")));
+        let leaf: Issued = inter.leaf(leaf);
+        std::fs::write(dir.join("root.pem"), pem("CERTIFICATE", &root.der)).unwrap();
+        let chain = pem("CERTIFICATE", &leaf.der) + &pem("CERTIFICATE", &inter.der);
+        std::fs::write(dir.join("chain.pem"), chain).unwrap();
+        std::fs::write(dir.join("inter.pem"), pem("CERTIFICATE", &inter.der)).unwrap();
+        std::fs::write(
+            dir.join("leaf.key"),
+            pem("PRIVATE KEY", leaf.key.secret_der()),
+        )
+        .unwrap();
+        let revoked: Vec<u64> = if revoke_leaf {
+            vec![leaf.serial]
+        } else {
+            vec![]
+        };
+        let crls = pem("X509 CRL", &inter.crl(&revoked)) + &pem("X509 CRL", &root.crl(&[]));
+        std::fs::write(dir.join("crl.pem"), crls).unwrap();
+        Self { dir }
+    }
+
+    fn path(&self, f: &str) -> String {
+        self.dir.join(f).to_string_lossy().into_owned()
+    }
+}
+
+#[test]
+fn check_with_roots() {
+    let p = Pki::new("roots", LeafSpec::new().uri("sip:example.com"), false);
+    let (root, chain) = (p.path("root.pem"), p.path("chain.pem"));
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sips:alice@example.com",
+        "--roots",
+        &root,
+        &chain,
+    ]);
+    assert_eq!(
+        (code, &v["verdict"], &v["chain"]),
+        (0, &"accept".into(), &"valid".into()),
+        "{out}"
+    );
+
+    // Expired at --at (the leaf is valid 2020..2040).
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.com",
+        "--roots",
+        &root,
+        "--at",
+        "2041-01-01T00:00:00Z",
+        &chain,
+    ]);
+    assert_eq!((code, &v["chain"]), (1, &"chain-expired".into()), "{out}");
+    assert_eq!(v["reasons"][0]["code"], "chain-expired", "{out}");
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.com",
+        "--roots",
+        &root,
+        "--at",
+        "2019-06-01T00:00:00Z",
+        &chain,
+    ]);
+    assert_eq!(
+        (code, &v["chain"]),
+        (1, &"chain-not-yet-valid".into()),
+        "{out}"
+    );
+
+    // Another PKI's root: unknown issuer; the names are still reported.
+    let other = Pki::new("other", LeafSpec::new().uri("sip:example.com"), false);
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.com",
+        "--roots",
+        &other.path("root.pem"),
+        &chain,
+    ]);
+    assert_eq!(
+        (code, &v["chain"]),
+        (1, &"chain-unknown-issuer".into()),
+        "{out}"
+    );
+    assert_eq!(v["identities"][0]["domain"], "example.com", "{out}");
+
+    // Wrong domain with a valid chain: the chain is valid, the name is not.
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.net",
+        "--roots",
+        &root,
+        &chain,
+    ]);
+    assert_eq!(
+        (code, &v["chain"], &v["reasons"][0]["code"]),
+        (1, &"valid".into(), &"no-matching-identity".into()),
+        "{out}"
+    );
+
+    // Revoked by CRL.
+    let r = Pki::new("revoked", LeafSpec::new().uri("sip:example.com"), true);
+    let (code, v, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.com",
+        "--roots",
+        &r.path("root.pem"),
+        "--crl",
+        &r.path("crl.pem"),
+        &r.path("chain.pem"),
+    ]);
+    assert_eq!((code, &v["chain"]), (1, &"chain-revoked".into()), "{out}");
+    // The same chain with a CRL that revokes nothing is valid.
+    let (code, _, out) = run(&[
+        "check",
+        "--json",
+        "--uri",
+        "sip:example.com",
+        "--roots",
+        &root,
+        "--crl",
+        &p.path("crl.pem"),
+        &chain,
+    ]);
+    assert_eq!(code, 0, "{out}");
+
+    // Input errors.
+    assert_eq!(
+        run(&[
+            "check",
+            "--uri",
+            "sip:example.com",
+            "--at",
+            "yesterday",
+            "--roots",
+            &root,
+            &chain
+        ])
+        .0,
+        2
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--uri",
+            "sip:example.com",
+            "--crl",
+            &p.path("crl.pem"),
+            &chain
+        ])
+        .0,
+        2,
+        "--crl needs --roots"
+    );
+}
+
+/// A one-shot rustls TLS server on 127.0.0.1; returns its port and a channel with the SNI
+/// it saw.
+fn rustls_server(pki: &Pki) -> (u16, mpsc::Receiver<Option<String>>) {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("chain.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        if let Ok((mut sock, _)) = listener.accept() {
+            sock.set_read_timeout(Some(Duration::from_secs(10))).ok();
+            let mut conn = rustls::ServerConnection::new(Arc::new(config)).unwrap();
+            let mut sni_sent = false;
+            while conn.is_handshaking() {
+                if conn.complete_io(&mut sock).is_err() {
+                    break;
+                }
+                if !sni_sent {
+                    if let Some(sni) = conn.server_name() {
+                        tx.send(Some(sni.to_owned())).ok();
+                        sni_sent = true;
+                    }
+                }
+            }
+            if !sni_sent {
+                tx.send(conn.server_name().map(str::to_owned)).ok();
+            }
+            let _ = conn.complete_io(&mut sock);
+        }
+    });
+    (port, rx)
+}
+
+#[test]
+fn probe_rustls_server() {
+    let good = Pki::new("probe-good", LeafSpec::new().uri("sip:example.com"), false);
+    let (port, sni) = rustls_server(&good);
+    let connect = format!("127.0.0.1:{port}");
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sips:alice@Example.COM",
+        "--connect",
+        &connect,
+        "--roots",
+        &good.path("root.pem"),
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(v["verdict"], "accept");
+    assert_eq!(v["chain"], "valid");
+    assert!(
+        v["tls"]["version"]
+            .as_str()
+            .is_some_and(|s| s.contains("TLS")),
+        "{out}"
+    );
+    assert_eq!(
+        sni.recv_timeout(Duration::from_secs(10))
+            .unwrap()
+            .as_deref(),
+        Some("example.com"),
+        "SNI = the SIP domain"
+    );
+
+    // RFC 3261 host-style certificate: the handshake is refused, the diagnostic names the hint.
+    let host = Pki::new("probe-host", LeafSpec::new().dns("sip.example.com"), false);
+    let (port, _) = rustls_server(&host);
+    let connect = format!("127.0.0.1:{port}");
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sips:alice@example.com",
+        "--connect",
+        &connect,
+        "--roots",
+        &host.path("root.pem"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(v["verdict"], "reject");
+    assert_eq!(
+        v["tls"],
+        Value::Null,
+        "no session on a rejected certificate"
+    );
+    assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
+
+    // Without --roots: names only, chain unchecked, handshake stopped.
+    let (port, _) = rustls_server(&good);
+    let connect = format!("127.0.0.1:{port}");
+    let (code, v, out) = run(&["probe", "--json", "sip:example.com", "--connect", &connect]);
+    assert_eq!(
+        (code, &v["chain"], &v["tls"]),
+        (0, &"unchecked".into(), &Value::Null),
+        "{out}"
+    );
+
+    // Nothing listening: an input/network error, exit 2.
+    let closed = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = closed.local_addr().unwrap().port();
+    drop(closed);
+    assert_eq!(
+        run(&[
+            "probe",
+            "sip:example.com",
+            "--connect",
+            &format!("127.0.0.1:{port}")
+        ])
+        .0,
+        2
+    );
+}
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn openssl_available() -> bool {
+    let ok = Command::new("openssl")
+        .arg("version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var("SIPCERT_REQUIRE_INTEROP").as_deref() != Ok("1"),
+            "SIPCERT_REQUIRE_INTEROP=1 but openssl is not installed"
+        );
+        eprintln!("skipping: openssl is not installed");
+    }
+    ok
+}
+
+/// Starts `openssl s_server` with the fixture's chain; waits until it accepts.
+fn openssl_server(pki: &Pki, extra: &[&str]) -> (KillOnDrop, u16) {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let child = Command::new("openssl")
+        .args([
+            "s_server",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-cert",
+            &pki.path("chain.pem"),
+            "-cert_chain",
+            &pki.path("inter.pem"),
+            "-key",
+            &pki.path("leaf.key"),
+            "-quiet",
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn openssl s_server");
+    let guard = KillOnDrop(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            // That readiness connection uses up one of the server's -naccept.
+            return (guard, port);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("openssl s_server did not start on port {port}");
+}
+
+/// A TLS stack sipcert did not write: `openssl s_server` presents a domain certificate to
+/// sipcert's verifier.
+#[test]
+fn probe_openssl_server() {
+    if !openssl_available() {
+        return;
+    }
+    let good = Pki::new(
+        "openssl-good",
+        LeafSpec::new().uri("sip:example.com"),
+        false,
+    );
+    // -naccept 2: one readiness check, one probe.
+    let (_server, port) = openssl_server(&good, &["-naccept", "2"]);
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sips:alice@example.com",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--roots",
+        &good.path("root.pem"),
+    ]);
+    assert_eq!(
+        (code, &v["verdict"], &v["chain"]),
+        (0, &"accept".into(), &"valid".into()),
+        "{out}"
+    );
+
+    let host = Pki::new(
+        "openssl-host",
+        LeafSpec::new().dns("sip.example.com"),
+        false,
+    );
+    let (_server, port) = openssl_server(&host, &["-naccept", "2"]);
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sips:alice@example.com",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--roots",
+        &host.path("root.pem"),
+    ]);
+    assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
+    assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
+}
