@@ -482,3 +482,30 @@ fn readme_fixture_exists_with_an_intermediate() {
     assert_eq!(chain.len(), 2, "{}: leaf + intermediate", dir.display());
     assert_eq!(certs("rfc3261-host-style/root.pem").len(), 1);
 }
+
+/// `leaf.key` is the private key of the leaf in `chain.pem`, so the corpus can back a TLS
+/// server (`openssl s_server -cert chain.pem -key leaf.key`, `sipcert probe`). Compared by
+/// public key (x509-parser), as webpki cannot parse the over-64-KiB leaf.
+#[test]
+fn every_leaf_key_matches_its_certificate() {
+    let mut checked = 0;
+    for case in cases(&manifest()) {
+        let Some(key_rel) = s(&case["files"], "key") else {
+            continue;
+        };
+        let row = load(&case);
+        let pem = std::fs::read_to_string(path(key_rel))
+            .unwrap_or_else(|e| panic!("{}: {key_rel}: {e}", row.label));
+        let key = rcgen::KeyPair::from_pem(&pem)
+            .unwrap_or_else(|e| panic!("{}: {key_rel}: {e}", row.label));
+        let (_, leaf) = x509_parser::parse_x509_certificate(row.chain[0].as_ref())
+            .unwrap_or_else(|e| panic!("{}: leaf: {e}", row.label));
+        assert!(
+            rcgen::PublicKeyData::subject_public_key_info(&key) == leaf.public_key().raw,
+            "{}: {key_rel} is not the key of the leaf",
+            row.label
+        );
+        checked += 1;
+    }
+    assert!(checked >= 30, "only {checked} rows have a leaf key");
+}
