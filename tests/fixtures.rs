@@ -509,3 +509,34 @@ fn every_leaf_key_matches_its_certificate() {
     }
     assert!(checked >= 30, "only {checked} rows have a leaf key");
 }
+
+#[test]
+fn manifest_is_what_the_case_table_gives() {
+    let committed = manifest();
+    let fresh = common::fixture_cases::manifest();
+    let ids = |m: &Value| -> Vec<String> {
+        cases(m)
+            .iter()
+            .map(|c| s(c, "id").unwrap_or("").to_owned())
+            .collect()
+    };
+    for (c, f) in cases(&committed).iter().zip(cases(&fresh).iter()) {
+        assert!(
+            c == f,
+            "fixtures/manifest.json row {} differs from tests/common/fixture_cases.rs; regenerate with `{}`\n committed: {c}\n table:     {f}",
+            s(c, "id").unwrap_or("?"),
+            common::conformance::REGENERATE
+        );
+    }
+    assert_eq!(
+        ids(&committed),
+        ids(&fresh),
+        "fixtures/manifest.json lists other cases than tests/common/fixture_cases.rs; regenerate with `{}`",
+        common::conformance::REGENERATE
+    );
+    assert!(
+        committed == fresh,
+        "fixtures/manifest.json: header differs; regenerate with `{}`",
+        common::conformance::REGENERATE
+    );
+}

@@ -3,4 +3,5 @@
 
 pub mod conformance;
 pub mod corpus;
+pub mod fixture_cases;
 pub mod pki;
