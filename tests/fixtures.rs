@@ -2,7 +2,9 @@
 //! against the library (`ChainVerifier::check`, or `check_end_entity` for rows without a
 //! root) and against rustls's stock verifiers (`WebPkiServerVerifier` for server rows,
 //! `WebPkiClientVerifier` for client rows); `docs/conformance.md` must be what the manifest
-//! renders to. The command line is checked by `cli/tests/fixtures.rs`.
+//! renders to; every row with a leaf key also goes through an in-memory rustls handshake with
+//! `SipServerVerifier` / `SipClientVerifier`. The command line is checked by
+//! `cli/tests/fixtures.rs`.
 
 mod common;
 
@@ -539,4 +541,230 @@ fn manifest_is_what_the_case_table_gives() {
         "fixtures/manifest.json: header differs; regenerate with `{}`",
         common::conformance::REGENERATE
     );
+}
+
+/// Accepts any server certificate: the client rows test the server's `SipClientVerifier`, not
+/// the client's view of the server.
+#[derive(Debug)]
+struct AnyServer(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AnyServer {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+        Ok(rustls::client::danger::ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &rustls::DigitallySignedStruct,
+    ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Moves what `from` wants to send into `to`; `Ok(true)` if anything moved.
+fn pump<A, B>(
+    from: &mut rustls::ConnectionCommon<A>,
+    to: &mut rustls::ConnectionCommon<B>,
+) -> Result<bool, rustls::Error> {
+    let mut buf = Vec::new();
+    while from.wants_write() {
+        from.write_tls(&mut buf).expect("write to memory");
+    }
+    let mut rd = &buf[..];
+    while !rd.is_empty() {
+        // Process as we go: a large certificate message overflows rustls's read buffer.
+        to.read_tls(&mut rd).expect("read from memory");
+        to.process_new_packets()?;
+    }
+    Ok(!buf.is_empty())
+}
+
+/// An in-memory handshake; `Err((side that failed, error))`.
+fn handshake(
+    client: &mut rustls::ClientConnection,
+    server: &mut rustls::ServerConnection,
+) -> Result<(), (&'static str, rustls::Error)> {
+    for _ in 0..32 {
+        let sent = pump(client, server).map_err(|e| ("server", e))?;
+        let answered = pump(server, client).map_err(|e| ("client", e))?;
+        if !client.is_handshaking() && !server.is_handshaking() {
+            return Ok(());
+        }
+        if !sent && !answered {
+            break;
+        }
+    }
+    panic!("handshake stalled");
+}
+
+/// The reason codes of a SIP-level rejection carried in a rustls error (empty for a chain
+/// error that rustls reports with its own `CertificateError`).
+fn rejected_codes(e: &rustls::Error) -> Vec<String> {
+    match e {
+        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => other
+            .0
+            .downcast_ref::<sipcert::Rejected>()
+            .map(|r| {
+                r.reasons()
+                    .iter()
+                    .map(|x| x.code().code().to_owned())
+                    .collect()
+            })
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// The corpus drives a real TLS stack: every row with a leaf key (and no fixed time, since a
+/// handshake runs at the current time) is served over an in-memory rustls handshake.
+/// - server rows: the client uses `SipServerVerifier` with the row's policy and the
+///   `ServerName` from `server_name_for(AUS)`; the handshake succeeds exactly when the row
+///   expects accept, and a SIP-level rejection carries the row's reason codes;
+/// - client rows: the server uses `SipClientVerifier`, then `client_identities` and an
+///   `AllowList` of the reference domain authorize; authorized exactly when the row expects
+///   accept.
+#[test]
+fn every_keyed_row_through_a_rustls_handshake() {
+    use sipcert::verifier::{
+        client_identities, server_name_for, AllowList, SipClientVerifier, SipServerVerifier,
+    };
+    let mut failures = Vec::new();
+    let mut handshakes = 0;
+    for case in cases(&manifest()) {
+        let (Some(key_rel), None) = (s(&case["files"], "key"), s(&case, "at")) else {
+            continue;
+        };
+        let row = load(&case);
+        let Some(root) = &row.root else { continue };
+        let mut store = RootCertStore::empty();
+        store.add(root.clone()).expect("root");
+        let store = Arc::new(store);
+        let key = rustls::pki_types::PrivateKeyDer::from_pem_file(path(key_rel))
+            .unwrap_or_else(|e| panic!("{}: {key_rel}: {e}", row.label));
+        let expected_accept = s(&case, "expected") == Some("accept");
+        let reference = row.reference.clone().expect("usable reference");
+        let server_cfg = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .expect("versions");
+        let client_cfg = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .expect("versions");
+        let (outcome, server) = match row.role {
+            Role::Server => {
+                let server = match server_cfg
+                    .with_no_client_auth()
+                    .with_single_cert(row.chain.clone(), key)
+                {
+                    Ok(cfg) => cfg,
+                    Err(e) => {
+                        // rustls cannot even load a leaf webpki cannot parse.
+                        if s(&case, "stock_rustls") != Some("BadEncoding") {
+                            failures.push(format!("{}: rustls cannot serve it: {e}", row.label));
+                        }
+                        continue;
+                    }
+                };
+                let verifier = SipServerVerifier::builder(store, provider())
+                    .with_crls(row.crls.clone())
+                    .policy(row.policy.clone())
+                    .build()
+                    .expect("verifier");
+                let client = client_cfg
+                    .dangerous()
+                    .with_custom_certificate_verifier(verifier)
+                    .with_no_client_auth();
+                let name = match s(&case, "aus") {
+                    Some(aus) => server_name_for(&SipUri::parse(aus).expect("AUS"))
+                        .unwrap_or_else(|e| panic!("{}: server_name_for: {e}", row.label)),
+                    None => ServerName::try_from(row.stock_name.clone()).expect("domain"),
+                };
+                let mut c = rustls::ClientConnection::new(Arc::new(client), name).expect("client");
+                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
+                (handshake(&mut c, &mut srv), srv)
+            }
+            _ => {
+                let verifier = SipClientVerifier::builder(store, provider())
+                    .with_crls(row.crls.clone())
+                    .policy(row.policy.clone())
+                    .build()
+                    .expect("verifier");
+                let server = server_cfg
+                    .with_client_cert_verifier(verifier)
+                    .with_single_cert(row.chain.clone(), key.clone_key())
+                    .unwrap_or_else(|e| panic!("{}: server config: {e}", row.label));
+                let client = client_cfg
+                    .dangerous()
+                    .with_custom_certificate_verifier(Arc::new(AnyServer(provider())))
+                    .with_client_auth_cert(row.chain.clone(), key)
+                    .unwrap_or_else(|e| panic!("{}: client auth cert: {e}", row.label));
+                let mut c = rustls::ClientConnection::new(
+                    Arc::new(client),
+                    ServerName::try_from("server.invalid").expect("name"),
+                )
+                .expect("client");
+                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
+                (handshake(&mut c, &mut srv), srv)
+            }
+        };
+        handshakes += 1;
+        let accepted = match (&outcome, row.role) {
+            (Ok(()), Role::Server) => true,
+            (Ok(()), _) => {
+                let Reference::Domain(d) = &reference else {
+                    panic!("{}: client rows name a domain", row.label)
+                };
+                let peer = client_identities(server.peer_certificates(), &row.policy);
+                AllowList::new([d.clone()]).authorize(&peer).is_ok()
+            }
+            (Err(_), _) => false,
+        };
+        if accepted != expected_accept {
+            failures.push(format!(
+                "{}: {} role over rustls: accepted={accepted}, manifest expects {}; {outcome:?}",
+                row.label,
+                row.role.code(),
+                s(&case, "expected").unwrap_or("")
+            ));
+        } else if let Err((_, e)) = &outcome {
+            let codes = rejected_codes(e);
+            if !codes.is_empty() && codes != strings(&case["reasons"]) {
+                failures.push(format!(
+                    "{}: the handshake's rejection carries {codes:?}, manifest says {:?}",
+                    row.label,
+                    strings(&case["reasons"])
+                ));
+            }
+        }
+    }
+    assert!(handshakes >= 25, "only {handshakes} handshakes");
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
