@@ -200,7 +200,7 @@ pub fn cases() -> Vec<Case> {
         )
         .aus("sips:sbc1.contoso.example")
         .reject(&["no-identities"], &["hint-wildcard-would-match", "hint-cn-would-match"])
-        .field("Microsoft Teams Direct Routing accepts a wildcard SBC certificate for the SBC FQDN (Teams threads kamailio#2597, opensips#2569)"),
+        .field("Microsoft Teams Direct Routing docs: the SBC FQDN must be in the CN or a SAN, and \"Microsoft supports using wildcard values\" (OfficeDocs-SkypeForBusiness PR #6637)"),
         Case::new(
             "contact-ip",
             "DNS:sip.example.com; the reference is the Contact IP",
@@ -285,7 +285,7 @@ pub fn cases() -> Vec<Case> {
         )
         .aus("sips:alice@example.com")
         .accept(&["eku-tls-compatible"])
-        .field("Web PKI certificates on SIP servers (D11: compatible mode accepts serverAuth)"),
+        .field("public-CA certificates on SIP servers and trunks (Avaya docs call checking sipDomain \"discouraged\"); D11: compatible mode accepts serverAuth and records it"),
         Case::new(
             "eku-public-ca-rfc5924",
             "DNS:example.com, EKU serverAuth+clientAuth (public CA style)",
@@ -327,7 +327,7 @@ pub fn cases() -> Vec<Case> {
         .aus("sip:example.com")
         .client()
         .accept(&["eku-tls-compatible"])
-        .field("private-CA mTLS client certificates: the shape public CAs stopped issuing in 2026, now only from private CAs"),
+        .field("public CAs phase out clientAuth in 2026 (opensips#3798, livekit/sip#593), so clientAuth-only trunk certificates come from private CAs"),
         Case::new(
             "eku-serverauth-only-as-client",
             "DNS:example.com, EKU serverAuth only, client certificate",
@@ -337,7 +337,7 @@ pub fn cases() -> Vec<Case> {
         .client()
         .accept(&["eku-tls-compatible"])
         .stock("InvalidPurpose")
-        .field("since the 2026 public-CA change (serverAuth only), trunks presenting their server certificate in mTLS fail clientAuth checks"),
+        .field("after the 2026 clientAuth phase-out, trunks present serverAuth-only public certificates for mTLS; verifiers that require clientAuth break (opensips#3798, livekit/sip#593)"),
         Case::new(
             "name-constrained-ca",
             "URI:sip:evil.example.net under an intermediate constrained to DNS example.com",
@@ -388,7 +388,7 @@ pub fn cases() -> Vec<Case> {
         .aus("sips:100@pbx.example.com")
         .accept(&["cn-fallback"])
         .stock("NotValidForName")
-        .field("Windows and old Java tooling encode the subject as BMPString"),
+        .field("BMPString is a legal DirectoryString (RFC 5280 §4.1.2.4) that older CA software emits; matchers reading only UTF8String/PrintableString miss it"),
         Case::new(
             "two-cns",
             "no SAN extension, CN=pbx.example.com then CN=evil.example.net",
@@ -534,7 +534,7 @@ pub fn cases() -> Vec<Case> {
         .at("2020-01-01T00:00:00Z")
         .reject(&["chain-invalid"], &[])
         .stock("UnsupportedSignatureAlgorithm")
-        .field("reSIProcate's stack test certificate; SHA-1 signed certificates linger on old SIP CAs"),
+        .field("reSIProcate's stack test certificate: a SHA-1/RSA signature, which webpki does not verify (chain-invalid, not a bad signature)"),
         Case::new(
             "resiprocate-return-server",
             "resiprocate reTurn server.pem: DNS:blitzzgod.com, URI:sip:blitzzgod.com; chain file also holds the root",
