@@ -164,9 +164,26 @@ fn parse_ipv6_reference(input: &[u8], start: usize) -> Result<(usize, HostRepr),
     Ok((inner_start + len + 1, HostRepr::Ipv6(addr)))
 }
 
-/// RFC 5954 `IPv4address`: four dec-octets without leading zeros.
+/// RFC 5954 `IPv4address`: four dec-octets (0-255) without leading zeros.
 fn parse_ipv4(text: &[u8]) -> Option<Ipv4Addr> {
-    core::str::from_utf8(text).ok()?.parse().ok()
+    let mut octets = [0u8; 4];
+    let mut parts = text.split(|&b| b == b'.');
+    for octet in &mut octets {
+        let part = parts.next()?;
+        let leading_zero = part.len() > 1 && part[0] == b'0';
+        if part.is_empty() || part.len() > 3 || leading_zero {
+            return None;
+        }
+        let mut v: u16 = 0;
+        for &d in part {
+            if !d.is_ascii_digit() {
+                return None;
+            }
+            v = v * 10 + u16::from(d - b'0');
+        }
+        *octet = u8::try_from(v).ok()?;
+    }
+    parts.next().is_none().then_some(Ipv4Addr::from(octets))
 }
 
 /// `sip:2001:db8::10`: an IPv6 address written without brackets (RFC 5118 §4.2).
@@ -193,6 +210,12 @@ mod tests {
     use proptest::prelude::*;
 
     proptest! {
+        /// The hand-written dec-octet parser agrees with std's (which follows RFC 3986).
+        #[test]
+        fn ipv4_agrees_with_std(s in "[0-9.]{0,16}|[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}") {
+            prop_assert_eq!(parse_ipv4(s.as_bytes()), s.parse::<Ipv4Addr>().ok(), "{:?}", s);
+        }
+
         /// The one-pass fast path agrees with the careful `hostname` check.
         #[test]
         fn fast_path_agrees(s in "[a-c0-2.:;?_-]{0,12}") {

@@ -269,18 +269,29 @@ fn known(name: &Escaped<'_>) -> Option<Known> {
         ("ttl", Known::Ttl),
         ("maddr", Known::Maddr),
     ];
+    let s = name.as_str();
+    // Plain names: at most one candidate, chosen by length and first letter.
+    let candidate = match (s.len(), s.as_bytes().first().map(u8::to_ascii_lowercase)) {
+        (9, Some(b't')) => Some(NAMES[0]),
+        (4, Some(b'u')) => Some(NAMES[1]),
+        (6, Some(b'm')) => Some(NAMES[2]),
+        (3, Some(b't')) => Some(NAMES[3]),
+        (5, Some(b'm')) => Some(NAMES[4]),
+        _ => None,
+    };
+    if let Some((n, k)) = candidate {
+        if n.eq_ignore_ascii_case(s) {
+            return Some(k);
+        }
+    }
+    // Escaped names (`%74tl`) compare after decoding.
     if name.has_escapes() {
-        NAMES
+        return NAMES
             .iter()
             .find(|(n, _)| name.eq_ignore_ascii_case(n))
-            .map(|&(_, k)| k)
-    } else {
-        let s = name.as_str();
-        NAMES
-            .iter()
-            .find(|(n, _)| n.len() == s.len() && n.eq_ignore_ascii_case(s))
-            .map(|&(_, k)| k)
+            .map(|&(_, k)| k);
     }
+    None
 }
 
 /// Validates the values of `transport`, `user`, `method`, `ttl` and `maddr`.
@@ -301,7 +312,12 @@ fn check_known_param(
         if !decoded_is_token(raw) {
             return Err(bad());
         }
-        if scheme == Scheme::Sips && ascii(raw).eq_ignore_ascii_case("udp") {
+        let udp = if raw.contains(&b'%') {
+            ascii(raw).eq_ignore_ascii_case("udp")
+        } else {
+            raw.eq_ignore_ascii_case(b"udp")
+        };
+        if scheme == Scheme::Sips && udp {
             return Err(UriError::new(K::SipsOverUdp, at));
         }
     } else if kind == Known::User || kind == Known::Method {
@@ -342,6 +358,9 @@ fn parse_headers(input: &[u8], mut pos: usize) -> Result<usize, UriError> {
 
 /// Whether the value, with its escapes decoded, is a non-empty `token`.
 fn decoded_is_token(raw: &[u8]) -> bool {
+    if !raw.contains(&b'%') {
+        return !raw.is_empty() && raw.iter().all(|&b| chars::is(b, chars::TOKEN));
+    }
     let mut decoded = ascii(raw).decoded_bytes().peekable();
     decoded.peek().is_some() && decoded.all(|b| chars::is(b, chars::TOKEN))
 }

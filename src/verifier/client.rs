@@ -162,9 +162,30 @@ impl ClientCertVerifier for SipClientVerifier {
         let (ids, eku) = parsed.map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;
         eku.map_err(|e| reject(ReasonCode::EkuNotPermitted, e.to_string()))?;
         if ids.identities().iter().all(|i| i.domain().is_none()) {
+            // Say why each presented name is not an identity: that is what the operator
+            // needs to fix the certificate.
+            let ignored: Vec<String> = ids
+                .ignored()
+                .iter()
+                .map(|n| {
+                    format!(
+                        "{} ({}: {})",
+                        n.value(),
+                        n.source().code(),
+                        n.reason().code()
+                    )
+                })
+                .collect();
+            let presented = if ignored.is_empty() {
+                "it presents no names".to_owned()
+            } else {
+                format!("ignored: {}", ignored.join(", "))
+            };
             return Err(reject(
                 ReasonCode::NoIdentities,
-                "the client certificate has no SIP domain identity (RFC 5922 §7.1)".to_owned(),
+                format!(
+                    "the client certificate has no SIP domain identity (RFC 5922 §7.1); {presented}"
+                ),
             ));
         }
         Ok(ClientCertVerified::assertion())

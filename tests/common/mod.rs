@@ -5,3 +5,4 @@ pub mod conformance;
 pub mod corpus;
 pub mod fixture_cases;
 pub mod pki;
+pub mod programs;

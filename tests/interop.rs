@@ -1,0 +1,1111 @@
+//! Interop with real SIP software over TLS, on 127.0.0.1 only (issue 7).
+//!
+//! - Kamailio (Debian `kamailio` + `kamailio-tls-modules`) is started per test from
+//!   `tests/interop/kamailio.cfg.in` and `tls.cfg.in`, with certificates made here by rcgen.
+//! - sipcert's client (`tests/interop/sip.rs`, also behind `examples/sip_tls_client.rs`)
+//!   sends OPTIONS over TLS with SNI = the SIP domain and `SipServerVerifier` deciding.
+//! - sipcert's server (same module, behind `examples/sip_tls_server.rs`) authenticates
+//!   Kamailio's client certificate with `SipClientVerifier` and authorizes its SIP domain.
+//! - SIPp (Debian `sip-tester`) runs `tests/interop/options.xml`.
+//!
+//! When a program is missing the test prints `skipping: ...` and passes, unless
+//! `SIPCERT_REQUIRE_INTEROP=1` (set by `.ci/run`), which turns a missing program into a
+//! failure. `SIPCERT_KAMAILIO`, `SIPCERT_SIPP` and `SIPCERT_KAMAILIO_MODULES` point at
+//! non-standard installs.
+
+#[path = "interop/sip.rs"]
+mod sip;
+
+use std::fs;
+use std::io;
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
+};
+use sipcert::{DomainName, Hint, ReasonCode};
+
+use sip::{ServerEvent, SipMessage};
+
+const REQUIRE_ENV: &str = "SIPCERT_REQUIRE_INTEROP";
+const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
+const TLS_CFG: &str = include_str!("interop/tls.cfg.in");
+const SIPP_SCENARIO: &str = "tests/interop/options.xml";
+
+/// The SIP domain Kamailio serves; its certificate says `URI:sip:example.test`.
+const DOMAIN: &str = "example.test";
+/// The AUS sipcert's client resolves (RFC 5922 §7.3: the reference is its host).
+const AUS: &str = "sips:example.test";
+/// Kamailio's client-certificate identity (`URI:sip:kamailio.test`).
+const KAMAILIO_DOMAIN: &str = "kamailio.test";
+
+// ---------------------------------------------------------------------------------------
+// Programs
+// ---------------------------------------------------------------------------------------
+
+/// Reports a missing prerequisite: panics under `SIPCERT_REQUIRE_INTEROP=1`, else says so.
+fn skip(what: &str) {
+    if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
+        panic!("{what} ({REQUIRE_ENV}=1: the interop tests must run)");
+    }
+    eprintln!("skipping: {what}");
+}
+
+/// `program`: the path in `override_var` when set, else on PATH or in the sbin directories
+/// (Kamailio lives in /usr/sbin).
+fn find_program(program: &str, override_var: &str) -> Option<PathBuf> {
+    if let Some(p) = std::env::var_os(override_var) {
+        let p = PathBuf::from(p);
+        return p.is_file().then_some(p);
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
+        .map(|dir| dir.join(program))
+        .find(|p| p.is_file())
+}
+
+/// Kamailio and its module directory (with `tls.so`).
+#[derive(Debug)]
+struct KamailioInstall {
+    binary: PathBuf,
+    modules: PathBuf,
+}
+
+fn kamailio() -> Option<KamailioInstall> {
+    let Some(binary) = find_program("kamailio", "SIPCERT_KAMAILIO") else {
+        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
+        return None;
+    };
+    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    for lib in [
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/local/lib",
+        "/usr/local/lib64",
+    ] {
+        candidates.push(Path::new(lib).join("kamailio/modules"));
+        if let Ok(entries) = fs::read_dir(lib) {
+            for e in entries.flatten() {
+                candidates.push(e.path().join("kamailio/modules"));
+            }
+        }
+    }
+    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
+        skip("kamailio's tls module (tls.so) is not installed (Debian: kamailio-tls-modules)");
+        return None;
+    };
+    Some(KamailioInstall { binary, modules })
+}
+
+fn sipp() -> Option<PathBuf> {
+    let found = find_program("sipp", "SIPCERT_SIPP");
+    if found.is_none() {
+        skip("sipp is not installed (Debian: apt-get install sip-tester)");
+    }
+    found
+}
+
+/// Whether this SIPp was built with OpenSSL (Debian's `sip-tester` 3.6.1 is not).
+fn sipp_has_tls(sipp: &Path) -> bool {
+    Command::new(sipp)
+        .arg("-h")
+        .stdin(Stdio::null())
+        .output()
+        .map(|o| {
+            let text = String::from_utf8_lossy(&o.stdout) + String::from_utf8_lossy(&o.stderr);
+            text.contains("-tls_cert")
+        })
+        .unwrap_or(false)
+}
+
+// ---------------------------------------------------------------------------------------
+// Scratch directory, certificates, ports
+// ---------------------------------------------------------------------------------------
+
+/// A per-test directory under the system temp dir; removed at the end unless the test
+/// failed (then its path is printed, logs inside).
+struct Scratch(PathBuf);
+
+impl Scratch {
+    fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let dir = std::env::temp_dir().join(format!(
+            "sipcert-interop-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        fs::create_dir_all(&dir).expect("create scratch dir");
+        Self(dir)
+    }
+
+    fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+
+    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(file);
+        fs::write(&p, contents).expect("write scratch file");
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("interop scratch dir kept: {}", self.0.display());
+        } else {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A certificate and key on disk.
+#[derive(Debug, Clone)]
+struct CertFiles {
+    cert: PathBuf,
+    key: PathBuf,
+}
+
+/// The test PKI: one root, leaves for each role.
+struct Pki {
+    root: PathBuf,
+    /// Kamailio's server certificate, RFC 5922 style: `URI:sip:example.test`.
+    domain: CertFiles,
+    /// Kamailio's server certificate, RFC 3261 style: `DNS:sip.example.test` only.
+    host_style: CertFiles,
+    /// Kamailio's client certificate for relaying: `URI:sip:kamailio.test`.
+    kamailio_client: CertFiles,
+    /// A client certificate with no SIP domain identity: `URI:sip:relay@kamailio.test` (a
+    /// user part, RFC 5922 §7.1).
+    user_part_client: CertFiles,
+    /// sipcert's example server: `URI:sip:peer.test`.
+    peer_server: CertFiles,
+}
+
+fn ia5(s: &str) -> rcgen::string::Ia5String {
+    rcgen::string::Ia5String::try_from(s).expect("ASCII")
+}
+
+impl Pki {
+    fn create(scratch: &Scratch) -> Self {
+        let ca_key = KeyPair::generate().expect("key");
+        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("params");
+        ca.distinguished_name
+            .push(DnType::CommonName, "sipcert interop test root");
+        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca.key_usages = vec![
+            KeyUsagePurpose::KeyCertSign,
+            KeyUsagePurpose::CrlSign,
+            KeyUsagePurpose::DigitalSignature,
+        ];
+        let ca_cert = ca.self_signed(&ca_key).expect("self-signed root");
+        let root = scratch.write("root.pem", ca_cert.pem());
+        let issuer = Issuer::new(ca, ca_key);
+        let leaf = |name: &str, cn: &str, sans: Vec<SanType>| {
+            let key = KeyPair::generate().expect("key");
+            let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
+            p.distinguished_name.push(DnType::CommonName, cn);
+            p.subject_alt_names = sans;
+            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
+            let cert = p.signed_by(&key, &issuer).expect("sign leaf");
+            CertFiles {
+                cert: scratch.write(&format!("{name}.pem"), cert.pem()),
+                key: scratch.write(&format!("{name}.key"), key.serialize_pem()),
+            }
+        };
+        Self {
+            domain: leaf(
+                "domain",
+                "example.test",
+                vec![SanType::URI(ia5("sip:example.test"))],
+            ),
+            host_style: leaf(
+                "host-style",
+                "sip.example.test",
+                vec![SanType::DnsName(ia5("sip.example.test"))],
+            ),
+            kamailio_client: leaf(
+                "kamailio-client",
+                "kamailio.test",
+                vec![SanType::URI(ia5("sip:kamailio.test"))],
+            ),
+            user_part_client: leaf(
+                "user-part-client",
+                "kamailio.test",
+                vec![SanType::URI(ia5("sip:relay@kamailio.test"))],
+            ),
+            peer_server: leaf(
+                "peer-server",
+                "peer.test",
+                vec![SanType::URI(ia5("sip:peer.test"))],
+            ),
+            root,
+        }
+    }
+}
+
+fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind loopback")
+        .port()
+}
+
+fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("bind loopback")
+        .port()
+}
+
+// ---------------------------------------------------------------------------------------
+// External processes
+// ---------------------------------------------------------------------------------------
+
+/// A child process in its own process group, output in a log file; the whole group is
+/// terminated on drop (SIGTERM, then SIGKILL after 3 s).
+struct Proc {
+    child: Child,
+    log: PathBuf,
+    exited: Option<ExitStatus>,
+}
+
+impl Proc {
+    fn spawn(name: &'static str, mut cmd: Command, log: PathBuf) -> Self {
+        let out = fs::File::create(&log).expect("create log");
+        let err = out.try_clone().expect("dup log");
+        cmd.stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0);
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Self {
+            child,
+            log,
+            exited: None,
+        }
+    }
+
+    /// Like [`Proc::spawn`], but stdout goes to `log` and stderr to `log` + `.err`, so that
+    /// [`Proc::log`] gives stdout first.
+    fn spawn_split(mut cmd: Command, log: PathBuf) -> Self {
+        let err = fs::File::create(log.with_extension("err")).expect("create log");
+        cmd.stderr(err);
+        let out = fs::File::create(&log).expect("create log");
+        cmd.stdin(Stdio::null()).stdout(out).process_group(0);
+        let child = cmd.spawn().expect("start a built binary");
+        Self {
+            child,
+            log,
+            exited: None,
+        }
+    }
+
+    fn log(&self) -> String {
+        let out = fs::read_to_string(&self.log).unwrap_or_default();
+        let err = fs::read_to_string(self.log.with_extension("err")).unwrap_or_default();
+        out + &err
+    }
+
+    /// The exit status, if it has exited.
+    fn exited(&mut self) -> Option<ExitStatus> {
+        if self.exited.is_none() {
+            self.exited = self.child.try_wait().ok().flatten();
+        }
+        self.exited
+    }
+
+    /// Waits up to `timeout` for the process to exit.
+    fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(s) = self.exited() {
+                return Some(s);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits up to `timeout` for `needle` to appear in the log.
+    fn wait_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.log().contains(needle) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Sends `signal` to the process group this test created for the child.
+    fn signal_group(&self, signal: &str) {
+        let _ = Command::new("kill")
+            .args(["-s", signal, "--", &format!("-{}", self.child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.exited().is_none() {
+            self.signal_group("TERM");
+            if self.wait_exit(Duration::from_secs(3)).is_none() {
+                self.signal_group("KILL");
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
+            // Kamailio's workers share the group; none may outlive the test.
+            self.signal_group("KILL");
+        }
+    }
+}
+
+/// A Kamailio instance on 127.0.0.1.
+struct Kamailio {
+    proc: Proc,
+    udp: SocketAddr,
+    tls: SocketAddr,
+}
+
+impl Kamailio {
+    /// Starts Kamailio presenting `server` on its TLS port, relaying non-local requests over
+    /// TLS with the client certificate `client` to 127.0.0.1:`relay_port`, and waits until it
+    /// answers OPTIONS over UDP.
+    fn start(
+        install: &KamailioInstall,
+        scratch: &Scratch,
+        pki: &Pki,
+        (server, client): (&CertFiles, &CertFiles),
+        relay_port: u16,
+    ) -> Self {
+        let udp_port = free_udp_port();
+        let tls_port = free_tcp_port();
+        let run_dir = scratch.path("kamailio-run");
+        fs::create_dir_all(&run_dir).expect("run dir");
+        let path = |p: &Path| p.display().to_string();
+        let tls_cfg = scratch.write(
+            "tls.cfg",
+            TLS_CFG
+                .replace("@SERVER_CERT@", &path(&server.cert))
+                .replace("@SERVER_KEY@", &path(&server.key))
+                .replace("@CLIENT_CERT@", &path(&client.cert))
+                .replace("@CLIENT_KEY@", &path(&client.key))
+                .replace("@CA@", &path(&pki.root)),
+        );
+        let cfg = scratch.write(
+            "kamailio.cfg",
+            KAMAILIO_CFG
+                .replace("@MPATH@", &format!("{}/", path(&install.modules)))
+                .replace("@UDP_PORT@", &udp_port.to_string())
+                .replace("@TLS_PORT@", &tls_port.to_string())
+                .replace("@TLS_CFG@", &path(&tls_cfg))
+                .replace("@RELAY_PORT@", &relay_port.to_string()),
+        );
+        let mut cmd = Command::new(&install.binary);
+        // -DD: stay in the foreground; -E: log to stderr; -Y: runtime dir; small memory.
+        cmd.arg("-DD")
+            .arg("-E")
+            .arg("-f")
+            .arg(&cfg)
+            .arg("-Y")
+            .arg(&run_dir)
+            .args(["-m", "64", "-M", "8"])
+            .current_dir(&scratch.0);
+        let mut k = Self {
+            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
+            udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
+            tls: SocketAddr::from(([127, 0, 0, 1], tls_port)),
+        };
+        k.wait_ready(Duration::from_secs(20));
+        k
+    }
+
+    /// Polls with OPTIONS sip:example.test over UDP until Kamailio answers 200.
+    fn wait_ready(&mut self, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
+        while Instant::now() < deadline {
+            if let Some(status) = self.proc.exited() {
+                panic!(
+                    "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
+                    self.proc.log()
+                );
+            }
+            if let Ok(resp) = udp_exchange(
+                &sock,
+                self.udp,
+                &format!("sip:{DOMAIN}"),
+                Duration::from_millis(300),
+            ) {
+                if resp.status_code() == Some(200) {
+                    return;
+                }
+            }
+        }
+        panic!(
+            "kamailio did not answer OPTIONS on {} within {timeout:?}\n--- kamailio log ---\n{}",
+            self.udp,
+            self.proc.log()
+        );
+    }
+
+    fn log(&self) -> String {
+        self.proc.log()
+    }
+}
+
+/// Sends OPTIONS `request_uri` over UDP to `to` and returns the first final response,
+/// retransmitting every 500 ms (RFC 3261 timer E) until `timeout`.
+fn udp_exchange(
+    sock: &UdpSocket,
+    to: SocketAddr,
+    request_uri: &str,
+    timeout: Duration,
+) -> io::Result<SipMessage> {
+    let request = sip::options_request(request_uri, "UDP", sock.local_addr()?);
+    let call_id = request.header("call-id").unwrap_or_default().to_owned();
+    let deadline = Instant::now() + timeout;
+    let mut next_send = Instant::now();
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "no final response"));
+        }
+        if now >= next_send {
+            sock.send_to(&request.to_bytes(), to)?;
+            next_send = now + Duration::from_millis(500);
+        }
+        let wait = (deadline.min(next_send) - now).max(Duration::from_millis(1));
+        sock.set_read_timeout(Some(wait))?;
+        match sock.recv_from(&mut buf) {
+            Ok((n, _)) => {
+                let Ok(msg) = sip::parse_message(&buf[..n]) else {
+                    continue;
+                };
+                if msg.header("call-id") == Some(call_id.as_str())
+                    && msg.status_code().is_some_and(|c| c >= 200)
+                {
+                    return Ok(msg);
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Runs a binary that `cargo test --workspace` built next to this test
+/// (`target/<profile>/<relative>`): its exit code and output (stdout, then stderr). `None`,
+/// with a note, when it is not there (e.g. `cargo test --test interop` builds no examples).
+fn run_built(scratch: &Scratch, relative: &str, args: &[&str]) -> Option<(i32, String)> {
+    let exe = std::env::current_exe().ok()?;
+    let binary = exe.parent()?.parent()?.join(relative);
+    if !binary.is_file() {
+        eprintln!("skipping {relative}: {} not built", binary.display());
+        return None;
+    }
+    let mut cmd = Command::new(binary);
+    cmd.args(args);
+    let name = relative.replace('/', "-");
+    let mut run = Proc::spawn_split(cmd, scratch.path(&format!("{name}.out")));
+    let status = run.wait_exit(Duration::from_secs(20));
+    let code = status.and_then(|s| s.code()).unwrap_or(-1);
+    Some((code, run.log()))
+}
+
+/// The `sip_tls_client` example against `connect` for the AUS.
+fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> Option<(i32, String)> {
+    let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
+    run_built(
+        scratch,
+        "examples/sip_tls_client",
+        &["--roots", &roots, "--aus", AUS, "--connect", &connect],
+    )
+}
+
+/// `sipcert probe --json` (the CLI) against `connect` for the AUS: exit code and JSON.
+fn run_cli_probe(
+    scratch: &Scratch,
+    pki: &Pki,
+    connect: SocketAddr,
+) -> Option<(i32, serde_json::Value)> {
+    let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
+    let (code, out) = run_built(
+        scratch,
+        "sipcert",
+        &[
+            "probe",
+            "--json",
+            AUS,
+            "--connect",
+            &connect,
+            "--roots",
+            &roots,
+        ],
+    )?;
+    let json = out
+        .lines()
+        .find_map(|l| serde_json::from_str(l).ok())
+        .unwrap_or_else(|| panic!("sipcert probe printed no JSON: {out}"));
+    Some((code, json))
+}
+
+/// sipcert's example server on a loopback port, with its events on a channel.
+fn start_example_server(
+    pki: &Pki,
+    allow: &[&str],
+) -> (sip::ServerHandle, mpsc::Receiver<ServerEvent>) {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind loopback");
+    let settings = sip::ServerSettings {
+        roots: sip::load_roots(&pki.root).expect("roots"),
+        chain: sip::load_certs(&pki.peer_server.cert).expect("server cert"),
+        key: std::sync::Arc::new(sip::load_key(&pki.peer_server.key).expect("server key")),
+        client_auth_mandatory: true,
+        allow: Some(
+            allow
+                .iter()
+                .map(|d| DomainName::from_ascii(d).expect("domain"))
+                .collect(),
+        ),
+    };
+    let (tx, rx) = mpsc::channel();
+    let tx = std::sync::Mutex::new(tx);
+    let handle = sip::serve(listener, settings, move |e| {
+        let _ = tx.lock().expect("lock").send(e);
+    })
+    .expect("start example server");
+    (handle, rx)
+}
+
+/// The first `Request` event within `timeout` (handshake failures are collected into the
+/// panic message).
+fn next_request(rx: &mpsc::Receiver<ServerEvent>, timeout: Duration, context: &str) -> ServerEvent {
+    let deadline = Instant::now() + timeout;
+    let mut seen = Vec::new();
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(e @ ServerEvent::Request { .. }) => return e,
+            Ok(other) => seen.push(other.to_string()),
+            Err(_) => break,
+        }
+    }
+    panic!("the example server saw no request within {timeout:?}; events: {seen:?}\n{context}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------------------
+
+/// Kamailio presents `URI:sip:example.test`: sipcert's client (SNI example.test,
+/// SipServerVerifier) completes the handshake and gets 200 OK from Kamailio itself.
+#[test]
+fn kamailio_domain_certificate_is_accepted() {
+    let Some(install) = kamailio() else { return };
+    let started = Instant::now();
+    let scratch = Scratch::new("domain");
+    let pki = Pki::create(&scratch);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, &pki.kamailio_client),
+        9,
+    );
+    let config = sip::client_config(sip::load_roots(&pki.root).unwrap(), None).unwrap();
+    let outcome = sip::options_over_tls(config, AUS, k.tls, Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("{e}\n--- kamailio log ---\n{}", k.log()));
+    let log = k.log();
+    let r = &outcome.response;
+    assert_eq!(r.status_code(), Some(200), "response:\n{r}\nlog:\n{log}");
+    assert!(
+        r.header("server").is_some_and(|s| s.contains("kamailio")),
+        "not Kamailio's answer:\n{r}"
+    );
+    assert_eq!(
+        r.header("call-id"),
+        outcome.request.header("call-id"),
+        "response to another request:\n{r}"
+    );
+    assert_eq!(
+        r.all("via"),
+        outcome.request.all("via"),
+        "Via not echoed:\n{r}"
+    );
+    // Kamailio saw the request over TLS, and the SNI was the SIP domain (RFC 5922 §7.8).
+    assert!(
+        k.proc.wait_log(
+            &format!("REQUEST OPTIONS {AUS} from tls:127.0.0.1:"),
+            Duration::from_secs(2)
+        ),
+        "kamailio did not log the TLS request:\n{log}"
+    );
+    assert!(
+        k.log().contains(&format!("sni={DOMAIN}")),
+        "kamailio did not receive SNI {DOMAIN}:\n{}",
+        k.log()
+    );
+    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
+        assert_eq!(code, 0, "examples/sip_tls_client: {out}");
+        assert!(
+            out.starts_with("SIP/2.0 200 OK\n"),
+            "examples/sip_tls_client: {out}"
+        );
+    }
+    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
+        assert_eq!(code, 0, "sipcert probe: {json}");
+        assert_eq!(json["verdict"], "accept", "{json}");
+        assert_eq!(json["chain"], "valid", "{json}");
+        assert_eq!(json["matched"]["domain"], DOMAIN, "{json}");
+        assert_eq!(json["matched"]["source"], "san-uri", "{json}");
+    }
+    eprintln!(
+        "kamailio accepted: {} over {} in {:?}",
+        r.start_line,
+        outcome.tls,
+        started.elapsed()
+    );
+}
+
+/// Kamailio presents an RFC 3261 host-style certificate (`DNS:sip.example.test`): the chain
+/// is valid, but sipcert's client refuses it for `sips:example.test`, names the rule
+/// (RFC 5922) and the hint, and sends no SIP.
+#[test]
+fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
+    let Some(install) = kamailio() else { return };
+    let scratch = Scratch::new("host-style");
+    let pki = Pki::create(&scratch);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.host_style, &pki.kamailio_client),
+        9,
+    );
+    let config = sip::client_config(sip::load_roots(&pki.root).unwrap(), None).unwrap();
+    let err = match sip::options_over_tls(config, AUS, k.tls, Duration::from_secs(10)) {
+        Ok(o) => panic!(
+            "sipcert accepted a host-style certificate for {AUS}: {}\n{}",
+            o.response,
+            k.log()
+        ),
+        Err(e) => e,
+    };
+    let text = err.to_string();
+    let rejected = err
+        .rejection()
+        .unwrap_or_else(|| panic!("not a sipcert identity rejection: {text}"));
+    assert!(
+        rejected.has_reason(ReasonCode::NoMatchingIdentity),
+        "{text}"
+    );
+    assert!(
+        rejected
+            .hints()
+            .iter()
+            .any(|h| h.code() == Hint::HostWithinDomain),
+        "{text}"
+    );
+    assert!(
+        text.contains("RFC 5922"),
+        "the message names no rule: {text}"
+    );
+    assert!(
+        text.contains("hint-host-within-domain"),
+        "the message names no hint: {text}"
+    );
+    assert!(text.contains("sip.example.test"), "{text}");
+    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
+        assert_eq!(code, 1, "examples/sip_tls_client: {out}");
+        assert!(
+            out.contains("RFC 5922") && out.contains("hint-host-within-domain"),
+            "examples/sip_tls_client: {out}"
+        );
+    }
+    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
+        assert_eq!(code, 1, "sipcert probe: {json}");
+        assert_eq!(json["verdict"], "reject", "{json}");
+        assert_eq!(json["chain"], "valid", "{json}");
+        assert_eq!(json["reasons"][0]["code"], "no-matching-identity", "{json}");
+        assert_eq!(json["hints"][0], "hint-host-within-domain", "{json}");
+    }
+    // The handshakes failed, so no SIP request reached Kamailio over TLS.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(
+        !k.log().contains(&format!("REQUEST OPTIONS {AUS}")),
+        "a request reached Kamailio despite the refusal:\n{}",
+        k.log()
+    );
+    eprintln!("refused as expected: {text}");
+}
+
+/// What came back when a UDP OPTIONS `sip:peer.test` was relayed by Kamailio over mutual TLS
+/// to sipcert's example server.
+struct Relayed {
+    response: SipMessage,
+    /// Everything the example server reported, in order.
+    events: Vec<ServerEvent>,
+    kamailio_log: String,
+}
+
+impl Relayed {
+    /// The first request the example server answered.
+    fn request(&self) -> &ServerEvent {
+        self.events
+            .iter()
+            .find(|e| matches!(e, ServerEvent::Request { .. }))
+            .unwrap_or_else(|| {
+                panic!(
+                    "the example server answered no request; events: {:?}\n{}",
+                    self.events, self.kamailio_log
+                )
+            })
+    }
+}
+
+/// Starts the example server (client certificate mandatory, `allow` as allow-list) and a
+/// Kamailio relaying to it with the client certificate `client`, sends OPTIONS
+/// `sip:peer.test` over UDP to Kamailio and collects the final response and the server's
+/// events. `None` when Kamailio is not installed.
+fn relay_through_kamailio(
+    name: &str,
+    allow: &[&str],
+    client: fn(&Pki) -> &CertFiles,
+) -> Option<Relayed> {
+    let install = kamailio()?;
+    let scratch = Scratch::new(name);
+    let pki = Pki::create(&scratch);
+    let (server, events) = start_example_server(&pki, allow);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, client(&pki)),
+        server.addr.port(),
+    );
+    let sock = UdpSocket::bind("127.0.0.1:0").unwrap();
+    let response = udp_exchange(&sock, k.udp, "sip:peer.test", Duration::from_secs(10))
+        .unwrap_or_else(|e| panic!("{e}\n--- kamailio log ---\n{}", k.log()));
+    // The server reports before Kamailio can forward its answer; drain what is there.
+    let mut collected = Vec::new();
+    while let Ok(e) = events.recv_timeout(Duration::from_millis(300)) {
+        collected.push(e);
+    }
+    Some(Relayed {
+        response,
+        events: collected,
+        kamailio_log: k.log(),
+    })
+}
+
+/// The example server answered OPTIONS `request_uri` with 200 after authenticating
+/// Kamailio's client certificate as `kamailio.test` and finding it on the allow-list.
+fn assert_kamailio_authorized(event: &ServerEvent, request_uri: &str) {
+    let expected = ServerEvent::Request {
+        peer: match event {
+            ServerEvent::Request { peer, .. } | ServerEvent::HandshakeFailed { peer, .. } => *peer,
+        },
+        method: "OPTIONS".into(),
+        request_uri: request_uri.into(),
+        identities: vec![KAMAILIO_DOMAIN.into()],
+        authorization: Some(Ok(KAMAILIO_DOMAIN.into())),
+        status: Some(200),
+    };
+    assert_eq!(event, &expected, "example server: {event}");
+}
+
+/// Kamailio relays a request over TLS with its client certificate to sipcert's example
+/// server, which verifies it with SipClientVerifier, extracts `kamailio.test` and
+/// authorizes it; the 200 comes back through Kamailio.
+#[test]
+fn kamailio_client_certificate_is_authenticated_and_authorized() {
+    let Some(relayed) = relay_through_kamailio("mtls", &[KAMAILIO_DOMAIN], |p| &p.kamailio_client)
+    else {
+        return;
+    };
+    let (response, event) = (&relayed.response, relayed.request());
+    assert_eq!(
+        response.status_code(),
+        Some(200),
+        "{response}\nserver: {event}\n{}",
+        relayed.kamailio_log
+    );
+    assert_kamailio_authorized(event, "sip:peer.test");
+    assert!(
+        response
+            .header("server")
+            .is_some_and(|s| s.contains("sipcert")),
+        "the 200 is not from the example server:\n{response}"
+    );
+    eprintln!("example server: {event}");
+}
+
+/// The same relay, but Kamailio's SIP domain is not on the example server's allow-list: the
+/// handshake succeeds (the certificate is valid) and the request is refused with 403.
+#[test]
+fn kamailio_client_not_on_allow_list_gets_403() {
+    let Some(relayed) =
+        relay_through_kamailio("mtls-deny", &["other.test"], |p| &p.kamailio_client)
+    else {
+        return;
+    };
+    let (response, event) = (&relayed.response, relayed.request());
+    assert_eq!(
+        response.status_code(),
+        Some(403),
+        "{response}\nserver: {event}\n{}",
+        relayed.kamailio_log
+    );
+    let ServerEvent::Request {
+        identities,
+        authorization,
+        ..
+    } = event
+    else {
+        unreachable!()
+    };
+    assert_eq!(identities, &[KAMAILIO_DOMAIN.to_owned()], "{event}");
+    assert_eq!(
+        authorization,
+        &Some(Err("client-not-allowed".to_owned())),
+        "{event}"
+    );
+}
+
+/// Kamailio relays with a client certificate whose only name is `sip:relay@kamailio.test`
+/// (a user part: not a SIP domain identity, RFC 5922 §7.1): SipClientVerifier refuses it
+/// during the handshake, so no request reaches the example server and Kamailio answers
+/// with an error.
+#[test]
+fn kamailio_client_certificate_without_sip_identity_is_refused_at_handshake() {
+    let Some(relayed) = relay_through_kamailio("mtls-no-identity", &[KAMAILIO_DOMAIN], |p| {
+        &p.user_part_client
+    }) else {
+        return;
+    };
+    let status = relayed.response.status_code().unwrap_or_default();
+    assert!(
+        status >= 400,
+        "Kamailio's request got through: {}\nevents: {:?}",
+        relayed.response,
+        relayed.events
+    );
+    assert!(
+        !relayed
+            .events
+            .iter()
+            .any(|e| matches!(e, ServerEvent::Request { .. })),
+        "the example server answered a request: {:?}",
+        relayed.events
+    );
+    let refusal = relayed
+        .events
+        .iter()
+        .find_map(|e| match e {
+            ServerEvent::HandshakeFailed { error, .. } => Some(error.as_str()),
+            ServerEvent::Request { .. } => None,
+        })
+        .unwrap_or_else(|| panic!("no handshake failure reported: {:?}", relayed.events));
+    assert!(refusal.contains("refused by sipcert"), "{refusal}");
+    assert!(refusal.contains("no-identities"), "{refusal}");
+    // Why: the only name was a user-part URI (RFC 5922 §7.1 refuses it as a domain identity).
+    assert!(refusal.contains("uri-has-user-part"), "{refusal}");
+    assert!(refusal.contains("RFC 5922"), "{refusal}");
+    eprintln!("Kamailio got {status}; example server: {refusal}");
+}
+
+/// SIPp runs the OPTIONS scenario; its request reaches sipcert's example server over
+/// mutual TLS. Debian's SIPp has no TLS transport, so SIPp speaks UDP to Kamailio, which
+/// relays over TLS with its client certificate; with a TLS-enabled SIPp the scenario also
+/// runs directly over TLS (`-t l1`) against the example server.
+#[test]
+fn sipp_options_scenario_reaches_example_server_over_tls() {
+    let Some(install) = kamailio() else { return };
+    let Some(sipp) = sipp() else { return };
+    let started = Instant::now();
+    let scratch = Scratch::new("sipp");
+    let pki = Pki::create(&scratch);
+    let (server, events) = start_example_server(&pki, &[KAMAILIO_DOMAIN]);
+    let k = Kamailio::start(
+        &install,
+        &scratch,
+        &pki,
+        (&pki.domain, &pki.kamailio_client),
+        server.addr.port(),
+    );
+    let scenario = Path::new(env!("CARGO_MANIFEST_DIR")).join(SIPP_SCENARIO);
+    let mut cmd = Command::new(&sipp);
+    cmd.arg("-sf")
+        .arg(&scenario)
+        .args(["-s", "peer", "-m", "1", "-t", "u1", "-i", "127.0.0.1"])
+        .args(["-p", &free_udp_port().to_string()])
+        .args(["-timeout", "15s", "-timeout_error", "-nostdin", "-nr"])
+        .args(["-trace_msg", "-trace_err"])
+        .arg(k.udp.to_string())
+        .current_dir(&scratch.0);
+    let mut run = Proc::spawn("sipp", cmd, scratch.path("sipp.log"));
+    let status = run.wait_exit(Duration::from_secs(20));
+    let sipp_files = sipp_logs(&scratch);
+    let event = next_request(&events, Duration::from_secs(2), &sipp_files);
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "sipp failed ({status:?})\n{}\n{sipp_files}\n--- kamailio ---\n{}",
+        run.log(),
+        k.log()
+    );
+    let request_uri = format!("sip:peer@{}", k.udp);
+    assert_kamailio_authorized(&event, &request_uri);
+    eprintln!("sipp via kamailio: {event} in {:?}", started.elapsed());
+
+    if !sipp_has_tls(&sipp) {
+        eprintln!(
+            "skipping the direct SIPp TLS leg: this sipp was built without OpenSSL \
+             (Debian's sip-tester is); the TLS leg above is Kamailio's"
+        );
+        return;
+    }
+    let mut cmd = Command::new(&sipp);
+    cmd.arg("-sf")
+        .arg(&scenario)
+        .args(["-s", "peer", "-m", "1", "-t", "l1", "-i", "127.0.0.1"])
+        .args(["-p", &free_tcp_port().to_string()])
+        .arg("-tls_cert")
+        .arg(&pki.kamailio_client.cert)
+        .arg("-tls_key")
+        .arg(&pki.kamailio_client.key)
+        .args(["-timeout", "15s", "-timeout_error", "-nostdin", "-nr"])
+        .arg(server.addr.to_string())
+        .current_dir(&scratch.0);
+    let mut run = Proc::spawn("sipp-tls", cmd, scratch.path("sipp-tls.log"));
+    let status = run.wait_exit(Duration::from_secs(20));
+    assert_eq!(
+        status.and_then(|s| s.code()),
+        Some(0),
+        "sipp -t l1 failed: {}",
+        run.log()
+    );
+    let event = next_request(&events, Duration::from_secs(2), &run.log());
+    assert!(
+        matches!(
+            &event,
+            ServerEvent::Request {
+                status: Some(200),
+                ..
+            }
+        ),
+        "{event}"
+    );
+}
+
+/// SIPp's own message and error traces from the scratch dir.
+fn sipp_logs(scratch: &Scratch) -> String {
+    let mut out = String::new();
+    if let Ok(entries) = fs::read_dir(&scratch.0) {
+        for e in entries.flatten() {
+            let name = e.file_name().to_string_lossy().into_owned();
+            if name.starts_with("options_") && name.ends_with(".log") {
+                out.push_str(&format!("--- {name} ---\n"));
+                out.push_str(&fs::read_to_string(e.path()).unwrap_or_default());
+            }
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// The SIP framing the examples rely on (no external programs)
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn sip_stream_framing_follows_content_length() {
+    let wire = b"\r\n\r\nOPTIONS sip:example.test SIP/2.0\r\n\
+        v: SIP/2.0/TLS 192.0.2.1:5061;branch=z9hG4bK1\r\n\
+        Via: SIP/2.0/TLS 192.0.2.2:5061\r\n ;branch=z9hG4bK2\r\n\
+        f: <sip:a@example.test>;tag=x\r\n\
+        To: <sip:example.test>\r\n\
+        i: c1@example.test\r\n\
+        CSeq: 7 OPTIONS\r\n\
+        l: 4\r\n\r\nbodyOPTIONS";
+    let mut reader = std::io::BufReader::new(&wire[..]);
+    let m = sip::read_message(&mut reader).unwrap().unwrap();
+    assert_eq!(m.method(), Some("OPTIONS"));
+    assert_eq!(m.request_uri(), Some("sip:example.test"));
+    // Compact names, folding, order of Vias.
+    assert_eq!(
+        m.all("via"),
+        [
+            "SIP/2.0/TLS 192.0.2.1:5061;branch=z9hG4bK1",
+            "SIP/2.0/TLS 192.0.2.2:5061 ;branch=z9hG4bK2"
+        ]
+    );
+    assert_eq!(m.header("Call-ID"), Some("c1@example.test"));
+    assert_eq!(m.body, b"body");
+    // The next message starts right after the body; it is truncated, so it is an error.
+    assert!(sip::read_message(&mut reader).is_err());
+
+    let no_length = b"OPTIONS sip:x SIP/2.0\r\nCSeq: 1 OPTIONS\r\n\r\n";
+    let err = sip::read_message(&mut std::io::BufReader::new(&no_length[..])).unwrap_err();
+    assert!(err.to_string().contains("Content-Length"), "{err}");
+    // A datagram needs no Content-Length: the body is the rest.
+    let dgram = b"SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\n\r\nrest";
+    let m = sip::parse_message(dgram).unwrap();
+    assert_eq!((m.status_code(), &m.body[..]), (Some(200), &b"rest"[..]));
+    assert!(sip::read_message(&mut std::io::BufReader::new(&b""[..]))
+        .unwrap()
+        .is_none());
+}
+
+#[test]
+fn sip_response_copies_the_transaction_headers() {
+    let local: SocketAddr = "127.0.0.1:5070".parse().unwrap();
+    let request = sip::options_request("sips:example.test", "TLS", local);
+    let wire = request.to_bytes();
+    assert!(wire.ends_with(b"Content-Length: 0\r\n\r\n"));
+    let request = sip::parse_message(&wire).unwrap();
+    let via = request.header("via").unwrap();
+    assert!(
+        via.starts_with("SIP/2.0/TLS 127.0.0.1:5070;branch=z9hG4bK"),
+        "{via}"
+    );
+    assert_eq!(request.header("max-forwards"), Some("70"));
+    assert!(request.header("from").unwrap().contains(";tag="));
+
+    let response = sip::response_to(&request, 200, "OK");
+    assert_eq!(response.start_line, "SIP/2.0 200 OK");
+    for h in ["via", "from", "call-id", "cseq"] {
+        assert_eq!(response.all(h), request.all(h), "{h}");
+    }
+    let to = response.header("to").unwrap();
+    assert!(to.starts_with("<sips:example.test>;tag="), "{to}");
+    // A To that already has a tag keeps it.
+    let again = sip::response_to(&response, 200, "OK");
+    assert_eq!(again.header("to"), Some(to));
+    assert_eq!(response.header("content-length"), Some("0"));
+}
