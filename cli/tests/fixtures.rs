@@ -3,8 +3,9 @@
 //! library and rustls's stock verifiers are checked against the same rows by the root
 //! package's `tests/fixtures.rs`.
 
+mod common;
+
 use std::path::PathBuf;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -66,17 +67,14 @@ fn every_fixture_row_through_the_command_line() {
         let id = case["id"].as_str().expect("id");
         let args = args(case);
         let label = format!("{id}: sipcert {}", args.join(" "));
-        let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-            .args(&args)
-            .output()
-            .expect("run sipcert");
-        let stdout = String::from_utf8_lossy(&out.stdout);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let json: Value = match serde_json::from_str(&stdout) {
+        let argv: Vec<&str> = args.iter().map(String::as_str).collect();
+        let run = common::sipcert(&argv);
+        let json: Value = match serde_json::from_str(&run.stdout) {
             Ok(v) => v,
             Err(e) => {
                 failures.push(format!(
-                    "{label}\n  not one JSON object ({e}): {stdout} {stderr}"
+                    "{label}\n  not one JSON object ({e}): {}",
+                    run.output()
                 ));
                 continue;
             }
@@ -95,18 +93,19 @@ fn every_fixture_row_through_the_command_line() {
                 .unwrap_or_default(),
             strings(&json["hints"]),
             strings(&json["relaxations"]),
-            out.status.code(),
+            run.code,
         );
         let want = (
             expected.to_owned(),
             strings(&case["reasons"]),
             strings(&case["hints"]),
             strings(&case["relaxations"]),
-            Some(want_status),
+            want_status,
         );
         if got != want {
             failures.push(format!(
-                "{label}\n  got (verdict, reasons, hints, relaxations, exit) {got:?}\n  manifest says {want:?}\n  {stdout}"
+                "{label}\n  got (verdict, reasons, hints, relaxations, exit) {got:?}\n  manifest says {want:?}\n  {}",
+                run.stdout
             ));
             continue;
         }
