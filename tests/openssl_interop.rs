@@ -17,21 +17,6 @@ use common::pki::{pem, Ca, Eku, LeafSpec};
 use sipcert::verifier::{client_identities, AllowList, SipClientVerifier};
 use sipcert::{DomainName, Policy};
 
-fn openssl_available() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("SIPCERT_REQUIRE_INTEROP").as_deref() != Ok("1"),
-            "SIPCERT_REQUIRE_INTEROP=1 but openssl is not installed"
-        );
-        eprintln!("skipping: openssl is not installed");
-    }
-    ok
-}
-
 /// What the rustls server concluded about its one client.
 #[derive(Debug)]
 enum ServerSaw {
@@ -137,7 +122,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
 
 #[test]
 fn openssl_client_certificate_is_authorized_by_sip_domain() {
-    if !openssl_available() {
+    if !common::programs::available("openssl", &["version"]) {
         return;
     }
     // sip: URI identity, sipDomain-only EKU: the stock WebPkiClientVerifier would refuse

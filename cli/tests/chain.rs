@@ -1,9 +1,12 @@
 //! `sipcert check --roots/--crl/--at` and `sipcert probe` against real TLS servers: an
 //! in-process rustls server and, where installed, `openssl s_server`.
 
+mod common;
 #[allow(dead_code)]
 #[path = "../../tests/common/pki.rs"]
 mod pki;
+#[path = "../../tests/common/programs.rs"]
+mod programs;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -17,18 +20,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-        .args(args)
-        .output()
-        .expect("run sipcert");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let v = serde_json::from_str(&stdout).unwrap_or(Value::Null);
-    (
-        out.status.code().unwrap_or(-1),
-        v,
-        format!("{stdout}{stderr}"),
-    )
+    let r = common::sipcert(args);
+    let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    (r.code, v, r.output())
 }
 
 /// A directory with root.pem, chain.pem (leaf + intermediate), leaf.key and crl.pem.
@@ -342,21 +336,6 @@ impl Drop for KillOnDrop {
     }
 }
 
-fn openssl_available() -> bool {
-    let ok = Command::new("openssl")
-        .arg("version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var("SIPCERT_REQUIRE_INTEROP").as_deref() != Ok("1"),
-            "SIPCERT_REQUIRE_INTEROP=1 but openssl is not installed"
-        );
-        eprintln!("skipping: openssl is not installed");
-    }
-    ok
-}
-
 /// Starts `openssl s_server` with the fixture's chain; waits until it accepts.
 fn openssl_server(pki: &Pki, extra: &[&str]) -> (KillOnDrop, u16) {
     let port = {
@@ -397,7 +376,7 @@ fn openssl_server(pki: &Pki, extra: &[&str]) -> (KillOnDrop, u16) {
 /// sipcert's verifier.
 #[test]
 fn probe_openssl_server() {
-    if !openssl_available() {
+    if !programs::available("openssl", &["version"]) {
         return;
     }
     let good = Pki::new(

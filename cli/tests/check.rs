@@ -1,28 +1,16 @@
 //! `sipcert identities` and `sipcert check` without `--roots`: the decisions.md §3 contract.
 
 use std::path::PathBuf;
-use std::process::Command;
 
+mod common;
+
+use common::json;
 use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair, SanType};
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-        .args(args)
-        .output()
-        .expect("run sipcert");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    let (code, out, err) = run(args);
-    let v = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("{args:?}: not one JSON object: {e}: {out} {err}"));
-    (code, v)
+    let r = common::sipcert(args);
+    (r.code, r.stdout, r.stderr)
 }
 
 /// Writes a self-signed certificate with these SANs and CN to a temp file (PEM or DER).

@@ -1,25 +1,13 @@
 //! `sipcert uri`: the decisions.md §3 contract (fields, exit codes).
 
-use std::process::Command;
+mod common;
 
+use common::json;
 use serde_json::Value;
 
 fn run(args: &[&str]) -> (i32, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-        .args(args)
-        .output()
-        .expect("run sipcert");
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-    )
-}
-
-fn json(args: &[&str]) -> (i32, Value) {
-    let (code, out) = run(args);
-    let v = serde_json::from_str(&out)
-        .unwrap_or_else(|e| panic!("{args:?}: not one JSON object: {e}: {out}"));
-    (code, v)
+    let r = common::sipcert(args);
+    (r.code, r.stdout)
 }
 
 #[test]

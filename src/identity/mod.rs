@@ -22,6 +22,9 @@ use crate::Policy;
 pub(crate) use names::NearMiss;
 pub use names::{Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource};
 
+/// Up to this many identities, duplicates are found by a scan instead of a hash set.
+const LINEAR_DEDUP_LIMIT: usize = 16;
+
 /// The outcome of RFC 5922 §7.1 for one certificate: ordered identities (deduplicated, case
 /// insensitively, R19) and every presented name that is not an identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +32,8 @@ pub struct Identities {
     found: Vec<Identity>,
     ignored: Vec<IgnoredName>,
     has_san_extension: bool,
-    /// The names in `found`, so that deduplication stays linear on huge SAN lists.
+    /// The names in `found` once there are [`LINEAR_DEDUP_LIMIT`] of them, so that
+    /// deduplication stays linear on huge SAN lists.
     seen: HashSet<IdentityName>,
 }
 
@@ -56,7 +60,17 @@ impl Identities {
     }
 
     fn push_identity(&mut self, identity: Identity) {
-        if self.seen.insert(identity.name().clone()) {
+        // Few identities: a scan beats hashing. Many: the set keeps deduplication linear.
+        if self.found.len() < LINEAR_DEDUP_LIMIT {
+            if self.found.iter().any(|i| i.name() == identity.name()) {
+                return;
+            }
+            if self.found.len() + 1 == LINEAR_DEDUP_LIMIT {
+                self.seen = self.found.iter().map(|i| i.name().clone()).collect();
+                self.seen.insert(identity.name().clone());
+            }
+            self.found.push(identity);
+        } else if self.seen.insert(identity.name().clone()) {
             self.found.push(identity);
         }
     }

@@ -13,15 +13,16 @@ use super::Identities;
 use crate::{DomainName, Policy};
 
 /// One SAN entry after classification, before the DNS-suppression rule is applied.
-enum Entry {
+enum Entry<'a> {
     Identity(Identity),
-    /// A dNSName that is a valid host name; counts only when no `sip:` URI identity exists.
-    Dns(DomainName, String),
+    /// A dNSName that is a valid host name (and its octets, shown only if it is ignored);
+    /// counts only when no `sip:` URI identity exists.
+    Dns(DomainName, &'a [u8]),
     Ignored(IgnoredName),
 }
 
 pub(super) fn collect(names: &[GeneralName<'_>], policy: &Policy, out: &mut Identities) {
-    let entries: Vec<Entry> = names.iter().map(|gn| classify(gn, policy)).collect();
+    let entries: Vec<Entry<'_>> = names.iter().map(|gn| classify(gn, policy)).collect();
     let uri_domain_found = entries.iter().any(|e| {
         matches!(e, Entry::Identity(id)
             if id.source() == IdentitySource::SanUri && id.domain().is_some())
@@ -40,7 +41,7 @@ pub(super) fn collect(names: &[GeneralName<'_>], policy: &Policy, out: &mut Iden
                 };
                 match reason {
                     Some(reason) => out.ignored.push(IgnoredName::new(
-                        value,
+                        printable(value),
                         IgnoredSource::SanDns,
                         reason,
                         Some(NearMiss::Name(domain)),
@@ -55,13 +56,13 @@ pub(super) fn collect(names: &[GeneralName<'_>], policy: &Policy, out: &mut Iden
     }
 }
 
-fn ignored(value: String, source: IgnoredSource, reason: IgnoreReason) -> Entry {
+fn ignored(value: String, source: IgnoredSource, reason: IgnoreReason) -> Entry<'static> {
     Entry::Ignored(IgnoredName::new(value, source, reason, None))
 }
 
 /// Classifies one GeneralName. The match is exhaustive on purpose: a new variant must be
 /// looked at, not silently turned into an identity.
-fn classify(gn: &GeneralName<'_>, policy: &Policy) -> Entry {
+fn classify<'a>(gn: &GeneralName<'a>, policy: &Policy) -> Entry<'a> {
     match gn {
         GeneralName::URI(value) => classify_uri_entry(value, policy),
         GeneralName::DNSName(value) => classify_dns(value.as_bytes()),
@@ -108,8 +109,7 @@ fn classify(gn: &GeneralName<'_>, policy: &Policy) -> Entry {
     }
 }
 
-fn classify_uri_entry(value: &str, policy: &Policy) -> Entry {
-    let shown = printable(value.as_bytes());
+fn classify_uri_entry(value: &str, policy: &Policy) -> Entry<'static> {
     let (reason, near_miss) = match classify_uri(value) {
         UriSan::SipDomain(domain) => {
             return Entry::Identity(Identity::new(
@@ -127,7 +127,7 @@ fn classify_uri_entry(value: &str, policy: &Policy) -> Entry {
         UriSan::Unparsable => (IgnoreReason::UriUnparsable, None),
     };
     Entry::Ignored(IgnoredName::new(
-        shown,
+        printable(value.as_bytes()),
         IgnoredSource::SanUri,
         reason,
         near_miss,
@@ -135,10 +135,9 @@ fn classify_uri_entry(value: &str, policy: &Policy) -> Entry {
 }
 
 /// A dNSName: ASCII host name syntax or ignored. Wildcard shapes are kept as `dns-wildcard`.
-fn classify_dns(value: &[u8]) -> Entry {
-    let shown = printable(value);
+fn classify_dns(value: &[u8]) -> Entry<'_> {
     if !value.is_ascii() {
-        return ignored(shown, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii);
+        return ignored(printable(value), IgnoredSource::SanDns, IgnoreReason::DnsNotAscii);
     }
     if value.contains(&b'*') || value.first() == Some(&b'.') {
         let base = value
@@ -146,19 +145,19 @@ fn classify_dns(value: &[u8]) -> Entry {
             .and_then(|rest| DomainName::from_ascii_bytes(rest).ok())
             .map(NearMiss::WildcardBase);
         return Entry::Ignored(IgnoredName::new(
-            shown,
+            printable(value),
             IgnoredSource::SanDns,
             IgnoreReason::DnsWildcard,
             base,
         ));
     }
     match DomainName::from_ascii_bytes(value) {
-        Ok(domain) => Entry::Dns(domain, shown),
-        Err(_) => ignored(shown, IgnoredSource::SanDns, IgnoreReason::DnsInvalid),
+        Ok(domain) => Entry::Dns(domain, value),
+        Err(_) => ignored(printable(value), IgnoredSource::SanDns, IgnoreReason::DnsInvalid),
     }
 }
 
-fn classify_ip(bytes: &[u8], policy: &Policy) -> Entry {
+fn classify_ip(bytes: &[u8], policy: &Policy) -> Entry<'static> {
     let ip = if let Ok(v4) = <[u8; 4]>::try_from(bytes) {
         IpAddr::V4(Ipv4Addr::from(v4))
     } else if let Ok(v6) = <[u8; 16]>::try_from(bytes) {

@@ -356,7 +356,8 @@ fn decide(
             ));
             None
         }
-        _ => ids.matches(reference, policy),
+        // Listed, not `_`: a new kind of reference must be looked at before it can match.
+        Reference::Ip(_) | Reference::Domain(_) => ids.matches(reference, policy),
     };
     match (matched, eku) {
         (Some(matched), Some(eku)) if reasons.is_empty() => {

@@ -510,10 +510,10 @@ impl Ca {
         for cn in &spec.cns {
             // A second CN needs a custom type: DistinguishedName is a map keyed by DnType.
             if p.distinguished_name.get(&DnType::CommonName).is_none() {
-                p.distinguished_name.push(DnType::CommonName, cn.as_str());
+                p.distinguished_name.push(DnType::CommonName, cn.clone());
             } else {
                 p.distinguished_name
-                    .push(DnType::CustomDnType(vec![2, 5, 4, 3]), cn.as_str());
+                    .push(DnType::CustomDnType(vec![2, 5, 4, 3]), cn.clone());
             }
         }
         p.subject_alt_names = spec.san.clone();
@@ -576,7 +576,7 @@ fn serial_of(p: &CertificateParams) -> u64 {
 pub struct LeafSpec {
     san: Vec<SanType>,
     raw_san: Option<Vec<u8>>,
-    cns: Vec<String>,
+    cns: Vec<DnValue>,
     eku: Vec<Eku>,
     serial: Option<u64>,
     not_before: Date,
@@ -629,7 +629,12 @@ impl LeafSpec {
     }
     /// Adds a CN RDN (the first as CommonName, later ones as separate RDNs).
     pub fn cn(mut self, cn: &str) -> Self {
-        self.cns.push(cn.to_owned());
+        self.cns.push(DnValue::Utf8String(cn.to_owned()));
+        self
+    }
+    /// Adds a CN RDN with a chosen string type (e.g. `DnValue::BmpString`).
+    pub fn cn_value(mut self, cn: DnValue) -> Self {
+        self.cns.push(cn);
         self
     }
     common_setters!();

@@ -1,0 +1,139 @@
+//! Generates the fixture corpus: `fixtures/<case>/{chain.pem,root.pem,leaf.key,crl.pem}`,
+//! `fixtures/manifest.json` and `docs/conformance.md`.
+//!
+//! ```sh
+//! cargo run --example gen_fixtures                      # new certificates, keys, manifest, report
+//! cargo run --example gen_fixtures -- --manifest-only   # manifest and report only
+//! ```
+//!
+//! Deterministic except for the keys (and so the signatures): serial numbers, names,
+//! extensions and validity (2020-01-01..2099-12-31, or a case's own dates with a fixed
+//! verification time `at`) are fixed. Each generated case has its own root and intermediate.
+//! The case table (shapes, references, policies, expected verdicts) is
+//! `tests/common/fixture_cases.rs`; `tests/fixtures.rs` fails when `fixtures/manifest.json` is
+//! not what it gives. The third-party certificates under `fixtures/third-party/` are copied by
+//! hand (see its README) and only listed there.
+
+#![allow(clippy::too_many_lines)]
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../tests/common/pki.rs"]
+mod pki;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../tests/common/conformance.rs"]
+mod conformance;
+
+#[allow(dead_code, unreachable_pub, missing_docs)]
+#[path = "../tests/common/fixture_cases.rs"]
+mod fixture_cases;
+
+use std::path::{Path, PathBuf};
+
+use fixture_cases::{cases, Case, Pki, FROM, UNTIL};
+use pki::{Ca, CaSpec};
+use rustls::pki_types::CertificateDer;
+
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+fn pem(label: &str, der: &[u8]) -> String {
+    let body = base64(der);
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in body.as_bytes().chunks(64) {
+        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+fn write(path: &Path, content: &str) {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    }
+    std::fs::write(path, content).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn certs_pem(certs: &[&CertificateDer<'_>]) -> String {
+    certs.iter().map(|c| pem("CERTIFICATE", c)).collect()
+}
+
+/// Builds and writes one generated case (the files `fixture_cases::files_of` lists).
+fn generate(dir: &Path, case: &Case) {
+    let ca = |name: &str, serial: u64| {
+        CaSpec::new(&format!("sipcert fixture {name} ({})", case.id))
+            .validity(FROM, UNTIL)
+            .serial(serial)
+    };
+    let root = Ca::root_with(ca("root", 1));
+    let (spec, inter) = match &case.pki {
+        Pki::Standard(spec) | Pki::Revoked(spec) | Pki::MissingIntermediate(spec) => {
+            (spec, root.intermediate(ca("intermediate", 2)))
+        }
+        Pki::Constrained(permitted, spec) => (
+            spec,
+            root.intermediate(ca("intermediate", 2).permitted_dns(permitted)),
+        ),
+        Pki::ThirdParty(..) => unreachable!("third-party cases are not generated"),
+    };
+    let leaf = inter.leaf(spec.clone());
+    let case_dir = dir.join(case.id);
+    let chain = match &case.pki {
+        Pki::MissingIntermediate(_) => certs_pem(&[&leaf.der]),
+        _ => certs_pem(&[&leaf.der, &inter.der]),
+    };
+    write(&case_dir.join("chain.pem"), &chain);
+    write(&case_dir.join("root.pem"), &certs_pem(&[&root.der]));
+    write(
+        &case_dir.join("leaf.key"),
+        &pem("PRIVATE KEY", leaf.key.secret_der()),
+    );
+    if let Pki::Revoked(_) = case.pki {
+        let text = pem("X509 CRL", &root.crl(&[])) + &pem("X509 CRL", &inter.crl(&[leaf.serial]));
+        write(&case_dir.join("crl.pem"), &text);
+    }
+}
+
+fn main() {
+    let manifest_only = std::env::args().any(|a| a == "--manifest-only");
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join("fixtures");
+    if !manifest_only {
+        for case in cases() {
+            if !matches!(case.pki, Pki::ThirdParty(..)) {
+                generate(&dir, &case);
+            }
+        }
+    }
+    let manifest = fixture_cases::manifest();
+    let text = serde_json::to_string_pretty(&manifest).expect("JSON") + "\n";
+    write(&dir.join("manifest.json"), &text);
+    write(
+        &root.join("docs").join("conformance.md"),
+        &conformance::render(&manifest),
+    );
+    println!(
+        "wrote {} cases to {} and docs/conformance.md",
+        manifest["cases"].as_array().map_or(0, Vec::len),
+        dir.display()
+    );
+}
