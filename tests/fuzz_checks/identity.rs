@@ -433,6 +433,8 @@ pub enum SanSpec {
     Dns(NameSpec),
     /// dNSName followed by an odd byte.
     DnsOdd(NameSpec, u8),
+    /// dNSName with a U-label (UTF-8 in an IA5String, which x509-parser lets through).
+    DnsUnicode(NameSpec),
     /// uniformResourceIdentifier.
     Uri(UriShape, NameSpec),
     /// iPAddress (IPv4).
@@ -499,6 +501,7 @@ fn build_san(s: &SanSpec) -> (pki::San, Option<String>, Option<String>) {
             v.push(ODD[usize::from(*b) % ODD.len()]);
             (pki::raw_dns(&v), None, None)
         }
+        SanSpec::DnsUnicode(n) => (pki::dns(&format!("bücher.{}", n.text())), None, None),
         SanSpec::Uri(shape, n) => {
             let host = n.text();
             let (value, id): (Vec<u8>, Option<String>) = match shape {
