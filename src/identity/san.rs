@@ -137,7 +137,11 @@ fn classify_uri_entry(value: &str, policy: &Policy) -> Entry<'static> {
 /// A dNSName: ASCII host name syntax or ignored. Wildcard shapes are kept as `dns-wildcard`.
 fn classify_dns(value: &[u8]) -> Entry<'_> {
     if !value.is_ascii() {
-        return ignored(printable(value), IgnoredSource::SanDns, IgnoreReason::DnsNotAscii);
+        return ignored(
+            printable(value),
+            IgnoredSource::SanDns,
+            IgnoreReason::DnsNotAscii,
+        );
     }
     if value.contains(&b'*') || value.first() == Some(&b'.') {
         let base = value
@@ -153,7 +157,11 @@ fn classify_dns(value: &[u8]) -> Entry<'_> {
     }
     match DomainName::from_ascii_bytes(value) {
         Ok(domain) => Entry::Dns(domain, value),
-        Err(_) => ignored(printable(value), IgnoredSource::SanDns, IgnoreReason::DnsInvalid),
+        Err(_) => ignored(
+            printable(value),
+            IgnoredSource::SanDns,
+            IgnoreReason::DnsInvalid,
+        ),
     }
 }
 
