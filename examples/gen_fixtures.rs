@@ -4,6 +4,7 @@
 //! ```sh
 //! cargo run --example gen_fixtures                      # new certificates, keys, manifest, report
 //! cargo run --example gen_fixtures -- --manifest-only   # manifest and report only
+//! cargo run --example gen_fixtures -- --only CASE_ID     # one case's files, manifest, report
 //! ```
 //!
 //! Deterministic except for the keys (and so the signatures): serial numbers, names,
@@ -114,11 +115,20 @@ fn generate(dir: &Path, case: &Case) {
 }
 
 fn main() {
-    let manifest_only = std::env::args().any(|a| a == "--manifest-only");
+    let args: Vec<String> = std::env::args().collect();
+    let manifest_only = args.iter().any(|a| a == "--manifest-only");
+    // `--only ID`: regenerate that case's files and leave every other case's keys alone.
+    let only = args
+        .iter()
+        .position(|a| a == "--only")
+        .and_then(|i| args.get(i + 1).cloned());
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join("fixtures");
     if !manifest_only {
         for case in cases() {
+            if only.as_deref().is_some_and(|id| id != case.id) {
+                continue;
+            }
             if !matches!(case.pki, Pki::ThirdParty(..)) {
                 generate(&dir, &case);
             }

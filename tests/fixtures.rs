@@ -121,6 +121,7 @@ fn policy(flags: &[String], id: &str) -> Policy {
             "--no-cn-fallback" => policy.cn_fallback(false),
             "--require-sip-uri" => policy.require_sip_uri(true),
             "--allow-ip-literals" => policy.allow_ip_literals(true),
+            "--danger-allow-wildcards" => sipcert::danger::allow_wildcards(policy),
             "--secure-srv-target" => {
                 let target = it.next().expect("--secure-srv-target HOST");
                 policy.with_secure_srv_target(DomainName::from_user_input(target).unwrap())

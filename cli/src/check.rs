@@ -24,6 +24,10 @@ pub(crate) struct PolicyArgs {
     /// Let an IP-literal reference match iPAddress SANs and `sip:` URIs with that IP.
     #[arg(long)]
     pub(crate) allow_ip_literals: bool,
+    /// DANGER: let a DNS SAN `*.example.com` match `sip.example.com` (RFC 6125 left-most label
+    /// only). RFC 5922 §7.2 forbids wildcards; an accept through one says so.
+    #[arg(long)]
+    pub(crate) danger_allow_wildcards: bool,
     /// The SRV target, as a second reference: only if your resolver validated the SRV
     /// answer with DNSSEC (RFC 7673).
     #[arg(long, value_name = "HOST")]
@@ -49,6 +53,9 @@ impl PolicyArgs {
             } else {
                 EkuMode::Compatible
             });
+        if self.danger_allow_wildcards {
+            policy = sipcert::danger::allow_wildcards(policy);
+        }
         if let Some(target) = &self.secure_srv_target {
             let target = DomainName::from_user_input(target)
                 .map_err(|e| InputError(format!("--secure-srv-target {target:?}: {e}")))?;

@@ -189,6 +189,15 @@ pub fn cases() -> Vec<Case> {
         .reject(&["no-identities"], &["hint-wildcard-would-match"])
         .field("carrier trunks with wildcard certificates (pjproject#3113, PR #2328: a large German carrier; asterisk#269)"),
         Case::new(
+            "wildcard-carrier-allowed",
+            "DNS:*.carrier.example, checked with danger::allow_wildcards",
+            Pki::Standard(leaf().dns("*.carrier.example")),
+        )
+        .aus("sips:+493012345678@reg.carrier.example")
+        .policy(&["--danger-allow-wildcards"])
+        .accept(&["wildcard"])
+        .field("the most-requested relaxation (peers.md §0.4): opt-in only, and the accept records it"),
+        Case::new(
             "wildcard-teams",
             "CN=sbc1.contoso.example, DNS:*.contoso.example, EKU serverAuth+clientAuth",
             Pki::Standard(
