@@ -15,6 +15,7 @@ pub fn check_str_bytes(data: &[u8]) {
 
 /// `uri_str`: parse arbitrary text.
 pub fn check_str(input: &str) {
+    check_pair(input);
     let parsed = SipUri::parse(input);
     match &parsed {
         Ok(uri) => check_parsed(input, uri),
@@ -41,8 +42,58 @@ pub fn check_str(input: &str) {
     }
 }
 
+/// Two URIs separated by a newline: §19.1.4 equivalence is symmetric, and equivalent URIs
+/// agree on everything the RFC makes significant.
+pub fn check_pair(input: &str) {
+    let Some((a, b)) = input.split_once('\n') else {
+        return;
+    };
+    let (Ok(a), Ok(b)) = (SipUri::parse(a), SipUri::parse(b)) else {
+        return;
+    };
+    let ab = a.equivalent(&b);
+    assert_eq!(ab, b.equivalent(&a), "not symmetric: {a} vs {b}");
+    if !ab {
+        return;
+    }
+    assert_eq!(a.scheme(), b.scheme(), "{a} vs {b}");
+    assert_eq!(a.port(), b.port(), "{a} vs {b}");
+    assert_eq!(a.host().ip(), b.host().ip(), "{a} vs {b}");
+    assert_eq!(
+        a.reference_domain().ok(),
+        b.reference_domain().ok(),
+        "{a} vs {b}"
+    );
+    assert_eq!(
+        a.user().map(|u| u.decode().into_owned()),
+        b.user().map(|u| u.decode().into_owned()),
+        "{a} vs {b}"
+    );
+    assert_eq!(
+        a.password().map(|u| u.decode().into_owned()),
+        b.password().map(|u| u.decode().into_owned()),
+        "{a} vs {b}"
+    );
+    assert_eq!(a.ttl(), b.ttl(), "{a} vs {b}");
+    for name in ["transport", "user", "method", "maddr", "ttl"] {
+        assert_eq!(
+            a.param(name)
+                .and_then(|p| p.value())
+                .map(|v| v.decode().to_ascii_lowercase()),
+            b.param(name)
+                .and_then(|p| p.value())
+                .map(|v| v.decode().to_ascii_lowercase()),
+            "{name}: {a} vs {b}"
+        );
+    }
+    assert_eq!(a.headers().count(), b.headers().count(), "{a} vs {b}");
+}
+
 /// `uri_bytes`: parse arbitrary octets.
 pub fn check_bytes(data: &[u8]) {
+    if let Ok(s) = core::str::from_utf8(data) {
+        check_pair(s);
+    }
     match SipUri::parse_bytes(data) {
         Ok(uri) => {
             let text = core::str::from_utf8(data).expect("accepted non-UTF-8");
