@@ -99,13 +99,13 @@ pub(crate) fn reference(
     domain: Option<&str>,
 ) -> Result<Result<Reference, sipcert::Reason>, InputError> {
     if let Some(aus) = uri {
-        sipcert::uri::SipUri::parse(aus).map_err(|e| {
+        let parsed = sipcert::uri::SipUri::parse(aus).map_err(|e| {
             InputError(format!(
                 "--uri {aus:?} is not a SIP or SIPS URI: {e} ({})",
                 e.code()
             ))
         })?;
-        return Ok(Reference::from_aus(aus));
+        return Ok(Reference::from_sip_uri(&parsed));
     }
     let Some(d) = domain else {
         return Err(InputError("one of --uri or --domain is required".into()));
