@@ -184,16 +184,9 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
     };
     let role = args.policy.role();
     let now = UnixTime::now();
-    let (mut verdict, chain_field) = match &chain {
-        Some(chain) => {
-            let v = chain.check(&certs[0], &certs[1..], now, &reference, role, &policy);
-            let status = chain_status(&v);
-            (v, status)
-        }
-        None => (
-            check_end_entity(certs[0].as_ref(), &reference, role, &policy),
-            "unchecked",
-        ),
+    let mut verdict = match &chain {
+        Some(chain) => chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
+        None => check_end_entity(certs[0].as_ref(), &reference, role, &policy),
     };
     let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
     if verdict.is_accept() && !handshake_ok && chain.is_some() {
@@ -205,6 +198,12 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
         };
         verdict = verdict.with_chain_failure(sipcert::ReasonCode::ChainInvalid, why);
     }
+    // From the final verdict, so a failed handshake shows in "chain" as in "reasons".
+    let chain_field = if chain.is_some() {
+        chain_status(&verdict)
+    } else {
+        "unchecked"
+    };
     let tls = if handshake_ok {
         json!({
             "version": conn.protocol_version().map(|v| format!("{v:?}")),

@@ -418,4 +418,35 @@ fn probe_openssl_server() {
     ]);
     assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
     assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
+
+    // The certificate passes, but the server demands a client certificate the probe does not
+    // have, so the handshake fails afterwards (TLS 1.2: the server's alert comes before its
+    // Finished; in TLS 1.3 it would come after the client's handshake is complete): never an
+    // accept, and no session reported.
+    let (_server, port) = openssl_server(
+        &good,
+        &[
+            "-naccept",
+            "2",
+            "-tls1_2",
+            "-Verify",
+            "1",
+            "-CAfile",
+            &good.path("root.pem"),
+        ],
+    );
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sips:alice@example.com",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--roots",
+        &good.path("root.pem"),
+    ]);
+    assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
+    assert_eq!(v["tls"], Value::Null, "{out}");
+    assert_eq!(v["reasons"][0]["code"], "chain-invalid", "{out}");
+    assert_eq!(v["chain"], "chain-invalid", "{out}");
+    assert_eq!(v["identities"][0]["domain"], "example.com", "{out}");
 }
