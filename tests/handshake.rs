@@ -240,6 +240,11 @@ fn rejections_over_handshakes() {
             .uri("sip:example.com")
             .validity(Date(2000, 1, 1), Date(2001, 1, 1)),
     );
+    let not_yet_valid = pki.inter.leaf(
+        LeafSpec::new()
+            .uri("sip:example.com")
+            .validity(Date(2090, 1, 1), Date(2095, 1, 1)),
+    );
     let revoked = pki
         .inter
         .leaf(LeafSpec::new().uri("sip:example.com").serial(4242));
@@ -277,6 +282,18 @@ fn rejections_over_handshakes() {
                 matches!(
                     e,
                     Error::InvalidCertificate(CertificateError::ExpiredContext { .. })
+                )
+            },
+        ),
+        (
+            "not yet valid",
+            pki.chain(&not_yet_valid),
+            &not_yet_valid,
+            "sip:example.com",
+            &|e| {
+                matches!(
+                    e,
+                    Error::InvalidCertificate(CertificateError::NotValidYetContext { .. })
                 )
             },
         ),
