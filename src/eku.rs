@@ -11,6 +11,7 @@ use x509_parser::oid_registry::OID_X509_EXT_EXTENDED_KEY_USAGE;
 use x509_parser::prelude::FromDer;
 
 use crate::policy::{EkuMode, Role};
+use crate::ReasonCode;
 
 /// id-kp-sipDomain, 1.3.6.1.5.5.7.3.20 (RFC 5924 §4.1).
 pub const EKU_SIP_DOMAIN: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14];
@@ -66,12 +67,18 @@ pub enum EkuError {
 }
 
 impl EkuError {
-    /// The reject code: `cert-malformed` for a malformed, duplicate or empty extension,
+    /// The stable reject code: `cert-malformed` for a malformed, duplicate or empty extension,
     /// `eku-not-permitted` otherwise.
     pub fn code(&self) -> &'static str {
+        self.reason_code().code()
+    }
+
+    /// The reject code as a [`ReasonCode`]. Every verdict path (the names-only check, the
+    /// chain check and both rustls verifiers) uses this one mapping.
+    pub fn reason_code(&self) -> ReasonCode {
         match self {
-            Self::Malformed | Self::Duplicate | Self::Empty => "cert-malformed",
-            Self::NotPermitted { .. } => "eku-not-permitted",
+            Self::Malformed | Self::Duplicate | Self::Empty => ReasonCode::CertMalformed,
+            Self::NotPermitted { .. } => ReasonCode::EkuNotPermitted,
         }
     }
 }
@@ -118,7 +125,7 @@ impl std::error::Error for EkuError {}
 /// Evaluates the EKU of one end-entity certificate given as DER.
 ///
 /// ```
-/// use sipcert::{eku::{evaluate_eku, EkuError}, EkuMode, Role};
+/// use sipcert::{evaluate_eku, EkuError, EkuMode, Role};
 ///
 /// assert!(matches!(evaluate_eku(b"not a certificate", Role::Server, EkuMode::Compatible),
 ///     Err(EkuError::Malformed)));

@@ -76,23 +76,28 @@
 
 pub mod chain;
 pub mod danger;
+mod decision;
 mod domain;
-pub mod eku;
-pub mod identity;
+mod eku;
+mod identity;
 mod policy;
 pub mod reuse;
 pub mod uri;
 mod verdict;
 pub mod verifier;
 
+pub use decision::check_end_entity;
 pub use domain::{DomainName, DomainNameError};
-pub use eku::{EkuAcceptance, EkuError};
+pub use eku::{
+    evaluate_eku, EkuAcceptance, EkuError, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH,
+    EKU_SIP_DOMAIN,
+};
 pub use identity::{
     extract_identities, ExtractError, Identities, Identity, IdentityName, IdentitySource,
     IgnoreReason, IgnoredName, IgnoredSource,
 };
 pub use policy::{EkuMode, Policy, Role};
 pub use verdict::{
-    check_end_entity, Accepted, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
+    Accepted, AusError, ChainCheck, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
     Rejected, Relaxation, Verdict, Via,
 };

@@ -1,6 +1,6 @@
 //! [`Policy`]: the knobs that decide which certificate names count and how they are compared.
 //!
-//! `Policy::default()` is the behaviour of `decisions.md` §1: RFC 5922 §7.1/§7.2 exactly, CN
+//! `Policy::default()` is RFC 5922 §7.1/§7.2 exactly, CN
 //! fallback on (only without a SAN extension), no wildcards, no IP literals, the TLS-compatible
 //! EKU mode, and no secure SRV target.
 
@@ -61,7 +61,7 @@ impl Role {
 /// let strict = Policy::default()
 ///     .cn_fallback(false)
 ///     .require_sip_uri(true)
-///     .eku_mode(EkuMode::Rfc5924);
+///     .with_eku_mode(EkuMode::Rfc5924);
 /// assert!(!strict.is_cn_fallback_enabled());
 /// let srv = Policy::default()
 ///     .with_secure_srv_target(DomainName::from_ascii("sip1.provider.net")?);
@@ -135,7 +135,7 @@ impl Policy {
 
     /// Chooses the EKU mode. Default: [`EkuMode::Compatible`].
     #[must_use]
-    pub fn eku_mode(mut self, mode: EkuMode) -> Self {
+    pub fn with_eku_mode(mut self, mode: EkuMode) -> Self {
         self.eku_mode = mode;
         self
     }
@@ -161,7 +161,7 @@ impl Policy {
     }
 
     /// The EKU mode.
-    pub fn eku(&self) -> EkuMode {
+    pub fn eku_mode(&self) -> EkuMode {
         self.eku_mode
     }
 

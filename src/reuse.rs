@@ -25,11 +25,11 @@
 //!
 //! ```
 //! use std::net::{IpAddr, Ipv4Addr};
-//! use sipcert::reuse::{Decision, Destination, ReuseTable, Transport};
+//! use sipcert::reuse::{Decision, Destination, ReuseTable, ConnectionTransport};
 //! use sipcert::DomainName;
 //!
 //! let local = DomainName::from_ascii("example.com")?;
-//! let peer = Destination::new(Transport::Tls, IpAddr::V4(Ipv4Addr::new(192, 0, 2, 128)), 5061);
+//! let peer = Destination::new(ConnectionTransport::Tls, IpAddr::V4(Ipv4Addr::new(192, 0, 2, 128)), 5061);
 //! let mut table = ReuseTable::new();
 //! // After RFC 5922 authentication of the server as example.net:
 //! table.insert_outbound(local.clone(), peer, vec![DomainName::from_ascii("example.net")?], 25)?;
@@ -43,7 +43,7 @@
 use core::fmt;
 use std::net::{IpAddr, SocketAddr};
 
-use crate::DomainName;
+use crate::{DomainName, Identity, IdentitySource};
 
 /// The default port of SIP over TLS (RFC 3261 §19.1.2), used when the Via has no port.
 pub const DEFAULT_TLS_PORT: u16 = 5061;
@@ -51,7 +51,7 @@ pub const DEFAULT_TLS_PORT: u16 = 5061;
 /// A SIP transport, as in the Via `sent-protocol` or the RFC 3263 result.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Transport {
+pub enum ConnectionTransport {
     /// TLS over TCP (`TLS`).
     Tls,
     /// TLS over SCTP (`TLS-SCTP`, RFC 4168).
@@ -68,17 +68,17 @@ pub enum Transport {
     Wss,
 }
 
-impl Transport {
+impl ConnectionTransport {
     /// Parses a Via transport token (case-insensitive), `None` for an unknown one.
     pub fn from_via(token: &str) -> Option<Self> {
-        const TABLE: &[(&str, Transport)] = &[
-            ("TLS", Transport::Tls),
-            ("TLS-SCTP", Transport::TlsSctp),
-            ("TCP", Transport::Tcp),
-            ("SCTP", Transport::Sctp),
-            ("UDP", Transport::Udp),
-            ("WS", Transport::Ws),
-            ("WSS", Transport::Wss),
+        const TABLE: &[(&str, ConnectionTransport)] = &[
+            ("TLS", ConnectionTransport::Tls),
+            ("TLS-SCTP", ConnectionTransport::TlsSctp),
+            ("TCP", ConnectionTransport::Tcp),
+            ("SCTP", ConnectionTransport::Sctp),
+            ("UDP", ConnectionTransport::Udp),
+            ("WS", ConnectionTransport::Ws),
+            ("WSS", ConnectionTransport::Wss),
         ];
         TABLE
             .iter()
@@ -99,14 +99,14 @@ impl Transport {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Destination {
     /// The transport.
-    pub transport: Transport,
+    pub transport: ConnectionTransport,
     /// IP address and port.
     pub addr: SocketAddr,
 }
 
 impl Destination {
     /// A destination from its parts.
-    pub fn new(transport: Transport, ip: IpAddr, port: u16) -> Self {
+    pub fn new(transport: ConnectionTransport, ip: IpAddr, port: u16) -> Self {
         Self {
             transport,
             addr: SocketAddr::new(ip, port),
@@ -120,25 +120,6 @@ impl fmt::Display for Destination {
     }
 }
 
-/// Where a peer's SIP identity was found in its certificate (RFC 5922 §7.1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum IdentityOrigin {
-    /// A `sip:` URI or dNSName subjectAltName.
-    SubjectAltName,
-    /// The subject Common Name fallback (no SAN extension).
-    CommonName,
-}
-
-/// One SIP domain identity of an authenticated peer.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct PeerIdentity {
-    /// The identity.
-    pub domain: DomainName,
-    /// Where it came from.
-    pub origin: IdentityOrigin,
-}
-
 /// What the TLS layer established about the client of an incoming connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -146,17 +127,18 @@ pub enum ClientCertificate<'a> {
     /// No client certificate was presented: the client is not authenticated (RFC 5922 §7.4).
     Absent,
     /// A client certificate was presented, its chain validated, and these identities were
-    /// extracted from it by the RFC 5922 §7.1 procedure.
-    Verified(&'a [PeerIdentity]),
+    /// extracted from it by the RFC 5922 §7.1 procedure
+    /// ([`PeerAuthentication::identities`](crate::verifier::PeerAuthentication::identities)).
+    Verified(&'a [Identity]),
 }
 
 /// A request carrying `alias` in its topmost Via, as the server received it (RFC 5923 §8.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct IncomingAlias<'a> {
     /// The transport of the connection the request arrived on.
-    pub connection_transport: Transport,
+    pub connection_transport: ConnectionTransport,
     /// The transport in the topmost Via.
-    pub via_transport: Transport,
+    pub via_transport: ConnectionTransport,
     /// The source address of the connection (the Via `received` value).
     pub source_ip: IpAddr,
     /// The Via sent-by port, if the Via has one.
@@ -297,13 +279,15 @@ impl<C> ReuseTable<C> {
         }
         let identities: Vec<DomainName> = match alias.client_certificate {
             ClientCertificate::Absent => return Err(Refusal::NoClientCertificate),
+            // Only subjectAltName-derived domain identities (RFC 5923 §8.2); listed, not `_`,
+            // so a new source must be looked at before it can create a row.
             ClientCertificate::Verified(ids) => ids
                 .iter()
-                .filter(|id| match id.origin {
-                    IdentityOrigin::SubjectAltName => true,
-                    IdentityOrigin::CommonName => false,
+                .filter(|id| match id.source() {
+                    IdentitySource::SanUri | IdentitySource::SanDns => true,
+                    IdentitySource::SanIp | IdentitySource::Cn => false,
                 })
-                .map(|id| id.domain.clone())
+                .filter_map(|id| id.domain().cloned())
                 .collect(),
         };
         if identities.is_empty() {
@@ -384,6 +368,7 @@ impl<C> ReuseTable<C> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::IdentityName;
     use std::net::Ipv4Addr;
 
     fn dn(s: &str) -> DomainName {
@@ -396,7 +381,7 @@ mod tests {
 
     const fn tls(last: u8, port: u16) -> Destination {
         Destination {
-            transport: Transport::Tls,
+            transport: ConnectionTransport::Tls,
             addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, last)), port),
         }
     }
@@ -423,19 +408,19 @@ mod tests {
 
     const P2: &str = "p2.example.com";
     const ROW_C1: Destination = Destination {
-        transport: Transport::Tls,
+        transport: ConnectionTransport::Tls,
         addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 128)), 5061),
     };
     const C129: Destination = Destination {
-        transport: Transport::Tls,
+        transport: ConnectionTransport::Tls,
         addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 129)), 5061),
     };
     const SRV_ROW: Destination = Destination {
-        transport: Transport::Tls,
+        transport: ConnectionTransport::Tls,
         addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 1)), 5061),
     };
     const TCP_ROW: Destination = Destination {
-        transport: Transport::Tcp,
+        transport: ConnectionTransport::Tcp,
         addr: SocketAddr::new(IpAddr::V4(Ipv4Addr::new(192, 0, 2, 128)), 5061),
     };
 
@@ -493,7 +478,7 @@ mod tests {
             &[(P2, ROW_C1, &["example.net"], 25)],
             P2,
             Destination {
-                transport: Transport::TlsSctp,
+                transport: ConnectionTransport::TlsSctp,
                 addr: ROW_C1.addr,
             },
             "example.net",
@@ -559,18 +544,12 @@ mod tests {
         }
     }
 
-    fn san(d: &str) -> PeerIdentity {
-        PeerIdentity {
-            domain: dn(d),
-            origin: IdentityOrigin::SubjectAltName,
-        }
+    fn san(d: &str) -> Identity {
+        Identity::new(IdentityName::Domain(dn(d)), IdentitySource::SanUri)
     }
 
-    fn cn(d: &str) -> PeerIdentity {
-        PeerIdentity {
-            domain: dn(d),
-            origin: IdentityOrigin::CommonName,
-        }
+    fn cn(d: &str) -> Identity {
+        Identity::new(IdentityName::Domain(dn(d)), IdentitySource::Cn)
     }
 
     /// (id, incoming request, expected row destination and identities or refusal)
@@ -614,8 +593,8 @@ mod tests {
         let cn_ids = [cn("example.com")];
         let mixed = [san("example.com"), cn("other.example")];
         let base = IncomingAlias {
-            connection_transport: Transport::Tls,
-            via_transport: Transport::Tls,
+            connection_transport: ConnectionTransport::Tls,
+            via_transport: ConnectionTransport::Tls,
             source_ip: ip(1),
             sent_by_port: None,
             client_certificate: ClientCertificate::Verified(&san_ids),
@@ -637,8 +616,8 @@ mod tests {
             (
                 "C6 over plain TCP",
                 IncomingAlias {
-                    connection_transport: Transport::Tcp,
-                    via_transport: Transport::Tcp,
+                    connection_transport: ConnectionTransport::Tcp,
+                    via_transport: ConnectionTransport::Tcp,
                     ..base
                 },
                 Err(Refusal::NotTls),
@@ -646,7 +625,7 @@ mod tests {
             (
                 "C6' Via says TLS but the connection is plain TCP",
                 IncomingAlias {
-                    connection_transport: Transport::Tcp,
+                    connection_transport: ConnectionTransport::Tcp,
                     ..base
                 },
                 Err(Refusal::NotTls),
@@ -654,7 +633,7 @@ mod tests {
             (
                 "C6'' Via says TCP on a TLS connection",
                 IncomingAlias {
-                    via_transport: Transport::Tcp,
+                    via_transport: ConnectionTransport::Tcp,
                     ..base
                 },
                 Err(Refusal::TransportMismatch),
@@ -662,8 +641,8 @@ mod tests {
             (
                 "C6''' WSS is not an RFC 5923 transport",
                 IncomingAlias {
-                    connection_transport: Transport::Wss,
-                    via_transport: Transport::Wss,
+                    connection_transport: ConnectionTransport::Wss,
+                    via_transport: ConnectionTransport::Wss,
                     ..base
                 },
                 Err(Refusal::NotTls),
@@ -752,16 +731,20 @@ mod tests {
     #[test]
     fn via_transport_tokens() {
         for (token, expected) in [
-            ("TLS", Some(Transport::Tls)),
-            ("tls", Some(Transport::Tls)),
-            ("TLS-SCTP", Some(Transport::TlsSctp)),
-            ("tcp", Some(Transport::Tcp)),
-            ("UDP", Some(Transport::Udp)),
-            ("WSS", Some(Transport::Wss)),
+            ("TLS", Some(ConnectionTransport::Tls)),
+            ("tls", Some(ConnectionTransport::Tls)),
+            ("TLS-SCTP", Some(ConnectionTransport::TlsSctp)),
+            ("tcp", Some(ConnectionTransport::Tcp)),
+            ("UDP", Some(ConnectionTransport::Udp)),
+            ("WSS", Some(ConnectionTransport::Wss)),
             ("DTLS", None),
             ("", None),
         ] {
-            assert_eq!(Transport::from_via(token), expected, "from_via({token:?})");
+            assert_eq!(
+                ConnectionTransport::from_via(token),
+                expected,
+                "from_via({token:?})"
+            );
         }
     }
 
@@ -777,7 +760,13 @@ mod tests {
 
         fn destination() -> impl Strategy<Value = Destination> {
             (
-                prop::sample::select(&[Transport::Tls, Transport::TlsSctp, Transport::Tcp][..]),
+                prop::sample::select(
+                    &[
+                        ConnectionTransport::Tls,
+                        ConnectionTransport::TlsSctp,
+                        ConnectionTransport::Tcp,
+                    ][..],
+                ),
                 1u8..3,
                 prop::sample::select(&[5061u16, 5071][..]),
             )

@@ -127,8 +127,8 @@ fn policy(flags: &[String], id: &str) -> Policy {
                 policy.with_secure_srv_target(DomainName::from_user_input(target).unwrap())
             }
             "--eku" => match it.next().map(String::as_str) {
-                Some("rfc5924") => policy.eku_mode(EkuMode::Rfc5924),
-                Some("compatible") => policy.eku_mode(EkuMode::Compatible),
+                Some("rfc5924") => policy.with_eku_mode(EkuMode::Rfc5924),
+                Some("compatible") => policy.with_eku_mode(EkuMode::Compatible),
                 other => panic!("{id}: --eku {other:?}"),
             },
             other => panic!("{id}: policy flag {other:?} is not known to this test"),

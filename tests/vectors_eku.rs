@@ -86,7 +86,7 @@ fn eku_table_e1_to_e10() {
                 want,
                 "{row}: evaluate_eku(eku={eku:?}, critical={critical}, {role:?}, {mode:?}) = {got:?}"
             );
-            let policy = Policy::default().eku_mode(mode);
+            let policy = Policy::default().with_eku_mode(mode);
             let verdict = check_end_entity(&der, &reference, role, &policy);
             assert_eq!(
                 verdict.is_accept(),
@@ -204,7 +204,7 @@ fn eku_extension_shape_fails_closed() {
                 "cert-malformed",
                 "{name} {role:?} {mode:?}"
             );
-            let policy = Policy::default().eku_mode(mode);
+            let policy = Policy::default().with_eku_mode(mode);
             let v = check_end_entity(&der, &reference, role, &policy);
             assert!(!v.is_accept(), "{name} EKU, {role:?} {mode:?}: {v:?}");
         }

@@ -100,7 +100,7 @@ fn policy_defaults_are_decisions_section_1() {
     assert!(!p.are_ip_literals_allowed());
     assert!(!p.are_wildcards_allowed());
     assert_eq!(p.secure_srv_target(), None);
-    assert_eq!(p.eku(), EkuMode::Compatible);
+    assert_eq!(p.eku_mode(), EkuMode::Compatible);
 }
 
 #[test]

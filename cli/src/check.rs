@@ -48,7 +48,7 @@ impl PolicyArgs {
             .cn_fallback(!self.no_cn_fallback)
             .require_sip_uri(self.require_sip_uri)
             .allow_ip_literals(self.allow_ip_literals)
-            .eku_mode(if self.eku == "rfc5924" {
+            .with_eku_mode(if self.eku == "rfc5924" {
                 EkuMode::Rfc5924
             } else {
                 EkuMode::Compatible

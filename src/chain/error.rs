@@ -6,7 +6,7 @@ use crate::{DomainName, ReasonCode};
 
 /// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
 ///
-/// [`ChainError::code`] gives the stable reason code from `decisions.md` §2. Several variants
+/// [`ChainError::code`] gives the stable reason code. Several variants
 /// share a code when the distinction only matters for diagnostics (for example
 /// [`ChainError::PathLenConstraintViolated`] and [`ChainError::Invalid`] are both
 /// `chain-invalid`).
@@ -78,18 +78,14 @@ pub enum ChainError {
         /// What is wrong.
         detail: String,
     },
-    /// A CRL given to the verifier could not be parsed.
-    #[error("invalid CRL: {detail}")]
-    InvalidCrl {
-        /// What is wrong.
-        detail: String,
-    },
-    /// Any other path-validation failure.
-    #[error("invalid certificate path: {detail}")]
-    Invalid {
-        /// What is wrong.
-        detail: String,
-    },
+    /// A CRL given to the verifier could not be parsed; webpki's error says why.
+    #[error("invalid CRL: {0:?}")]
+    InvalidCrl(webpki::Error),
+    /// Any other path-validation failure, with webpki's error (a CA used as an end entity, an
+    /// unsupported critical extension or signature algorithm, an expired CRL, a path-building
+    /// budget, ...).
+    #[error("invalid certificate path: {0:?}")]
+    Invalid(webpki::Error),
 }
 
 fn fmt_oids(oids: &[String]) -> String {
@@ -101,29 +97,12 @@ fn fmt_oids(oids: &[String]) -> String {
 }
 
 impl ChainError {
-    /// The stable reason code (`decisions.md` §2).
+    /// The stable reason code, the same string as [`ChainError::reason_code`] gives.
     pub fn code(&self) -> &'static str {
-        match self {
-            Self::Expired { .. } => "chain-expired",
-            Self::NotYetValid { .. } => "chain-not-yet-valid",
-            Self::UnknownIssuer => "chain-unknown-issuer",
-            Self::BadSignature => "chain-bad-signature",
-            Self::Revoked => "chain-revoked",
-            Self::NameConstraintViolation { .. } | Self::MalformedNameConstraint { .. } => {
-                "chain-name-constraint-violation"
-            }
-            Self::EkuNotPermitted { .. } => "eku-not-permitted",
-            Self::Malformed { .. } => "cert-malformed",
-            Self::RevocationStatusUnknown
-            | Self::PathLenConstraintViolated
-            | Self::InvalidCrl { .. }
-            | Self::Invalid { .. } => "chain-invalid",
-        }
+        self.reason_code().code()
     }
-}
 
-impl ChainError {
-    /// The verdict reason code for this failure (the same string as [`ChainError::code`]).
+    /// The verdict reason code for this failure.
     pub fn reason_code(&self) -> ReasonCode {
         match self {
             Self::Expired { .. } => ReasonCode::ChainExpired,
@@ -138,8 +117,8 @@ impl ChainError {
             Self::Malformed { .. } => ReasonCode::CertMalformed,
             Self::RevocationStatusUnknown
             | Self::PathLenConstraintViolated
-            | Self::InvalidCrl { .. }
-            | Self::Invalid { .. } => ReasonCode::ChainInvalid,
+            | Self::InvalidCrl(_)
+            | Self::Invalid(_) => ReasonCode::ChainInvalid,
         }
     }
 }
@@ -192,10 +171,9 @@ pub(crate) fn from_webpki(e: webpki::Error) -> ChainError {
         },
         // webpki::Error is non-exhaustive: everything else (CA used as end entity, unsupported
         // critical extension, signature algorithm problems, budgets, CRL problems, ...) is a
-        // rejection with the generic code. This arm can only produce an error.
-        other => ChainError::Invalid {
-            detail: format!("{other:?}"),
-        },
+        // rejection with the generic code, keeping webpki's error. This arm can only produce
+        // an error.
+        other => ChainError::Invalid(other),
     }
 }
 

@@ -7,16 +7,18 @@
 //! name-constraint checks on the SANs it understands, revocation by CRL, and a **path** EKU
 //! rule that suits SIP (see [`Role`]).
 //!
-//! On top of that it applies the dNSName name constraints of every CA on the path (trust
-//! anchor included) to the **SIP identities** the caller passes, whatever their source (`sip:`
-//! URI host, dNSName, CN). webpki alone lets a CA constrained to `example.com` mint
-//! `URI:sip:evil.example` or `CN=evil.example`; sipcert does not.
+//! On top of that it extracts the end entity's **SIP identities** itself (RFC 5922 §7.1, with
+//! the caller's [`Policy`]) and applies the name constraints of every CA on the path (trust
+//! anchor included) to every one of them, whatever its source (`sip:` URI host, dNSName, CN).
+//! webpki alone lets a CA constrained to `example.com` mint `URI:sip:evil.example` or
+//! `CN=evil.example`; sipcert does not. A [`VerifiedChain`] exists only for a path whose
+//! identities passed that check: the API has no way to validate a path and skip its names.
 //!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
 //! ```
-//! use sipcert::chain::{ChainVerifier, Role};
-//! use sipcert::DomainName;
+//! use sipcert::chain::ChainVerifier;
+//! use sipcert::{Policy, Role};
 //! # use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair, SanType};
 //! # let mut ca = CertificateParams::default();
 //! # ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
@@ -31,14 +33,13 @@
 //! let provider = rustls::crypto::ring::default_provider();
 //! let anchor = webpki::anchor_from_trusted_cert(&root)?.to_owned();
 //! let verifier = ChainVerifier::new(provider.signature_verification_algorithms.all, [anchor]);
-//! // The SIP identities the caller extracted from the leaf (here: the sip: URI host).
-//! let identities = [DomainName::from_ascii("example.com")?];
-//! let verified = verifier.verify(&leaf, &[], now, Role::Server, &identities)?;
+//! let verified = verifier.verify(&leaf, &[], now, Role::Server, &Policy::default())?;
 //! assert!(!verified.is_name_constrained());
+//! // The SIP identities, already checked against every CA's name constraints.
+//! assert_eq!(verified.identities().to_string(), "example.com (san-uri)");
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-mod check;
 mod error;
 mod name_constraints;
 mod path_eku;
@@ -52,88 +53,25 @@ use rustls_pki_types::{
 };
 use webpki::{
     CertRevocationList, EndEntityCert, ExpirationPolicy, OwnedCertRevocationList,
-    RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
+    RevocationCheckDepth, RevocationOptions, RevocationOptionsBuilder, UnknownStatusPolicy,
 };
 
-use crate::DomainName;
+use crate::identity::{self, Identities};
+use crate::{DomainName, Policy, Role};
 
-pub use crate::Role;
-pub(crate) use check::domains_of;
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 
 use name_constraints::CaDnsConstraints;
 
-/// Which certificates of the path must have their revocation status checked.
+/// Revocation-checking options; they only matter when CRLs are configured. The defaults are
+/// rustls's: every certificate of the path, unknown status denied, CRL expiry ignored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum RevocationDepth {
-    /// Every certificate except the trust anchor (the default, as in rustls).
-    #[default]
-    Chain,
-    /// Only the end entity.
-    EndEntity,
-}
-
-/// What to do when CRLs are configured but none covers a certificate that must be checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum UnknownStatus {
-    /// Reject with [`ChainError::RevocationStatusUnknown`] (the default, as in rustls): when
-    /// an operator configures revocation, a CA whose CRL is missing must not pass silently.
-    #[default]
-    Deny,
-    /// Treat an uncovered certificate as not revoked.
-    Allow,
-}
-
-/// What to do with a CRL whose nextUpdate is in the past.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub enum CrlExpiry {
-    /// Use it anyway (the default, as in rustls): an old CRL still proves revocations.
-    #[default]
-    Ignore,
-    /// Reject the chain (webpki `CrlExpired`, code `chain-invalid`).
-    Enforce,
-}
-
-/// Revocation-checking options; they only matter when CRLs are configured.
-///
-/// The defaults are rustls's: depth [`RevocationDepth::Chain`], [`UnknownStatus::Deny`],
-/// [`CrlExpiry::Ignore`]. OCSP is not supported (rustls ignores stapled responses too).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-#[non_exhaustive]
-pub struct RevocationPolicy {
-    /// Which certificates are checked.
-    pub depth: RevocationDepth,
-    /// What an uncovered certificate means.
-    pub unknown_status: UnknownStatus,
-    /// What an expired CRL means.
-    pub crl_expiry: CrlExpiry,
-}
-
-impl RevocationPolicy {
-    /// Sets [`RevocationPolicy::depth`].
-    #[must_use]
-    pub fn with_depth(mut self, depth: RevocationDepth) -> Self {
-        self.depth = depth;
-        self
-    }
-
-    /// Sets [`RevocationPolicy::unknown_status`].
-    #[must_use]
-    pub fn with_unknown_status(mut self, unknown_status: UnknownStatus) -> Self {
-        self.unknown_status = unknown_status;
-        self
-    }
-
-    /// Sets [`RevocationPolicy::crl_expiry`].
-    #[must_use]
-    pub fn with_crl_expiry(mut self, crl_expiry: CrlExpiry) -> Self {
-        self.crl_expiry = crl_expiry;
-        self
-    }
+#[allow(clippy::struct_excessive_bools)] // three independent switches, as in rustls
+pub(crate) struct Revocation {
+    pub(crate) end_entity_only: bool,
+    pub(crate) allow_unknown_status: bool,
+    pub(crate) enforce_expiration: bool,
 }
 
 /// Validates certificate paths for SIP; see the [module documentation](self).
@@ -141,7 +79,7 @@ pub struct ChainVerifier {
     algorithms: &'static [&'static dyn SignatureVerificationAlgorithm],
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<CertRevocationList<'static>>,
-    revocation: RevocationPolicy,
+    revocation: Revocation,
 }
 
 impl fmt::Debug for ChainVerifier {
@@ -168,30 +106,52 @@ impl ChainVerifier {
             algorithms,
             anchors: anchors.into_iter().collect(),
             crls: Vec::new(),
-            revocation: RevocationPolicy::default(),
+            revocation: Revocation::default(),
         }
     }
 
-    /// Adds CRLs (DER). Revocation is checked only when at least one CRL is configured.
-    pub fn with_crls<'a>(
+    /// Adds CRLs (DER), as rustls's verifier builders take them. Revocation is checked only
+    /// when at least one CRL is configured; then every certificate of the path must be
+    /// covered by one (see [`ChainVerifier::allow_unknown_revocation_status`]).
+    pub fn with_crls(
         mut self,
-        crls: impl IntoIterator<Item = &'a CertificateRevocationListDer<'a>>,
+        crls: impl IntoIterator<Item = CertificateRevocationListDer<'static>>,
     ) -> Result<Self, ChainError> {
         for crl in crls {
-            let owned = OwnedCertRevocationList::from_der(crl.as_ref()).map_err(|e| {
-                ChainError::InvalidCrl {
-                    detail: format!("{e:?}"),
-                }
-            })?;
+            let owned =
+                OwnedCertRevocationList::from_der(crl.as_ref()).map_err(ChainError::InvalidCrl)?;
             self.crls.push(CertRevocationList::from(owned));
         }
         Ok(self)
     }
 
-    /// Sets the revocation options (see [`RevocationPolicy`] for the defaults).
+    /// Checks the revocation status of the end entity only, not of the intermediates
+    /// (rustls's `only_check_end_entity_revocation`).
     #[must_use]
-    pub fn with_revocation_policy(mut self, policy: RevocationPolicy) -> Self {
-        self.revocation = policy;
+    pub fn only_check_end_entity_revocation(mut self) -> Self {
+        self.revocation.end_entity_only = true;
+        self
+    }
+
+    /// Treats a certificate that no configured CRL covers as not revoked, instead of
+    /// rejecting it with [`ChainError::RevocationStatusUnknown`] (rustls's
+    /// `allow_unknown_revocation_status`).
+    #[must_use]
+    pub fn allow_unknown_revocation_status(mut self) -> Self {
+        self.revocation.allow_unknown_status = true;
+        self
+    }
+
+    /// Rejects the chain when a CRL's nextUpdate is in the past, instead of using the CRL
+    /// anyway (rustls's `enforce_revocation_expiration`).
+    #[must_use]
+    pub fn enforce_revocation_expiration(mut self) -> Self {
+        self.revocation.enforce_expiration = true;
+        self
+    }
+
+    pub(crate) fn with_revocation(mut self, revocation: Revocation) -> Self {
+        self.revocation = revocation;
         self
     }
 
@@ -206,8 +166,9 @@ impl ChainVerifier {
     }
 
     /// Validates the path from `end_entity` through `intermediates` to a trust anchor at
-    /// `now`, for `role`, and checks every name in `identities` against the dNSName
-    /// constraints of every CA on the path.
+    /// `now`, for `role`, extracts the end entity's SIP identities with `policy` (RFC 5922
+    /// §7.1) and checks every one of them against the name constraints of every CA on the
+    /// path. Path building tries another path when a constrained CA does not permit them.
     ///
     /// `role` selects the **path** EKU rule, which webpki applies to the end entity and to
     /// every intermediate: an EKU extension must be absent or contain one of
@@ -215,67 +176,99 @@ impl ChainVerifier {
     /// - [`Role::Client`]: sipDomain, clientAuth, serverAuth, anyExtendedKeyUsage.
     ///
     /// The rule is deliberately permissive, because real intermediates carry
-    /// `serverAuth`-only EKUs; the configured leaf rule (RFC 5924 strict or compatible,
-    /// [`crate::eku`]) is checked on the end entity separately. A certificate with only, say,
-    /// codeSigning fails here with [`ChainError::EkuNotPermitted`].
+    /// `serverAuth`-only EKUs; the configured leaf rule ([`crate::EkuMode`]) is part of the
+    /// verdict ([`ChainVerifier::check`]). A certificate with only, say, codeSigning fails
+    /// here with [`ChainError::EkuNotPermitted`].
     ///
-    /// `identities` are the SIP domain identities the caller extracted (or will extract)
-    /// from `end_entity`; pass `&[]` to validate the path alone and check names later with
-    /// [`VerifiedChain::check_identities`]. Passing them here lets path building try
-    /// another path when a constrained CA does not permit them.
+    /// This validates the path and the names' place under the CAs; it does not compare the
+    /// identities with a reference: [`ChainVerifier::check`] gives the whole verdict.
     pub fn verify(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
         role: Role,
-        identities: &[DomainName],
+        policy: &Policy,
     ) -> Result<VerifiedChain, ChainError> {
+        let identities =
+            identity::extract_identities(end_entity.as_ref(), policy).map_err(|e| {
+                ChainError::Malformed {
+                    detail: format!("end-entity certificate: {e}"),
+                }
+            })?;
+        self.verify_extracted(end_entity, intermediates, now, role, identities)
+            .map_err(|(e, _)| e)
+    }
+
+    /// [`ChainVerifier::verify`] with identities the caller extracted from `end_entity` (so
+    /// the leaf is parsed once). On failure the identities come back for the diagnostic.
+    pub(crate) fn verify_extracted(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        role: Role,
+        identities: Identities,
+    ) -> Result<VerifiedChain, (ChainError, Identities)> {
+        let domains = domains_of(&identities);
+        match self.validate_path(end_entity, intermediates, now, role, &domains) {
+            Ok((constraints, intermediates_used)) => Ok(VerifiedChain {
+                identities,
+                name_constrained: !constraints.is_empty(),
+                intermediates_used,
+            }),
+            Err(e) => Err((e, identities)),
+        }
+    }
+
+    /// The webpki revocation options, or `None` when no CRL is configured.
+    fn revocation_options<'a>(
+        &self,
+        crls: &'a [&'a CertRevocationList<'a>],
+    ) -> Result<Option<RevocationOptions<'a>>, ChainError> {
+        if crls.is_empty() {
+            return Ok(None);
+        }
+        // Only an empty CRL list makes the builder fail, and that case returned above; should
+        // it ever fail anyway, the chain is refused rather than checked without revocation.
+        let builder =
+            RevocationOptionsBuilder::new(crls).map_err(|_| ChainError::RevocationStatusUnknown)?;
+        let r = self.revocation;
+        Ok(Some(
+            builder
+                .with_depth(if r.end_entity_only {
+                    RevocationCheckDepth::EndEntity
+                } else {
+                    RevocationCheckDepth::Chain
+                })
+                .with_status_policy(if r.allow_unknown_status {
+                    UnknownStatusPolicy::Allow
+                } else {
+                    UnknownStatusPolicy::Deny
+                })
+                .with_expiration_policy(if r.enforce_expiration {
+                    ExpirationPolicy::Enforce
+                } else {
+                    ExpirationPolicy::Ignore
+                })
+                .build(),
+        ))
+    }
+
+    /// webpki path building with sipcert's hook; returns the constraints of the accepted path
+    /// and how many intermediates it used.
+    fn validate_path(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        role: Role,
+        domains: &[DomainName],
+    ) -> Result<(Vec<CaDnsConstraints>, usize), ChainError> {
         let ee = EndEntityCert::try_from(end_entity).map_err(from_webpki)?;
         let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
-        let revocation = match RevocationOptionsBuilder::new(&crl_refs) {
-            Ok(builder) => Some(
-                builder
-                    .with_depth(match self.revocation.depth {
-                        RevocationDepth::Chain => RevocationCheckDepth::Chain,
-                        RevocationDepth::EndEntity => RevocationCheckDepth::EndEntity,
-                    })
-                    .with_status_policy(match self.revocation.unknown_status {
-                        UnknownStatus::Deny => UnknownStatusPolicy::Deny,
-                        UnknownStatus::Allow => UnknownStatusPolicy::Allow,
-                    })
-                    .with_expiration_policy(match self.revocation.crl_expiry {
-                        CrlExpiry::Ignore => ExpirationPolicy::Ignore,
-                        CrlExpiry::Enforce => ExpirationPolicy::Enforce,
-                    })
-                    .build(),
-            ),
-            // No CRLs configured: nothing to check against.
-            Err(_) => None,
-        };
-
-        // The hook sees each candidate path; a violation makes webpki try another path.
-        // The detailed error of the last violation is kept for the caller.
-        let detail: RefCell<Option<ChainError>> = RefCell::new(None);
-        let hook = |path: &webpki::VerifiedPath<'_>| -> Result<(), webpki::Error> {
-            let result = name_constraints::from_path(path)
-                .and_then(|c| name_constraints::check_all(&c, identities));
-            match result {
-                Ok(()) => Ok(()),
-                Err(e) => {
-                    let mapped = match e {
-                        ChainError::MalformedNameConstraint { .. } => {
-                            webpki::Error::MalformedNameConstraint
-                        }
-                        ChainError::Malformed { .. } => webpki::Error::BadDer,
-                        _ => webpki::Error::NameConstraintViolation,
-                    };
-                    *detail.borrow_mut() = Some(e);
-                    Err(mapped)
-                }
-            }
-        };
-
+        let revocation = self.revocation_options(&crl_refs)?;
+        let hook = PathHook::new(domains);
         let path = ee
             .verify_for_usage(
                 self.algorithms,
@@ -284,68 +277,116 @@ impl ChainVerifier {
                 now,
                 path_eku::PathEku::for_role(role),
                 revocation,
-                Some(&hook),
+                Some(&|path: &webpki::VerifiedPath<'_>| hook.check(path)),
             )
-            .map_err(|e| {
-                let ours = detail.borrow_mut().take();
-                match (e, ours) {
-                    (
-                        e @ (webpki::Error::NameConstraintViolation
-                        | webpki::Error::MalformedNameConstraint
-                        | webpki::Error::BadDer),
-                        Some(ours),
-                    ) => {
-                        // Our hook's error carries the name and constraint; keep it unless
-                        // webpki reports a different kind than the hook produced.
-                        if ours.code() == from_webpki(e.clone()).code() {
-                            ours
-                        } else {
-                            from_webpki(e)
-                        }
-                    }
-                    (e, _) => from_webpki(e),
-                }
-            })?;
-
-        let constraints = name_constraints::from_path(&path)?;
-        // Belt and braces: the hook accepted this path, so this cannot fail, but the
-        // verdict never depends on that reasoning.
-        name_constraints::check_all(&constraints, identities)?;
-        Ok(VerifiedChain {
-            constraints,
-            intermediates_used: path.intermediate_certificates().count(),
-        })
+            .map_err(|e| hook.explain(e))?;
+        // Belt and braces: the hook accepted this path, so this cannot fail, but the verdict
+        // never depends on that reasoning.
+        let constraints = hook.constraints_of(&path)?;
+        Ok((constraints, path.intermediate_certificates().count()))
     }
 }
 
-/// A successfully validated path, with what later checks need from it.
+/// sipcert's checks on each candidate path webpki builds. A violation makes webpki try
+/// another path; the detailed error of the last violation is kept for the caller, since
+/// webpki's own error type cannot carry it.
+struct PathHook<'a> {
+    domains: &'a [DomainName],
+    detail: RefCell<Option<ChainError>>,
+}
+
+impl<'a> PathHook<'a> {
+    fn new(domains: &'a [DomainName]) -> Self {
+        Self {
+            domains,
+            detail: RefCell::new(None),
+        }
+    }
+
+    fn constraints_of(
+        &self,
+        path: &webpki::VerifiedPath<'_>,
+    ) -> Result<Vec<CaDnsConstraints>, ChainError> {
+        let constraints = name_constraints::from_path(path)?;
+        name_constraints::check_all(&constraints, self.domains)?;
+        Ok(constraints)
+    }
+
+    fn check(&self, path: &webpki::VerifiedPath<'_>) -> Result<(), webpki::Error> {
+        match self.constraints_of(path) {
+            Ok(_) => Ok(()),
+            Err(e) => {
+                let as_webpki = match &e {
+                    ChainError::MalformedNameConstraint { .. } => {
+                        webpki::Error::MalformedNameConstraint
+                    }
+                    ChainError::Malformed { .. } => webpki::Error::BadDer,
+                    ChainError::NameConstraintViolation { .. }
+                    | ChainError::Expired { .. }
+                    | ChainError::NotYetValid { .. }
+                    | ChainError::UnknownIssuer
+                    | ChainError::BadSignature
+                    | ChainError::Revoked
+                    | ChainError::RevocationStatusUnknown
+                    | ChainError::EkuNotPermitted { .. }
+                    | ChainError::PathLenConstraintViolated
+                    | ChainError::InvalidCrl(_)
+                    | ChainError::Invalid(_) => webpki::Error::NameConstraintViolation,
+                };
+                *self.detail.borrow_mut() = Some(e);
+                Err(as_webpki)
+            }
+        }
+    }
+
+    /// webpki's final error, replaced by the hook's own when the hook caused it (its error
+    /// names the identity and the constraint).
+    fn explain(&self, e: webpki::Error) -> ChainError {
+        let ours = self.detail.borrow_mut().take();
+        match ours {
+            Some(ours) if ours.code() == from_webpki(e.clone()).code() => ours,
+            Some(_) | None => from_webpki(e),
+        }
+    }
+}
+
+/// A successfully validated path, with the end entity's SIP identities checked against the
+/// name constraints of every CA on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedChain {
-    constraints: Vec<CaDnsConstraints>,
+    identities: Identities,
+    name_constrained: bool,
     intermediates_used: usize,
 }
 
 impl VerifiedChain {
-    /// Checks SIP identities against the dNSName constraints of every CA on the path.
-    ///
-    /// Use this when the identities are extracted after path validation (the usual order:
-    /// only parse identities from DER that webpki has accepted).
-    pub fn check_identities(&self, identities: &[DomainName]) -> Result<(), ChainError> {
-        name_constraints::check_all(&self.constraints, identities)
+    /// The end entity's SIP identities (RFC 5922 §7.1, under the policy given to
+    /// [`ChainVerifier::verify`]); every one is inside the name constraints of the path.
+    pub fn identities(&self) -> &Identities {
+        &self.identities
     }
 
-    /// Whether `identity` is inside the dNSName constraints of every CA on the path.
-    pub fn permits(&self, identity: &DomainName) -> bool {
-        name_constraints::permits(&self.constraints, identity)
+    /// The identities, by value.
+    pub fn into_identities(self) -> Identities {
+        self.identities
     }
 
-    /// Whether any CA on the path (trust anchor included) carries dNSName constraints.
+    /// Whether any CA on the path (trust anchor included) carries name constraints.
     pub fn is_name_constrained(&self) -> bool {
-        !self.constraints.is_empty()
+        self.name_constrained
     }
 
     /// How many of the presented intermediates the path uses.
     pub fn intermediates_used(&self) -> usize {
         self.intermediates_used
     }
+}
+
+/// The SIP domain identities (IP identities are not subject to dNSName constraints).
+fn domains_of(identities: &Identities) -> Vec<DomainName> {
+    identities
+        .identities()
+        .iter()
+        .filter_map(|i| i.domain().cloned())
+        .collect()
 }

@@ -32,6 +32,8 @@ pub struct Identities {
     found: Vec<Identity>,
     ignored: Vec<IgnoredName>,
     has_san_extension: bool,
+    /// The policy the identities were extracted with; matching uses it too.
+    policy: Policy,
     /// The names in `found` once there are [`LINEAR_DEDUP_LIMIT`] of them, so that
     /// deduplication stays linear on huge SAN lists.
     seen: HashSet<IdentityName>,
@@ -52,6 +54,11 @@ impl Identities {
     /// Whether the certificate has a subjectAltName extension (even an empty one).
     pub fn has_san_extension(&self) -> bool {
         self.has_san_extension
+    }
+
+    /// The policy these identities were extracted with (and are matched with).
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Whether there is no identity at all (RFC 5922 §7.3: not authenticated).
@@ -101,7 +108,12 @@ pub enum ExtractError {
 impl ExtractError {
     /// Always `cert-malformed`.
     pub fn code(self) -> &'static str {
-        "cert-malformed"
+        self.reason_code().code()
+    }
+
+    /// The reject code as a [`crate::ReasonCode`]: always `cert-malformed`.
+    pub fn reason_code(self) -> crate::ReasonCode {
+        crate::ReasonCode::CertMalformed
     }
 }
 
@@ -140,6 +152,7 @@ pub(crate) fn extract_from_parsed(
         found: Vec::new(),
         ignored: Vec::new(),
         has_san_extension: san.is_some(),
+        policy: policy.clone(),
         seen: HashSet::new(),
     };
     if let Some(san) = san {

@@ -4,7 +4,7 @@
 use super::codes::Hint;
 use super::matching::wildcard_covers;
 use crate::identity::{Identities, IgnoreReason, IgnoredSource, NearMiss};
-use crate::{DomainName, Policy};
+use crate::DomainName;
 
 /// A hint with its explanation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +25,8 @@ impl HintNote {
     }
 }
 
-pub(crate) fn compute(ids: &Identities, reference: &DomainName, policy: &Policy) -> Vec<HintNote> {
+pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote> {
+    let policy = ids.policy();
     let mut out: Vec<HintNote> = Vec::new();
     let mut push = |code: Hint, message: String| {
         if !out.iter().any(|h| h.code == code) {
@@ -97,7 +98,7 @@ pub(crate) fn compute(ids: &Identities, reference: &DomainName, policy: &Policy)
             Some(NearMiss::WildcardBase(base))
                 if ig.reason() == IgnoreReason::DnsWildcard
                     && !policy.are_wildcards_allowed()
-                    && ids.dns_sans_usable(policy)
+                    && ids.dns_sans_usable()
                     && wildcard_covers(base, reference) =>
             {
                 push(

@@ -3,10 +3,10 @@
 use core::fmt;
 use std::net::IpAddr;
 
-use super::codes::{Relaxation, Via};
+use super::codes::{ReasonCode, Relaxation, Via};
 use crate::identity::{Identities, IdentityName, IdentitySource, IgnoreReason, NearMiss};
-use crate::uri::{ReferenceError, SipUri};
-use crate::{DomainName, Policy};
+use crate::uri::{ReferenceError, SipUri, UriError};
+use crate::{DomainName, DomainNameError};
 
 /// The reference identity: the host of the AUS (RFC 5922 §7.3), never the SRV target.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -29,8 +29,9 @@ impl fmt::Display for Reference {
 
 impl Reference {
     /// The reference of an AUS (RFC 5922 §7.3): its host, normalized; `maddr`, scheme, user,
-    /// port and parameters take no part (D6). An IP host gives [`Reference::Ip`]; whether it
-    /// may be used is the policy's decision.
+    /// port and parameters take no part (RFC 5922 §7.3 names the host of the URI, and `maddr`
+    /// only redirects the connection). An IP host gives [`Reference::Ip`]; whether it may be
+    /// used is the policy's decision.
     ///
     /// ```
     /// use sipcert::{uri::SipUri, Reference};
@@ -39,29 +40,70 @@ impl Reference {
     /// assert_eq!(Reference::from_sip_uri(&aus)?.to_string(), "example.com");
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn from_sip_uri(aus: &SipUri<'_>) -> Result<Self, crate::Reason> {
+    pub fn from_sip_uri(aus: &SipUri<'_>) -> Result<Self, AusError> {
         match aus.reference_domain() {
             Ok(d) => Ok(Self::Domain(d)),
             Err(ReferenceError::IpLiteral(ip)) => Ok(Self::Ip(ip)),
-            Err(e) => Err(crate::Reason::new(
-                crate::ReasonCode::ReferenceInvalid,
-                format!(
-                    "the AUS {aus} has no usable reference: {e} (RFC 3261 §25.1, RFC 5922 §7.3)"
-                ),
-            )),
+            Err(ReferenceError::Invalid(e)) => Err(AusError::HostNotADomain {
+                aus: aus.to_string(),
+                error: e,
+            }),
         }
     }
 
     /// Parses an AUS text (`sip:`/`sips:` URI) and takes its reference, as
-    /// [`Reference::from_sip_uri`]. An unparsable AUS gives `reference-invalid`.
-    pub fn from_aus(aus: &str) -> Result<Self, crate::Reason> {
-        let uri = SipUri::parse(aus).map_err(|e| {
-            crate::Reason::new(
-                crate::ReasonCode::ReferenceInvalid,
-                format!("the AUS {aus:?} is not an RFC 3261 SIP URI: {e}"),
-            )
+    /// [`Reference::from_sip_uri`].
+    ///
+    /// ```
+    /// use sipcert::Reference;
+    ///
+    /// assert_eq!(Reference::from_aus("sip:Example.com.")?.to_string(), "example.com");
+    /// assert_eq!(Reference::from_aus("http://example.com").unwrap_err().code(), "reference-invalid");
+    /// # Ok::<(), sipcert::AusError>(())
+    /// ```
+    pub fn from_aus(aus: &str) -> Result<Self, AusError> {
+        let uri = SipUri::parse(aus).map_err(|error| AusError::NotASipUri {
+            aus: aus.to_owned(),
+            error,
         })?;
         Self::from_sip_uri(&uri)
+    }
+}
+
+/// Why an AUS gives no reference identity. The reject code is always `reference-invalid`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum AusError {
+    /// The text is not an RFC 3261 §25.1 SIP or SIPS URI.
+    #[error("the AUS {aus:?} is not an RFC 3261 SIP URI: {error}")]
+    NotASipUri {
+        /// The text as given.
+        aus: String,
+        /// Where and why parsing failed.
+        error: UriError,
+    },
+    /// The host is grammatical but not a usable DNS name (a label over 63 octets, a name over
+    /// 253 octets, a bogus A-label).
+    #[error("the AUS {aus} has no usable reference: {error} (RFC 3261 §25.1, RFC 5922 §7.3)")]
+    HostNotADomain {
+        /// The AUS as parsed.
+        aus: String,
+        /// Why its host is not a DNS name.
+        error: DomainNameError,
+    },
+}
+
+impl AusError {
+    /// The stable reject code, `reference-invalid`.
+    pub fn code(&self) -> &'static str {
+        self.reason_code().code()
+    }
+
+    /// The reject code as a [`ReasonCode`]: always [`ReasonCode::ReferenceInvalid`].
+    pub fn reason_code(&self) -> ReasonCode {
+        match self {
+            Self::NotASipUri { .. } | Self::HostNotADomain { .. } => ReasonCode::ReferenceInvalid,
+        }
     }
 }
 
@@ -116,38 +158,33 @@ impl MatchedIdentity {
 
 impl Identities {
     /// Compares the reference (then, for a domain reference, the policy's secure SRV target)
-    /// with the identity
-    /// set, RFC 5922 §7.2: whole names, ASCII case-insensitive (names are normalized), no
-    /// suffix match, wildcards only under [`crate::danger::allow_wildcards`], IP literals only
-    /// under [`Policy::allow_ip_literals`].
+    /// with the identity set, RFC 5922 §7.2: whole names, ASCII case-insensitive (names are
+    /// normalized), no suffix match, wildcards only under [`crate::danger::allow_wildcards`],
+    /// IP literals only under [`crate::Policy::allow_ip_literals`].
     ///
-    /// The identity set must have been extracted with the same policy.
-    pub fn matches(&self, reference: &Reference, policy: &Policy) -> Option<MatchedIdentity> {
-        if let Some(m) = self.match_one(reference, policy, Via::Reference) {
+    /// The policy is the one the identities were extracted with ([`Identities::policy`]), so
+    /// extraction and matching can never disagree.
+    pub fn matches(&self, reference: &Reference) -> Option<MatchedIdentity> {
+        if let Some(m) = self.match_one(reference, Via::Reference) {
             return Some(m);
         }
         // An IP-literal AUS is not resolved through SRV (RFC 3263 §4.2), so no SRV target
         // can stand in for it.
-        if matches!(reference, Reference::Ip(_)) {
-            return None;
+        match reference {
+            Reference::Ip(_) => None,
+            Reference::Domain(_) => {
+                let target = self.policy().secure_srv_target()?;
+                self.match_one(&Reference::Domain(target.clone()), Via::SecureSrvTarget)
+            }
         }
-        let target = policy.secure_srv_target()?;
-        self.match_one(
-            &Reference::Domain(target.clone()),
-            policy,
-            Via::SecureSrvTarget,
-        )
     }
 
-    fn match_one(
-        &self,
-        reference: &Reference,
-        policy: &Policy,
-        via: Via,
-    ) -> Option<MatchedIdentity> {
+    fn match_one(&self, reference: &Reference, via: Via) -> Option<MatchedIdentity> {
+        let policy = self.policy();
         let mut relaxations = Vec::new();
-        if via == Via::SecureSrvTarget {
-            relaxations.push(Relaxation::SecureSrvTarget);
+        match via {
+            Via::SecureSrvTarget => relaxations.push(Relaxation::SecureSrvTarget),
+            Via::Reference => {}
         }
         let wanted = match reference {
             Reference::Domain(d) => IdentityName::Domain(d.clone()),
@@ -158,8 +195,9 @@ impl Identities {
             }
         };
         if let Some(id) = self.identities().iter().find(|id| *id.name() == wanted) {
-            if id.source() == IdentitySource::Cn {
-                relaxations.push(Relaxation::CnFallback);
+            match id.source() {
+                IdentitySource::Cn => relaxations.push(Relaxation::CnFallback),
+                IdentitySource::SanUri | IdentitySource::SanDns | IdentitySource::SanIp => {}
             }
             return Some(MatchedIdentity {
                 presented: id.name().to_string(),
@@ -172,7 +210,7 @@ impl Identities {
         let Reference::Domain(domain) = reference else {
             return None;
         };
-        if !policy.are_wildcards_allowed() || !self.dns_sans_usable(policy) {
+        if !policy.are_wildcards_allowed() || !self.dns_sans_usable() {
             return None;
         }
         let pattern = self.wildcard_covering(domain)?;
@@ -188,8 +226,8 @@ impl Identities {
 
     /// DNS SANs count only when no `sip:` URI domain identity exists and the policy does not
     /// require `sip:` URIs (RFC 5922 §7.1).
-    pub(crate) fn dns_sans_usable(&self, policy: &Policy) -> bool {
-        !policy.is_sip_uri_required()
+    pub(crate) fn dns_sans_usable(&self) -> bool {
+        !self.policy().is_sip_uri_required()
             && !self
                 .identities()
                 .iter()
@@ -204,7 +242,7 @@ impl Identities {
             {
                 Some(ig.value().to_owned())
             }
-            _ => None,
+            Some(NearMiss::Name(_) | NearMiss::WildcardBase(_) | NearMiss::Ip(_)) | None => None,
         })
     }
 }

@@ -1,6 +1,7 @@
-//! The verdict on one end-entity certificate for one reference: names (RFC 5922 §7.1/§7.2)
-//! plus the leaf EKU (RFC 5924 §5). The chain is validated elsewhere; its failures are folded
-//! in with [`Verdict::with_chain_failure`] or built with [`Rejected::chain`].
+//! The verdict on one certificate for one reference: what was accepted and through which
+//! relaxations, or every reason, near miss and ignored name of a rejection. The verdict is
+//! reached in [`crate::check_end_entity`] (names and EKU only) and
+//! [`ChainVerifier::check`](crate::chain::ChainVerifier::check) (the whole decision).
 
 mod codes;
 mod hints;
@@ -10,12 +11,11 @@ use core::fmt;
 
 pub use codes::{Hint, ReasonCode, Relaxation, Via};
 pub use hints::HintNote;
-pub use matching::{MatchedIdentity, Reference};
+pub use matching::{AusError, MatchedIdentity, Reference};
 
-use crate::eku::{self, EkuAcceptance};
-use crate::identity::{self, Identities, Identity, IgnoredName};
-use crate::policy::Role;
-use crate::Policy;
+use crate::chain::ChainError;
+use crate::eku::{EkuAcceptance, EkuError};
+use crate::identity::{Identities, Identity, IgnoredName};
 
 /// One reason for a reject.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -60,8 +60,35 @@ pub struct Accepted {
     matched: MatchedIdentity,
     relaxations: Vec<Relaxation>,
     eku: EkuAcceptance,
+    chain: ChainCheck,
     identities: Vec<Identity>,
     ignored: Vec<IgnoredName>,
+}
+
+/// Whether the certificate path was validated to reach an accept.
+///
+/// [`crate::check_end_entity`] judges names and EKU only and says so with
+/// [`ChainCheck::NotChecked`]; an accept that authenticates a peer needs
+/// [`ChainCheck::Validated`], which only [`ChainVerifier`](crate::chain::ChainVerifier) (and the
+/// rustls verifiers built on it) produce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ChainCheck {
+    /// The path was validated to a trust anchor, with CRLs when configured, and the CA name
+    /// constraints and key usages were applied to the certificate's SIP identities.
+    Validated,
+    /// Only the end-entity certificate's names and EKU were examined: signatures, validity,
+    /// trust, revocation and name constraints were **not** checked.
+    NotChecked,
+}
+
+impl ChainCheck {
+    /// `valid` or `unchecked`, as the command line prints it.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Validated => "valid",
+            Self::NotChecked => "unchecked",
+        }
+    }
 }
 
 impl Accepted {
@@ -85,6 +112,12 @@ impl Accepted {
         self.eku
     }
 
+    /// Whether the path was validated ([`ChainCheck::Validated`]) or only the names and EKU
+    /// were examined ([`ChainCheck::NotChecked`]).
+    pub fn chain(&self) -> ChainCheck {
+        self.chain
+    }
+
     /// The certificate's identities.
     pub fn identities(&self) -> &[Identity] {
         &self.identities
@@ -104,32 +137,70 @@ pub struct Rejected {
     identities: Vec<Identity>,
     ignored: Vec<IgnoredName>,
     hints: Vec<HintNote>,
+    path_error: Option<ChainError>,
 }
 
 impl Rejected {
-    /// A rejection for a reason found outside name matching (path validation: `chain-*`, or
-    /// `cert-malformed`), for the chain checker.
+    /// A rejection for one reason, with no certificate details: for a decision taken before
+    /// the certificate was examined (an unusable reference, a failed handshake) or for a
+    /// caller's own policy.
     ///
     /// ```
     /// use sipcert::{DomainName, ReasonCode, Reference, Rejected};
     ///
-    /// let r = Rejected::chain(ReasonCode::ChainExpired, "the certificate expired on 2020-01-01",
+    /// let r = Rejected::new(ReasonCode::ChainExpired, "the certificate expired on 2020-01-01",
     ///     Some(Reference::Domain(DomainName::from_ascii("example.com")?)));
     /// assert_eq!(r.reasons()[0].code().code(), "chain-expired");
     /// # Ok::<(), sipcert::DomainNameError>(())
     /// ```
-    pub fn chain(
-        code: ReasonCode,
-        message: impl Into<String>,
-        reference: Option<Reference>,
-    ) -> Self {
+    pub fn new(code: ReasonCode, message: impl Into<String>, reference: Option<Reference>) -> Self {
         Self {
             reference,
             reasons: vec![Reason::new(code, message)],
             identities: Vec::new(),
             ignored: Vec::new(),
             hints: Vec::new(),
+            path_error: None,
         }
+    }
+
+    /// A rejection for names found lacking without a reference (a client certificate, RFC
+    /// 5922 §7.4): keeps the identities and ignored names for the diagnostic.
+    pub(crate) fn for_identities(
+        code: ReasonCode,
+        message: impl Into<String>,
+        ids: Identities,
+    ) -> Self {
+        let (identities, ignored) = ids.into_parts();
+        Self {
+            reference: None,
+            reasons: vec![Reason::new(code, message)],
+            identities,
+            ignored,
+            hints: Vec::new(),
+            path_error: None,
+        }
+    }
+
+    /// A rejection by path validation, keeping the identities for the diagnostic.
+    pub(crate) fn from_path_error(e: ChainError, ids: Identities) -> Self {
+        let mut r = Self::for_identities(e.reason_code(), e.to_string(), ids);
+        r.path_error = Some(e);
+        r
+    }
+
+    /// A rejection by path validation alone (no certificate details).
+    #[cfg(test)]
+    pub(crate) fn from_chain_error(e: ChainError, reference: Option<Reference>) -> Self {
+        let mut r = Self::new(e.reason_code(), e.to_string(), reference);
+        r.path_error = Some(e);
+        r
+    }
+
+    /// The same rejection, for `reference`.
+    pub(crate) fn with_reference(mut self, reference: &Reference) -> Self {
+        self.reference = Some(reference.clone());
+        self
     }
 
     /// Appends a reason.
@@ -165,6 +236,20 @@ impl Rejected {
     /// Near misses, each once.
     pub fn hints(&self) -> &[HintNote] {
         &self.hints
+    }
+
+    /// The path-validation failure, when path validation is (one of) the reasons.
+    pub fn path_error(&self) -> Option<&ChainError> {
+        self.path_error.as_ref()
+    }
+
+    /// Records a path-validation failure as the first reason (once per code).
+    pub(crate) fn add_path_error(&mut self, e: ChainError) {
+        let code = e.reason_code();
+        if !self.has_reason(code) {
+            self.reasons.insert(0, Reason::new(code, e.to_string()));
+        }
+        self.path_error = Some(e);
     }
 }
 
@@ -268,86 +353,59 @@ impl Verdict {
         }
     }
 
-    /// Turns the verdict into a reject that also carries `code` (a chain failure found by path
-    /// validation), keeping the reference, identities, ignored names and hints. A code the
-    /// rejection already carries is not added twice.
+    /// Turns the verdict into a reject that also carries `code` (a failure found outside the
+    /// certificate, such as a TLS handshake that failed after the certificate passed),
+    /// keeping the reference, identities, ignored names and hints. A code the rejection
+    /// already carries is not added twice. This can only ever reject.
     #[must_use]
-    pub fn with_chain_failure(self, code: ReasonCode, message: impl Into<String>) -> Self {
-        let mut rejected = match self {
+    pub fn with_failure(self, code: ReasonCode, message: impl Into<String>) -> Self {
+        let mut rejected = self.into_rejected();
+        if !rejected.has_reason(code) {
+            rejected.reasons.insert(0, Reason::new(code, message));
+        }
+        Self::Reject(rejected)
+    }
+
+    /// The verdict as a rejection with a path-validation failure.
+    pub(crate) fn with_path_error(self, e: ChainError) -> Self {
+        let mut rejected = self.into_rejected();
+        rejected.add_path_error(e);
+        Self::Reject(rejected)
+    }
+
+    fn into_rejected(self) -> Rejected {
+        match self {
             Self::Accept(a) => Rejected {
                 reference: Some(a.reference),
                 reasons: Vec::new(),
                 identities: a.identities,
                 ignored: a.ignored,
                 hints: Vec::new(),
+                path_error: None,
             },
             Self::Reject(r) => r,
-        };
-        // The same failure seen twice (the path EKU rule and the leaf EKU rule) is one reason.
-        if !rejected.has_reason(code) {
-            rejected.reasons.insert(0, Reason::new(code, message));
         }
-        Self::Reject(rejected)
     }
 }
 
-/// Checks one end-entity certificate (DER) for one reference: RFC 5922 §7.1 extraction,
-/// §7.2 matching, and the RFC 5924 EKU policy for `role`. The chain is **not** checked here.
-///
-/// ```
-/// use sipcert::{check_end_entity, DomainName, Policy, Reference, Role};
-///
-/// let reference = Reference::Domain(DomainName::from_ascii("example.com")?);
-/// let verdict = check_end_entity(b"garbage", &reference, Role::Server, &Policy::default());
-/// assert_eq!(verdict.rejected().unwrap().reasons()[0].code().code(), "cert-malformed");
-/// # Ok::<(), sipcert::DomainNameError>(())
-/// ```
-pub fn check_end_entity(
-    cert_der: &[u8],
-    reference: &Reference,
-    role: Role,
-    policy: &Policy,
-) -> Verdict {
-    let cert = match identity::parse_certificate(cert_der) {
-        Ok(cert) => cert,
-        Err(e) => return malformed(reference, e),
-    };
-    let ids = match identity::extract_from_parsed(&cert, policy) {
-        Ok(ids) => ids,
-        Err(e) => return malformed(reference, e),
-    };
-    let eku = eku::evaluate_parsed(&cert, role, policy.eku());
-    decide(ids, reference, policy, eku)
-}
-
-fn malformed(reference: &Reference, e: identity::ExtractError) -> Verdict {
-    Verdict::Reject(Rejected::chain(
-        ReasonCode::CertMalformed,
-        format!("{e}; nothing in it can be trusted"),
-        Some(reference.clone()),
-    ))
-}
-
-fn decide(
+/// The names-and-EKU verdict (RFC 5922 §7.2 and RFC 5924 §5) on extracted identities. `chain`
+/// says what the caller established about the path; a path failure is folded in afterwards.
+pub(crate) fn names_verdict(
     ids: Identities,
     reference: &Reference,
-    policy: &Policy,
-    eku: Result<EkuAcceptance, eku::EkuError>,
+    eku: Result<EkuAcceptance, EkuError>,
+    chain: ChainCheck,
 ) -> Verdict {
     let mut reasons = Vec::new();
     let eku = match eku {
         Ok(acceptance) => Some(acceptance),
         Err(e) => {
-            let code = match e {
-                eku::EkuError::NotPermitted { .. } => ReasonCode::EkuNotPermitted,
-                _ => ReasonCode::CertMalformed,
-            };
-            reasons.push(Reason::new(code, e.to_string()));
+            reasons.push(Reason::new(e.reason_code(), e.to_string()));
             None
         }
     };
     let matched = match reference {
-        Reference::Ip(ip) if !policy.are_ip_literals_allowed() => {
+        Reference::Ip(ip) if !ids.policy().are_ip_literals_allowed() => {
             reasons.push(Reason::new(
                 ReasonCode::ReferenceIsIpLiteral,
                 format!(
@@ -357,7 +415,7 @@ fn decide(
             None
         }
         // Listed, not `_`: a new kind of reference must be looked at before it can match.
-        Reference::Ip(_) | Reference::Domain(_) => ids.matches(reference, policy),
+        Reference::Ip(_) | Reference::Domain(_) => ids.matches(reference),
     };
     match (matched, eku) {
         (Some(matched), Some(eku)) if reasons.is_empty() => {
@@ -371,6 +429,7 @@ fn decide(
                 matched,
                 relaxations,
                 eku,
+                chain,
                 identities,
                 ignored,
             })
@@ -386,7 +445,7 @@ fn decide(
             // Near misses explain a name mismatch; when the name matched (and only the EKU
             // failed) there is nothing to explain about names.
             let hints = match (&matched, reference) {
-                (None, Reference::Domain(d)) => hints::compute(&ids, d, policy),
+                (None, Reference::Domain(d)) => hints::compute(&ids, d),
                 (Some(_), _) | (None, Reference::Ip(_)) => Vec::new(),
             };
             let (identities, ignored) = ids.into_parts();
@@ -396,6 +455,7 @@ fn decide(
                 identities,
                 ignored,
                 hints,
+                path_error: None,
             })
         }
     }

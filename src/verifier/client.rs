@@ -11,17 +11,12 @@ use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
 use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
 
-use super::{
-    chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
-    VerifierBuilderError,
-};
-use crate::chain::{domains_of, ChainError, ChainVerifier, RevocationPolicy};
-use crate::eku;
-use crate::identity::{self, extract_identities, Identity, IdentitySource};
-use crate::reuse::{IdentityOrigin, PeerIdentity};
-use crate::{DomainName, Policy, ReasonCode, Rejected, Role};
+use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
+use crate::chain::ChainVerifier;
+use crate::identity::{extract_identities, Identity};
+use crate::{DomainName, Policy};
 
-/// Builds a [`SipClientVerifier`]; see [`SipClientVerifier::builder`].
+/// Builds a [`SipClientVerifier`]; see [`SipClientVerifier::builder_with_provider`].
 #[derive(Debug, Clone)]
 pub struct SipClientVerifierBuilder {
     common: Common,
@@ -30,7 +25,48 @@ pub struct SipClientVerifierBuilder {
 }
 
 impl SipClientVerifierBuilder {
-    common_builder_methods!();
+    /// Adds CRLs (DER); revocation is checked only when at least one is given. With CRLs,
+    /// every certificate of the path must be covered by one, unless
+    /// [`allow_unknown_revocation_status`](Self::allow_unknown_revocation_status) or
+    /// [`only_check_end_entity_revocation`](Self::only_check_end_entity_revocation) says
+    /// otherwise.
+    #[must_use]
+    pub fn with_crls(
+        mut self,
+        crls: impl IntoIterator<Item = CertificateRevocationListDer<'static>>,
+    ) -> Self {
+        self.common.crls.extend(crls);
+        self
+    }
+
+    /// Checks the revocation status of the end entity only (as rustls's builder).
+    #[must_use]
+    pub fn only_check_end_entity_revocation(mut self) -> Self {
+        self.common.revocation.end_entity_only = true;
+        self
+    }
+
+    /// Treats a certificate no CRL covers as not revoked (as rustls's builder).
+    #[must_use]
+    pub fn allow_unknown_revocation_status(mut self) -> Self {
+        self.common.revocation.allow_unknown_status = true;
+        self
+    }
+
+    /// Rejects a chain whose CRL is past its nextUpdate (as rustls's builder).
+    #[must_use]
+    pub fn enforce_revocation_expiration(mut self) -> Self {
+        self.common.revocation.enforce_expiration = true;
+        self
+    }
+
+    /// Sets the identity policy (default: [`Policy::default`]); its EKU mode is applied to
+    /// the end entity for the client role.
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.common.policy = policy;
+        self
+    }
 
     /// Lets clients without a certificate complete the handshake. They are **not
     /// authenticated** (RFC 5922 §7.4): [`client_identities`] reports
@@ -89,8 +125,10 @@ pub struct SipClientVerifier {
 }
 
 impl SipClientVerifier {
-    /// Starts a builder: client certificates mandatory, root hints = the roots' subjects.
-    pub fn builder(
+    /// Starts a builder with `roots` and the crypto `provider` whose signature algorithms are
+    /// used (as rustls's `WebPkiClientVerifier::builder_with_provider`): client certificates
+    /// mandatory, root hints = the roots' subjects.
+    pub fn builder_with_provider(
         roots: Arc<RootCertStore>,
         provider: Arc<CryptoProvider>,
     ) -> SipClientVerifierBuilder {
@@ -127,74 +165,18 @@ impl ClientCertVerifier for SipClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        let reject = |code: ReasonCode, message: String| {
-            rejected_to_rustls(Rejected::chain(code, message, None))
-        };
-        // One x509-parser parse for identities and EKU; webpki parses for the path.
-        let parsed = identity::parse_certificate(end_entity.as_ref()).and_then(|cert| {
-            let ids = identity::extract_from_parsed(&cert, &self.policy)?;
-            Ok((
-                ids,
-                eku::evaluate_parsed(&cert, Role::Client, self.policy.eku()),
-            ))
-        });
-        let domains = match &parsed {
-            Ok((ids, _)) => domains_of(ids.identities()),
-            Err(_) => Vec::new(),
-        };
-        match self
-            .chain
-            .verify(end_entity, intermediates, now, Role::Client, &domains)
-        {
-            Ok(_) => {}
-            Err(
-                e @ (ChainError::NameConstraintViolation { .. }
-                | ChainError::MalformedNameConstraint { .. }),
-            ) => {
-                return Err(reject(
-                    ReasonCode::ChainNameConstraintViolation,
-                    e.to_string(),
-                ))
-            }
-            Err(e) => return Err(chain_error_to_rustls(e)),
-        }
-        // Only now, on DER webpki accepted, do the identities count.
-        let (ids, eku) = parsed.map_err(|e| reject(ReasonCode::CertMalformed, e.to_string()))?;
-        eku.map_err(|e| reject(ReasonCode::EkuNotPermitted, e.to_string()))?;
-        if ids.identities().iter().all(|i| i.domain().is_none()) {
-            // Say why each presented name is not an identity: that is what the operator
-            // needs to fix the certificate.
-            let ignored: Vec<String> = ids
-                .ignored()
-                .iter()
-                .map(|n| {
-                    format!(
-                        "{} ({}: {})",
-                        n.value(),
-                        n.source().code(),
-                        n.reason().code()
-                    )
-                })
-                .collect();
-            let presented = if ignored.is_empty() {
-                "it presents no names".to_owned()
-            } else {
-                format!("ignored: {}", ignored.join(", "))
-            };
-            return Err(reject(
-                ReasonCode::NoIdentities,
-                format!(
-                    "the client certificate has no SIP domain identity (RFC 5922 §7.1); {presented}"
-                ),
-            ));
-        }
-        Ok(ClientCertVerified::assertion())
+        self.chain
+            .check_client(end_entity, intermediates, now, &self.policy)
+            .map(|_| ClientCertVerified::assertion())
+            .map_err(rejected_to_rustls)
     }
 
     signature_methods!();
 }
 
-/// What a completed handshake established about the client (RFC 5922 §7.4).
+/// What a completed handshake established about the client (RFC 5922 §7.4). For an RFC 5923
+/// alias row, pass the identities to
+/// [`reuse::ClientCertificate::Verified`](crate::reuse::ClientCertificate::Verified).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum PeerAuthentication {
@@ -206,35 +188,19 @@ pub enum PeerAuthentication {
 }
 
 impl PeerAuthentication {
+    /// The identities with their sources (empty when unauthenticated).
+    pub fn identities(&self) -> &[Identity] {
+        match self {
+            Self::Unauthenticated => &[],
+            Self::Authenticated(ids) => ids,
+        }
+    }
+
     /// The SIP domain identities (empty when unauthenticated).
     pub fn domains(&self) -> Vec<&DomainName> {
         match self {
             Self::Unauthenticated => Vec::new(),
             Self::Authenticated(ids) => ids.iter().filter_map(Identity::domain).collect(),
-        }
-    }
-
-    /// The identities with their origin, for an RFC 5923 alias row
-    /// ([`crate::reuse::ClientCertificate::Verified`]); CN-derived ones are marked so the
-    /// table can leave them out.
-    pub fn reuse_identities(&self) -> Vec<PeerIdentity> {
-        match self {
-            Self::Unauthenticated => Vec::new(),
-            Self::Authenticated(ids) => ids
-                .iter()
-                .filter_map(|i| {
-                    let origin = match i.source() {
-                        IdentitySource::SanUri | IdentitySource::SanDns | IdentitySource::SanIp => {
-                            IdentityOrigin::SubjectAltName
-                        }
-                        IdentitySource::Cn => IdentityOrigin::CommonName,
-                    };
-                    i.domain().map(|d| PeerIdentity {
-                        domain: d.clone(),
-                        origin,
-                    })
-                })
-                .collect(),
         }
     }
 }

@@ -1,10 +1,11 @@
-//! Errors of the rustls adapters, and the one mapping from [`ChainError`] to `rustls::Error`.
+//! Errors of the rustls adapters, and the one mapping from a rejection to `rustls::Error`.
 
 use std::sync::Arc;
 
-use rustls::{CertificateError, Error, ExtendedKeyPurpose, OtherError};
+use rustls::{CertRevocationListError, CertificateError, Error, ExtendedKeyPurpose, OtherError};
 
 use crate::chain::ChainError;
+use crate::Rejected;
 
 /// Why a verifier could not be built (mirrors rustls's `VerifierBuilderError`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -31,17 +32,29 @@ fn purpose(dotted: &str) -> ExtendedKeyPurpose {
     }
 }
 
-/// The single mapping from a path-validation failure to the rustls error that aborts the
-/// handshake. Every input is an `InvalidCertificate` error; variants rustls has no name for
-/// travel as `CertificateError::Other`, from which the [`ChainError`] can be downcast.
-pub(crate) fn chain_error_to_rustls(e: ChainError) -> Error {
-    Error::InvalidCertificate(match e {
-        ChainError::Expired { time, not_after } => {
-            CertificateError::ExpiredContext { time, not_after }
-        }
-        ChainError::NotYetValid { time, not_before } => {
-            CertificateError::NotValidYetContext { time, not_before }
-        }
+/// The single mapping from a rejection to the rustls error that aborts the handshake
+/// (modelled on rustls's own `pki_error`). A path-validation failure that rustls has a name
+/// for becomes that `CertificateError` (or CRL error), so rustls sends the matching alert;
+/// everything else becomes `CertificateError::Other` carrying the whole [`Rejected`], which
+/// [`rejection`] gets back. Every input is an error.
+pub(crate) fn rejected_to_rustls(r: Rejected) -> Error {
+    match r.path_error().and_then(specific_error) {
+        Some(e) => e,
+        None => Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(r)))),
+    }
+}
+
+/// The rustls error that names a path-validation failure, when rustls has one.
+fn specific_error(e: &ChainError) -> Option<Error> {
+    let ce = match e {
+        ChainError::Expired { time, not_after } => CertificateError::ExpiredContext {
+            time: *time,
+            not_after: *not_after,
+        },
+        ChainError::NotYetValid { time, not_before } => CertificateError::NotValidYetContext {
+            time: *time,
+            not_before: *not_before,
+        },
         ChainError::UnknownIssuer => CertificateError::UnknownIssuer,
         ChainError::BadSignature => CertificateError::BadSignature,
         ChainError::Revoked => CertificateError::Revoked,
@@ -51,12 +64,77 @@ pub(crate) fn chain_error_to_rustls(e: ChainError) -> Error {
             presented: present.iter().map(|p| purpose(p)).collect(),
         },
         ChainError::Malformed { .. } => CertificateError::BadEncoding,
-        e @ (ChainError::NameConstraintViolation { .. }
+        ChainError::Invalid(w) => return webpki_specific_error(w),
+        ChainError::NameConstraintViolation { .. }
         | ChainError::MalformedNameConstraint { .. }
         | ChainError::PathLenConstraintViolated
-        | ChainError::InvalidCrl { .. }
-        | ChainError::Invalid { .. }) => CertificateError::Other(OtherError(Arc::new(e))),
+        | ChainError::InvalidCrl(_) => return None,
+    };
+    Some(Error::InvalidCertificate(ce))
+}
+
+/// rustls's names for the webpki errors that sipcert keeps as [`ChainError::Invalid`].
+fn webpki_specific_error(e: &webpki::Error) -> Option<Error> {
+    use webpki::Error as W;
+    Some(match e {
+        W::UnsupportedCriticalExtension => {
+            Error::InvalidCertificate(CertificateError::UnhandledCriticalExtension)
+        }
+        #[allow(deprecated)]
+        W::UnsupportedSignatureAlgorithm | W::UnsupportedSignatureAlgorithmForPublicKey => {
+            Error::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithm)
+        }
+        W::UnsupportedSignatureAlgorithmContext(cx) => {
+            Error::InvalidCertificate(CertificateError::UnsupportedSignatureAlgorithmContext {
+                signature_algorithm_id: cx.signature_algorithm_id.clone(),
+                supported_algorithms: cx.supported_algorithms.clone(),
+            })
+        }
+        W::UnsupportedSignatureAlgorithmForPublicKeyContext(cx) => Error::InvalidCertificate(
+            CertificateError::UnsupportedSignatureAlgorithmForPublicKeyContext {
+                signature_algorithm_id: cx.signature_algorithm_id.clone(),
+                public_key_algorithm_id: cx.public_key_algorithm_id.clone(),
+            },
+        ),
+        W::CrlExpired { time, next_update } => {
+            Error::InvalidCertificate(CertificateError::ExpiredRevocationListContext {
+                time: *time,
+                next_update: *next_update,
+            })
+        }
+        W::IssuerNotCrlSigner => {
+            Error::InvalidCertRevocationList(CertRevocationListError::IssuerInvalidForCrl)
+        }
+        W::InvalidCrlSignatureForPublicKey => {
+            Error::InvalidCertRevocationList(CertRevocationListError::BadSignature)
+        }
+        // Everything else has no rustls name: it travels inside the `Rejected`.
+        _ => return None,
     })
+}
+
+/// The [`Rejected`] behind a rustls error raised by [`SipServerVerifier`](super::SipServerVerifier)
+/// or [`SipClientVerifier`](super::SipClientVerifier), for logs and for telling the peer why
+/// (e.g. a SIP `Warning` header). `None` for errors rustls has its own name for (an expired or
+/// untrusted chain, a bad handshake signature, ...) and for errors from elsewhere.
+///
+/// ```
+/// # use std::sync::Arc;
+/// use sipcert::{verifier::rejection, ReasonCode, Rejected};
+///
+/// let r = Rejected::new(ReasonCode::NoMatchingIdentity, "no identity equals example.com", None);
+/// let err = rustls::Error::InvalidCertificate(rustls::CertificateError::Other(
+///     rustls::OtherError(Arc::new(r.clone())),
+/// ));
+/// assert_eq!(rejection(&err), Some(&r));
+/// ```
+pub fn rejection(error: &Error) -> Option<&Rejected> {
+    match error {
+        Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+            inner.downcast_ref::<Rejected>()
+        }
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -109,7 +187,7 @@ mod tests {
         ];
         for (input, expected) in rows {
             let shown = format!("{input:?}");
-            let got = chain_error_to_rustls(input.clone());
+            let got = rejected_to_rustls(Rejected::from_chain_error(input.clone(), None));
             let Error::InvalidCertificate(ce) = &got else {
                 panic!("{shown} -> {got:?}: not InvalidCertificate");
             };
@@ -117,8 +195,8 @@ mod tests {
                 format!("{ce:?}").starts_with(expected),
                 "{shown} -> {ce:?}, expected {expected}"
             );
-            if let CertificateError::Other(OtherError(inner)) = ce {
-                let back = inner.downcast_ref::<ChainError>();
+            if let CertificateError::Other(OtherError(_)) = ce {
+                let back = rejection(&got).and_then(Rejected::path_error);
                 assert_eq!(back, Some(&input), "{shown}: downcast");
             }
         }

@@ -18,7 +18,7 @@
 //! let mut roots = rustls::RootCertStore::empty();
 //! roots.add(ca.cert.der().clone())?; // the operator's trust anchors
 //! let provider = Arc::new(rustls::crypto::ring::default_provider());
-//! let verifier = SipServerVerifier::builder(Arc::new(roots), provider.clone()).build()?;
+//! let verifier = SipServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build()?;
 //! let config = Arc::new(
 //!     rustls::ClientConfig::builder_with_provider(provider)
 //!         .with_safe_default_protocol_versions()?
@@ -42,11 +42,12 @@
 //! SRV answer of that request) needs its own verifier and `ClientConfig`; the chain checks
 //! are cheap to rebuild.
 //!
-//! A rejection is `rustls::Error::InvalidCertificate(..)`: path-validation failures use the
-//! standard `CertificateError` variants (`ExpiredContext`, `UnknownIssuer`, `Revoked`, ...);
-//! identity failures are `CertificateError::Other`, whose inner error downcasts to
-//! [`Rejected`] with every reason and hint. OCSP staples are ignored, as in
-//! rustls.
+//! A rejection is `rustls::Error::InvalidCertificate(..)`: path-validation failures that
+//! rustls has a name for use the standard `CertificateError` variants (`ExpiredContext`,
+//! `UnknownIssuer`, `Revoked`, `InvalidPurposeContext`, ...), so the right TLS alert is sent;
+//! everything else (identity failures, name constraints, CA key usage, ...) is
+//! `CertificateError::Other` carrying the [`Rejected`](crate::Rejected) with every reason
+//! and hint, which [`rejection`] gets back. OCSP staples are ignored, as in rustls.
 
 mod client;
 mod error;
@@ -57,27 +58,28 @@ use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateRevocationListDer, InvalidDnsNameError, ServerName};
-use rustls::{CertificateError, OtherError, RootCertStore};
+use rustls::RootCertStore;
 
-use crate::chain::{ChainVerifier, RevocationPolicy};
+use crate::chain::{ChainVerifier, Revocation};
 use crate::uri::{ReferenceError, SipUri};
-use crate::{Policy, Rejected};
+use crate::Policy;
 
 pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,
     SipClientVerifierBuilder,
 };
-pub use error::VerifierBuilderError;
+pub use error::{rejection, VerifierBuilderError};
 pub use server::{SipServerVerifier, SipServerVerifierBuilder};
 
-pub(crate) use error::chain_error_to_rustls;
+pub(crate) use error::rejected_to_rustls;
 
 /// The `ServerName` to create a rustls connection with for a request whose AUS is `aus`:
 /// its normalized host as a DNS name (rustls sends it as SNI, RFC 5922 §7.8, and
 /// [`SipServerVerifier`] takes it as the reference), or its IP address (no SNI; the verifier
 /// then answers `reference-is-ip-literal` unless the policy allows IP literals).
 ///
-/// `maddr` is ignored (decisions.md D6); the RFC 3263 target is **not** the server name.
+/// `maddr` is ignored (it redirects the connection, not the identity, RFC 5922 §7.3); the
+/// RFC 3263 target is **not** the server name.
 pub fn server_name_for(aus: &SipUri<'_>) -> Result<ServerName<'static>, ServerNameError> {
     match aus.reference_domain() {
         Ok(domain) => ServerName::try_from(domain.as_str().to_owned())
@@ -99,19 +101,13 @@ pub enum ServerNameError {
     NotAServerName(InvalidDnsNameError),
 }
 
-/// A SIP-level rejection as the rustls error that aborts the handshake; the [`Rejected`] is
-/// reachable by downcasting `CertificateError::Other`.
-pub(crate) fn rejected_to_rustls(r: Rejected) -> rustls::Error {
-    rustls::Error::InvalidCertificate(CertificateError::Other(OtherError(Arc::new(r))))
-}
-
 /// What both builders collect.
 #[derive(Debug, Clone)]
 struct Common {
     roots: Arc<RootCertStore>,
     provider: Arc<CryptoProvider>,
     crls: Vec<CertificateRevocationListDer<'static>>,
-    revocation: RevocationPolicy,
+    revocation: Revocation,
     policy: Policy,
 }
 
@@ -121,7 +117,7 @@ impl Common {
             roots,
             provider,
             crls: Vec::new(),
-            revocation: RevocationPolicy::default(),
+            revocation: Revocation::default(),
             policy: Policy::default(),
         }
     }
@@ -135,45 +131,11 @@ impl Common {
             self.provider.signature_verification_algorithms.all,
             self.roots.roots.iter().cloned(),
         )
-        .with_crls(&self.crls)
+        .with_crls(self.crls.iter().cloned())
         .map_err(VerifierBuilderError::InvalidCrl)?
-        .with_revocation_policy(self.revocation))
+        .with_revocation(self.revocation))
     }
 }
-
-/// The builder methods both builders share (they hold a `common: Common` field).
-macro_rules! common_builder_methods {
-    () => {
-        /// Adds CRLs; revocation is checked only when at least one is given. With CRLs, every
-        /// certificate of the path must be covered by one unless the [`RevocationPolicy`]
-        /// says otherwise.
-        #[must_use]
-        pub fn with_crls(
-            mut self,
-            crls: impl IntoIterator<Item = CertificateRevocationListDer<'static>>,
-        ) -> Self {
-            self.common.crls.extend(crls);
-            self
-        }
-
-        /// Sets the revocation options (default: rustls's — whole chain, unknown status
-        /// denied, CRL expiry ignored).
-        #[must_use]
-        pub fn revocation_policy(mut self, policy: RevocationPolicy) -> Self {
-            self.common.revocation = policy;
-            self
-        }
-
-        /// Sets the identity policy (default: [`Policy::default`], `decisions.md` §1); its
-        /// EKU mode is applied to the end entity for the verifier's role.
-        #[must_use]
-        pub fn policy(mut self, policy: Policy) -> Self {
-            self.common.policy = policy;
-            self
-        }
-    };
-}
-pub(crate) use common_builder_methods;
 
 /// TLS 1.2/1.3 handshake signatures with the provider's algorithms (`self.algorithms`).
 macro_rules! signature_methods {

@@ -16,25 +16,25 @@ use super::{
 
 #[cfg(feature = "ring")]
 impl SipServerVerifier {
-    /// [`SipServerVerifier::builder`] with rustls's `ring` provider.
+    /// [`SipServerVerifier::builder_with_provider`] with rustls's `ring` provider.
     pub fn builder_with_ring(roots: Arc<RootCertStore>) -> SipServerVerifierBuilder {
-        Self::builder(roots, Arc::new(rustls::crypto::ring::default_provider()))
+        Self::builder_with_provider(roots, Arc::new(rustls::crypto::ring::default_provider()))
     }
 }
 
 #[cfg(feature = "ring")]
 impl SipClientVerifier {
-    /// [`SipClientVerifier::builder`] with rustls's `ring` provider.
+    /// [`SipClientVerifier::builder_with_provider`] with rustls's `ring` provider.
     pub fn builder_with_ring(roots: Arc<RootCertStore>) -> SipClientVerifierBuilder {
-        Self::builder(roots, Arc::new(rustls::crypto::ring::default_provider()))
+        Self::builder_with_provider(roots, Arc::new(rustls::crypto::ring::default_provider()))
     }
 }
 
 #[cfg(feature = "aws-lc-rs")]
 impl SipServerVerifier {
-    /// [`SipServerVerifier::builder`] with rustls's `aws-lc-rs` provider.
+    /// [`SipServerVerifier::builder_with_provider`] with rustls's `aws-lc-rs` provider.
     pub fn builder_with_aws_lc_rs(roots: Arc<RootCertStore>) -> SipServerVerifierBuilder {
-        Self::builder(
+        Self::builder_with_provider(
             roots,
             Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
         )
@@ -43,9 +43,9 @@ impl SipServerVerifier {
 
 #[cfg(feature = "aws-lc-rs")]
 impl SipClientVerifier {
-    /// [`SipClientVerifier::builder`] with rustls's `aws-lc-rs` provider.
+    /// [`SipClientVerifier::builder_with_provider`] with rustls's `aws-lc-rs` provider.
     pub fn builder_with_aws_lc_rs(roots: Arc<RootCertStore>) -> SipClientVerifierBuilder {
-        Self::builder(
+        Self::builder_with_provider(
             roots,
             Arc::new(rustls::crypto::aws_lc_rs::default_provider()),
         )

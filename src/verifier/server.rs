@@ -9,21 +9,59 @@ use rustls::crypto::{
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
-use super::{
-    chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
-    VerifierBuilderError,
-};
-use crate::chain::{ChainVerifier, RevocationPolicy};
+use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
+use crate::chain::ChainVerifier;
 use crate::{DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
 
-/// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder`].
+/// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder_with_provider`].
 #[derive(Debug, Clone)]
 pub struct SipServerVerifierBuilder {
     common: Common,
 }
 
 impl SipServerVerifierBuilder {
-    common_builder_methods!();
+    /// Adds CRLs (DER); revocation is checked only when at least one is given. With CRLs,
+    /// every certificate of the path must be covered by one, unless
+    /// [`allow_unknown_revocation_status`](Self::allow_unknown_revocation_status) or
+    /// [`only_check_end_entity_revocation`](Self::only_check_end_entity_revocation) says
+    /// otherwise.
+    #[must_use]
+    pub fn with_crls(
+        mut self,
+        crls: impl IntoIterator<Item = CertificateRevocationListDer<'static>>,
+    ) -> Self {
+        self.common.crls.extend(crls);
+        self
+    }
+
+    /// Checks the revocation status of the end entity only (as rustls's builder).
+    #[must_use]
+    pub fn only_check_end_entity_revocation(mut self) -> Self {
+        self.common.revocation.end_entity_only = true;
+        self
+    }
+
+    /// Treats a certificate no CRL covers as not revoked (as rustls's builder).
+    #[must_use]
+    pub fn allow_unknown_revocation_status(mut self) -> Self {
+        self.common.revocation.allow_unknown_status = true;
+        self
+    }
+
+    /// Rejects a chain whose CRL is past its nextUpdate (as rustls's builder).
+    #[must_use]
+    pub fn enforce_revocation_expiration(mut self) -> Self {
+        self.common.revocation.enforce_expiration = true;
+        self
+    }
+
+    /// Sets the identity policy (default: [`Policy::default`]); its EKU mode is applied to
+    /// the end entity for the server role.
+    #[must_use]
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.common.policy = policy;
+        self
+    }
 
     /// Builds the verifier. Fails with [`VerifierBuilderError::NoRootAnchors`] for an empty
     /// root store and [`VerifierBuilderError::InvalidCrl`] for a CRL that does not parse.
@@ -58,8 +96,9 @@ pub struct SipServerVerifier {
 
 impl SipServerVerifier {
     /// Starts a builder with `roots` and the crypto `provider` whose signature algorithms
-    /// are used (rustls's `builder_with_provider` style; no process-default provider).
-    pub fn builder(
+    /// are used (as rustls's `WebPkiServerVerifier::builder_with_provider`; sipcert never uses
+    /// a process-default provider).
+    pub fn builder_with_provider(
         roots: Arc<RootCertStore>,
         provider: Arc<CryptoProvider>,
     ) -> SipServerVerifierBuilder {
@@ -96,27 +135,27 @@ impl SipServerVerifier {
 
 /// The reference identity rustls gives us; an unusable one is a `reference-invalid`
 /// rejection.
-fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, rustls::Error> {
-    let rejected = match server_name {
-        ServerName::DnsName(name) => match DomainName::from_ascii(name.as_ref()) {
-            Ok(domain) => return Ok(Reference::Domain(domain)),
-            Err(e) => Rejected::chain(
-                ReasonCode::ReferenceInvalid,
-                format!(
-                    "the server name {:?} is not a SIP domain: {e}",
-                    name.as_ref()
-                ),
-                None,
-            ),
-        },
-        ServerName::IpAddress(ip) => return Ok(Reference::Ip(std::net::IpAddr::from(*ip))),
-        other => Rejected::chain(
+fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
+    match server_name {
+        ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
+            .map(Reference::Domain)
+            .map_err(|e| {
+                Rejected::new(
+                    ReasonCode::ReferenceInvalid,
+                    format!(
+                        "the server name {:?} is not a SIP domain: {e}",
+                        name.as_ref()
+                    ),
+                    None,
+                )
+            }),
+        ServerName::IpAddress(ip) => Ok(Reference::Ip(std::net::IpAddr::from(*ip))),
+        other => Err(Rejected::new(
             ReasonCode::ReferenceInvalid,
             format!("unsupported server name {other:?}"),
             None,
-        ),
-    };
-    Err(rejected_to_rustls(rejected))
+        )),
+    }
 }
 
 impl ServerCertVerifier for SipServerVerifier {
@@ -128,19 +167,15 @@ impl ServerCertVerifier for SipServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let reference = reference_of(server_name)?;
-        match self
-            .chain
-            .decide(
-                end_entity,
-                intermediates,
-                now,
-                &reference,
-                Role::Server,
-                &self.policy,
-            )
-            .map_err(chain_error_to_rustls)?
-        {
+        let reference = reference_of(server_name).map_err(rejected_to_rustls)?;
+        match self.chain.check(
+            end_entity,
+            intermediates,
+            now,
+            &reference,
+            Role::Server,
+            &self.policy,
+        ) {
             Verdict::Accept(_) => Ok(ServerCertVerified::assertion()),
             Verdict::Reject(r) => Err(rejected_to_rustls(r)),
         }
