@@ -66,7 +66,7 @@ fn fixture() -> Fixture {
     let roots = Arc::new(roots);
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     Fixture {
-        sip: SipServerVerifier::builder(roots.clone(), provider.clone())
+        sip: SipServerVerifier::builder_with_provider(roots.clone(), provider.clone())
             .build()
             .unwrap(),
         webpki: WebPkiServerVerifier::builder_with_provider(roots, provider)

@@ -5,10 +5,8 @@ mod common;
 
 use common::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
-use sipcert::chain::{
-    ChainError, ChainVerifier, RevocationDepth, RevocationPolicy, Role, UnknownStatus,
-};
-use sipcert::DomainName;
+use sipcert::chain::{ChainError, ChainVerifier};
+use sipcert::{DomainName, Policy, Role};
 
 fn algs() -> &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm] {
     rustls::crypto::ring::default_provider()
@@ -27,7 +25,8 @@ struct Case {
     intermediates: Vec<CertificateDer<'static>>,
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<CertificateRevocationListDer<'static>>,
-    policy: RevocationPolicy,
+    end_entity_revocation_only: bool,
+    allow_unknown_revocation_status: bool,
     role: Role,
     identities: Vec<DomainName>,
     now: UnixTime,
@@ -42,7 +41,8 @@ impl Case {
             intermediates: vec![inter.der.clone()],
             anchors: vec![root.anchor()],
             crls: Vec::new(),
-            policy: RevocationPolicy::default(),
+            end_entity_revocation_only: false,
+            allow_unknown_revocation_status: false,
             role: Role::Server,
             identities: Vec::new(),
             now: pki::now(),
@@ -67,21 +67,36 @@ impl Case {
     }
 
     fn run(&self) -> Result<sipcert::chain::VerifiedChain, ChainError> {
-        let v = ChainVerifier::new(algs(), self.anchors.iter().cloned())
-            .with_crls(&self.crls)
-            .expect("CRLs parse")
-            .with_revocation_policy(self.policy);
+        let mut v = ChainVerifier::new(algs(), self.anchors.iter().cloned())
+            .with_crls(self.crls.iter().cloned())
+            .expect("CRLs parse");
+        if self.end_entity_revocation_only {
+            v = v.only_check_end_entity_revocation();
+        }
+        if self.allow_unknown_revocation_status {
+            v = v.allow_unknown_revocation_status();
+        }
         v.verify(
             &self.ee,
             &self.intermediates,
             self.now,
             self.role,
-            &self.identities,
+            &Policy::default(),
         )
     }
 
     fn check(&self) {
         let got = self.run();
+        if let (Ok(verified), false) = (&got, self.identities.is_empty()) {
+            // `verify` extracts the identities itself; they are the ones the row names.
+            let domains: Vec<DomainName> = verified
+                .identities()
+                .identities()
+                .iter()
+                .filter_map(|i| i.domain().cloned())
+                .collect();
+            assert_eq!(domains, self.identities, "case {:?}: identities", self.name);
+        }
         let code = got.as_ref().map(|_| ()).map_err(ChainError::code);
         assert_eq!(
             code,
@@ -169,7 +184,7 @@ fn garbage_is_cert_malformed() {
 fn invalid_crl_is_refused_at_configuration() {
     let bad = CertificateRevocationListDer::from(vec![0x30, 0x00]);
     let err = ChainVerifier::new(algs(), [])
-        .with_crls([&bad])
+        .with_crls([bad])
         .expect_err("garbage CRL must be refused");
     assert!(matches!(err, ChainError::InvalidCrl { .. }), "{err:?}");
 }
@@ -224,8 +239,8 @@ fn revocation() {
             &leaf,
         ),
     ];
-    cases[4].policy = RevocationPolicy::default().with_unknown_status(UnknownStatus::Allow);
-    cases[5].policy = RevocationPolicy::default().with_depth(RevocationDepth::EndEntity);
+    cases[4].allow_unknown_revocation_status = true;
+    cases[5].end_entity_revocation_only = true;
     for c in &cases {
         c.check();
     }
@@ -370,8 +385,11 @@ fn name_constraint_violation_names_identity_and_constraint() {
     assert!(err.to_string().contains("evil.example"), "{err}");
 }
 
+/// A validated path always comes with checked identities: there is no way to validate the
+/// path of a leaf whose SIP identities violate a CA's name constraints and get "valid"
+/// (before, `verify(.., &[])` did exactly that, and the caller had to remember a second call).
 #[test]
-fn two_phase_check_after_validation() {
+fn verify_never_skips_the_identity_constraint_check() {
     let root = Ca::root("Root");
     let nc = root.intermediate(CaSpec::new("Constrained").permitted_dns(&["example.com"]));
     let leaf = nc.leaf(
@@ -379,20 +397,20 @@ fn two_phase_check_after_validation() {
             .uri("sip:evil.example")
             .uri("sip:sip.example.com"),
     );
-    let verified = Case::new("path only", &root, &nc, &leaf)
+    let err = Case::new("path and identities", &root, &nc, &leaf)
         .run()
-        .expect("path alone is valid (webpki ignores URI SANs under DNS constraints)");
+        .expect_err("evil.example is outside example.com, whatever the caller passes");
+    assert_eq!(err.code(), "chain-name-constraint-violation", "{err:?}");
+    assert!(err.to_string().contains("evil.example"), "{err}");
+
+    let inside = nc.leaf(LeafSpec::new().uri("sip:sip.example.com"));
+    let verified = Case::new("inside", &root, &nc, &inside).run().unwrap();
     assert!(verified.is_name_constrained());
     assert_eq!(verified.intermediates_used(), 1);
-    assert!(verified.permits(&dn("sip.example.com")));
-    assert!(!verified.permits(&dn("evil.example")));
-    let err = verified
-        .check_identities(&[dn("sip.example.com"), dn("evil.example")])
-        .expect_err("evil.example is outside example.com");
-    assert_eq!(err.code(), "chain-name-constraint-violation", "{err:?}");
-    verified
-        .check_identities(&[dn("sip.example.com")])
-        .expect("inside");
+    assert_eq!(
+        verified.identities().to_string(),
+        "sip.example.com (san-uri)"
+    );
 
     // Unconstrained path: everything permitted.
     let plain = root.intermediate(CaSpec::new("Plain"));
@@ -401,7 +419,7 @@ fn two_phase_check_after_validation() {
         .run()
         .unwrap();
     assert!(!verified.is_name_constrained());
-    assert!(verified.permits(&dn("evil.example")));
+    assert_eq!(verified.identities().to_string(), "evil.example (san-uri)");
 }
 
 #[test]
@@ -521,8 +539,9 @@ fn raw_san_and_unknown_tag_are_rejected_under_constraints() {
     // The same raw-SAN builder with well-formed names is accepted.
     let raw = pki::san_value(&[pki::dns("sip.example.com"), pki::uri("sip:example.com")]);
     let leaf = nc.leaf(LeafSpec::new().raw_san(raw));
+    // (the dNSName is suppressed by the sip: URI identity, RFC 5922 §7.1)
     Case::new("raw SAN, well-formed", &root, &nc, &leaf)
-        .ids(&["example.com", "sip.example.com"])
+        .ids(&["example.com"])
         .check();
 }
 

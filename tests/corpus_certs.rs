@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeSet;
 
-use sipcert::eku::evaluate_eku;
+use sipcert::evaluate_eku;
 use sipcert::{extract_identities, EkuAcceptance, EkuMode, IdentitySource, Policy, Role};
 use x509_parser::pem::Pem;
 

@@ -164,7 +164,7 @@ fn load(case: &Value) -> Row {
                 .trim_end_matches(']')
                 .to_owned();
             (
-                Reference::from_sip_uri(&uri).map_err(|r| r.code().code().to_owned()),
+                Reference::from_sip_uri(&uri).map_err(|r| r.code().to_owned()),
                 host,
             )
         }
@@ -218,7 +218,7 @@ fn sipcert_verdict(row: &Row) -> Verdict {
                 .to_owned();
             let verifier =
                 ChainVerifier::new(provider().signature_verification_algorithms.all, [anchor])
-                    .with_crls(&row.crls)
+                    .with_crls(row.crls.iter().cloned())
                     .unwrap_or_else(|e| panic!("{}: CRL: {e}", row.label));
             verifier.check(
                 &row.chain[0],
@@ -694,7 +694,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                         continue;
                     }
                 };
-                let verifier = SipServerVerifier::builder(store, provider())
+                let verifier = SipServerVerifier::builder_with_provider(store, provider())
                     .with_crls(row.crls.clone())
                     .policy(row.policy.clone())
                     .build()
@@ -713,7 +713,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                 (handshake(&mut c, &mut srv), srv)
             }
             _ => {
-                let verifier = SipClientVerifier::builder(store, provider())
+                let verifier = SipClientVerifier::builder_with_provider(store, provider())
                     .with_crls(row.crls.clone())
                     .policy(row.policy.clone())
                     .build()

@@ -86,7 +86,7 @@ fn sip_verifier(
     root: &Ca,
     crls: Vec<CertificateRevocationListDer<'static>>,
 ) -> Arc<SipServerVerifier> {
-    SipServerVerifier::builder(roots(root), provider())
+    SipServerVerifier::builder_with_provider(roots(root), provider())
         .with_crls(crls)
         .build()
         .unwrap()
@@ -361,20 +361,20 @@ fn rejections_over_handshakes() {
 fn builder_errors() {
     let empty = Arc::new(RootCertStore::empty());
     assert_eq!(
-        SipServerVerifier::builder(empty.clone(), provider())
+        SipServerVerifier::builder_with_provider(empty.clone(), provider())
             .build()
             .err(),
         Some(VerifierBuilderError::NoRootAnchors)
     );
     assert_eq!(
-        SipClientVerifier::builder(empty, provider())
+        SipClientVerifier::builder_with_provider(empty, provider())
             .build()
             .err()
             .map(|e| e.to_string()),
         Some(VerifierBuilderError::NoRootAnchors.to_string())
     );
     let pki = Pki::new();
-    let err = SipServerVerifier::builder(roots(&pki.root), provider())
+    let err = SipServerVerifier::builder_with_provider(roots(&pki.root), provider())
         .with_crls([CertificateRevocationListDer::from(vec![0x30, 0x00])])
         .build()
         .err();
@@ -486,7 +486,7 @@ fn mutual_tls_with_allow_list() {
             .uri("sip:client.example.net")
             .eku(&[Eku::CodeSigning]),
     );
-    let verifier = SipClientVerifier::builder(roots(&pki.root), provider())
+    let verifier = SipClientVerifier::builder_with_provider(roots(&pki.root), provider())
         .build()
         .unwrap();
     let policy = verifier.policy().clone();
@@ -529,7 +529,7 @@ fn mutual_tls_with_allow_list() {
 fn optional_client_auth_is_never_authenticated_without_a_certificate() {
     let pki = Pki::new();
     let server_leaf = pki.inter.leaf(LeafSpec::new().uri("sip:example.com"));
-    let verifier = SipClientVerifier::builder(roots(&pki.root), provider())
+    let verifier = SipClientVerifier::builder_with_provider(roots(&pki.root), provider())
         .allow_unauthenticated()
         .build()
         .unwrap();
@@ -571,7 +571,7 @@ fn policy_is_applied() {
     // CN-only certificate: accepted by default, rejected with cn_fallback(false).
     let pki = Pki::new();
     let leaf = pki.inter.leaf(LeafSpec::new().cn("example.com"));
-    let strict = SipServerVerifier::builder(roots(&pki.root), provider())
+    let strict = SipServerVerifier::builder_with_provider(roots(&pki.root), provider())
         .policy(Policy::default().cn_fallback(false))
         .build()
         .unwrap();
@@ -646,7 +646,7 @@ fn client_certificates_obey_name_constraints_and_reuse_rules() {
     let evil = nc.leaf(LeafSpec::new().uri("sip:evil.example"));
     let fine = nc.leaf(LeafSpec::new().uri("sip:sip.example.net"));
     let cn_only = pki.inter.leaf(LeafSpec::new().cn("cn.example.net"));
-    let verifier = SipClientVerifier::builder(roots(&pki.root), provider())
+    let verifier = SipClientVerifier::builder_with_provider(roots(&pki.root), provider())
         .build()
         .unwrap();
     let policy = verifier.policy().clone();
@@ -683,15 +683,17 @@ fn client_certificates_obey_name_constraints_and_reuse_rules() {
 
     // RFC 5923 §8.2: a CN-only client certificate authenticates (CN fallback) but gives no
     // alias row; a SAN one does.
-    use sipcert::reuse::{ClientCertificate, IncomingAlias, Refusal, ReuseTable, Transport};
-    let alias = |ids: &[sipcert::reuse::PeerIdentity]| -> Result<(), Refusal> {
+    use sipcert::reuse::{
+        ClientCertificate, ConnectionTransport, IncomingAlias, Refusal, ReuseTable,
+    };
+    let alias = |ids: &[sipcert::Identity]| -> Result<(), Refusal> {
         let mut table = ReuseTable::new();
         table
             .insert_alias(
                 dn("example.com"),
                 &IncomingAlias {
-                    connection_transport: Transport::Tls,
-                    via_transport: Transport::Tls,
+                    connection_transport: ConnectionTransport::Tls,
+                    via_transport: ConnectionTransport::Tls,
                     source_ip: "192.0.2.1".parse().unwrap(),
                     sent_by_port: None,
                     client_certificate: ClientCertificate::Verified(ids),
@@ -700,7 +702,7 @@ fn client_certificates_obey_name_constraints_and_reuse_rules() {
             )
             .map(|_| ())
     };
-    assert_eq!(alias(&peer.reuse_identities()), Ok(()), "SAN client cert");
+    assert_eq!(alias(peer.identities()), Ok(()), "SAN client cert");
     let (got, s) = connect(
         mtls_client(&pki, Some(&cn_only)),
         server,
@@ -710,7 +712,7 @@ fn client_certificates_obey_name_constraints_and_reuse_rules() {
     let peer = client_identities(s.peer_certificates(), &policy);
     assert_eq!(peer.domains(), vec![&dn("cn.example.net")]);
     assert_eq!(
-        alias(&peer.reuse_identities()),
+        alias(peer.identities()),
         Err(Refusal::NoSanIdentity),
         "CN-only client cert gives no alias row"
     );
@@ -760,7 +762,7 @@ fn ip_literal_reference_only_with_allow_ip_literals() {
         reason_codes(&err).contains(&"reference-is-ip-literal"),
         "{err:?}"
     );
-    let allowing = SipServerVerifier::builder(roots(&pki.root), provider())
+    let allowing = SipServerVerifier::builder_with_provider(roots(&pki.root), provider())
         .policy(Policy::default().allow_ip_literals(true))
         .build()
         .unwrap();
@@ -783,7 +785,7 @@ fn client_verifier_root_hints_and_auth_modes() {
     use rustls::server::danger::ClientCertVerifier;
     let pki = Pki::new();
     let store = roots(&pki.root);
-    let v = SipClientVerifier::builder(store.clone(), provider())
+    let v = SipClientVerifier::builder_with_provider(store.clone(), provider())
         .build()
         .unwrap();
     assert!(v.offer_client_auth() && v.client_auth_mandatory());
@@ -792,7 +794,7 @@ fn client_verifier_root_hints_and_auth_modes() {
     let expected: Vec<&[u8]> = subjects.iter().map(AsRef::as_ref).collect();
     assert_eq!(hints, expected);
     assert_eq!(hints.len(), 1);
-    let v = SipClientVerifier::builder(store, provider())
+    let v = SipClientVerifier::builder_with_provider(store, provider())
         .clear_root_hint_subjects()
         .allow_unauthenticated()
         .build()

@@ -49,7 +49,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let mut roots = rustls::RootCertStore::empty();
     roots.add(root.der.clone()).unwrap();
-    let verifier = SipClientVerifier::builder(Arc::new(roots), provider.clone())
+    let verifier = SipClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .build()
         .unwrap();
     let config = Arc::new(

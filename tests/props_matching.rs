@@ -194,7 +194,7 @@ proptest! {
         let reference = Reference::Domain(DomainName::from_ascii("evil.example").unwrap());
         let _ = check_end_entity(&noise, &reference, Role::Client, &policy);
         let _ = sipcert::extract_identities(&noise, &policy);
-        let _ = sipcert::eku::evaluate_eku(&noise, Role::Server, sipcert::EkuMode::Rfc5924);
+        let _ = sipcert::evaluate_eku(&noise, Role::Server, sipcert::EkuMode::Rfc5924);
         let mut der = Leaf::sans(vec![uri("sip:example.com"), common::pki::dns("*.example.com")])
             .cn("example.com")
             .der();

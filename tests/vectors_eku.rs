@@ -6,10 +6,10 @@ mod common;
 use common::pki::{
     dns, Leaf, ANY_EKU, CLIENT_AUTH, CODE_SIGNING, EMAIL_PROTECTION, SERVER_AUTH, SIP_DOMAIN,
 };
-use sipcert::eku::{evaluate_eku, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
 use sipcert::{
     check_end_entity, DomainName, EkuAcceptance, EkuMode, Policy, Reference, Relaxation, Role,
 };
+use sipcert::{evaluate_eku, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
 
 /// (row, EKU content (None = absent), critical,
 ///  [Rfc5924 server, Rfc5924 client, Compatible server, Compatible client]) — `true` = accept.

@@ -314,10 +314,10 @@ fn aus_gives_the_reference() {
         );
     }
     let bad = Reference::from_aus("sip:exa mple.com").unwrap_err();
-    assert_eq!(bad.code().code(), "reference-invalid", "{bad:?}");
+    assert_eq!(bad.code(), "reference-invalid", "{bad:?}");
     let long = format!("sip:{}.example", "a".repeat(64));
     assert_eq!(
-        Reference::from_aus(&long).unwrap_err().code().code(),
+        Reference::from_aus(&long).unwrap_err().code(),
         "reference-invalid"
     );
 }

@@ -106,7 +106,7 @@ fn policy_defaults_are_decisions_section_1() {
 #[test]
 fn chain_rejections() {
     let reference = Reference::Domain(DomainName::from_ascii("example.com").unwrap());
-    let r = Rejected::chain(
+    let r = Rejected::new(
         ReasonCode::ChainUnknownIssuer,
         "no path to a trust anchor",
         Some(reference.clone()),
@@ -124,7 +124,7 @@ fn chain_rejections() {
     let der = Leaf::sans(vec![dns("example.com")]).der();
     let v = check_end_entity(&der, &reference, Role::Server, &Policy::default());
     assert!(v.is_accept(), "{v:?}");
-    let v = v.with_chain_failure(ReasonCode::ChainExpired, "expired on 2020-01-01");
+    let v = v.with_failure(ReasonCode::ChainExpired, "expired on 2020-01-01");
     let Verdict::Reject(r) = &v else {
         panic!("{v:?}")
     };
@@ -139,7 +139,7 @@ fn chain_rejections() {
         Role::Server,
         &Policy::default(),
     )
-    .with_chain_failure(ReasonCode::ChainRevoked, "revoked");
+    .with_failure(ReasonCode::ChainRevoked, "revoked");
     let codes: Vec<&str> = v
         .rejected()
         .unwrap()

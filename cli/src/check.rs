@@ -2,9 +2,9 @@
 
 use std::net::IpAddr;
 
-use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role};
+use sipcert::{check_end_entity, AusError, DomainName, EkuMode, Policy, Reference, Rejected, Role};
 
-use crate::{input, report, trust, InputError, Verdict};
+use crate::{input, report, trust, InputError, Outcome};
 
 /// The reference and policy options shared by `check` and `probe`.
 #[derive(Debug, clap::Args)]
@@ -97,7 +97,7 @@ pub(crate) struct Args {
 pub(crate) fn reference(
     uri: Option<&str>,
     domain: Option<&str>,
-) -> Result<Result<Reference, sipcert::Reason>, InputError> {
+) -> Result<Result<Reference, AusError>, InputError> {
     if let Some(aus) = uri {
         let parsed = sipcert::uri::SipUri::parse(aus).map_err(|e| {
             InputError(format!(
@@ -122,21 +122,18 @@ pub(crate) fn reference(
         .map_err(|e| InputError(format!("--domain {d:?}: {e} ({})", e.code())))
 }
 
-pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let certs = input::certificates(&args.chain)?;
     let policy = args.policy.policy()?;
     let role = args.policy.role();
     let reference = reference(args.uri.as_deref(), args.domain.as_deref())?;
     let reference = match reference {
         Ok(r) => r,
-        Err(reason) => {
+        Err(e) => {
             // The AUS parses but its host is no usable SIP domain: a reject, with its reason.
-            let verdict = sipcert::Verdict::Reject(sipcert::Rejected::chain(
-                reason.code(),
-                reason.message(),
-                None,
-            ));
-            return Ok(finish(args.json, &verdict, None, "unchecked"));
+            let verdict =
+                sipcert::Verdict::Reject(Rejected::new(e.reason_code(), e.to_string(), None));
+            return Ok(finish(args.json, &verdict, None, ChainField::Unchecked));
         }
     };
     let Some(roots) = &args.roots else {
@@ -148,35 +145,61 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
             args.json,
             &verdict,
             Some(reference.to_string()),
-            "unchecked",
+            ChainField::Unchecked,
         ));
     };
     let provider = trust::provider();
     let roots = trust::roots(roots)?;
     let crls = trust::crls(&args.crl)?;
     let now = trust::time(args.at.as_deref())?;
-    let chain = trust::chain_verifier(&roots, &crls, &provider)?;
+    let chain = trust::chain_verifier(&roots, crls, &provider)?;
     let verdict = chain.check(&certs[0], &certs[1..], now, &reference, role, &policy);
-    let status = chain_status(&verdict);
     Ok(finish(
         args.json,
         &verdict,
         Some(reference.to_string()),
-        status,
+        ChainField::Checked,
     ))
 }
 
-/// The `"chain"` field: `valid`, or the code of the path-validation failure.
-pub(crate) fn chain_status(verdict: &sipcert::Verdict) -> &'static str {
-    verdict
-        .rejected()
-        .and_then(|r| {
-            r.reasons()
-                .iter()
-                .map(sipcert::Reason::code)
-                .find(|c| c.is_chain() || *c == sipcert::ReasonCode::CertMalformed)
-        })
-        .map_or("valid", sipcert::ReasonCode::code)
+/// Whether the chain was validated, for the `"chain"` field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ChainField {
+    /// Path validation ran: `valid`, or the code of its failure.
+    Checked,
+    /// No `--roots`: names and EKU only, `unchecked`.
+    Unchecked,
+}
+
+impl ChainField {
+    /// `valid`, `unchecked`, or the code of what made the chain (or the leaf) unusable.
+    pub(crate) fn render(self, verdict: &sipcert::Verdict) -> &'static str {
+        let rejected = match verdict {
+            sipcert::Verdict::Accept(a) => return a.chain().code(),
+            sipcert::Verdict::Reject(r) => r,
+        };
+        if let Some(e) = rejected.path_error() {
+            return e.code();
+        }
+        // A leaf that does not parse was never validated, whatever the mode.
+        if rejected.has_reason(sipcert::ReasonCode::CertMalformed) {
+            return sipcert::ReasonCode::CertMalformed.code();
+        }
+        // A failure found outside the certificate (a failed handshake) is recorded as a
+        // reason without a path error.
+        if let Some(code) = rejected
+            .reasons()
+            .iter()
+            .map(sipcert::Reason::code)
+            .find(|c| c.is_chain())
+        {
+            return code.code();
+        }
+        match self {
+            Self::Checked => sipcert::ChainCheck::Validated.code(),
+            Self::Unchecked => sipcert::ChainCheck::NotChecked.code(),
+        }
+    }
 }
 
 /// Prints the verdict and gives the exit status.
@@ -184,16 +207,17 @@ pub(crate) fn finish(
     json: bool,
     verdict: &sipcert::Verdict,
     reference: Option<String>,
-    chain: &str,
-) -> Verdict {
+    chain: ChainField,
+) -> Outcome {
+    let chain = chain.render(verdict);
     if json {
         println!("{}", report::verdict_json(verdict, reference, chain));
     } else {
         report::print_verdict_text(verdict, reference.as_deref(), chain);
     }
     if verdict.is_accept() {
-        Verdict::Valid
+        Outcome::Valid
     } else {
-        Verdict::Invalid
+        Outcome::Invalid
     }
 }

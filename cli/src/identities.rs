@@ -3,7 +3,7 @@
 use serde_json::json;
 use sipcert::{extract_identities, Policy};
 
-use crate::{input, report, InputError, Verdict};
+use crate::{input, report, InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -20,7 +20,7 @@ pub(crate) struct Args {
     cert: String,
 }
 
-pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let certs = input::certificates(&args.cert)?;
     let policy = Policy::default()
         .cn_fallback(!args.no_cn_fallback)
@@ -37,8 +37,8 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
         report::print_identities_text(ids.identities(), ids.ignored());
     }
     Ok(if ids.is_empty() {
-        Verdict::Invalid
+        Outcome::Invalid
     } else {
-        Verdict::Valid
+        Outcome::Valid
     })
 }

@@ -37,7 +37,7 @@ enum Command {
 }
 
 /// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
-pub(crate) enum Verdict {
+pub(crate) enum Outcome {
     Valid,
     Invalid,
 }
@@ -55,8 +55,8 @@ fn main() -> ExitCode {
         Command::Probe(args) => probe::run(&args),
     };
     match result {
-        Ok(Verdict::Valid) => ExitCode::SUCCESS,
-        Ok(Verdict::Invalid) => ExitCode::from(1),
+        Ok(Outcome::Valid) => ExitCode::SUCCESS,
+        Ok(Outcome::Invalid) => ExitCode::from(1),
         Err(InputError(msg)) => {
             eprintln!("sipcert: {msg}");
             ExitCode::from(2)

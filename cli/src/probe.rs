@@ -2,7 +2,7 @@
 //! verifier deciding.
 
 use std::io::ErrorKind;
-use std::net::{TcpStream, ToSocketAddrs};
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -12,12 +12,13 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
 use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
 use rustls_pki_types::pem::PemObject;
 use serde_json::json;
+use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::verifier::{server_name_for, SipServerVerifier};
 use sipcert::{check_end_entity, Reference};
 
-use crate::check::{chain_status, PolicyArgs};
-use crate::{input, report, trust, InputError, Verdict};
+use crate::check::{ChainField, PolicyArgs};
+use crate::{input, report, trust, InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -58,6 +59,16 @@ struct Capture {
     seen: Mutex<Option<Vec<CertificateDer<'static>>>>,
 }
 
+impl Capture {
+    /// The captured chain, if the server presented one.
+    fn take(&self) -> Result<Option<Vec<CertificateDer<'static>>>, InputError> {
+        self.seen
+            .lock()
+            .map(|mut s| s.take())
+            .map_err(|_| InputError("internal error: certificate capture lock poisoned".into()))
+    }
+}
+
 impl ServerCertVerifier for Capture {
     fn verify_server_cert(
         &self,
@@ -71,9 +82,13 @@ impl ServerCertVerifier for Capture {
             .chain(intermediates)
             .map(|c| c.clone().into_owned())
             .collect();
-        if let Ok(mut seen) = self.seen.lock() {
-            *seen = Some(chain);
-        }
+        // A poisoned lock means another thread panicked while holding it: refuse.
+        let mut seen = self
+            .seen
+            .lock()
+            .map_err(|_| rustls::Error::General("certificate capture lock poisoned".into()))?;
+        *seen = Some(chain);
+        drop(seen);
         match &self.inner {
             Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
             None => Err(rustls::Error::General(
@@ -105,20 +120,81 @@ impl ServerCertVerifier for Capture {
     }
 }
 
-pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let aus = SipUri::parse(&args.aus)
         .map_err(|e| InputError(format!("{:?} is not a SIP or SIPS URI: {e}", args.aus)))?;
-    let reference = Reference::from_sip_uri(&aus).map_err(|r| InputError(r.to_string()))?;
+    let reference = Reference::from_sip_uri(&aus).map_err(|e| InputError(e.to_string()))?;
     let server_name = server_name_for(&aus).map_err(|e| InputError(e.to_string()))?;
     let policy = args.policy.policy()?;
     let provider = trust::provider();
+    let (capture, chain) = capture_verifier(args, &policy, &provider)?;
+    let config = client_config(args, capture.clone(), provider)?;
 
+    let timeout = Duration::from_secs(args.timeout.max(1));
+    let (addr, mut sock) = connect(&args.connect, timeout)?;
+    let mut conn = ClientConnection::new(Arc::new(config), server_name)
+        .map_err(|e| InputError(e.to_string()))?;
+    let outcome = handshake(&mut conn, &mut sock);
+
+    let Some(certs) = capture.take()?.filter(|c| !c.is_empty()) else {
+        return Err(InputError(match outcome {
+            Err(e) => format!("TLS handshake with {addr} failed before a certificate: {e}"),
+            Ok(()) => format!("{addr} presented no certificate"),
+        }));
+    };
+    let role = args.policy.role();
+    let now = UnixTime::now();
+    let (mut verdict, field) = match &chain {
+        Some(chain) => (
+            chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
+            ChainField::Checked,
+        ),
+        None => (
+            check_end_entity(certs[0].as_ref(), &reference, role, &policy),
+            ChainField::Unchecked,
+        ),
+    };
+    let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
+    if verdict.is_accept() && !handshake_ok && chain.is_some() {
+        // The certificate passed, yet the handshake failed (a bad handshake signature, a
+        // protocol error): never report an accept.
+        let why = match &outcome {
+            Err(e) => format!("the TLS handshake failed: {e}"),
+            Ok(()) => "the TLS handshake did not complete".to_owned(),
+        };
+        verdict = verdict.with_failure(sipcert::ReasonCode::ChainInvalid, why);
+    }
+    let tls = if handshake_ok {
+        json!({
+            "version": conn.protocol_version().map(|v| format!("{v:?}")),
+            "cipher": conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())),
+        })
+    } else {
+        serde_json::Value::Null
+    };
+    // Without --roots the handshake is stopped on purpose and the verdict is names-only
+    // ("chain": "unchecked"), as with `check`.
+    print_report(args.json, &verdict, &reference, field, tls);
+    Ok(if verdict.is_accept() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// The capturing verifier around the SIP verifier (or none, without `--roots`), and the chain
+/// verifier that recomputes the verdict for the report.
+fn capture_verifier(
+    args: &Args,
+    policy: &sipcert::Policy,
+    provider: &Arc<rustls::crypto::CryptoProvider>,
+) -> Result<(Arc<Capture>, Option<ChainVerifier>), InputError> {
     let (verifier, chain) = match &args.roots {
         Some(path) => {
             let roots = trust::roots(path)?;
             let crls = trust::crls(&args.crl)?;
-            let chain = trust::chain_verifier(&roots, &crls, &provider)?;
-            let v = SipServerVerifier::builder(roots, provider.clone())
+            let chain = trust::chain_verifier(&roots, crls.clone(), provider)?;
+            let v = SipServerVerifier::builder_with_provider(roots, provider.clone())
                 .with_crls(crls)
                 .policy(policy.clone())
                 .build()
@@ -133,102 +209,77 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
         algorithms: provider.signature_verification_algorithms,
         seen: Mutex::new(None),
     });
-    let builder = ClientConfig::builder_with_provider(provider.clone())
+    Ok((capture, chain))
+}
+
+/// The rustls client configuration: the capturing verifier, and `--cert`/`--key` if given.
+fn client_config(
+    args: &Args,
+    capture: Arc<Capture>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+) -> Result<ClientConfig, InputError> {
+    let builder = ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(|e| InputError(e.to_string()))?
         .dangerous()
-        .with_custom_certificate_verifier(capture.clone());
-    let config = match (&args.cert, &args.key) {
+        .with_custom_certificate_verifier(capture);
+    match (&args.cert, &args.key) {
         (Some(cert), Some(key)) => {
             let chain = input::certificates(cert)?;
             let key = PrivateKeyDer::from_pem_file(key)
                 .map_err(|e| InputError(format!("{key}: no usable private key: {e}")))?;
             builder
                 .with_client_auth_cert(chain, key)
-                .map_err(|e| InputError(format!("--cert/--key: {e}")))?
+                .map_err(|e| InputError(format!("--cert/--key: {e}")))
         }
-        _ => builder.with_no_client_auth(),
-    };
+        _ => Ok(builder.with_no_client_auth()),
+    }
+}
 
-    let timeout = Duration::from_secs(args.timeout.max(1));
-    let addr = args
-        .connect
+/// TCP to `--connect`, with read and write timeouts.
+fn connect(target: &str, timeout: Duration) -> Result<(SocketAddr, TcpStream), InputError> {
+    let addr = target
         .to_socket_addrs()
-        .map_err(|e| InputError(format!("--connect {}: {e}", args.connect)))?
+        .map_err(|e| InputError(format!("--connect {target}: {e}")))?
         .next()
-        .ok_or_else(|| InputError(format!("--connect {}: no address", args.connect)))?;
-    let mut sock = TcpStream::connect_timeout(&addr, timeout)
+        .ok_or_else(|| InputError(format!("--connect {target}: no address")))?;
+    let sock = TcpStream::connect_timeout(&addr, timeout)
         .map_err(|e| InputError(format!("cannot connect to {addr}: {e}")))?;
-    sock.set_read_timeout(Some(timeout)).ok();
-    sock.set_write_timeout(Some(timeout)).ok();
-    let mut conn = ClientConnection::new(Arc::new(config), server_name)
-        .map_err(|e| InputError(e.to_string()))?;
-    let mut outcome = Ok(());
+    sock.set_read_timeout(Some(timeout))
+        .and_then(|()| sock.set_write_timeout(Some(timeout)))
+        .map_err(|e| InputError(format!("cannot set the socket timeouts for {addr}: {e}")))?;
+    Ok((addr, sock))
+}
+
+/// Runs the handshake to its end or its first I/O error.
+fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Result<()> {
     while conn.is_handshaking() {
-        match conn.complete_io(&mut sock) {
+        match conn.complete_io(sock) {
             Ok(_) => {}
             Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
+            Err(e) => return Err(e),
         }
     }
+    Ok(())
+}
 
-    let seen = capture.seen.lock().ok().and_then(|mut s| s.take());
-    let Some(certs) = seen.filter(|c| !c.is_empty()) else {
-        return Err(InputError(match outcome {
-            Err(e) => format!("TLS handshake with {addr} failed before a certificate: {e}"),
-            Ok(()) => format!("{addr} presented no certificate"),
-        }));
-    };
-    let role = args.policy.role();
-    let now = UnixTime::now();
-    let mut verdict = match &chain {
-        Some(chain) => chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
-        None => check_end_entity(certs[0].as_ref(), &reference, role, &policy),
-    };
-    let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
-    if verdict.is_accept() && !handshake_ok && chain.is_some() {
-        // The certificate passed, yet the handshake failed (a bad handshake signature, a
-        // protocol error, or no --roots): never report an accept.
-        let why = match &outcome {
-            Err(e) => format!("the TLS handshake failed: {e}"),
-            Ok(()) => "the TLS handshake did not complete".to_owned(),
-        };
-        verdict = verdict.with_chain_failure(sipcert::ReasonCode::ChainInvalid, why);
-    }
-    // From the final verdict, so a failed handshake shows in "chain" as in "reasons".
-    let chain_field = if chain.is_some() {
-        chain_status(&verdict)
-    } else {
-        "unchecked"
-    };
-    let tls = if handshake_ok {
-        json!({
-            "version": conn.protocol_version().map(|v| format!("{v:?}")),
-            "cipher": conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())),
-        })
-    } else {
-        serde_json::Value::Null
-    };
-    // Without --roots the handshake is stopped on purpose and the verdict is names-only
-    // ("chain": "unchecked"), as with `check`.
-    let accept = verdict.is_accept();
-    if args.json {
-        let mut v = report::verdict_json(&verdict, Some(reference.to_string()), chain_field);
+fn print_report(
+    json: bool,
+    verdict: &sipcert::Verdict,
+    reference: &Reference,
+    field: ChainField,
+    tls: serde_json::Value,
+) {
+    let chain_field = field.render(verdict);
+    if json {
+        let mut v = report::verdict_json(verdict, Some(reference.to_string()), chain_field);
         v["tls"] = tls;
         println!("{v}");
     } else {
-        report::print_verdict_text(&verdict, Some(&reference.to_string()), chain_field);
+        report::print_verdict_text(verdict, Some(&reference.to_string()), chain_field);
         match &tls {
             serde_json::Value::Null => println!("tls: no session established"),
             t => println!("tls: {} {}", t["version"], t["cipher"]),
         }
     }
-    Ok(if accept {
-        Verdict::Valid
-    } else {
-        Verdict::Invalid
-    })
 }

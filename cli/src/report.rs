@@ -1,12 +1,29 @@
 //! JSON and text renderings shared by `identities`, `check` and `probe`.
 
-use serde_json::{json, Value};
-use sipcert::{Identity, IgnoredName, Verdict};
+use serde_json::{json, Map, Value};
+use sipcert::{Identity, IdentityName, IgnoredName, Verdict};
+
+/// `{"domain": ...}` for a SIP domain, `{"ip": ...}` for an IP identity (only under
+/// `--allow-ip-literals`): each key says what the name is.
+fn name_json(name: &IdentityName) -> Map<String, Value> {
+    let mut m = Map::new();
+    match name {
+        IdentityName::Domain(d) => m.insert("domain".to_owned(), json!(d.as_str())),
+        IdentityName::Ip(ip) => m.insert("ip".to_owned(), json!(ip.to_string())),
+        // IdentityName is non_exhaustive: a new kind is shown by its text, under its own key.
+        other => m.insert("name".to_owned(), json!(other.to_string())),
+    };
+    m
+}
 
 pub(crate) fn identities_json(ids: &[Identity]) -> Value {
     Value::Array(
         ids.iter()
-            .map(|i| json!({"domain": i.name().to_string(), "source": i.source().code()}))
+            .map(|i| {
+                let mut m = name_json(i.name());
+                m.insert("source".to_owned(), json!(i.source().code()));
+                Value::Object(m)
+            })
             .collect(),
     )
 }
@@ -47,8 +64,11 @@ pub(crate) fn verdict_json(verdict: &Verdict, reference: Option<String>, chain: 
     let (matched, reasons, hints, relaxations) = match verdict {
         Verdict::Accept(a) => {
             let m = a.matched();
+            let mut matched = name_json(m.name());
+            matched.insert("source".to_owned(), json!(m.source().code()));
+            matched.insert("via".to_owned(), json!(m.via().code()));
             (
-                json!({"domain": m.name().to_string(), "source": m.source().code(), "via": m.via().code()}),
+                Value::Object(matched),
                 Vec::new(),
                 Vec::new(),
                 a.relaxations().iter().map(|r| json!(r.code())).collect(),
@@ -105,7 +125,7 @@ pub(crate) fn print_verdict_text(verdict: &Verdict, reference: Option<&str>, cha
     }
     match chain {
         "unchecked" => println!(
-            "chain: NOT CHECKED (no --roots given): only the names and the EKU were examined"
+            "chain: NOT CHECKED (no --roots given): only the names and the EKU were examined; signatures, validity dates, trust, revocation and CA name constraints were not"
         ),
         "valid" => println!("chain: valid"),
         code => println!("chain: {code}"),

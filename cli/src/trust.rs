@@ -60,7 +60,7 @@ pub(crate) fn time(at: Option<&str>) -> Result<UnixTime, InputError> {
 /// A path validator for `--roots` and `--crl`.
 pub(crate) fn chain_verifier(
     roots: &RootCertStore,
-    crls: &[CertificateRevocationListDer<'static>],
+    crls: Vec<CertificateRevocationListDer<'static>>,
     provider: &CryptoProvider,
 ) -> Result<ChainVerifier, InputError> {
     ChainVerifier::new(

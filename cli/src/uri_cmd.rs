@@ -3,7 +3,7 @@
 use serde_json::{json, Value};
 use sipcert::uri::{Host, SipUri};
 
-use crate::{InputError, Verdict};
+use crate::{InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct Args {
@@ -14,7 +14,7 @@ pub(crate) struct Args {
     uri: String,
 }
 
-pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     match SipUri::parse(&args.uri) {
         Ok(uri) => {
             if args.json {
@@ -22,7 +22,7 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
             } else {
                 print_text(&uri);
             }
-            Ok(Verdict::Valid)
+            Ok(Outcome::Valid)
         }
         Err(e) => {
             if args.json {
@@ -36,7 +36,7 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
                 println!("  {}", args.uri.escape_debug());
                 println!("  {}^", " ".repeat(caret_column(&args.uri, e.offset())));
             }
-            Ok(Verdict::Invalid)
+            Ok(Outcome::Invalid)
         }
     }
 }

@@ -120,7 +120,7 @@ impl ExtractError {
 /// Extracts the RFC 5922 §7.1 identity set from one end-entity certificate (DER).
 ///
 /// ```
-/// use sipcert::{identity::extract_identities, Policy};
+/// use sipcert::{extract_identities, Policy};
 ///
 /// assert!(extract_identities(&[0x30, 0x00], &Policy::default()).is_err());
 /// ```

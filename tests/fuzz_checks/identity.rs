@@ -16,7 +16,7 @@ use std::collections::BTreeSet;
 use std::net::{IpAddr, Ipv4Addr};
 
 use arbitrary::{Arbitrary, Unstructured};
-use sipcert::eku::evaluate_eku;
+use sipcert::evaluate_eku;
 use sipcert::uri::{Host, Scheme, SipUri};
 use sipcert::{
     check_end_entity, extract_identities, DomainName, EkuMode, IdentityName, IdentitySource,

@@ -353,7 +353,7 @@ pub fn client_config(
     client_cert: Option<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>)>,
 ) -> Result<Arc<ClientConfig>, String> {
     let provider = provider();
-    let verifier = SipServerVerifier::builder(roots, provider.clone())
+    let verifier = SipServerVerifier::builder_with_provider(roots, provider.clone())
         .build()
         .map_err(|e| format!("verifier: {e}"))?;
     let builder = ClientConfig::builder_with_provider(provider)
@@ -619,7 +619,8 @@ pub fn serve(
     report: impl Fn(ServerEvent) + Send + Sync + 'static,
 ) -> Result<ServerHandle, String> {
     let provider = provider();
-    let mut builder = SipClientVerifier::builder(settings.roots.clone(), provider.clone());
+    let mut builder =
+        SipClientVerifier::builder_with_provider(settings.roots.clone(), provider.clone());
     if !settings.client_auth_mandatory {
         builder = builder.allow_unauthenticated();
     }
