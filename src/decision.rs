@@ -27,6 +27,7 @@ struct Examined {
     eku: Result<EkuAcceptance, EkuError>,
 }
 
+#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
 fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rejected> {
     let malformed = |e: identity::ExtractError| {
         Rejected::new(
@@ -111,6 +112,7 @@ impl ChainVerifier {
     /// The decision on a client certificate without a reference (RFC 5922 §7.4: mutual TLS,
     /// authorization follows after the handshake): path, name constraints, client EKU, and at
     /// least one SIP domain identity. The identities are returned for the caller.
+    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn check_client(
         &self,
         end_entity: &CertificateDer<'_>,

@@ -202,6 +202,7 @@ impl ChainVerifier {
 
     /// [`ChainVerifier::verify`] with identities the caller extracted from `end_entity` (so
     /// the leaf is parsed once). On failure the identities come back for the diagnostic.
+    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn verify_extracted(
         &self,
         end_entity: &CertificateDer<'_>,

@@ -103,11 +103,6 @@ pub(crate) fn check_all(
     Ok(())
 }
 
-/// Whether `name` satisfies every CA's constraints.
-pub(crate) fn permits(constraints: &[CaDnsConstraints], name: &DomainName) -> bool {
-    constraints.iter().all(|ca| ca.check(name).is_ok())
-}
-
 /// Collects the dNSName constraints of a verified path: the trust anchor's, then each
 /// intermediate's. CAs without dNSName constraints are left out.
 pub(crate) fn from_path(

@@ -198,7 +198,7 @@ fn parse_params(text: &str, mut pos: usize, scheme: Scheme) -> Result<usize, Uri
         if !matches!(input.get(pos), None | Some(b';' | b'?')) {
             return Err(unexpected(input, pos, K::InvalidParam));
         }
-        let name = slice(text, name_start..name_end);
+        let name = slice(text, name_start..name_end)?;
         if count == MAX_PARAMS {
             return Err(UriError::new(K::TooManyParams, name_start));
         }
@@ -206,14 +206,18 @@ fn parse_params(text: &str, mut pos: usize, scheme: Scheme) -> Result<usize, Uri
         if hashes[..count].contains(&hash) {
             // A possible duplicate: compare with the (at most MAX_PARAMS) earlier names, so
             // the work stays linear in the input length.
-            let earlier = slice(text, params_start..name_start - 1);
+            let earlier = slice(text, params_start..name_start - 1)?;
             if Params::new(earlier.as_str()).any(|p| same_name(&p.name(), &name)) {
                 return Err(UriError::new(K::DuplicateParam, name_start));
             }
         }
         hashes[count] = hash;
         count += 1;
-        check_known_param(input, &name, value.as_ref(), scheme, name_start)?;
+        let value = match value {
+            Some(span) => Some(slice(text, span)?),
+            None => None,
+        };
+        check_known_param(&name, value.as_ref(), scheme, name_start)?;
     }
     Ok(pos)
 }
@@ -294,48 +298,53 @@ fn known(name: &Escaped<'_>) -> Option<Known> {
     None
 }
 
-/// Validates the values of `transport`, `user`, `method`, `ttl` and `maddr`.
+/// Validates the values of `transport`, `user`, `method`, `ttl` and `maddr`. The match on
+/// [`Known`] is exhaustive, so a new well-known parameter cannot go unvalidated.
 fn check_known_param(
-    input: &[u8],
     name: &Escaped<'_>,
-    value: Option<&Span>,
+    value: Option<&Escaped<'_>>,
     scheme: Scheme,
     at: usize,
 ) -> Result<(), UriError> {
     let bad = || UriError::new(K::InvalidParamValue, at);
-    let raw = value.map(|v| &input[v.clone()]);
     let Some(kind) = known(name) else {
         return Ok(());
     };
-    if kind == Known::Transport {
-        let raw = raw.ok_or_else(bad)?;
-        if !decoded_is_token(raw) {
-            return Err(bad());
+    let raw = value.map(|v| v.as_str().as_bytes());
+    match kind {
+        Known::Transport => {
+            let value = value.ok_or_else(bad)?;
+            if !decoded_is_token(value) {
+                return Err(bad());
+            }
+            let udp = if value.has_escapes() {
+                value.eq_ignore_ascii_case("udp")
+            } else {
+                value.as_str().eq_ignore_ascii_case("udp")
+            };
+            if scheme == Scheme::Sips && udp {
+                return Err(UriError::new(K::SipsOverUdp, at));
+            }
         }
-        let udp = if raw.contains(&b'%') {
-            ascii(raw).eq_ignore_ascii_case("udp")
-        } else {
-            raw.eq_ignore_ascii_case(b"udp")
-        };
-        if scheme == Scheme::Sips && udp {
-            return Err(UriError::new(K::SipsOverUdp, at));
+        Known::User | Known::Method => {
+            if !value.is_some_and(decoded_is_token) {
+                return Err(bad());
+            }
         }
-    } else if kind == Known::User || kind == Known::Method {
-        if !raw.is_some_and(decoded_is_token) {
-            return Err(bad());
+        Known::Ttl => {
+            let raw = raw.ok_or_else(bad)?;
+            if !(1..=3).contains(&raw.len()) || !raw.iter().all(u8::is_ascii_digit) {
+                return Err(bad());
+            }
+            if raw.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0')) > 255 {
+                return Err(bad());
+            }
         }
-    } else if kind == Known::Ttl {
-        let raw = raw.ok_or_else(bad)?;
-        if !(1..=3).contains(&raw.len()) || !raw.iter().all(u8::is_ascii_digit) {
-            return Err(bad());
+        Known::Maddr => {
+            if raw.is_none_or(|r| parse_host_exact(r).is_none()) {
+                return Err(bad());
+            }
         }
-        if raw.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0')) > 255 {
-            return Err(bad());
-        }
-    } else if name.eq_ignore_ascii_case("maddr")
-        && raw.is_none_or(|r| parse_host_exact(r).is_none())
-    {
-        return Err(bad());
     }
     Ok(())
 }
@@ -357,22 +366,23 @@ fn parse_headers(input: &[u8], mut pos: usize) -> Result<usize, UriError> {
 }
 
 /// Whether the value, with its escapes decoded, is a non-empty `token`.
-fn decoded_is_token(raw: &[u8]) -> bool {
-    if !raw.contains(&b'%') {
+fn decoded_is_token(value: &Escaped<'_>) -> bool {
+    if !value.has_escapes() {
+        let raw = value.as_str().as_bytes();
         return !raw.is_empty() && raw.iter().all(|&b| chars::is(b, chars::TOKEN));
     }
-    let mut decoded = ascii(raw).decoded_bytes().peekable();
+    let mut decoded = value.decoded_bytes().peekable();
     decoded.peek().is_some() && decoded.all(|b| chars::is(b, chars::TOKEN))
 }
 
-/// A component of `text` between ASCII delimiters (so on char boundaries).
-fn slice(text: &str, range: Span) -> Escaped<'_> {
-    Escaped::new(text.get(range).unwrap_or(""))
-}
-
-/// Text the scanner has already checked to be ASCII with valid escapes.
-fn ascii(bytes: &[u8]) -> Escaped<'_> {
-    Escaped::new(core::str::from_utf8(bytes).unwrap_or(""))
+/// A component of `text` between delimiters the scanner found. The scanner only passes ASCII
+/// octets and `%HH` escapes, so the range always lies on character boundaries; should it not,
+/// the component is refused rather than read as something else.
+fn slice(text: &str, range: Span) -> Result<Escaped<'_>, UriError> {
+    let start = range.start;
+    text.get(range)
+        .map(Escaped::new)
+        .ok_or_else(|| UriError::new(K::InvalidByte, start))
 }
 
 impl Escaped<'_> {
