@@ -3,7 +3,7 @@
 
 use super::codes::Hint;
 use super::matching::wildcard_covers;
-use crate::identity::{Identities, IgnoreReason, IgnoredSource, NearMiss};
+use crate::identity::{Identities, Identity, IgnoreReason, IgnoredName, IgnoredSource, NearMiss};
 use crate::DomainName;
 
 /// A hint with its explanation.
@@ -25,93 +25,115 @@ impl HintNote {
     }
 }
 
+/// The hints for a domain reference, each code once, in the order found.
 pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote> {
-    let policy = ids.policy();
     let mut out: Vec<HintNote> = Vec::new();
     let mut push = |code: Hint, message: String| {
         if !out.iter().any(|h| h.code == code) {
             out.push(HintNote { code, message });
         }
     };
-    let r = reference.as_str();
     for id in ids.identities() {
-        let Some(d) = id.domain() else { continue };
-        let src = id.source().code();
-        if d.is_subdomain_of(reference) {
-            push(
-                Hint::HostWithinDomain,
-                format!(
-                    "the certificate names {d} ({src}), a host inside {r} (RFC 3261 §26.3.2.1 style); RFC 5922 §7.2 requires the SIP domain itself"
-                ),
-            );
-        } else if reference.is_subdomain_of(d) || suffix_without_boundary(d.as_str(), r) {
-            push(
-                Hint::SuffixOnly,
-                format!(
-                    "{r} and the identity {d} ({src}) share only a suffix; RFC 5922 §4 and §7.2 forbid inferring anything from the DNS hierarchy or from suffixes"
-                ),
-            );
+        if let Some((code, message)) = identity_hint(id, reference) {
+            push(code, message);
         }
     }
     for ig in ids.ignored() {
-        let value = ig.value();
-        match ig.near_miss() {
-            Some(NearMiss::Name(d)) if d == reference => {
-                let hint = match (ig.source(), ig.reason()) {
-                    (IgnoredSource::Cn, _) => Some((
-                        Hint::CnWouldMatch,
-                        format!(
-                            "the subject CN {value} equals {r} but was not used ({}); RFC 5922 §7.1 consults the CN only when the certificate has no SAN extension, and only as a local-policy option",
-                            ig.reason().code()
-                        ),
-                    )),
-                    (_, IgnoreReason::DnsSuppressedBySipUri) => Some((
-                        Hint::SuppressedDnsWouldMatch,
-                        format!(
-                            "the dNSName {value} equals {r} but does not count because the certificate has a sip: URI identity (RFC 5922 §7.1: DNS SANs only if no sip: URI identity exists)"
-                        ),
-                    )),
-                    (_, IgnoreReason::DnsSuppressedByPolicy) => Some((
-                        Hint::SuppressedDnsWouldMatch,
-                        format!(
-                            "the dNSName {value} equals {r} but the policy requires sip: URI SANs (RFC 9525-style URI-ID profile)"
-                        ),
-                    )),
-                    (_, IgnoreReason::UriHasUserPart) => Some((
-                        Hint::UserPartUriWouldMatch,
-                        format!(
-                            "the URI SAN {value} has the host {r} but a user part; RFC 5922 §7.1 says such a URI identifies a user, not the SIP domain"
-                        ),
-                    )),
-                    (_, IgnoreReason::UriNotSipScheme) => Some((
-                        Hint::SipsUriWouldMatch,
-                        format!(
-                            "the URI SAN {value} has the host {r} but the sips scheme; RFC 5922 §7.1 accepts only sip: URIs as SIP domain identities"
-                        ),
-                    )),
-                    _ => None,
-                };
-                if let Some((code, message)) = hint {
-                    push(code, message);
-                }
-            }
-            Some(NearMiss::WildcardBase(base))
-                if ig.reason() == IgnoreReason::DnsWildcard
-                    && !policy.are_wildcards_allowed()
-                    && ids.dns_sans_usable()
-                    && wildcard_covers(base, reference) =>
-            {
-                push(
-                    Hint::WildcardWouldMatch,
-                    format!(
-                        "the wildcard dNSName {value} would cover {r} under RFC 6125, but RFC 5922 §7.2 forbids wildcard matching for SIP"
-                    ),
-                );
-            }
-            Some(NearMiss::Name(_) | NearMiss::WildcardBase(_) | NearMiss::Ip(_)) | None => {}
+        if let Some((code, message)) = ignored_hint(ids, ig, reference) {
+            push(code, message);
         }
     }
     out
+}
+
+/// An identity that is the reference's host or parent: the RFC 3261 shape or a suffix.
+fn identity_hint(id: &Identity, reference: &DomainName) -> Option<(Hint, String)> {
+    let d = id.domain()?;
+    let (r, src) = (reference.as_str(), id.source().code());
+    if d.is_subdomain_of(reference) {
+        Some((
+            Hint::HostWithinDomain,
+            format!(
+                "the certificate names {d} ({src}), a host inside {r} (RFC 3261 §26.3.2.1 style); RFC 5922 §7.2 requires the SIP domain itself"
+            ),
+        ))
+    } else if reference.is_subdomain_of(d) || suffix_without_boundary(d.as_str(), r) {
+        Some((
+            Hint::SuffixOnly,
+            format!(
+                "{r} and the identity {d} ({src}) share only a suffix; RFC 5922 §4 and §7.2 forbid inferring anything from the DNS hierarchy or from suffixes"
+            ),
+        ))
+    } else {
+        None
+    }
+}
+
+/// An ignored name that would have matched under another rule.
+fn ignored_hint(
+    ids: &Identities,
+    ig: &IgnoredName,
+    reference: &DomainName,
+) -> Option<(Hint, String)> {
+    let (value, r) = (ig.value(), reference.as_str());
+    match ig.near_miss() {
+        Some(NearMiss::Name(d)) if d == reference => carried_name_hint(ig, r),
+        Some(NearMiss::WildcardBase(base))
+            if ig.reason() == IgnoreReason::DnsWildcard
+                && !ids.policy().are_wildcards_allowed()
+                && ids.dns_sans_usable()
+                && wildcard_covers(base, reference) =>
+        {
+            Some((
+                Hint::WildcardWouldMatch,
+                format!(
+                    "the wildcard dNSName {value} would cover {r} under RFC 6125, but RFC 5922 §7.2 forbids wildcard matching for SIP"
+                ),
+            ))
+        }
+        Some(NearMiss::Name(_) | NearMiss::WildcardBase(_) | NearMiss::Ip(_)) | None => None,
+    }
+}
+
+/// An ignored name that carries exactly the reference: why it did not count.
+fn carried_name_hint(ig: &IgnoredName, r: &str) -> Option<(Hint, String)> {
+    let value = ig.value();
+    match (ig.source(), ig.reason()) {
+        (IgnoredSource::Cn, _) => Some((
+            Hint::CnWouldMatch,
+            format!(
+                "the subject CN {value} equals {r} but was not used ({}); RFC 5922 §7.1 consults the CN only when the certificate has no SAN extension, and only as a local-policy option",
+                ig.reason().code()
+            ),
+        )),
+        (_, IgnoreReason::DnsSuppressedBySipUri) => Some((
+            Hint::SuppressedDnsWouldMatch,
+            format!(
+                "the dNSName {value} equals {r} but does not count because the certificate has a sip: URI identity (RFC 5922 §7.1: DNS SANs only if no sip: URI identity exists)"
+            ),
+        )),
+        (_, IgnoreReason::DnsSuppressedByPolicy) => Some((
+            Hint::SuppressedDnsWouldMatch,
+            format!(
+                "the dNSName {value} equals {r} but the policy requires sip: URI SANs (RFC 9525-style URI-ID profile)"
+            ),
+        )),
+        (_, IgnoreReason::UriHasUserPart) => Some((
+            Hint::UserPartUriWouldMatch,
+            format!(
+                "the URI SAN {value} has the host {r} but a user part; RFC 5922 §7.1 says such a URI identifies a user, not the SIP domain"
+            ),
+        )),
+        (_, IgnoreReason::UriNotSipScheme) => Some((
+            Hint::SipsUriWouldMatch,
+            format!(
+                "the URI SAN {value} has the host {r} but the sips scheme; RFC 5922 §7.1 accepts only sip: URIs as SIP domain identities"
+            ),
+        )),
+        // Hints explain near misses; a name ignored for any other reason (a wildcard shape, an
+        // IP, an invalid name) has none. This can only leave a hint out, never accept.
+        _ => None,
+    }
 }
 
 /// One name ends with the other, but not at a label boundary (`myexample.com`, `example.com`).
