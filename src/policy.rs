@@ -7,11 +7,11 @@
 use crate::DomainName;
 
 /// How the end-entity certificate's extended key usage is judged (RFC 5924 §5, RFC 5280
-/// §4.2.1.12). Table E1–E10 of the RFC notes.
+/// §4.2.1.12).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 #[non_exhaustive]
 pub enum EkuMode {
-    /// Interoperable with Web PKI certificates (the default, decision D11): an EKU extension must
+    /// Interoperable with Web PKI certificates (the default: Web PKI CAs no longer issue sipDomain EKUs, so RFC 5924 alone would refuse most deployed certificates): an EKU extension must
     /// be absent or contain id-kp-sipDomain, anyExtendedKeyUsage, or serverAuth (server
     /// certificate) / clientAuth or serverAuth (client certificate).
     #[default]
@@ -80,7 +80,7 @@ pub struct Policy {
 }
 
 impl Default for Policy {
-    /// `decisions.md` §1: CN fallback on, DNS SANs used, no IP literals, no secure SRV target,
+    /// RFC 5922 as written: CN fallback on, DNS SANs used, no IP literals, no secure SRV target,
     /// [`EkuMode::Compatible`], wildcards never match.
     fn default() -> Self {
         Self {
@@ -103,7 +103,7 @@ impl Policy {
         self
     }
 
-    /// RFC 9525-style URI-ID-only profile (decision D14): dNSName SANs and the CN are never
+    /// RFC 9525-style URI-ID-only profile: dNSName SANs and the CN are never
     /// identities. Default: `false`.
     #[must_use]
     pub fn require_sip_uri(mut self, required: bool) -> Self {
@@ -112,7 +112,7 @@ impl Policy {
     }
 
     /// Lets an IP-literal reference (`sip:192.0.2.1`) match iPAddress SANs and `sip:` URI SANs
-    /// with that IP host, by binary equality (decision D7). Default: `false`, and an IP
+    /// with that IP host, by binary equality (RFC 5954 §4.2 compares IP addresses in binary). Default: `false`, and an IP
     /// reference is rejected with `reference-is-ip-literal`.
     ///
     /// A `sip:` URI SAN with an IP host then becomes an IP identity, but it does not suppress

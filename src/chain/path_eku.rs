@@ -3,7 +3,7 @@
 //! webpki runs its `ExtendedKeyUsageValidator` on the end entity *and* on each intermediate
 //! (rust-notes §2), so this rule must be permissive enough for real intermediates: an EKU that
 //! is absent, or that contains sipDomain, anyExtendedKeyUsage, or the TLS purpose of the role,
-//! passes. The strict leaf-only rule (RFC 5924 mode, decisions.md §1 EKU row) is applied
+//! passes. The strict leaf-only rule (RFC 5924 or TLS-compatible, [`crate::EkuMode`]) is applied
 //! separately to the end entity by the identity layer.
 
 use webpki::{
@@ -15,7 +15,7 @@ use crate::Role;
 
 const SERVER_PATH: &[&[u8]] = &[EKU_SIP_DOMAIN, EKU_SERVER_AUTH, EKU_ANY];
 /// Client certificates: clientAuth, or serverAuth (the 2026 public-CA clientAuth phase-out,
-/// decisions.md §1 `Compatible`).
+/// [`crate::EkuMode::Compatible`]).
 const CLIENT_PATH: &[&[u8]] = &[EKU_SIP_DOMAIN, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_ANY];
 
 /// "Any of these purposes, or no EKU extension at all."

@@ -1,7 +1,7 @@
 //! RFC 3261 §19.1.4 URI equivalence, with the RFC 5954 §4.2 binary IP rule.
 //!
 //! This is URI equality (routing, dialogs, RFC 5923 rows that store whole URIs). It is *not*
-//! certificate matching: RFC 5922 §7.2 compares only the host (R68).
+//! certificate matching: RFC 5922 §7.2 compares only the host.
 
 use core::cmp::Ordering;
 

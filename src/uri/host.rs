@@ -159,7 +159,7 @@ fn parse_ipv6_reference(input: &[u8], start: usize) -> Result<(usize, HostRepr),
 
 /// RFC 5954 §4.1 (RFC 3986) `IPv6address`: eight `h16` groups, one `::` standing for one or
 /// more zero groups, and an optional dotted IPv4 address as the last 32 bits. No zone
-/// identifiers, no `:::` (RFC 5118 §4.10's three-colon form is refused, D4).
+/// identifiers, no `:::` (RFC 5118 §4.10's three-colon form is refused: RFC 5954 §4.1 grammar).
 fn parse_ipv6(text: &[u8]) -> Option<Ipv6Addr> {
     let mut head = [0u16; 8];
     let mut tail = [0u16; 8];

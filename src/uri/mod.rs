@@ -122,7 +122,7 @@ pub enum ReferenceError {
 }
 
 impl ReferenceError {
-    /// The decisions.md reason code: `reference-is-ip-literal` or `reference-invalid`.
+    /// The stable reject code: `reference-is-ip-literal` or `reference-invalid`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::IpLiteral(_) => "reference-is-ip-literal",
@@ -271,7 +271,7 @@ impl<'a> SipUri<'a> {
     }
 
     /// The normalized SIP domain used for certificate matching (RFC 5922 §7.2): the host in
-    /// lower case with one trailing dot removed. `maddr` is ignored (decisions.md D6).
+    /// lower case with one trailing dot removed. `maddr` is ignored: it redirects the request, the identity is the host (RFC 5922 §7.3).
     ///
     /// An IP literal has no SIP domain: [`ReferenceError::IpLiteral`].
     pub fn reference_domain(&self) -> Result<DomainName, ReferenceError> {

@@ -177,7 +177,7 @@ impl<'a> SipUri<'a> {
     }
 
     /// The `maddr` parameter as a host. It does not change the reference identity
-    /// (decisions.md D6).
+    /// (RFC 5922 §7.3: the reference is the URI host).
     pub fn maddr(&self) -> Option<Host<'a>> {
         let v = self.param("maddr")?.value()?.as_str();
         Some(match parse_host_exact(v.as_bytes())? {

@@ -2,7 +2,8 @@
 
 use core::fmt;
 
-/// Why a verdict is reject (`decisions.md` §2). Codes are stable; new ones may be added.
+/// Why a verdict is reject. Codes are stable kebab-case strings; new ones may be added, none is
+/// ever renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum ReasonCode {
