@@ -77,7 +77,9 @@ pub(crate) struct Args {
     /// The SIP domain itself (U-labels are converted to A-labels).
     #[arg(long, value_name = "D")]
     domain: Option<String>,
-    /// Trust anchors (PEM). Without it the chain is not validated ("chain": "unchecked").
+    /// Trust anchors (PEM). Without it only the leaf's names and EKU are judged: no
+    /// signature, validity period, trust anchor, revocation or CA name constraint is checked
+    /// ("chain": "unchecked"), so an accept is not an authentication.
     #[arg(long, value_name = "PEM")]
     roots: Option<String>,
     /// CRLs (PEM or DER), repeatable; used with --roots.

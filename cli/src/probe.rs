@@ -31,7 +31,8 @@ pub(crate) struct Args {
     #[arg(long, value_name = "HOST:PORT")]
     connect: String,
     /// Trust anchors (PEM). Without it the certificate is captured, the handshake stopped,
-    /// and only names and EKU are examined ("chain": "unchecked").
+    /// and only names and EKU are examined: no signature, validity period, trust anchor,
+    /// revocation or CA name constraint is checked ("chain": "unchecked").
     #[arg(long, value_name = "PEM")]
     roots: Option<String>,
     /// CRLs (PEM or DER), repeatable; used with --roots.
