@@ -136,6 +136,7 @@ impl ChainVerifier {
                 e.reason_code(),
                 e.to_string(),
                 identities,
+                ChainCheck::Validated,
             ));
         }
         if identities.identities().iter().all(|i| i.domain().is_none()) {
@@ -143,6 +144,7 @@ impl ChainVerifier {
                 ReasonCode::NoIdentities,
                 "the client certificate has no SIP domain identity (RFC 5922 §7.1: only sip: URI SANs without user part, dNSName SANs when no sip: URI identity exists, and the subject CN when there is no SAN extension at all)",
                 identities,
+                ChainCheck::Validated,
             ));
         }
         Ok(identities)

@@ -57,6 +57,7 @@
 //!
 //! - `ring`: `SipServerVerifier::builder_with_ring`, `SipClientVerifier::builder_with_ring`.
 //! - `aws-lc-rs`: the same with rustls's `aws-lc-rs` provider.
+//! - `json`: the `json` module, verdicts and identities as the command line's JSON objects.
 #![forbid(unsafe_code)]
 #![deny(
     missing_docs,
@@ -80,6 +81,8 @@ mod decision;
 mod domain;
 mod eku;
 mod identity;
+#[cfg(feature = "json")]
+pub mod json;
 mod policy;
 pub mod reuse;
 pub mod uri;

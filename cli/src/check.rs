@@ -135,7 +135,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
             // The AUS parses but its host is no usable SIP domain: a reject, with its reason.
             let verdict =
                 sipcert::Verdict::Reject(Rejected::new(e.reason_code(), e.to_string(), None));
-            return Ok(finish(args.json, &verdict, None, ChainField::Unchecked));
+            return Ok(finish(args.json, &verdict));
         }
     };
     let Some(roots) = &args.roots else {
@@ -143,12 +143,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
             return Err(InputError("--crl and --at need --roots".into()));
         }
         let verdict = check_end_entity(certs[0].as_ref(), &reference, role, &policy);
-        return Ok(finish(
-            args.json,
-            &verdict,
-            Some(reference.to_string()),
-            ChainField::Unchecked,
-        ));
+        return Ok(finish(args.json, &verdict));
     };
     let provider = trust::provider();
     let roots = trust::roots(roots)?;
@@ -156,66 +151,15 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let now = trust::time(args.at.as_deref())?;
     let chain = trust::chain_verifier(&roots, crls, &provider)?;
     let verdict = chain.check(&certs[0], &certs[1..], now, &reference, role, &policy);
-    Ok(finish(
-        args.json,
-        &verdict,
-        Some(reference.to_string()),
-        ChainField::Checked,
-    ))
-}
-
-/// Whether the chain was validated, for the `"chain"` field.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum ChainField {
-    /// Path validation ran: `valid`, or the code of its failure.
-    Checked,
-    /// No `--roots`: names and EKU only, `unchecked`.
-    Unchecked,
-}
-
-impl ChainField {
-    /// `valid`, `unchecked`, or the code of what made the chain (or the leaf) unusable.
-    pub(crate) fn render(self, verdict: &sipcert::Verdict) -> &'static str {
-        let rejected = match verdict {
-            sipcert::Verdict::Accept(a) => return a.chain().code(),
-            sipcert::Verdict::Reject(r) => r,
-        };
-        if let Some(e) = rejected.path_error() {
-            return e.code();
-        }
-        // A leaf that does not parse was never validated, whatever the mode.
-        if rejected.has_reason(sipcert::ReasonCode::CertMalformed) {
-            return sipcert::ReasonCode::CertMalformed.code();
-        }
-        // A failure found outside the certificate (a failed handshake) is recorded as a
-        // reason without a path error.
-        if let Some(code) = rejected
-            .reasons()
-            .iter()
-            .map(sipcert::Reason::code)
-            .find(|c| c.is_chain())
-        {
-            return code.code();
-        }
-        match self {
-            Self::Checked => sipcert::ChainCheck::Validated.code(),
-            Self::Unchecked => sipcert::ChainCheck::NotChecked.code(),
-        }
-    }
+    Ok(finish(args.json, &verdict))
 }
 
 /// Prints the verdict and gives the exit status.
-pub(crate) fn finish(
-    json: bool,
-    verdict: &sipcert::Verdict,
-    reference: Option<String>,
-    chain: ChainField,
-) -> Outcome {
-    let chain = chain.render(verdict);
+pub(crate) fn finish(json: bool, verdict: &sipcert::Verdict) -> Outcome {
     if json {
-        println!("{}", report::verdict_json(verdict, reference, chain));
+        println!("{}", sipcert::json::verdict(verdict));
     } else {
-        report::print_verdict_text(verdict, reference.as_deref(), chain);
+        report::print_verdict_text(verdict);
     }
     if verdict.is_accept() {
         Outcome::Valid

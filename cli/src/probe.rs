@@ -17,7 +17,7 @@ use sipcert::uri::SipUri;
 use sipcert::verifier::{server_name_for, SipServerVerifier};
 use sipcert::{check_end_entity, Reference};
 
-use crate::check::{ChainField, PolicyArgs};
+use crate::check::PolicyArgs;
 use crate::{input, report, trust, InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -145,15 +145,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     };
     let role = args.policy.role();
     let now = UnixTime::now();
-    let (mut verdict, field) = match &chain {
-        Some(chain) => (
-            chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
-            ChainField::Checked,
-        ),
-        None => (
-            check_end_entity(certs[0].as_ref(), &reference, role, &policy),
-            ChainField::Unchecked,
-        ),
+    let mut verdict = match &chain {
+        Some(chain) => chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
+        None => check_end_entity(certs[0].as_ref(), &reference, role, &policy),
     };
     let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
     if verdict.is_accept() && !handshake_ok && chain.is_some() {
@@ -175,7 +169,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     };
     // Without --roots the handshake is stopped on purpose and the verdict is names-only
     // ("chain": "unchecked"), as with `check`.
-    print_report(args.json, &verdict, &reference, field, tls);
+    print_report(args.json, &verdict, tls);
     Ok(if verdict.is_accept() {
         Outcome::Valid
     } else {
@@ -264,20 +258,13 @@ fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Resu
     Ok(())
 }
 
-fn print_report(
-    json: bool,
-    verdict: &sipcert::Verdict,
-    reference: &Reference,
-    field: ChainField,
-    tls: serde_json::Value,
-) {
-    let chain_field = field.render(verdict);
+fn print_report(json: bool, verdict: &sipcert::Verdict, tls: serde_json::Value) {
     if json {
-        let mut v = report::verdict_json(verdict, Some(reference.to_string()), chain_field);
+        let mut v = sipcert::json::verdict(verdict);
         v["tls"] = tls;
         println!("{v}");
     } else {
-        report::print_verdict_text(verdict, Some(&reference.to_string()), chain_field);
+        report::print_verdict_text(verdict);
         match &tls {
             serde_json::Value::Null => println!("tls: no session established"),
             t => println!("tls: {} {}", t["version"], t["cipher"]),

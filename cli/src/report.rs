@@ -1,40 +1,14 @@
 //! JSON and text renderings shared by `identities`, `check` and `probe`.
 
-use serde_json::{json, Map, Value};
-use sipcert::{Identity, IdentityName, IgnoredName, Verdict};
-
-/// `{"domain": ...}` for a SIP domain, `{"ip": ...}` for an IP identity (only under
-/// `--allow-ip-literals`): each key says what the name is.
-fn name_json(name: &IdentityName) -> Map<String, Value> {
-    let mut m = Map::new();
-    match name {
-        IdentityName::Domain(d) => m.insert("domain".to_owned(), json!(d.as_str())),
-        IdentityName::Ip(ip) => m.insert("ip".to_owned(), json!(ip.to_string())),
-        // IdentityName is non_exhaustive: a new kind is shown by its text, under its own key.
-        other => m.insert("name".to_owned(), json!(other.to_string())),
-    };
-    m
-}
+use serde_json::Value;
+use sipcert::{Identity, IgnoredName, Verdict};
 
 pub(crate) fn identities_json(ids: &[Identity]) -> Value {
-    Value::Array(
-        ids.iter()
-            .map(|i| {
-                let mut m = name_json(i.name());
-                m.insert("source".to_owned(), json!(i.source().code()));
-                Value::Object(m)
-            })
-            .collect(),
-    )
+    sipcert::json::identities(ids)
 }
 
 pub(crate) fn ignored_json(ignored: &[IgnoredName]) -> Value {
-    Value::Array(
-        ignored
-            .iter()
-            .map(|n| json!({"value": n.value(), "source": n.source().code(), "reason": n.reason().code()}))
-            .collect(),
-    )
+    sipcert::json::ignored(ignored)
 }
 
 pub(crate) fn print_identities_text(ids: &[Identity], ignored: &[IgnoredName]) {
@@ -59,51 +33,14 @@ pub(crate) fn print_identities_text(ids: &[Identity], ignored: &[IgnoredName]) {
     }
 }
 
-/// The `check` object of decisions.md §3.
-pub(crate) fn verdict_json(verdict: &Verdict, reference: Option<String>, chain: &str) -> Value {
-    let (matched, reasons, hints, relaxations) = match verdict {
-        Verdict::Accept(a) => {
-            let m = a.matched();
-            let mut matched = name_json(m.name());
-            matched.insert("source".to_owned(), json!(m.source().code()));
-            matched.insert("via".to_owned(), json!(m.via().code()));
-            (
-                Value::Object(matched),
-                Vec::new(),
-                Vec::new(),
-                a.relaxations().iter().map(|r| json!(r.code())).collect(),
-            )
-        }
-        Verdict::Reject(r) => (
-            Value::Null,
-            r.reasons()
-                .iter()
-                .map(|x| json!({"code": x.code().code(), "message": x.message()}))
-                .collect(),
-            r.hints().iter().map(|h| json!(h.code().code())).collect(),
-            Vec::new(),
-        ),
-    };
-    json!({
-        "verdict": if verdict.is_accept() { "accept" } else { "reject" },
-        "reference": reference,
-        "chain": chain,
-        "matched": matched,
-        "identities": identities_json(verdict.identities()),
-        "ignored": ignored_json(verdict.ignored()),
-        "reasons": reasons,
-        "hints": hints,
-        "relaxations": relaxations,
-    })
-}
-
-pub(crate) fn print_verdict_text(verdict: &Verdict, reference: Option<&str>, chain: &str) {
+pub(crate) fn print_verdict_text(verdict: &Verdict) {
+    let chain = verdict.chain_status();
     match verdict {
         Verdict::Accept(a) => {
             let m = a.matched();
             println!(
                 "ACCEPT: the certificate is valid for SIP domain {} ({} identity {}, via {})",
-                reference.unwrap_or("?"),
+                a.reference(),
                 m.source().code(),
                 m.presented(),
                 m.via().code()

@@ -138,6 +138,7 @@ pub struct Rejected {
     ignored: Vec<IgnoredName>,
     hints: Vec<HintNote>,
     path_error: Option<ChainError>,
+    chain: ChainCheck,
 }
 
 impl Rejected {
@@ -161,6 +162,7 @@ impl Rejected {
             ignored: Vec::new(),
             hints: Vec::new(),
             path_error: None,
+            chain: ChainCheck::NotChecked,
         }
     }
 
@@ -170,6 +172,7 @@ impl Rejected {
         code: ReasonCode,
         message: impl Into<String>,
         ids: Identities,
+        chain: ChainCheck,
     ) -> Self {
         let (identities, ignored) = ids.into_parts();
         Self {
@@ -179,12 +182,14 @@ impl Rejected {
             ignored,
             hints: Vec::new(),
             path_error: None,
+            chain,
         }
     }
 
     /// A rejection by path validation, keeping the identities for the diagnostic.
     pub(crate) fn from_path_error(e: ChainError, ids: Identities) -> Self {
-        let mut r = Self::for_identities(e.reason_code(), e.to_string(), ids);
+        let mut r =
+            Self::for_identities(e.reason_code(), e.to_string(), ids, ChainCheck::Validated);
         r.path_error = Some(e);
         r
     }
@@ -194,6 +199,7 @@ impl Rejected {
     pub(crate) fn from_chain_error(e: ChainError, reference: Option<Reference>) -> Self {
         let mut r = Self::new(e.reason_code(), e.to_string(), reference);
         r.path_error = Some(e);
+        r.chain = ChainCheck::Validated;
         r
     }
 
@@ -241,6 +247,12 @@ impl Rejected {
     /// The path-validation failure, when path validation is (one of) the reasons.
     pub fn path_error(&self) -> Option<&ChainError> {
         self.path_error.as_ref()
+    }
+
+    /// Whether path validation ran ([`ChainCheck::Validated`], whatever its outcome: see
+    /// [`Rejected::path_error`]) or only the names and EKU were examined.
+    pub fn chain(&self) -> ChainCheck {
+        self.chain
     }
 
     /// Records a path-validation failure as the first reason (once per code).
@@ -373,6 +385,26 @@ impl Verdict {
         Self::Reject(rejected)
     }
 
+    /// The state of the certificate path as one stable word: `valid` or `unchecked` when
+    /// path validation passed or did not run, else the code of what made the chain (or the
+    /// end-entity certificate) unusable: the path-validation failure, `cert-malformed`, or a
+    /// `chain-*` failure recorded by [`Verdict::with_failure`].
+    pub fn chain_status(&self) -> &'static str {
+        let rejected = match self {
+            Self::Accept(a) => return a.chain.code(),
+            Self::Reject(r) => r,
+        };
+        if let Some(e) = &rejected.path_error {
+            return e.code();
+        }
+        rejected
+            .reasons
+            .iter()
+            .map(Reason::code)
+            .find(|c| c.is_chain() || *c == ReasonCode::CertMalformed)
+            .map_or(rejected.chain.code(), ReasonCode::code)
+    }
+
     fn into_rejected(self) -> Rejected {
         match self {
             Self::Accept(a) => Rejected {
@@ -382,6 +414,7 @@ impl Verdict {
                 ignored: a.ignored,
                 hints: Vec::new(),
                 path_error: None,
+                chain: a.chain,
             },
             Self::Reject(r) => r,
         }
@@ -456,6 +489,7 @@ pub(crate) fn names_verdict(
                 ignored,
                 hints,
                 path_error: None,
+                chain,
             })
         }
     }
