@@ -4,7 +4,7 @@
 use rustls_pki_types::{CertificateDer, UnixTime};
 
 use super::{ChainError, ChainVerifier};
-use crate::{check_end_entity, DomainName, Identity, Policy, ReasonCode, Reference, Role, Verdict};
+use crate::{check_end_entity, Identity, IdentityName, Policy, Reference, Role, Verdict};
 
 impl ChainVerifier {
     /// The full verdict for a presented chain and a reference:
@@ -61,14 +61,16 @@ impl ChainVerifier {
         policy: &Policy,
     ) -> (Verdict, Option<ChainError>) {
         let verdict = check_end_entity(end_entity.as_ref(), reference, role, policy);
-        let domains = domains_of(verdict.identities());
-        match self.verify(end_entity, intermediates, now, role, &domains) {
+        let names = names_of(verdict.identities());
+        match self.verify_names(end_entity, intermediates, now, role, &names) {
             Ok(_) => (verdict, None),
             Err(
                 e @ (ChainError::NameConstraintViolation { .. }
-                | ChainError::MalformedNameConstraint { .. }),
+                | ChainError::MalformedNameConstraint { .. }
+                | ChainError::NameConstraintBudgetExceeded { .. }
+                | ChainError::NameNotCheckable { .. }),
             ) => (
-                verdict.with_chain_failure(ReasonCode::ChainNameConstraintViolation, e.to_string()),
+                verdict.with_chain_failure(e.reason_code(), e.to_string()),
                 None,
             ),
             Err(e) => (
@@ -79,10 +81,8 @@ impl ChainVerifier {
     }
 }
 
-/// The SIP domain identities (IP identities are not subject to dNSName constraints).
-pub(crate) fn domains_of(identities: &[Identity]) -> Vec<DomainName> {
-    identities
-        .iter()
-        .filter_map(|i| i.domain().cloned())
-        .collect()
+/// The names of the SIP identities (domains, and IP addresses under `allow_ip_literals`), to
+/// check against the name constraints of the path.
+pub(crate) fn names_of(identities: &[Identity]) -> Vec<IdentityName> {
+    identities.iter().map(|i| i.name().clone()).collect()
 }

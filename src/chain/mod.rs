@@ -7,10 +7,13 @@
 //! name-constraint checks on the SANs it understands, revocation by CRL, and a **path** EKU
 //! rule that suits SIP (see [`Role`]).
 //!
-//! On top of that it applies the dNSName name constraints of every CA on the path (trust
-//! anchor included) to the **SIP identities** the caller passes, whatever their source (`sip:`
-//! URI host, dNSName, CN). webpki alone lets a CA constrained to `example.com` mint
-//! `URI:sip:evil.example` or `CN=evil.example`; sipcert does not.
+//! On top of that it applies the dNSName and iPAddress name constraints of every CA on the
+//! path (trust anchor included) to the **SIP identities** the caller passes, whatever their
+//! source (`sip:` URI host, dNSName, iPAddress, CN). webpki alone lets a CA constrained to
+//! `example.com` mint `URI:sip:evil.example` or `CN=evil.example`, and a CA constrained to
+//! `192.0.2.0/24` mint `URI:sip:198.51.100.7`; sipcert does not. It also refuses an
+//! intermediate whose keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3, which webpki ignores),
+//! and names a certificate too large for webpki as such.
 //!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
@@ -40,8 +43,10 @@
 
 mod check;
 mod error;
+mod key_usage;
 mod name_constraints;
 mod path_eku;
+mod size;
 
 use core::cell::RefCell;
 use core::fmt;
@@ -55,14 +60,14 @@ use webpki::{
     RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
 };
 
-use crate::DomainName;
+use crate::{DomainName, IdentityName};
 
 pub use crate::Role;
-pub(crate) use check::domains_of;
+pub(crate) use check::names_of;
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 
-use name_constraints::CaDnsConstraints;
+use name_constraints::{NameConstraintBudget, PathConstraints};
 
 /// Which certificates of the path must have their revocation status checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -219,6 +224,16 @@ impl ChainVerifier {
     /// [`crate::eku`]) is checked on the end entity separately. A certificate with only, say,
     /// codeSigning fails here with [`ChainError::EkuNotPermitted`].
     ///
+    /// Beyond webpki, every path must pass these checks:
+    /// - an intermediate with a keyUsage extension lacking keyCertSign is refused
+    ///   ([`ChainError::CaKeyUsage`], RFC 5280 §4.2.1.3); the trust anchor's keyUsage is not
+    ///   known to webpki and is not checked;
+    /// - the identities are checked against the name constraints of every CA on the path,
+    ///   within a bounded number of comparisons for all candidate paths together
+    ///   ([`ChainError::NameConstraintBudgetExceeded`]);
+    /// - an end entity or presented intermediate too large for webpki is
+    ///   [`ChainError::TooLarge`].
+    ///
     /// `identities` are the SIP domain identities the caller extracted (or will extract)
     /// from `end_entity`; pass `&[]` to validate the path alone and check names later with
     /// [`VerifiedChain::check_identities`]. Passing them here lets path building try
@@ -231,6 +246,26 @@ impl ChainVerifier {
         role: Role,
         identities: &[DomainName],
     ) -> Result<VerifiedChain, ChainError> {
+        let names: Vec<IdentityName> = identities
+            .iter()
+            .cloned()
+            .map(IdentityName::Domain)
+            .collect();
+        self.verify_names(end_entity, intermediates, now, role, &names)
+    }
+
+    /// [`ChainVerifier::verify`] for SIP identities of any kind: domains are checked against
+    /// dNSName constraints, IP addresses (under `allow_ip_literals`) against iPAddress
+    /// constraints.
+    pub(crate) fn verify_names(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        role: Role,
+        names: &[IdentityName],
+    ) -> Result<VerifiedChain, ChainError> {
+        size::check_sizes(end_entity, intermediates)?;
         let ee = EndEntityCert::try_from(end_entity).map_err(from_webpki)?;
         let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
         let revocation = match RevocationOptionsBuilder::new(&crl_refs) {
@@ -254,24 +289,22 @@ impl ChainVerifier {
             Err(_) => None,
         };
 
-        // The hook sees each candidate path; a violation makes webpki try another path.
-        // The detailed error of the last violation is kept for the caller.
-        let detail: RefCell<Option<ChainError>> = RefCell::new(None);
+        // The hook sees each candidate path; a failure makes webpki try another path. The
+        // name-constraint budget is shared by all of them. Our detailed error is kept per
+        // webpki error it was reported as, for the caller.
+        let budget = RefCell::new(NameConstraintBudget::default());
+        let details: RefCell<Vec<(webpki::Error, ChainError)>> = RefCell::new(Vec::new());
         let hook = |path: &webpki::VerifiedPath<'_>| -> Result<(), webpki::Error> {
-            let result = name_constraints::from_path(path)
-                .and_then(|c| name_constraints::check_all(&c, identities));
-            match result {
-                Ok(()) => Ok(()),
+            match check_path(path, names, &mut budget.borrow_mut()) {
+                Ok(_) => Ok(()),
                 Err(e) => {
-                    let mapped = match e {
-                        ChainError::MalformedNameConstraint { .. } => {
-                            webpki::Error::MalformedNameConstraint
-                        }
-                        ChainError::Malformed { .. } => webpki::Error::BadDer,
-                        _ => webpki::Error::NameConstraintViolation,
-                    };
-                    *detail.borrow_mut() = Some(e);
-                    Err(mapped)
+                    let as_webpki = hook_error(&e);
+                    let mut details = details.borrow_mut();
+                    match details.iter_mut().find(|(w, _)| *w == as_webpki) {
+                        Some(slot) => slot.1 = e,
+                        None => details.push((as_webpki.clone(), e)),
+                    }
+                    Err(as_webpki)
                 }
             }
         };
@@ -287,30 +320,18 @@ impl ChainVerifier {
                 Some(&hook),
             )
             .map_err(|e| {
-                let ours = detail.borrow_mut().take();
-                match (e, ours) {
-                    (
-                        e @ (webpki::Error::NameConstraintViolation
-                        | webpki::Error::MalformedNameConstraint
-                        | webpki::Error::BadDer),
-                        Some(ours),
-                    ) => {
-                        // Our hook's error carries the name and constraint; keep it unless
-                        // webpki reports a different kind than the hook produced.
-                        if ours.code() == from_webpki(e.clone()).code() {
-                            ours
-                        } else {
-                            from_webpki(e)
-                        }
-                    }
-                    (e, _) => from_webpki(e),
+                // The error webpki settled on came from our hook when it is one our hook
+                // reported: then ours carries the detail (which name, which CA).
+                let mut details = details.borrow_mut();
+                match details.iter().position(|(w, _)| *w == e) {
+                    Some(i) => details.swap_remove(i).1,
+                    None => from_webpki(e),
                 }
             })?;
 
-        let constraints = name_constraints::from_path(&path)?;
         // Belt and braces: the hook accepted this path, so this cannot fail, but the
-        // verdict never depends on that reasoning.
-        name_constraints::check_all(&constraints, identities)?;
+        // verdict never depends on that reasoning. One path, so a budget of its own.
+        let constraints = check_path(&path, names, &mut NameConstraintBudget::default())?;
         Ok(VerifiedChain {
             constraints,
             intermediates_used: path.intermediate_certificates().count(),
@@ -318,28 +339,74 @@ impl ChainVerifier {
     }
 }
 
+/// sipcert's own checks of one candidate path: CA keyUsage, then the name constraints of
+/// every CA applied to the SIP identities. Returns the constraints for later checks.
+fn check_path(
+    path: &webpki::VerifiedPath<'_>,
+    names: &[IdentityName],
+    budget: &mut NameConstraintBudget,
+) -> Result<PathConstraints, ChainError> {
+    key_usage::check_path(path)?;
+    let constraints = name_constraints::from_path(path)?;
+    constraints.check(names, budget)?;
+    Ok(constraints)
+}
+
+/// The webpki error the path hook reports for one of our failures, so that webpki ranks it
+/// among the errors of the other candidate paths (webpki keeps the most specific one).
+fn hook_error(e: &ChainError) -> webpki::Error {
+    match e {
+        ChainError::MalformedNameConstraint { .. } => webpki::Error::MalformedNameConstraint,
+        ChainError::Malformed { .. } | ChainError::TooLarge { .. } => webpki::Error::BadDer,
+        // "This certificate may not act as a CA", like a CA certificate without cA=TRUE.
+        ChainError::CaKeyUsage { .. } => webpki::Error::EndEntityUsedAsCa,
+        ChainError::NameConstraintViolation { .. }
+        | ChainError::NameConstraintBudgetExceeded { .. }
+        | ChainError::NameNotCheckable { .. }
+        | ChainError::Expired { .. }
+        | ChainError::NotYetValid { .. }
+        | ChainError::UnknownIssuer
+        | ChainError::BadSignature
+        | ChainError::Revoked
+        | ChainError::RevocationStatusUnknown
+        | ChainError::EkuNotPermitted { .. }
+        | ChainError::PathLenConstraintViolated
+        | ChainError::InvalidCrl { .. }
+        | ChainError::Invalid { .. } => webpki::Error::NameConstraintViolation,
+    }
+}
+
 /// A successfully validated path, with what later checks need from it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VerifiedChain {
-    constraints: Vec<CaDnsConstraints>,
+    constraints: PathConstraints,
     intermediates_used: usize,
 }
 
 impl VerifiedChain {
-    /// Checks SIP identities against the dNSName constraints of every CA on the path.
+    /// Checks SIP identities against the dNSName constraints of every CA on the path
+    /// (within the same comparison budget as one [`ChainVerifier::verify`]).
     ///
     /// Use this when the identities are extracted after path validation (the usual order:
     /// only parse identities from DER that webpki has accepted).
     pub fn check_identities(&self, identities: &[DomainName]) -> Result<(), ChainError> {
-        name_constraints::check_all(&self.constraints, identities)
+        let names: Vec<IdentityName> = identities
+            .iter()
+            .cloned()
+            .map(IdentityName::Domain)
+            .collect();
+        self.constraints
+            .check(&names, &mut NameConstraintBudget::default())
     }
 
     /// Whether `identity` is inside the dNSName constraints of every CA on the path.
     pub fn permits(&self, identity: &DomainName) -> bool {
-        name_constraints::permits(&self.constraints, identity)
+        self.constraints
+            .permits(&IdentityName::Domain(identity.clone()))
     }
 
-    /// Whether any CA on the path (trust anchor included) carries dNSName constraints.
+    /// Whether any CA on the path (trust anchor included) carries dNSName or iPAddress
+    /// constraints.
     pub fn is_name_constrained(&self) -> bool {
         !self.constraints.is_empty()
     }

@@ -15,7 +15,7 @@ use super::{
     chain_error_to_rustls, common_builder_methods, rejected_to_rustls, signature_methods, Common,
     VerifierBuilderError,
 };
-use crate::chain::{domains_of, ChainError, ChainVerifier, RevocationPolicy};
+use crate::chain::{names_of, ChainError, ChainVerifier, RevocationPolicy};
 use crate::eku;
 use crate::identity::{self, extract_identities, Identity, IdentitySource};
 use crate::reuse::{IdentityOrigin, PeerIdentity};
@@ -138,24 +138,21 @@ impl ClientCertVerifier for SipClientVerifier {
                 eku::evaluate_parsed(&cert, Role::Client, self.policy.eku()),
             ))
         });
-        let domains = match &parsed {
-            Ok((ids, _)) => domains_of(ids.identities()),
+        let names = match &parsed {
+            Ok((ids, _)) => names_of(ids.identities()),
             Err(_) => Vec::new(),
         };
         match self
             .chain
-            .verify(end_entity, intermediates, now, Role::Client, &domains)
+            .verify_names(end_entity, intermediates, now, Role::Client, &names)
         {
             Ok(_) => {}
             Err(
                 e @ (ChainError::NameConstraintViolation { .. }
-                | ChainError::MalformedNameConstraint { .. }),
-            ) => {
-                return Err(reject(
-                    ReasonCode::ChainNameConstraintViolation,
-                    e.to_string(),
-                ))
-            }
+                | ChainError::MalformedNameConstraint { .. }
+                | ChainError::NameConstraintBudgetExceeded { .. }
+                | ChainError::NameNotCheckable { .. }),
+            ) => return Err(reject(e.reason_code(), e.to_string())),
             Err(e) => return Err(chain_error_to_rustls(e)),
         }
         // Only now, on DER webpki accepted, do the identities count.

@@ -53,6 +53,10 @@ pub(crate) fn chain_error_to_rustls(e: ChainError) -> Error {
         ChainError::Malformed { .. } => CertificateError::BadEncoding,
         e @ (ChainError::NameConstraintViolation { .. }
         | ChainError::MalformedNameConstraint { .. }
+        | ChainError::NameConstraintBudgetExceeded { .. }
+        | ChainError::NameNotCheckable { .. }
+        | ChainError::CaKeyUsage { .. }
+        | ChainError::TooLarge { .. }
         | ChainError::PathLenConstraintViolated
         | ChainError::InvalidCrl { .. }
         | ChainError::Invalid { .. }) => CertificateError::Other(OtherError(Arc::new(e))),
@@ -99,6 +103,31 @@ mod tests {
                 "BadEncoding",
             ),
             (ChainError::PathLenConstraintViolated, "Other("),
+            (
+                ChainError::CaKeyUsage {
+                    ca: "intermediate CA 1 (CN=x)".into(),
+                },
+                "Other(",
+            ),
+            (
+                ChainError::TooLarge {
+                    which: "end-entity certificate".into(),
+                    size: 70_000,
+                },
+                "Other(",
+            ),
+            (
+                ChainError::NameNotCheckable { detail: "x".into() },
+                "Other(",
+            ),
+            (
+                ChainError::NameConstraintBudgetExceeded {
+                    names: 1,
+                    subtrees: 1,
+                    limit: 1,
+                },
+                "Other(",
+            ),
             (
                 ChainError::NameConstraintViolation {
                     name: None,
