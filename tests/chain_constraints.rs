@@ -206,10 +206,15 @@ impl Row<'_> {
 
     fn check(&self) {
         let verdict = self.run();
+        let mut shown = format!("{verdict:?}");
+        if shown.len() > 2_000 {
+            shown.truncate(shown.floor_char_boundary(2_000));
+            shown.push_str(" …");
+        }
         assert_eq!(
             reject_codes(&verdict),
             self.expect,
-            "{}: reference {} policy {:?}: {verdict:?}",
+            "{}: reference {} policy {:?}: {shown}",
             self.what,
             self.reference,
             self.policy
