@@ -171,10 +171,13 @@ pub(crate) fn chain_status(verdict: &sipcert::Verdict) -> &'static str {
     verdict
         .rejected()
         .and_then(|r| {
-            r.reasons()
-                .iter()
-                .map(sipcert::Reason::code)
-                .find(|c| c.is_chain() || *c == sipcert::ReasonCode::CertMalformed)
+            r.reasons().iter().map(sipcert::Reason::code).find(|c| {
+                c.is_chain()
+                    || matches!(
+                        c,
+                        sipcert::ReasonCode::CertMalformed | sipcert::ReasonCode::CertTooLarge
+                    )
+            })
         })
         .map_or("valid", sipcert::ReasonCode::code)
 }
