@@ -376,7 +376,7 @@ fn name_constraint_violation_names_identity_and_constraint() {
             name: Some(name),
             constraint: Some(constraint),
         } => {
-            assert_eq!(name.as_str(), "evil.example", "{err:?}");
+            assert_eq!(name.to_string(), "evil.example", "{err:?}");
             assert!(constraint.contains("example.com"), "{err:?}");
             assert!(constraint.contains("intermediate CA 1"), "{err:?}");
         }

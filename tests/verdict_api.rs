@@ -28,6 +28,8 @@ fn reason_codes_are_the_decisions_list() {
             "chain-name-constraint-violation",
             "chain-invalid",
             "cert-malformed",
+            "chain-ca-key-usage",
+            "cert-too-large",
         ]
     );
     let chain: Vec<&str> = ReasonCode::ALL
@@ -35,7 +37,7 @@ fn reason_codes_are_the_decisions_list() {
         .filter(|c| c.is_chain())
         .map(|c| c.code())
         .collect();
-    assert_eq!(chain.len(), 7, "{chain:?}");
+    assert_eq!(chain.len(), 8, "{chain:?}");
 }
 
 #[test]

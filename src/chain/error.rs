@@ -2,7 +2,7 @@
 
 use rustls_pki_types::UnixTime;
 
-use crate::{DomainName, ReasonCode};
+use crate::{IdentityName, ReasonCode};
 
 /// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
 ///
@@ -50,18 +50,62 @@ pub enum ChainError {
         _ => "a name in the certificate violates a name constraint of a CA on the path".to_owned(),
     })]
     NameConstraintViolation {
-        /// The SIP identity that violated the constraint, when sipcert's own check found it.
-        name: Option<DomainName>,
-        /// The violated constraint, e.g. `permitted dNSName example.com` or
-        /// `excluded dNSName .bad.example`.
+        /// The SIP identity (a domain, or an IP address under
+        /// [`Policy::allow_ip_literals`](crate::Policy::allow_ip_literals)) that violated the
+        /// constraint, when sipcert's own check found it.
+        name: Option<IdentityName>,
+        /// The violated constraint, e.g. `permitted dNSName subtrees {example.com} of the
+        /// intermediate CA 1 (CN=Example CA)` or `excluded iPAddress 192.0.2.0/24 of the
+        /// trust anchor`.
         constraint: Option<String>,
     },
     /// A CA on the path carries a name constraint sipcert cannot evaluate safely (empty or
-    /// malformed dNSName, minimum/maximum fields, bad DER). Fails closed.
+    /// malformed dNSName, iPAddress with a bad length or a non-contiguous mask,
+    /// minimum/maximum fields, bad DER). Fails closed.
     #[error("malformed name constraint on a CA of the path: {detail}")]
     MalformedNameConstraint {
         /// What is wrong.
         detail: String,
+    },
+    /// Checking the SIP identities against the name constraints of the candidate paths would
+    /// take more comparisons than one verification may spend (a denial-of-service guard, like
+    /// webpki's own budget). Fails closed.
+    #[error("name-constraint check budget exceeded: {names} SIP identities × {subtrees} name-constraint subtrees on the path, over the budget of {limit} comparisons per verification")]
+    NameConstraintBudgetExceeded {
+        /// How many SIP identities were to be checked.
+        names: usize,
+        /// How many dNSName and iPAddress subtrees the CAs of the path carry.
+        subtrees: usize,
+        /// The budget, in comparisons, for one verification (all candidate paths together).
+        limit: usize,
+    },
+    /// A dNSName SAN of the end entity is not in the DNS preferred name syntax (for example
+    /// `sip.example.com.` with a trailing dot), so webpki cannot check it against the name
+    /// constraints of a CA on the path. Without name constraints such a name is not checked
+    /// by webpki at all.
+    #[error("a dNSName SAN is not in the DNS preferred name syntax (e.g. it has a trailing dot), so webpki cannot check it against the name constraints of a CA on the path ({detail})")]
+    NameNotCheckable {
+        /// What webpki reported.
+        detail: String,
+    },
+    /// A CA certificate on the path has a keyUsage extension without keyCertSign, so it may
+    /// not sign certificates (RFC 5280 §4.2.1.3, §6.1.4 (n)). webpki ignores keyUsage;
+    /// sipcert does not.
+    #[error("the {ca} has a keyUsage extension without keyCertSign, so it may not issue certificates (RFC 5280 §4.2.1.3)")]
+    CaKeyUsage {
+        /// Which CA, e.g. `intermediate CA 1 (CN=Example CA)` (1 is the issuer of the end
+        /// entity).
+        ca: String,
+    },
+    /// A presented certificate is too large for webpki, which reads DER items of at most
+    /// 65 534 content octets (about 64 KiB).
+    #[error("the {which} is too large for webpki: {size} octets of DER, over webpki's limit of 65 534 content octets (64 KiB) per DER item")]
+    TooLarge {
+        /// Which certificate: `end-entity certificate` or `intermediate certificate N` (N
+        /// counts the presented intermediates from 1).
+        which: String,
+        /// Its DER size, in octets.
+        size: usize,
     },
     /// The EKU of a certificate on the path allows no SIP purpose for this role.
     #[error("extended key usage {} permits no SIP use", fmt_oids(present))]
@@ -110,11 +154,14 @@ impl ChainError {
             Self::UnknownIssuer => ReasonCode::ChainUnknownIssuer,
             Self::BadSignature => ReasonCode::ChainBadSignature,
             Self::Revoked => ReasonCode::ChainRevoked,
-            Self::NameConstraintViolation { .. } | Self::MalformedNameConstraint { .. } => {
-                ReasonCode::ChainNameConstraintViolation
-            }
+            Self::NameConstraintViolation { .. }
+            | Self::MalformedNameConstraint { .. }
+            | Self::NameConstraintBudgetExceeded { .. }
+            | Self::NameNotCheckable { .. } => ReasonCode::ChainNameConstraintViolation,
+            Self::CaKeyUsage { .. } => ReasonCode::ChainCaKeyUsage,
             Self::EkuNotPermitted { .. } => ReasonCode::EkuNotPermitted,
             Self::Malformed { .. } => ReasonCode::CertMalformed,
+            Self::TooLarge { .. } => ReasonCode::CertTooLarge,
             Self::RevocationStatusUnknown
             | Self::PathLenConstraintViolated
             | Self::InvalidCrl(_)
@@ -149,6 +196,11 @@ pub(crate) fn from_webpki(e: webpki::Error) -> ChainError {
         W::MalformedNameConstraint => ChainError::MalformedNameConstraint {
             detail: "webpki: MalformedNameConstraint".to_owned(),
         },
+        // An iPAddress constraint whose mask is not a contiguous prefix, or whose length
+        // fits neither IPv4 nor IPv6, found while webpki checked an iPAddress SAN.
+        W::InvalidNetworkMaskConstraint => ChainError::MalformedNameConstraint {
+            detail: "webpki: InvalidNetworkMaskConstraint (an iPAddress constraint with a bad mask or length)".to_owned(),
+        },
         W::RequiredEkuNotFoundContext(ctx) => ChainError::EkuNotPermitted {
             present: ctx.present.iter().map(|o| dotted(o)).collect(),
         },
@@ -165,9 +217,15 @@ pub(crate) fn from_webpki(e: webpki::Error) -> ChainError {
         | W::MalformedExtensions
         | W::InvalidSerialNumber
         | W::InvalidCertValidity
-        | W::EmptyEkuExtension
-        | W::MalformedDnsIdentifier => ChainError::Malformed {
+        | W::EmptyEkuExtension => ChainError::Malformed {
             detail: format!("{e:?}"),
+        },
+        // webpki raises this only while checking a dNSName SAN against a CA's dNSName
+        // constraints (a name it cannot compare, such as one with a trailing dot); without
+        // constraints the same certificate passes. It is a name-constraint failure, not a
+        // malformed certificate.
+        W::MalformedDnsIdentifier => ChainError::NameNotCheckable {
+            detail: format!("webpki: {e:?}"),
         },
         // webpki::Error is non-exhaustive: everything else (CA used as end entity, unsupported
         // critical extension, signature algorithm problems, budgets, CRL problems, ...) is a
@@ -221,6 +279,22 @@ mod tests {
             ),
             (webpki::Error::PathLenConstraintViolated, "chain-invalid"),
             (webpki::Error::BadDer, "cert-malformed"),
+            (
+                webpki::Error::TrailingData(webpki::DerTypeId::SignedData),
+                "cert-malformed",
+            ),
+            (
+                webpki::Error::MalformedDnsIdentifier,
+                "chain-name-constraint-violation",
+            ),
+            (
+                webpki::Error::InvalidNetworkMaskConstraint,
+                "chain-name-constraint-violation",
+            ),
+            (
+                webpki::Error::MaximumNameConstraintComparisonsExceeded,
+                "chain-invalid",
+            ),
             (webpki::Error::UnsupportedCertVersion, "cert-malformed"),
             (webpki::Error::CaUsedAsEndEntity, "chain-invalid"),
             (webpki::Error::UnsupportedCriticalExtension, "chain-invalid"),
@@ -230,6 +304,50 @@ mod tests {
             let got = from_webpki(input.clone());
             assert_eq!(got.code(), *code, "from_webpki({input:?}) = {got:?}");
             assert_eq!(got.reason_code().code(), *code, "reason_code of {got:?}");
+        }
+    }
+
+    #[test]
+    fn sipcert_own_variants_have_their_codes() {
+        let rows: Vec<(ChainError, &str)> = vec![
+            (
+                ChainError::CaKeyUsage {
+                    ca: "intermediate CA 1 (CN=x)".into(),
+                },
+                "chain-ca-key-usage",
+            ),
+            (
+                ChainError::TooLarge {
+                    which: "end-entity certificate".into(),
+                    size: 70_000,
+                },
+                "cert-too-large",
+            ),
+            (
+                ChainError::NameConstraintBudgetExceeded {
+                    names: 2,
+                    subtrees: 3,
+                    limit: 4,
+                },
+                "chain-name-constraint-violation",
+            ),
+            (
+                ChainError::NameNotCheckable {
+                    detail: "webpki: MalformedDnsIdentifier".into(),
+                },
+                "chain-name-constraint-violation",
+            ),
+            (
+                ChainError::NameConstraintViolation {
+                    name: Some(IdentityName::Ip([192, 0, 2, 7].into())),
+                    constraint: Some("permitted iPAddress subtrees {198.51.100.0/24}".into()),
+                },
+                "chain-name-constraint-violation",
+            ),
+        ];
+        for (e, code) in rows {
+            assert_eq!(e.code(), code, "{e:?}");
+            assert_eq!(e.reason_code().code(), code, "{e:?}");
         }
     }
 }

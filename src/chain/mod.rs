@@ -10,9 +10,13 @@
 //! On top of that it extracts the end entity's **SIP identities** itself (RFC 5922 §7.1, with
 //! the caller's [`Policy`]) and applies the name constraints of every CA on the path (trust
 //! anchor included) to every one of them, whatever its source (`sip:` URI host, dNSName, CN).
-//! webpki alone lets a CA constrained to `example.com` mint `URI:sip:evil.example` or
-//! `CN=evil.example`; sipcert does not. A [`VerifiedChain`] exists only for a path whose
-//! identities passed that check: the API has no way to validate a path and skip its names.
+//! dNSName and iPAddress constraints apply to every domain and IP identity. webpki alone lets
+//! a CA constrained to `example.com` mint `URI:sip:evil.example` or `CN=evil.example`, and a
+//! CA constrained to `192.0.2.0/24` mint `URI:sip:198.51.100.7`; sipcert does not. It also
+//! refuses an intermediate whose keyUsage lacks keyCertSign (RFC 5280 §4.2.1.3, which webpki
+//! ignores; trust anchors carry no keyUsage in webpki), and names a certificate too large for
+//! webpki as such (`cert-too-large`). A [`VerifiedChain`] exists only for a path whose
+//! identities passed those checks: the API has no way to validate a path and skip its names.
 //!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
@@ -41,8 +45,10 @@
 //! ```
 
 mod error;
+mod key_usage;
 mod name_constraints;
 mod path_eku;
+mod size;
 
 use core::cell::RefCell;
 use core::fmt;
@@ -57,12 +63,12 @@ use webpki::{
 };
 
 use crate::identity::{self, Identities};
-use crate::{DomainName, Policy, Role};
+use crate::{IdentityName, Policy, Role};
 
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 
-use name_constraints::CaDnsConstraints;
+use name_constraints::{NameConstraintBudget, PathConstraints};
 
 /// Revocation-checking options; they only matter when CRLs are configured. The defaults are
 /// rustls's: every certificate of the path, unknown status denied, CRL expiry ignored.
@@ -211,8 +217,12 @@ impl ChainVerifier {
         role: Role,
         identities: Identities,
     ) -> Result<VerifiedChain, (ChainError, Identities)> {
-        let domains = domains_of(&identities);
-        match self.validate_path(end_entity, intermediates, now, role, &domains) {
+        let names: Vec<IdentityName> = identities
+            .identities()
+            .iter()
+            .map(|i| i.name().clone())
+            .collect();
+        match self.validate_path(end_entity, intermediates, now, role, &names) {
             Ok((constraints, intermediates_used)) => Ok(VerifiedChain {
                 identities,
                 name_constrained: !constraints.is_empty(),
@@ -264,12 +274,13 @@ impl ChainVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
         role: Role,
-        domains: &[DomainName],
-    ) -> Result<(Vec<CaDnsConstraints>, usize), ChainError> {
+        names: &[IdentityName],
+    ) -> Result<(PathConstraints, usize), ChainError> {
+        size::check_sizes(end_entity, intermediates)?;
         let ee = EndEntityCert::try_from(end_entity).map_err(from_webpki)?;
         let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
         let revocation = self.revocation_options(&crl_refs)?;
-        let hook = PathHook::new(domains);
+        let hook = PathHook::new(names);
         let path = ee
             .verify_for_usage(
                 self.algorithms,
@@ -282,72 +293,91 @@ impl ChainVerifier {
             )
             .map_err(|e| hook.explain(e))?;
         // Belt and braces: the hook accepted this path, so this cannot fail, but the verdict
-        // never depends on that reasoning.
-        let constraints = hook.constraints_of(&path)?;
+        // never depends on that reasoning. One path, so a budget of its own.
+        let constraints = check_path(&path, names, &mut NameConstraintBudget::default())?;
         Ok((constraints, path.intermediate_certificates().count()))
     }
 }
 
-/// sipcert's checks on each candidate path webpki builds. A violation makes webpki try
-/// another path; the detailed error of the last violation is kept for the caller, since
-/// webpki's own error type cannot carry it.
+/// sipcert's own checks of one candidate path: CA keyUsage, then the name constraints of
+/// every CA applied to the SIP identities. Returns the constraints.
+fn check_path(
+    path: &webpki::VerifiedPath<'_>,
+    names: &[IdentityName],
+    budget: &mut NameConstraintBudget,
+) -> Result<PathConstraints, ChainError> {
+    key_usage::check_path(path)?;
+    let constraints = name_constraints::from_path(path)?;
+    constraints.check(names, budget)?;
+    Ok(constraints)
+}
+
+/// sipcert's checks on each candidate path webpki builds. A failure makes webpki try another
+/// path; the name-constraint budget is shared by all of them. webpki's error type cannot
+/// carry our detail (which name, which CA), so the detail is kept per webpki error it was
+/// reported as, and restored when webpki settles on that error.
 struct PathHook<'a> {
-    domains: &'a [DomainName],
-    detail: RefCell<Option<ChainError>>,
+    names: &'a [IdentityName],
+    budget: RefCell<NameConstraintBudget>,
+    details: RefCell<Vec<(webpki::Error, ChainError)>>,
 }
 
 impl<'a> PathHook<'a> {
-    fn new(domains: &'a [DomainName]) -> Self {
+    fn new(names: &'a [IdentityName]) -> Self {
         Self {
-            domains,
-            detail: RefCell::new(None),
+            names,
+            budget: RefCell::new(NameConstraintBudget::default()),
+            details: RefCell::new(Vec::new()),
         }
     }
 
-    fn constraints_of(
-        &self,
-        path: &webpki::VerifiedPath<'_>,
-    ) -> Result<Vec<CaDnsConstraints>, ChainError> {
-        let constraints = name_constraints::from_path(path)?;
-        name_constraints::check_all(&constraints, self.domains)?;
-        Ok(constraints)
-    }
-
     fn check(&self, path: &webpki::VerifiedPath<'_>) -> Result<(), webpki::Error> {
-        match self.constraints_of(path) {
+        let result = check_path(path, self.names, &mut self.budget.borrow_mut());
+        match result {
             Ok(_) => Ok(()),
             Err(e) => {
-                let as_webpki = match &e {
-                    ChainError::MalformedNameConstraint { .. } => {
-                        webpki::Error::MalformedNameConstraint
-                    }
-                    ChainError::Malformed { .. } => webpki::Error::BadDer,
-                    ChainError::NameConstraintViolation { .. }
-                    | ChainError::Expired { .. }
-                    | ChainError::NotYetValid { .. }
-                    | ChainError::UnknownIssuer
-                    | ChainError::BadSignature
-                    | ChainError::Revoked
-                    | ChainError::RevocationStatusUnknown
-                    | ChainError::EkuNotPermitted { .. }
-                    | ChainError::PathLenConstraintViolated
-                    | ChainError::InvalidCrl(_)
-                    | ChainError::Invalid(_) => webpki::Error::NameConstraintViolation,
-                };
-                *self.detail.borrow_mut() = Some(e);
+                let as_webpki = hook_error(&e);
+                let mut details = self.details.borrow_mut();
+                match details.iter_mut().find(|(w, _)| *w == as_webpki) {
+                    Some(slot) => slot.1 = e,
+                    None => details.push((as_webpki.clone(), e)),
+                }
                 Err(as_webpki)
             }
         }
     }
 
-    /// webpki's final error, replaced by the hook's own when the hook caused it (its error
-    /// names the identity and the constraint).
+    /// webpki's final error, replaced by the hook's own when the hook reported it.
     fn explain(&self, e: webpki::Error) -> ChainError {
-        let ours = self.detail.borrow_mut().take();
-        match ours {
-            Some(ours) if ours.code() == from_webpki(e.clone()).code() => ours,
-            Some(_) | None => from_webpki(e),
+        let mut details = self.details.borrow_mut();
+        match details.iter().position(|(w, _)| *w == e) {
+            Some(i) => details.swap_remove(i).1,
+            None => from_webpki(e),
         }
+    }
+}
+
+/// The webpki error the path hook reports for one of our failures, so that webpki ranks it
+/// among the errors of the other candidate paths (webpki keeps the most specific one).
+fn hook_error(e: &ChainError) -> webpki::Error {
+    match e {
+        ChainError::MalformedNameConstraint { .. } => webpki::Error::MalformedNameConstraint,
+        ChainError::Malformed { .. } | ChainError::TooLarge { .. } => webpki::Error::BadDer,
+        // "This certificate may not act as a CA", like a CA certificate without cA=TRUE.
+        ChainError::CaKeyUsage { .. } => webpki::Error::EndEntityUsedAsCa,
+        ChainError::NameConstraintViolation { .. }
+        | ChainError::NameConstraintBudgetExceeded { .. }
+        | ChainError::NameNotCheckable { .. }
+        | ChainError::Expired { .. }
+        | ChainError::NotYetValid { .. }
+        | ChainError::UnknownIssuer
+        | ChainError::BadSignature
+        | ChainError::Revoked
+        | ChainError::RevocationStatusUnknown
+        | ChainError::EkuNotPermitted { .. }
+        | ChainError::PathLenConstraintViolated
+        | ChainError::InvalidCrl(_)
+        | ChainError::Invalid(_) => webpki::Error::NameConstraintViolation,
     }
 }
 
@@ -372,7 +402,8 @@ impl VerifiedChain {
         self.identities
     }
 
-    /// Whether any CA on the path (trust anchor included) carries name constraints.
+    /// Whether any CA on the path (trust anchor included) carries dNSName or iPAddress
+    /// constraints.
     pub fn is_name_constrained(&self) -> bool {
         self.name_constrained
     }
@@ -381,13 +412,4 @@ impl VerifiedChain {
     pub fn intermediates_used(&self) -> usize {
         self.intermediates_used
     }
-}
-
-/// The SIP domain identities (IP identities are not subject to dNSName constraints).
-fn domains_of(identities: &Identities) -> Vec<DomainName> {
-    identities
-        .identities()
-        .iter()
-        .filter_map(|i| i.domain().cloned())
-        .collect()
 }

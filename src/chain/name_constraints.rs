@@ -1,31 +1,83 @@
-//! RFC 5280 §4.2.1.10 dNSName name constraints applied to **SIP identities**.
+//! RFC 5280 §4.2.1.10 dNSName and iPAddress name constraints applied to **SIP identities**.
 //!
-//! webpki applies a CA's dNSName constraints to dNSName SANs only: a CA constrained to
-//! `example.com` can still mint `URI:sip:evil.example` or a SAN-less `CN=evil.example`, and
-//! webpki accepts the chain (rust-notes §3.1). sipcert closes that hole: the dNSName
-//! permitted/excluded subtrees of every CA on the path (the trust anchor included) are applied
-//! to every SIP domain identity, whatever its source.
+//! webpki applies a CA's dNSName constraints to dNSName SANs only, and its iPAddress
+//! constraints to iPAddress SANs only: a CA constrained to `example.com` can still mint
+//! `URI:sip:evil.example` or a SAN-less `CN=evil.example`, and a CA constrained to
+//! `192.0.2.0/24` can mint `URI:sip:198.51.100.7`; webpki accepts those chains. sipcert
+//! closes that hole: the permitted/excluded subtrees of every CA on the path (the trust
+//! anchor included) are applied to every SIP identity, whatever its source: dNSName subtrees
+//! to every domain identity, iPAddress subtrees to every IP identity.
 //!
-//! Semantics (RFC 5280 §4.2.1.10 for dNSName):
+//! dNSName semantics (RFC 5280 §4.2.1.10):
 //! - constraint `example.com` covers `example.com` and every name under it
 //!   (`sip.example.com`), never `badexample.com`;
 //! - constraint `.example.com` covers proper subdomains only;
-//! - a name must fall in at least one permitted dNSName subtree when the CA has any, and in no
+//!
+//! iPAddress semantics: a constraint is an address and a mask (8 octets for IPv4, 32 for
+//! IPv6, in the CIDR style of RFC 4632); the mask must be a contiguous prefix; an address is
+//! inside when it has the same family and `ip & mask == address & mask`. An IPv4 address is
+//! never inside an IPv6 subtree nor the reverse (an IPv4-mapped IPv6 address is IPv6).
+//!
+//! For both forms:
+//! - a name must fall in at least one permitted subtree of its form when the CA has any (so
+//!   an IPv6 identity under a CA that permits IPv4 ranges only is refused), and in no
 //!   excluded one;
-//! - constraints of other name forms do not restrict DNS names (webpki checks those forms on
-//!   the SANs it understands, and refuses any URI SAN under a URI constraint);
-//! - anything sipCert cannot evaluate exactly (empty or invalid dNSName base, `minimum` /
-//!   `maximum` fields, unknown GeneralName tags, bad DER) fails closed.
+//! - constraints of other name forms do not restrict SIP identities (webpki checks those
+//!   forms on the SANs it understands, and refuses any URI SAN under a URI constraint);
+//! - anything sipCert cannot evaluate exactly (empty or invalid dNSName base, an iPAddress
+//!   constraint of another length or with a non-contiguous mask, `minimum` / `maximum`
+//!   fields, unknown GeneralName tags, bad DER) fails closed.
+//!
+//! The work is bounded: [`NameConstraintBudget`] caps the comparisons (identities × subtrees)
+//! of one verification, across all the candidate paths webpki's path building tries.
 //!
 //! The DER is walked by hand, strictly, rather than through x509-parser's lenient
 //! `NameConstraints` parser, which drops `minimum`/`maximum` silently.
 
 use core::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use x509_parser::prelude::{FromDer, X509Certificate};
-
+use super::key_usage::{ca_label, parse_ca, unique_extension};
 use super::ChainError;
-use crate::DomainName;
+use crate::{DomainName, IdentityName};
+
+/// The most comparisons (SIP identities × subtrees of their form, summed over the CAs of a
+/// path) that one verification spends on name constraints, over every candidate path.
+///
+/// The same order of magnitude as webpki's own budget (250 000 comparisons), and lower: webpki
+/// counts every SAN against every subtree of every CA it checks, so on any path webpki
+/// accepts, webpki has already spent at least as much as sipcert's check needs; this budget
+/// is what bounds sipcert's own work.
+pub(crate) const NAME_CONSTRAINT_BUDGET: usize = 100_000;
+
+/// How many name-constraint comparisons one verification may still spend. Create one per
+/// verification (`NameConstraintBudget::default()`) and share it across every path
+/// [`PathConstraints::check`] is called for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NameConstraintBudget {
+    remaining: usize,
+}
+
+impl Default for NameConstraintBudget {
+    fn default() -> Self {
+        Self {
+            remaining: NAME_CONSTRAINT_BUDGET,
+        }
+    }
+}
+
+impl NameConstraintBudget {
+    /// Spends `cost` comparisons; `false` (and nothing left) when they are not available.
+    fn consume(&mut self, cost: usize) -> bool {
+        if let Some(left) = self.remaining.checked_sub(cost) {
+            self.remaining = left;
+            true
+        } else {
+            self.remaining = 0;
+            false
+        }
+    }
+}
 
 /// One dNSName subtree.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,78 +106,216 @@ impl fmt::Display for DnsSubtree {
     }
 }
 
-/// The dNSName constraints of one CA on a verified path.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct CaDnsConstraints {
-    /// Where they come from, for messages (`trust anchor`, `intermediate CA 1`).
-    ca: String,
-    /// Empty: dNSNames are not restricted by a permitted subtree.
-    permitted: Vec<DnsSubtree>,
-    excluded: Vec<DnsSubtree>,
+/// One iPAddress subtree: the network (address with the host bits cleared) and the prefix
+/// length of its contiguous mask.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum IpSubtree {
+    /// An IPv4 range; `prefix` is 0 to 32.
+    V4 { network: u32, prefix: u32 },
+    /// An IPv6 range; `prefix` is 0 to 128.
+    V6 { network: u128, prefix: u32 },
 }
 
-impl CaDnsConstraints {
-    /// `Err` describes the violated constraint.
-    fn check(&self, name: &DomainName) -> Result<(), String> {
-        if let Some(ex) = self.excluded.iter().find(|s| s.covers(name)) {
-            return Err(format!("excluded dNSName {ex} of the {}", self.ca));
+/// The mask of a `prefix`-bit IPv4 prefix (0 to 32).
+fn mask_v4(prefix: u32) -> u32 {
+    u32::MAX.checked_shl(32 - prefix.min(32)).unwrap_or(0)
+}
+
+/// The mask of a `prefix`-bit IPv6 prefix (0 to 128).
+fn mask_v6(prefix: u32) -> u128 {
+    u128::MAX.checked_shl(128 - prefix.min(128)).unwrap_or(0)
+}
+
+impl IpSubtree {
+    fn covers(&self, ip: &IpAddr) -> bool {
+        match (self, ip) {
+            (Self::V4 { network, prefix }, IpAddr::V4(v4)) => {
+                u32::from(*v4) & mask_v4(*prefix) == *network
+            }
+            (Self::V6 { network, prefix }, IpAddr::V6(v6)) => {
+                u128::from(*v6) & mask_v6(*prefix) == *network
+            }
+            // Another family is never inside.
+            (Self::V4 { .. }, IpAddr::V6(_)) | (Self::V6 { .. }, IpAddr::V4(_)) => false,
         }
-        if !self.permitted.is_empty() && !self.permitted.iter().any(|s| s.covers(name)) {
-            let list: Vec<String> = self.permitted.iter().map(ToString::to_string).collect();
+    }
+}
+
+impl fmt::Display for IpSubtree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::V4 { network, prefix } => write!(f, "{}/{prefix}", Ipv4Addr::from(*network)),
+            Self::V6 { network, prefix } => write!(f, "{}/{prefix}", Ipv6Addr::from(*network)),
+        }
+    }
+}
+
+/// Permitted and excluded subtrees of one name form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Subtrees<T> {
+    /// Empty: the form is not restricted by a permitted subtree.
+    permitted: Vec<T>,
+    excluded: Vec<T>,
+}
+
+impl<T> Default for Subtrees<T> {
+    fn default() -> Self {
+        Self {
+            permitted: Vec::new(),
+            excluded: Vec::new(),
+        }
+    }
+}
+
+impl<T: fmt::Display> Subtrees<T> {
+    fn len(&self) -> usize {
+        self.permitted.len().saturating_add(self.excluded.len())
+    }
+
+    /// `Err` describes the violated constraint.
+    fn check(&self, covers: impl Fn(&T) -> bool, form: &str, ca: &str) -> Result<(), String> {
+        if let Some(ex) = self.excluded.iter().find(|s| covers(s)) {
+            return Err(format!("excluded {form} {ex} of the {ca}"));
+        }
+        if !self.permitted.is_empty() && !self.permitted.iter().any(covers) {
             return Err(format!(
-                "permitted dNSName subtrees {{{}}} of the {}",
-                list.join(", "),
-                self.ca
+                "permitted {form} subtrees {{{}}} of the {ca}",
+                list(&self.permitted)
             ));
         }
         Ok(())
     }
-
-    fn is_empty(&self) -> bool {
-        self.permitted.is_empty() && self.excluded.is_empty()
-    }
 }
 
-/// Checks every identity against every CA's constraints.
-pub(crate) fn check_all(
-    constraints: &[CaDnsConstraints],
-    identities: &[DomainName],
-) -> Result<(), ChainError> {
-    for ca in constraints {
-        for name in identities {
-            ca.check(name)
-                .map_err(|constraint| ChainError::NameConstraintViolation {
-                    name: Some(name.clone()),
-                    constraint: Some(constraint),
-                })?;
+/// At most this many subtrees are spelled out in a message.
+const LISTED_SUBTREES: usize = 8;
+
+fn list<T: fmt::Display>(subtrees: &[T]) -> String {
+    let mut shown: Vec<String> = subtrees
+        .iter()
+        .take(LISTED_SUBTREES)
+        .map(ToString::to_string)
+        .collect();
+    if subtrees.len() > LISTED_SUBTREES {
+        shown.push(format!("… {} more", subtrees.len() - LISTED_SUBTREES));
+    }
+    shown.join(", ")
+}
+
+/// The dNSName and iPAddress constraints of one CA on a verified path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct CaConstraints {
+    /// Where they come from, for messages (`trust anchor`, `intermediate CA 1 (CN=…)`).
+    ca: String,
+    dns: Subtrees<DnsSubtree>,
+    ip: Subtrees<IpSubtree>,
+}
+
+impl CaConstraints {
+    /// `Err` describes the violated constraint.
+    fn check(&self, name: &IdentityName) -> Result<(), String> {
+        match name {
+            IdentityName::Domain(d) => self.dns.check(|s| s.covers(d), "dNSName", &self.ca),
+            IdentityName::Ip(ip) => self.ip.check(|s| s.covers(ip), "iPAddress", &self.ca),
         }
     }
-    Ok(())
+
+    fn is_empty(&self) -> bool {
+        self.dns.len() == 0 && self.ip.len() == 0
+    }
 }
 
-/// Collects the dNSName constraints of a verified path: the trust anchor's, then each
-/// intermediate's. CAs without dNSName constraints are left out.
-pub(crate) fn from_path(
-    path: &webpki::VerifiedPath<'_>,
-) -> Result<Vec<CaDnsConstraints>, ChainError> {
-    let mut out = Vec::new();
+/// The dNSName and iPAddress name constraints of every CA on one verified path (the trust
+/// anchor's first, then each intermediate's); CAs without such constraints are left out.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub(crate) struct PathConstraints {
+    cas: Vec<CaConstraints>,
+}
+
+impl PathConstraints {
+    /// Whether no CA on the path carries dNSName or iPAddress constraints.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.cas.is_empty()
+    }
+
+    /// Checks every SIP identity against every CA's constraints: domains against the
+    /// dNSName subtrees, IP addresses against the iPAddress subtrees. The comparisons are
+    /// paid from `budget` before any is made; an exhausted budget is
+    /// [`ChainError::NameConstraintBudgetExceeded`].
+    pub(crate) fn check(
+        &self,
+        names: &[IdentityName],
+        budget: &mut NameConstraintBudget,
+    ) -> Result<(), ChainError> {
+        let (mut domains, mut ips) = (0usize, 0usize);
+        for name in names {
+            match name {
+                IdentityName::Domain(_) => domains += 1,
+                IdentityName::Ip(_) => ips += 1,
+            }
+        }
+        let cost = self.cas.iter().fold(0usize, |acc, ca| {
+            acc.saturating_add(domains.saturating_mul(ca.dns.len()))
+                .saturating_add(ips.saturating_mul(ca.ip.len()))
+        });
+        if !budget.consume(cost) {
+            return Err(ChainError::NameConstraintBudgetExceeded {
+                names: names.len(),
+                subtrees: self.cas.iter().fold(0usize, |acc, ca| {
+                    acc.saturating_add(ca.dns.len()).saturating_add(ca.ip.len())
+                }),
+                limit: NAME_CONSTRAINT_BUDGET,
+            });
+        }
+        for ca in &self.cas {
+            for name in names {
+                ca.check(name)
+                    .map_err(|constraint| ChainError::NameConstraintViolation {
+                        name: Some(name.clone()),
+                        constraint: Some(constraint),
+                    })?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether `name` satisfies every CA's constraints (one name: bounded by the number of
+    /// subtrees, no budget needed).
+    #[cfg(test)]
+    pub(crate) fn permits(&self, name: &IdentityName) -> bool {
+        self.cas.iter().all(|ca| ca.check(name).is_ok())
+    }
+}
+
+/// Collects the dNSName and iPAddress constraints of a verified path: the trust anchor's,
+/// then each intermediate's (from its DER, strictly). A malformed constraint is
+/// [`ChainError::MalformedNameConstraint`], whatever the identities.
+pub(crate) fn from_path(path: &webpki::VerifiedPath<'_>) -> Result<PathConstraints, ChainError> {
+    let mut cas = Vec::new();
     if let Some(nc) = &path.anchor().name_constraints {
         let c = parse_contents(nc.as_ref(), "trust anchor".to_owned())?;
         if !c.is_empty() {
-            out.push(c);
+            cas.push(c);
         }
     }
     for (i, ca) in path.intermediate_certificates().enumerate() {
         let der = ca.der();
-        let label = format!("intermediate CA {}", i + 1);
-        if let Some(ext) = name_constraints_extension(der.as_ref())? {
+        let cert = parse_ca(der.as_ref())?;
+        let label = ca_label(i, &cert);
+        let ext = unique_extension(
+            &cert,
+            &x509_parser::oid_registry::OID_X509_EXT_NAME_CONSTRAINTS,
+            &label,
+        )
+        .map_err(|_| malformed(format!("{label}: duplicate nameConstraints extension")))?;
+        if let Some(ext) = ext {
             let c = parse_extension_value(ext, label)?;
             if !c.is_empty() {
-                out.push(c);
+                cas.push(c);
             }
         }
     }
-    Ok(out)
+    Ok(PathConstraints { cas })
 }
 
 fn malformed(detail: impl Into<String>) -> ChainError {
@@ -134,31 +324,8 @@ fn malformed(detail: impl Into<String>) -> ChainError {
     }
 }
 
-/// The raw value of the (unique) nameConstraints extension of a CA certificate.
-fn name_constraints_extension(der: &[u8]) -> Result<Option<&[u8]>, ChainError> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| ChainError::Malformed {
-        detail: format!("CA certificate: {e}"),
-    })?;
-    if !rest.is_empty() {
-        return Err(ChainError::Malformed {
-            detail: "CA certificate: trailing data".to_owned(),
-        });
-    }
-    let oid = x509_parser::oid_registry::OID_X509_EXT_NAME_CONSTRAINTS;
-    let mut found = None;
-    for ext in cert.extensions() {
-        if ext.oid == oid {
-            if found.is_some() {
-                return Err(malformed("duplicate nameConstraints extension"));
-            }
-            found = Some(ext.value);
-        }
-    }
-    Ok(found)
-}
-
 /// `NameConstraints ::= SEQUENCE { ... }` as it appears in the extension value.
-fn parse_extension_value(value: &[u8], ca: String) -> Result<CaDnsConstraints, ChainError> {
+fn parse_extension_value(value: &[u8], ca: String) -> Result<CaConstraints, ChainError> {
     let mut r = Reader::new(value);
     let (tag, contents) = r.read_tlv()?;
     if tag != TAG_SEQUENCE || !r.at_end() {
@@ -175,19 +342,19 @@ const TAG_EXCLUDED: u8 = 0xa1;
 
 /// The contents of the NameConstraints SEQUENCE (the form webpki keeps for a trust anchor):
 /// `[0] permittedSubtrees OPTIONAL, [1] excludedSubtrees OPTIONAL`.
-fn parse_contents(contents: &[u8], ca: String) -> Result<CaDnsConstraints, ChainError> {
+fn parse_contents(contents: &[u8], ca: String) -> Result<CaConstraints, ChainError> {
     let mut r = Reader::new(contents);
-    let mut permitted = Vec::new();
-    let mut excluded = Vec::new();
+    let mut dns = Subtrees::default();
+    let mut ip = Subtrees::default();
     let mut seen_any = false;
     if r.peek() == Some(TAG_PERMITTED) {
         let (_, subtrees) = r.read_tlv()?;
-        parse_subtrees(subtrees, &mut permitted, &ca)?;
+        parse_subtrees(subtrees, &mut dns.permitted, &mut ip.permitted, &ca)?;
         seen_any = true;
     }
     if r.peek() == Some(TAG_EXCLUDED) {
         let (_, subtrees) = r.read_tlv()?;
-        parse_subtrees(subtrees, &mut excluded, &ca)?;
+        parse_subtrees(subtrees, &mut dns.excluded, &mut ip.excluded, &ca)?;
         seen_any = true;
     }
     if !r.at_end() {
@@ -199,15 +366,17 @@ fn parse_contents(contents: &[u8], ca: String) -> Result<CaDnsConstraints, Chain
         // RFC 5280 §4.2.1.10: "MUST NOT issue ... where name constraints is an empty sequence".
         return Err(malformed(format!("{ca}: empty nameConstraints")));
     }
-    Ok(CaDnsConstraints {
-        ca,
-        permitted,
-        excluded,
-    })
+    Ok(CaConstraints { ca, dns, ip })
 }
 
-/// `GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree`, keeping the dNSName bases.
-fn parse_subtrees(input: &[u8], out: &mut Vec<DnsSubtree>, ca: &str) -> Result<(), ChainError> {
+/// `GeneralSubtrees ::= SEQUENCE SIZE (1..MAX) OF GeneralSubtree`, keeping the dNSName and
+/// iPAddress bases.
+fn parse_subtrees(
+    input: &[u8],
+    dns: &mut Vec<DnsSubtree>,
+    ip: &mut Vec<IpSubtree>,
+    ca: &str,
+) -> Result<(), ChainError> {
     let mut r = Reader::new(input);
     if r.at_end() {
         return Err(malformed(format!("{ca}: empty GeneralSubtrees")));
@@ -227,11 +396,13 @@ fn parse_subtrees(input: &[u8], out: &mut Vec<DnsSubtree>, ca: &str) -> Result<(
         }
         match name_tag {
             // dNSName [2] IA5String
-            0x82 => out.push(parse_dns_base(value, ca)?),
+            0x82 => dns.push(parse_dns_base(value, ca)?),
+            // iPAddress [7] OCTET STRING
+            0x87 => ip.push(parse_ip_base(value, ca)?),
             // otherName [0], rfc822Name [1], x400Address [3], directoryName [4],
-            // ediPartyName [5], uniformResourceIdentifier [6], iPAddress [7],
-            // registeredID [8]: not DNS constraints; webpki evaluates the forms it knows.
-            0xa0 | 0x81 | 0xa3 | 0xa4 | 0xa5 | 0x86 | 0x87 | 0x88 => {}
+            // ediPartyName [5], uniformResourceIdentifier [6], registeredID [8]: not forms a
+            // SIP identity takes; webpki evaluates the forms it knows.
+            0xa0 | 0x81 | 0xa3 | 0xa4 | 0xa5 | 0x86 | 0x88 => {}
             other => {
                 return Err(malformed(format!(
                     "{ca}: unknown GeneralName tag 0x{other:02x} in a subtree"
@@ -262,6 +433,40 @@ fn parse_dns_base(value: &[u8], ca: &str) -> Result<DnsSubtree, ChainError> {
     } else {
         DnsSubtree::NameAndBelow(base)
     })
+}
+
+/// An iPAddress constraint: address then mask, 4 + 4 or 16 + 16 octets (RFC 5280
+/// §4.2.1.10); the mask must be ones then zeros.
+fn parse_ip_base(value: &[u8], ca: &str) -> Result<IpSubtree, ChainError> {
+    let bad = |why: &str| malformed(format!("{ca}: iPAddress constraint {value:02x?} {why}"));
+    let (addr, mask) = value.split_at(value.len() / 2);
+    match value.len() {
+        8 => {
+            let addr = u32::from_be_bytes(addr.try_into().map_err(|_| bad("is truncated"))?);
+            let mask = u32::from_be_bytes(mask.try_into().map_err(|_| bad("is truncated"))?);
+            if mask.leading_ones() + mask.trailing_zeros() != u32::BITS {
+                return Err(bad("has a mask that is not a contiguous prefix"));
+            }
+            Ok(IpSubtree::V4 {
+                network: addr & mask,
+                prefix: mask.leading_ones(),
+            })
+        }
+        32 => {
+            let addr = u128::from_be_bytes(addr.try_into().map_err(|_| bad("is truncated"))?);
+            let mask = u128::from_be_bytes(mask.try_into().map_err(|_| bad("is truncated"))?);
+            if mask.leading_ones() + mask.trailing_zeros() != u128::BITS {
+                return Err(bad("has a mask that is not a contiguous prefix"));
+            }
+            Ok(IpSubtree::V6 {
+                network: addr & mask,
+                prefix: mask.leading_ones(),
+            })
+        }
+        n => Err(bad(&format!(
+            "has {n} octets (8 for IPv4, 32 for IPv6 are allowed)"
+        ))),
+    }
 }
 
 /// A minimal strict DER reader: single-byte tags, definite minimal lengths up to 16 bits.
@@ -335,26 +540,76 @@ mod tests {
         DomainName::from_ascii(s).unwrap()
     }
 
-    fn der_dns_subtree(name: &[u8]) -> Vec<u8> {
-        let mut gn = vec![0x82, u8::try_from(name.len()).unwrap()];
+    fn path(c: CaConstraints) -> PathConstraints {
+        PathConstraints { cas: vec![c] }
+    }
+
+    fn der_subtree(tag: u8, name: &[u8]) -> Vec<u8> {
+        let mut gn = vec![tag, u8::try_from(name.len()).unwrap()];
         gn.extend_from_slice(name);
         let mut st = vec![0x30, u8::try_from(gn.len()).unwrap()];
         st.extend(gn);
         st
     }
 
-    fn contents(permitted: &[&[u8]], excluded: &[&[u8]]) -> Vec<u8> {
+    fn der_dns_subtree(name: &[u8]) -> Vec<u8> {
+        der_subtree(0x82, name)
+    }
+
+    /// NameConstraints contents with the given GeneralSubtrees bodies.
+    fn wrap(permitted: &[u8], excluded: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
-        for (tag, list) in [(0xa0u8, permitted), (0xa1u8, excluded)] {
-            if list.is_empty() {
+        for (tag, body) in [(0xa0u8, permitted), (0xa1u8, excluded)] {
+            if body.is_empty() {
                 continue;
             }
-            let body: Vec<u8> = list.iter().flat_map(|n| der_dns_subtree(n)).collect();
             out.push(tag);
-            out.push(u8::try_from(body.len()).unwrap());
-            out.extend(body);
+            let len = u16::try_from(body.len()).unwrap();
+            match len {
+                0..=0x7f => {}
+                0x80..=0xff => out.push(0x81),
+                _ => out.extend([0x82, u8::try_from(len >> 8).unwrap()]),
+            }
+            out.push(u8::try_from(len & 0xff).unwrap());
+            out.extend_from_slice(body);
         }
         out
+    }
+
+    fn contents(permitted: &[&[u8]], excluded: &[&[u8]]) -> Vec<u8> {
+        let p: Vec<u8> = permitted.iter().flat_map(|n| der_dns_subtree(n)).collect();
+        let e: Vec<u8> = excluded.iter().flat_map(|n| der_dns_subtree(n)).collect();
+        wrap(&p, &e)
+    }
+
+    /// `192.0.2.0/24` or `2001:db8::/32` as the 8 or 32 constraint octets.
+    fn cidr(s: &str) -> Vec<u8> {
+        let (addr, prefix) = s.split_once('/').unwrap();
+        let prefix: u32 = prefix.parse().unwrap();
+        match addr.parse::<IpAddr>().unwrap() {
+            IpAddr::V4(a) => {
+                let mut v = a.octets().to_vec();
+                v.extend(mask_v4(prefix).to_be_bytes());
+                v
+            }
+            IpAddr::V6(a) => {
+                let mut v = a.octets().to_vec();
+                v.extend(mask_v6(prefix).to_be_bytes());
+                v
+            }
+        }
+    }
+
+    fn ip_contents(permitted: &[&str], excluded: &[&str]) -> Vec<u8> {
+        let p: Vec<u8> = permitted
+            .iter()
+            .flat_map(|c| der_subtree(0x87, &cidr(c)))
+            .collect();
+        let e: Vec<u8> = excluded
+            .iter()
+            .flat_map(|c| der_subtree(0x87, &cidr(c)))
+            .collect();
+        wrap(&p, &e)
     }
 
     type Subtrees = &'static [&'static [u8]];
@@ -394,13 +649,212 @@ mod tests {
         for &(permitted, excluded, name, expected) in MATCH_TABLE {
             let der = contents(permitted, excluded);
             let c = parse_contents(&der, "test CA".to_owned()).unwrap();
-            let got = check_all(&[c], &[dn(name)]);
+            let got = path(c).check(
+                &[IdentityName::Domain(dn(name))],
+                &mut NameConstraintBudget::default(),
+            );
             assert_eq!(
                 got.is_ok(),
                 expected,
                 "permitted={permitted:?} excluded={excluded:?} name={name:?}: {got:?}"
             );
         }
+    }
+
+    type Cidrs = &'static [&'static str];
+
+    /// (permitted, excluded, IP identity, expected verdict)
+    const IP_TABLE: &[(Cidrs, Cidrs, &str, bool)] = &[
+        (&["192.0.2.0/24"], &[], "192.0.2.7", true),
+        (&["192.0.2.0/24"], &[], "192.0.2.0", true),
+        (&["192.0.2.0/24"], &[], "192.0.2.255", true),
+        (&["192.0.2.0/24"], &[], "192.0.3.0", false),
+        (&["192.0.2.0/24"], &[], "198.51.100.7", false),
+        (&["192.0.2.0/25"], &[], "192.0.2.127", true),
+        (&["192.0.2.0/25"], &[], "192.0.2.128", false),
+        (&["192.0.2.7/32"], &[], "192.0.2.7", true),
+        (&["192.0.2.7/32"], &[], "192.0.2.8", false),
+        (&["0.0.0.0/0"], &[], "203.0.113.1", true),
+        // Host bits in the constraint address do not matter.
+        (&["192.0.2.99/24"], &[], "192.0.2.7", true),
+        (
+            &["192.0.2.0/24", "198.51.100.0/24"],
+            &[],
+            "198.51.100.7",
+            true,
+        ),
+        // Another family is never inside: fail closed.
+        (&["192.0.2.0/24"], &[], "2001:db8::7", false),
+        (&["192.0.2.0/24"], &[], "::ffff:192.0.2.7", false),
+        (&["2001:db8::/32"], &[], "192.0.2.7", false),
+        (&["::/0"], &[], "192.0.2.7", false),
+        (&["2001:db8::/32"], &[], "2001:db8:1::7", true),
+        (&["2001:db8::/32"], &[], "2001:db9::7", false),
+        (&["2001:db8::/127"], &[], "2001:db8::1", true),
+        (&["2001:db8::/127"], &[], "2001:db8::2", false),
+        (&["192.0.2.0/24", "2001:db8::/32"], &[], "2001:db8::7", true),
+        (&[], &["192.0.2.0/24"], "192.0.2.7", false),
+        (&[], &["192.0.2.0/24"], "192.0.3.7", true),
+        (&[], &["192.0.2.0/24"], "2001:db8::7", true),
+        (&[], &["0.0.0.0/0"], "192.0.2.7", false),
+        (&["192.0.2.0/24"], &["192.0.2.0/28"], "192.0.2.7", false),
+        (&["192.0.2.0/24"], &["192.0.2.0/28"], "192.0.2.77", true),
+    ];
+
+    #[test]
+    fn ip_constraint_semantics() {
+        for &(permitted, excluded, ip, expected) in IP_TABLE {
+            let der = ip_contents(permitted, excluded);
+            let c = parse_contents(&der, "test CA".to_owned()).unwrap();
+            let name = IdentityName::Ip(ip.parse().unwrap());
+            let got = path(c).check(
+                std::slice::from_ref(&name),
+                &mut NameConstraintBudget::default(),
+            );
+            assert_eq!(
+                got.is_ok(),
+                expected,
+                "permitted={permitted:?} excluded={excluded:?} ip={ip}: {got:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn each_form_restricts_only_its_own_identities() {
+        // permitted dNSName example.com + permitted iPAddress 192.0.2.0/24.
+        let mut p = der_dns_subtree(b"example.com");
+        p.extend(der_subtree(0x87, &cidr("192.0.2.0/24")));
+        let both = path(parse_contents(&wrap(&p, &[]), "both".to_owned()).unwrap());
+        let ip_only =
+            path(parse_contents(&ip_contents(&["192.0.2.0/24"], &[]), "ip".to_owned()).unwrap());
+        let dns_only =
+            path(parse_contents(&contents(&[b"example.com"], &[]), "dns".to_owned()).unwrap());
+        let rows: &[(&PathConstraints, &str, bool)] = &[
+            (&both, "sip.example.com", true),
+            (&both, "evil.example", false),
+            (&both, "192.0.2.7", true),
+            (&both, "198.51.100.7", false),
+            (&ip_only, "evil.example", true),
+            (&ip_only, "198.51.100.7", false),
+            (&dns_only, "198.51.100.7", true),
+            (&dns_only, "evil.example", false),
+        ];
+        for (c, name, expected) in rows {
+            let id = match name.parse::<IpAddr>() {
+                Ok(ip) => IdentityName::Ip(ip),
+                Err(_) => IdentityName::Domain(dn(name)),
+            };
+            let got = c.check(
+                std::slice::from_ref(&id),
+                &mut NameConstraintBudget::default(),
+            );
+            assert_eq!(got.is_ok(), *expected, "{name} under {c:?}: {got:?}");
+            assert_eq!(c.permits(&id), *expected, "permits({name}) under {c:?}");
+        }
+    }
+
+    #[test]
+    fn violation_names_the_ip_and_the_subtree() {
+        let c = path(
+            parse_contents(
+                &ip_contents(&["192.0.2.0/24"], &["192.0.2.128/25"]),
+                "intermediate CA 1 (CN=x)".to_owned(),
+            )
+            .unwrap(),
+        );
+        let outside = IdentityName::Ip("198.51.100.7".parse().unwrap());
+        let err = c
+            .check(
+                std::slice::from_ref(&outside),
+                &mut NameConstraintBudget::default(),
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("198.51.100.7")
+                && text.contains("permitted iPAddress subtrees {192.0.2.0/24}")
+                && text.contains("intermediate CA 1 (CN=x)"),
+            "{text}"
+        );
+        let excluded = IdentityName::Ip("192.0.2.200".parse().unwrap());
+        let err = c
+            .check(
+                std::slice::from_ref(&excluded),
+                &mut NameConstraintBudget::default(),
+            )
+            .unwrap_err();
+        assert!(
+            err.to_string()
+                .contains("excluded iPAddress 192.0.2.128/25"),
+            "{err}"
+        );
+        assert!(
+            matches!(&err, ChainError::NameConstraintViolation { name: Some(n), .. } if *n == excluded),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn budget_is_shared_and_fails_closed() {
+        // 20 dNSName subtrees, all permitting; names under the first.
+        let names: Vec<Vec<u8>> = (0..20)
+            .map(|i| format!("d{i}.example").into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
+        let c = path(parse_contents(&contents(&refs, &[]), "test CA".to_owned()).unwrap());
+        let ids: Vec<IdentityName> = (0..100)
+            .map(|i| IdentityName::Domain(dn(&format!("h{i}.d0.example"))))
+            .collect();
+        // 100 × 20 = 2 000 comparisons a call: 50 calls fit, the 51st does not.
+        let mut budget = NameConstraintBudget::default();
+        for call in 0..NAME_CONSTRAINT_BUDGET / 2_000 {
+            c.check(&ids, &mut budget)
+                .unwrap_or_else(|e| panic!("call {call}: {e:?}"));
+        }
+        let err = c.check(&ids, &mut budget).unwrap_err();
+        assert_eq!(
+            err,
+            ChainError::NameConstraintBudgetExceeded {
+                names: 100,
+                subtrees: 20,
+                limit: NAME_CONSTRAINT_BUDGET
+            }
+        );
+        assert_eq!(err.code(), "chain-name-constraint-violation");
+        assert!(err.to_string().contains("budget"), "{err}");
+        // Exhausted: even a small check fails now, but an unconstrained path costs nothing.
+        assert!(c.check(&ids[..1], &mut budget).is_err());
+        PathConstraints::default()
+            .check(&ids, &mut budget)
+            .expect("no constraints, no comparisons");
+        // A fresh budget: one call over the limit fails at once, before any comparison.
+        let many: Vec<IdentityName> = (0..=NAME_CONSTRAINT_BUDGET / 20)
+            .map(|i| IdentityName::Domain(dn(&format!("h{i}.d0.example"))))
+            .collect();
+        assert!(matches!(
+            c.check(&many, &mut NameConstraintBudget::default()),
+            Err(ChainError::NameConstraintBudgetExceeded { .. })
+        ));
+    }
+
+    #[test]
+    fn messages_list_a_bounded_number_of_subtrees() {
+        let names: Vec<Vec<u8>> = (0..50)
+            .map(|i| format!("d{i}.example").into_bytes())
+            .collect();
+        let refs: Vec<&[u8]> = names.iter().map(Vec::as_slice).collect();
+        let c = path(parse_contents(&contents(&refs, &[]), "test CA".to_owned()).unwrap());
+        let err = c
+            .check(
+                &[IdentityName::Domain(dn("evil.example"))],
+                &mut NameConstraintBudget::default(),
+            )
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("d7.example") && !text.contains("d8.example") && text.contains("42 more"),
+            "{text}"
+        );
     }
 
     #[test]
@@ -430,6 +884,41 @@ mod tests {
                 let mut v = contents(&[b"example.com"], &[]);
                 v.push(0x05);
                 v
+            }),
+            (
+                "iPAddress mask with a hole",
+                wrap(&der_subtree(0x87, &[192, 0, 2, 0, 255, 0, 255, 0]), &[]),
+            ),
+            (
+                "iPAddress mask not a prefix",
+                wrap(&der_subtree(0x87, &[192, 0, 2, 0, 0, 255, 255, 255]), &[]),
+            ),
+            (
+                "excluded iPAddress mask with a hole",
+                wrap(&[], &der_subtree(0x87, &[192, 0, 2, 0, 255, 255, 254, 1])),
+            ),
+            (
+                "iPAddress of 4 octets",
+                wrap(&der_subtree(0x87, &[192, 0, 2, 0]), &[]),
+            ),
+            ("iPAddress of 0 octets", wrap(&der_subtree(0x87, &[]), &[])),
+            (
+                "iPAddress of 9 octets",
+                wrap(
+                    &der_subtree(0x87, &[192, 0, 2, 0, 255, 255, 255, 0, 0]),
+                    &[],
+                ),
+            ),
+            (
+                "iPAddress of 16 octets",
+                wrap(&der_subtree(0x87, &[0x20; 16]), &[]),
+            ),
+            ("IPv6 mask with a hole", {
+                let mut v = vec![0x20, 0x01, 0x0d, 0xb8];
+                v.extend([0u8; 12]);
+                v.extend([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1]);
+                v.extend([0u8; 8]);
+                wrap(&der_subtree(0x87, &v), &[])
             }),
         ];
         for (what, der) in rows {
@@ -478,6 +967,15 @@ mod tests {
                     DnsSubtree::BelowOnly(b).covers(&n), model && name.len() > base.len(),
                     "{} under .{}", name_s, base_s
                 );
+            }
+
+            /// An IPv4 subtree covers exactly the addresses whose first `prefix` bits equal the
+            /// network's, compared bit by bit.
+            #[test]
+            fn ipv4_subtree_matches_bit_model(net in any::<u32>(), ip in any::<u32>(), prefix in 0u32..=32) {
+                let s = IpSubtree::V4 { network: net & mask_v4(prefix), prefix };
+                let model = (0..prefix).all(|b| (net >> (31 - b)) & 1 == (ip >> (31 - b)) & 1);
+                prop_assert_eq!(s.covers(&IpAddr::V4(ip.into())), model, "{} vs {}", s, Ipv4Addr::from(ip));
             }
 
             /// Arbitrary bytes never panic the parser.

@@ -34,6 +34,12 @@ pub enum ReasonCode {
     /// `cert-malformed`: the end-entity certificate (or an extension) does not parse, has
     /// trailing data, or duplicates an extension.
     CertMalformed,
+    /// `chain-ca-key-usage`: a CA certificate on the path has a keyUsage extension without
+    /// keyCertSign, so it may not sign certificates (RFC 5280 §4.2.1.3, §6.1.4 (n)).
+    ChainCaKeyUsage,
+    /// `cert-too-large`: a presented certificate is larger than webpki can parse (a DER
+    /// item of 65 535 content octets or more, about 64 KiB).
+    CertTooLarge,
 }
 
 impl ReasonCode {
@@ -53,6 +59,8 @@ impl ReasonCode {
             Self::ChainNameConstraintViolation => "chain-name-constraint-violation",
             Self::ChainInvalid => "chain-invalid",
             Self::CertMalformed => "cert-malformed",
+            Self::ChainCaKeyUsage => "chain-ca-key-usage",
+            Self::CertTooLarge => "cert-too-large",
         }
     }
 
@@ -76,6 +84,8 @@ impl ReasonCode {
         Self::ChainNameConstraintViolation,
         Self::ChainInvalid,
         Self::CertMalformed,
+        Self::ChainCaKeyUsage,
+        Self::CertTooLarge,
     ];
 }
 

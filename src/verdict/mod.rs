@@ -401,7 +401,9 @@ impl Verdict {
             .reasons
             .iter()
             .map(Reason::code)
-            .find(|c| c.is_chain() || *c == ReasonCode::CertMalformed)
+            .find(|c| {
+                c.is_chain() || matches!(c, ReasonCode::CertMalformed | ReasonCode::CertTooLarge)
+            })
             .map_or(rejected.chain.code(), ReasonCode::code)
     }
 

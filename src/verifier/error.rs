@@ -67,6 +67,10 @@ fn specific_error(e: &ChainError) -> Option<Error> {
         ChainError::Invalid(w) => return webpki_specific_error(w),
         ChainError::NameConstraintViolation { .. }
         | ChainError::MalformedNameConstraint { .. }
+        | ChainError::NameConstraintBudgetExceeded { .. }
+        | ChainError::NameNotCheckable { .. }
+        | ChainError::CaKeyUsage { .. }
+        | ChainError::TooLarge { .. }
         | ChainError::PathLenConstraintViolated
         | ChainError::InvalidCrl(_) => return None,
     };
@@ -177,6 +181,31 @@ mod tests {
                 "BadEncoding",
             ),
             (ChainError::PathLenConstraintViolated, "Other("),
+            (
+                ChainError::CaKeyUsage {
+                    ca: "intermediate CA 1 (CN=x)".into(),
+                },
+                "Other(",
+            ),
+            (
+                ChainError::TooLarge {
+                    which: "end-entity certificate".into(),
+                    size: 70_000,
+                },
+                "Other(",
+            ),
+            (
+                ChainError::NameNotCheckable { detail: "x".into() },
+                "Other(",
+            ),
+            (
+                ChainError::NameConstraintBudgetExceeded {
+                    names: 1,
+                    subtrees: 1,
+                    limit: 1,
+                },
+                "Other(",
+            ),
             (
                 ChainError::NameConstraintViolation {
                     name: None,
