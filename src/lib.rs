@@ -76,6 +76,7 @@
 
 pub mod chain;
 pub mod danger;
+mod der;
 mod domain;
 pub mod eku;
 pub mod identity;

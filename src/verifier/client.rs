@@ -130,7 +130,7 @@ impl ClientCertVerifier for SipClientVerifier {
         let reject = |code: ReasonCode, message: String| {
             rejected_to_rustls(Rejected::chain(code, message, None))
         };
-        // One x509-parser parse for identities and EKU; webpki parses for the path.
+        // One strict DER walk for identities and EKU; webpki parses for the path.
         let parsed = identity::parse_certificate(end_entity.as_ref()).and_then(|cert| {
             let ids = identity::extract_from_parsed(&cert, &self.policy)?;
             Ok((
