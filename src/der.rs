@@ -350,10 +350,12 @@ impl<'a> Certificate<'a> {
     /// (RFC 5280 §4.1) with nothing after it.
     ///
     /// Every TLV on the way is canonical DER; the TBSCertificate fields come in order with
-    /// their tags; the subject Name and the extension list are walked to the attribute and
-    /// extension level (extension OIDs minimally encoded, `critical` present only as TRUE
-    /// `01 01 FF`, no OID twice, extensions only in a version 3 certificate). The issuer, validity and key are checked for shape
-    /// only: their contents are path validation's business.
+    /// their tags; the issuer and subject Names are walked to the attribute level and the
+    /// extension list to the extension level (extension OIDs minimally encoded, `critical`
+    /// present only as TRUE `01 01 FF`, no OID twice, extensions only in a version 3
+    /// certificate); the validity times must have the RFC 5280 §4.1.2.5 forms; the key and
+    /// signature are checked for shape only (their contents are path validation's business).
+    /// Extension values are not read here: each decider reads its own strictly.
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, WalkError> {
         let mut outer = Reader::new(der);
         if outer.peek() != Some(SEQUENCE) {
@@ -412,8 +414,10 @@ impl<'a> Certificate<'a> {
             .read_expected(SEQUENCE, "a signature AlgorithmIdentifier SEQUENCE")
             .map_err(field("signature"))?;
         check_algorithm(alg).map_err(field("signature"))?;
-        tbs.read_expected(SEQUENCE, "an issuer Name SEQUENCE")
+        let issuer = tbs
+            .read_expected(SEQUENCE, "an issuer Name SEQUENCE")
             .map_err(field("issuer"))?;
+        for_each_attribute(issuer, |_| {}).map_err(field("issuer"))?;
         let mut validity = tbs
             .read_expected(SEQUENCE, "a validity SEQUENCE")
             .map_err(field("validity"))?;
