@@ -5,11 +5,11 @@
 
 use core::fmt;
 
-use x509_parser::certificate::X509Certificate;
-use x509_parser::extensions::ExtendedKeyUsage;
-use x509_parser::oid_registry::OID_X509_EXT_EXTENDED_KEY_USAGE;
-use x509_parser::prelude::FromDer;
+use std::borrow::Cow;
 
+use x509_parser::asn1_rs::Oid;
+
+use crate::der::{self, Certificate, DerError, KnownExtension, Reader, WalkError};
 use crate::policy::{EkuMode, Role};
 use crate::ReasonCode;
 
@@ -49,7 +49,9 @@ impl EkuAcceptance {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum EkuError {
-    /// The certificate or its EKU extension does not parse, or has trailing data.
+    /// The certificate or its EKU extension is not canonical DER (RFC 5280 §4.1, ITU-T X.690
+    /// §10): `ExtKeyUsageSyntax ::= SEQUENCE OF KeyPurposeId`, each OID minimally encoded,
+    /// nothing after the SEQUENCE.
     Malformed,
     /// The EKU extension appears more than once (RFC 5280 §4.2).
     Duplicate,
@@ -131,76 +133,129 @@ impl std::error::Error for EkuError {}
 ///     Err(EkuError::Malformed)));
 /// ```
 pub fn evaluate_eku(cert_der: &[u8], role: Role, mode: EkuMode) -> Result<EkuAcceptance, EkuError> {
-    match X509Certificate::from_der(cert_der) {
-        Ok(([], cert)) => evaluate_parsed(&cert, role, mode),
-        Ok(_) | Err(_) => Err(EkuError::Malformed),
+    match Certificate::parse(cert_der) {
+        Ok(cert) => evaluate_parsed(&cert, role, mode),
+        Err(WalkError::DuplicateExtension {
+            which: KnownExtension::ExtKeyUsage,
+            ..
+        }) => Err(EkuError::Duplicate),
+        Err(
+            WalkError::NotACertificate
+            | WalkError::TrailingData
+            | WalkError::Field { .. }
+            | WalkError::DuplicateExtension {
+                which: KnownExtension::SubjectAltName | KnownExtension::Other,
+                ..
+            },
+        ) => Err(EkuError::Malformed),
     }
 }
 
-/// The set of purposes that matter, decoded from the extension.
+/// The purposes that matter, decoded from the extension.
 #[allow(clippy::struct_excessive_bools)] // one flag per purpose, read once
-struct Purposes {
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Purposes {
     sip_domain: bool,
     any: bool,
     server_auth: bool,
     client_auth: bool,
-    listed: Vec<String>,
+    /// How many KeyPurposeIds the extension lists.
+    count: usize,
+}
+
+/// Reads `ExtKeyUsageSyntax ::= SEQUENCE SIZE (1..MAX) OF KeyPurposeId` strictly from the
+/// extnValue contents: one SEQUENCE, nothing after it, each element a minimally encoded OID.
+/// An empty SEQUENCE reads as `count == 0` (its own error, [`EkuError::Empty`]).
+pub(crate) fn parse_purposes(value: Reader<'_>) -> Result<Purposes, DerError> {
+    let mut p = Purposes::default();
+    for_each_purpose(value, |oid| {
+        p.count += 1;
+        p.sip_domain |= oid == EKU_SIP_DOMAIN;
+        p.any |= oid == EKU_ANY;
+        p.server_auth |= oid == EKU_SERVER_AUTH;
+        p.client_auth |= oid == EKU_CLIENT_AUTH;
+    })?;
+    Ok(p)
+}
+
+fn for_each_purpose<'a>(value: Reader<'a>, mut f: impl FnMut(&'a [u8])) -> Result<(), DerError> {
+    let mut value = value;
+    let mut list = value.read_expected(der::SEQUENCE, "an ExtKeyUsageSyntax SEQUENCE")?;
+    value.expect_end("the end of the extension value after the ExtKeyUsageSyntax SEQUENCE")?;
+    while !list.at_end() {
+        f(list.read_oid("a KeyPurposeId OBJECT IDENTIFIER")?);
+    }
+    Ok(())
+}
+
+/// The purposes listed, as dotted OIDs: the well-known ones first in a fixed order (each
+/// once), then the others in certificate order.
+fn listed(value: Reader<'_>) -> Vec<String> {
+    const KNOWN: [(&[u8], &str); 7] = [
+        (EKU_ANY, "2.5.29.37.0"),
+        (EKU_SERVER_AUTH, "1.3.6.1.5.5.7.3.1"),
+        (EKU_CLIENT_AUTH, "1.3.6.1.5.5.7.3.2"),
+        (
+            &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03],
+            "1.3.6.1.5.5.7.3.3",
+        ),
+        (
+            &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x04],
+            "1.3.6.1.5.5.7.3.4",
+        ),
+        (
+            &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08],
+            "1.3.6.1.5.5.7.3.8",
+        ),
+        (
+            &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x09],
+            "1.3.6.1.5.5.7.3.9",
+        ),
+    ];
+    let mut seen = [false; KNOWN.len()];
+    let mut others = Vec::new();
+    // The value was read once already; a failure here cannot happen and would only shorten
+    // the message.
+    let _ = for_each_purpose(value, |oid| {
+        match KNOWN.iter().position(|(known, _)| *known == oid) {
+            Some(i) => {
+                if let Some(s) = seen.get_mut(i) {
+                    *s = true;
+                }
+            }
+            None => others.push(Oid::new(Cow::Borrowed(oid)).to_id_string()),
+        }
+    });
+    KNOWN
+        .iter()
+        .zip(seen)
+        .filter(|(_, seen)| *seen)
+        .map(|((_, name), _)| (*name).to_owned())
+        .chain(others)
+        .collect()
 }
 
 pub(crate) fn evaluate_parsed(
-    cert: &X509Certificate<'_>,
+    cert: &Certificate<'_>,
     role: Role,
     mode: EkuMode,
 ) -> Result<EkuAcceptance, EkuError> {
-    let ext = match cert.get_extension_unique(&OID_X509_EXT_EXTENDED_KEY_USAGE) {
-        Ok(None) => return Ok(EkuAcceptance::Absent),
-        Ok(Some(ext)) => ext,
-        Err(_) => return Err(EkuError::Duplicate),
+    let Some(ext) = cert.extension(der::OID_EXT_KEY_USAGE) else {
+        return Ok(EkuAcceptance::Absent);
     };
-    // Parse the raw value ourselves so that trailing octets are refused.
-    let Ok(([], eku)) = ExtendedKeyUsage::from_der(ext.value) else {
-        return Err(EkuError::Malformed);
-    };
-    let purposes = decode(&eku)?;
-    decide(&purposes, role, mode)
-}
-
-fn decode(eku: &ExtendedKeyUsage<'_>) -> Result<Purposes, EkuError> {
-    let mut listed = Vec::new();
-    let flags = [
-        (eku.any, "2.5.29.37.0"),
-        (eku.server_auth, "1.3.6.1.5.5.7.3.1"),
-        (eku.client_auth, "1.3.6.1.5.5.7.3.2"),
-        (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
-        (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
-        (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
-        (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
-    ];
-    for (set, name) in flags {
-        if set {
-            listed.push(name.to_owned());
-        }
-    }
-    let mut sip_domain = false;
-    for oid in &eku.other {
-        if oid.as_bytes() == EKU_SIP_DOMAIN {
-            sip_domain = true;
-        }
-        listed.push(oid.to_id_string());
-    }
-    if listed.is_empty() {
+    let purposes = parse_purposes(ext.value).map_err(|_| EkuError::Malformed)?;
+    if purposes.count == 0 {
         return Err(EkuError::Empty);
     }
-    Ok(Purposes {
-        sip_domain,
-        any: eku.any,
-        server_auth: eku.server_auth,
-        client_auth: eku.client_auth,
-        listed,
-    })
+    decide(&purposes, ext.value, role, mode)
 }
 
-fn decide(p: &Purposes, role: Role, mode: EkuMode) -> Result<EkuAcceptance, EkuError> {
+fn decide(
+    p: &Purposes,
+    value: Reader<'_>,
+    role: Role,
+    mode: EkuMode,
+) -> Result<EkuAcceptance, EkuError> {
     if p.sip_domain {
         return Ok(EkuAcceptance::SipDomain);
     }
@@ -216,7 +271,7 @@ fn decide(p: &Purposes, role: Role, mode: EkuMode) -> Result<EkuAcceptance, EkuE
         Ok(EkuAcceptance::TlsCompatible)
     } else {
         Err(EkuError::NotPermitted {
-            purposes: p.listed.clone(),
+            purposes: listed(value),
             mode,
             role,
         })

@@ -78,6 +78,7 @@
 pub mod chain;
 pub mod danger;
 mod decision;
+mod der;
 mod domain;
 mod eku;
 mod identity;

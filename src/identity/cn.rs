@@ -1,36 +1,49 @@
 //! RFC 5922 §7.1 step 2: the subject CN, a backward-compatibility fallback.
 //!
-//! Rules (`decisions.md` §1, D3): only when the certificate has **no** SAN extension, only
-//! when the policy enables it, only the **last** CN (the most specific), only a CN alone in its
-//! RDN (RFC 6125 §1.8 CN-ID), and only if it decodes to an ASCII host name.
-
-use x509_parser::asn1_rs::Tag;
-use x509_parser::oid_registry::OID_X509_COMMON_NAME;
-use x509_parser::x509::{AttributeTypeAndValue, X509Name};
+//! The rule: the most specific CN (RFC 2818 §3.1, RFC 6125 §6.4.4) is the **last** CN
+//! attribute of the subject, since a distinguished name runs from the most general RDN to the
+//! most specific. That CN, and only that CN, is a candidate, and it is an identity only when
+//! - the certificate has **no** subjectAltName extension at all, and the policy enables the
+//!   fallback (and does not require a `sip:` URI);
+//! - it is alone in its RDN (a multi-valued RDN is no CN-ID, RFC 6125 §1.8);
+//! - its string type has a defined character set and it decodes to an ASCII host name.
+//!
+//! When the last CN cannot be used there is **no** CN identity: an earlier CN is never used
+//! instead (each earlier CN is reported as `cn-not-most-specific`). The subject Name itself is
+//! read as strict DER; a non-canonical one makes the certificate malformed.
 
 use super::names::{
     Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource, NearMiss,
 };
 use super::text::{decode_bmp, decode_universal, printable};
-use super::Identities;
+use super::{ExtractError, Identities};
+use crate::der::{self, Attribute, Reader};
 use crate::{DomainName, Policy};
 
-/// One CN attribute of the subject.
-struct Cn<'a, 'b> {
-    attr: &'b AttributeTypeAndValue<'a>,
-    multi_valued: bool,
+/// Calls `f` with every CN attribute of the subject, in order.
+fn for_each_cn<'a>(
+    subject: Reader<'a>,
+    mut f: impl FnMut(Attribute<'a>),
+) -> Result<(), ExtractError> {
+    der::for_each_attribute(subject, |a| {
+        if a.oid == der::OID_COMMON_NAME {
+            f(a);
+        }
+    })
+    .map_err(|e| ExtractError::non_canonical("subject", e))
 }
 
-pub(super) fn collect(subject: &X509Name<'_>, policy: &Policy, out: &mut Identities) {
-    let cns: Vec<Cn<'_, '_>> = subject
-        .iter_rdn()
-        .flat_map(|rdn| {
-            let multi_valued = rdn.iter().nth(1).is_some();
-            rdn.iter()
-                .filter(|a| *a.attr_type() == OID_X509_COMMON_NAME)
-                .map(move |attr| Cn { attr, multi_valued })
-        })
-        .collect();
+pub(super) fn collect(
+    subject: Reader<'_>,
+    policy: &Policy,
+    out: &mut Identities,
+) -> Result<(), ExtractError> {
+    let mut count = 0usize;
+    for_each_cn(subject, |_| count += 1)?;
+    if count == 0 {
+        return Ok(());
+    }
+    let last = count - 1;
     let blanket = if out.has_san_extension {
         Some(IgnoreReason::CnSuppressedBySan)
     } else if !policy.is_cn_fallback_enabled() || policy.is_sip_uri_required() {
@@ -38,23 +51,22 @@ pub(super) fn collect(subject: &X509Name<'_>, policy: &Policy, out: &mut Identit
     } else {
         None
     };
-    let candidate = cns.iter().rposition(|cn| !cn.multi_valued);
-    for (index, cn) in cns.iter().enumerate() {
-        let decoded = decode(cn.attr);
+    let mut index = 0usize;
+    for_each_cn(subject, |cn| {
+        let is_last = index == last;
+        index += 1;
+        let decoded = decode(cn.tag, cn.value);
         let reason = if let Some(reason) = blanket {
             reason
+        } else if !is_last {
+            IgnoreReason::CnNotMostSpecific
         } else if cn.multi_valued {
             IgnoreReason::CnMultiValuedRdn
-        } else if Some(index) != candidate {
-            IgnoreReason::CnNotMostSpecific
         } else {
-            match &decoded {
+            match decoded {
                 Decoded::Domain(d, _) => {
-                    out.push_identity(Identity::new(
-                        IdentityName::Domain(d.clone()),
-                        IdentitySource::Cn,
-                    ));
-                    continue;
+                    out.push_identity(Identity::new(IdentityName::Domain(d), IdentitySource::Cn));
+                    return;
                 }
                 Decoded::NotDnsName(_) => IgnoreReason::CnNotDnsName,
                 Decoded::Unusable(_) => IgnoreReason::CnStringTypeNotUsable,
@@ -70,7 +82,7 @@ pub(super) fn collect(subject: &X509Name<'_>, policy: &Policy, out: &mut Identit
             reason,
             near_miss,
         ));
-    }
+    })
 }
 
 /// A CN value after decoding its string type. Each variant holds the printable rendering.
@@ -83,15 +95,27 @@ enum Decoded {
     Unusable(String),
 }
 
-fn decode(attr: &AttributeTypeAndValue<'_>) -> Decoded {
-    let value = attr.attr_value();
-    let raw = value.data;
-    let text = match value.tag() {
-        Tag::PrintableString | Tag::Ia5String | Tag::Utf8String | Tag::NumericString => {
+/// UTF8String.
+const UTF8_STRING: u8 = 0x0c;
+/// NumericString.
+const NUMERIC_STRING: u8 = 0x12;
+/// PrintableString.
+const PRINTABLE_STRING: u8 = 0x13;
+/// IA5String.
+const IA5_STRING: u8 = 0x16;
+/// UniversalString.
+const UNIVERSAL_STRING: u8 = 0x1c;
+/// BMPString.
+const BMP_STRING: u8 = 0x1e;
+
+fn decode(tag: u8, raw: &[u8]) -> Decoded {
+    let text = match tag {
+        PRINTABLE_STRING | IA5_STRING | UTF8_STRING | NUMERIC_STRING => {
             core::str::from_utf8(raw).ok().map(str::to_owned)
         }
-        Tag::BmpString => decode_bmp(raw),
-        Tag::UniversalString => decode_universal(raw),
+        BMP_STRING => decode_bmp(raw),
+        UNIVERSAL_STRING => decode_universal(raw),
+        // TeletexString, VideotexString, GraphicString, ..., and any non-string value.
         _ => None,
     };
     let Some(text) = text else {

@@ -3,7 +3,15 @@
 //! [`extract_identities`] walks the subjectAltName extension and, only when that extension is
 //! absent, the subject CN. Every presented name ends up either as an [`Identity`] or as an
 //! [`IgnoredName`] with a stable reason code, so an operator can see why a name did not count.
-//! Anything of an unexpected shape is ignored, never turned into an identity.
+//!
+//! The certificate is read as strict DER (ITU-T X.690 §10): the certificate structure, every
+//! extension's OID and `critical` flag, the subjectAltName and extended key usage values and
+//! the subject Name must be canonical, and no extension may appear twice (RFC 5280 §4.2).
+//! Anything else (a constructed or undefined GeneralName tag, trailing octets, a non-minimal
+//! length or OID, an empty GeneralNames) is an [`ExtractError`]: such a certificate yields no
+//! identity at all, and in particular never reaches the CN fallback. A well-formed name of an
+//! unusable kind or form (an email address, a wildcard, non-ASCII octets) is ignored, never
+//! turned into an identity.
 
 mod cn;
 mod names;
@@ -14,9 +22,7 @@ mod uri_san;
 use core::fmt;
 use std::collections::HashSet;
 
-use x509_parser::certificate::X509Certificate;
-use x509_parser::prelude::FromDer;
-
+use crate::der::{self, Certificate, DerError, KnownExtension, WalkError};
 use crate::Policy;
 
 pub(crate) use names::NearMiss;
@@ -26,7 +32,7 @@ pub use names::{Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredNam
 const LINEAR_DEDUP_LIMIT: usize = 16;
 
 /// The outcome of RFC 5922 §7.1 for one certificate: ordered identities (deduplicated, case
-/// insensitively, R19) and every presented name that is not an identity.
+/// insensitively, RFC 5922 §7.2) and every presented name that is not an identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identities {
     found: Vec<Identity>,
@@ -51,12 +57,14 @@ impl Identities {
         &self.ignored
     }
 
-    /// Whether the certificate has a subjectAltName extension (even an empty one).
+    /// Whether the certificate has a subjectAltName extension (then the CN is never an
+    /// identity).
     pub fn has_san_extension(&self) -> bool {
         self.has_san_extension
     }
 
-    /// The policy these identities were extracted with (and are matched with).
+    /// The policy these identities were extracted with (CN fallback, `require_sip_uri`, IP
+    /// literals decide what counts as an identity).
     pub fn policy(&self) -> &Policy {
         &self.policy
     }
@@ -88,11 +96,15 @@ impl Identities {
 }
 
 /// Why a certificate could not be examined at all. Maps to the reject code `cert-malformed`.
+///
+/// The certificate structure, the subject Name, and the subjectAltName and extended key usage
+/// extensions are read as strict DER (ITU-T X.690 §10, RFC 5280 §4.1): a value that is not
+/// canonical makes the whole certificate malformed, so none of its names is an identity.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ExtractError {
-    /// The DER does not parse as an X.509 certificate.
-    #[error("the certificate is not valid DER X.509")]
+    /// The input does not begin with a DER SEQUENCE, so it is no X.509 certificate.
+    #[error("the certificate is not valid DER X.509 (no Certificate SEQUENCE)")]
     NotACertificate,
     /// Octets follow the certificate.
     #[error("trailing data after the certificate")]
@@ -100,9 +112,36 @@ pub enum ExtractError {
     /// The subjectAltName extension appears more than once (RFC 5280 §4.2).
     #[error("the subjectAltName extension appears more than once (RFC 5280 §4.2)")]
     DuplicateSan,
-    /// The subjectAltName extension does not parse.
-    #[error("the subjectAltName extension is malformed")]
-    InvalidSan,
+    /// Another extension appears more than once (RFC 5280 §4.2).
+    #[error("the extension at byte {offset} repeats an earlier extension's OID (RFC 5280 §4.2)")]
+    DuplicateExtension {
+        /// Byte offset of the repeated Extension in the certificate.
+        offset: usize,
+    },
+    /// A field is not canonical DER, or not of the shape RFC 5280 §4.1 gives it.
+    #[error("{field} at byte {offset}: expected {detail}")]
+    NonCanonical {
+        /// The field: `certificate`, `tbsCertificate`, `subject`, `extensions`,
+        /// `subjectAltName`, `extendedKeyUsage`, ...
+        field: &'static str,
+        /// Byte offset of the offending octet in the certificate.
+        offset: usize,
+        /// What was expected there.
+        detail: &'static str,
+    },
+    /// A subjectAltName entry whose tag is none of the nine GeneralName forms of RFC 5280
+    /// §4.2.1.6 with its defined encoding (a constructed `[6]`, an undefined `[9]`, a universal
+    /// tag, ...).
+    #[error(
+        "subjectAltName at byte {offset}: {} tag {tag:#04x} is not a GeneralName (RFC 5280 §4.2.1.6)",
+        if tag & 0x20 == 0 { "primitive" } else { "constructed" }
+    )]
+    UnknownGeneralName {
+        /// Byte offset of the entry in the certificate.
+        offset: usize,
+        /// The entry's tag octet.
+        tag: u8,
+    },
 }
 
 impl ExtractError {
@@ -114,6 +153,30 @@ impl ExtractError {
     /// The reject code as a [`crate::ReasonCode`]: always `cert-malformed`.
     pub fn reason_code(self) -> crate::ReasonCode {
         crate::ReasonCode::CertMalformed
+    }
+
+    fn from_walk(e: WalkError) -> Self {
+        match e {
+            WalkError::NotACertificate => Self::NotACertificate,
+            WalkError::TrailingData => Self::TrailingData,
+            WalkError::Field { field, error } => Self::non_canonical(field, error),
+            WalkError::DuplicateExtension {
+                which: KnownExtension::SubjectAltName,
+                ..
+            } => Self::DuplicateSan,
+            WalkError::DuplicateExtension {
+                offset,
+                which: KnownExtension::ExtKeyUsage | KnownExtension::Other,
+            } => Self::DuplicateExtension { offset },
+        }
+    }
+
+    pub(crate) fn non_canonical(field: &'static str, error: DerError) -> Self {
+        Self::NonCanonical {
+            field,
+            offset: error.offset,
+            detail: error.detail,
+        }
     }
 }
 
@@ -129,36 +192,34 @@ pub fn extract_identities(cert_der: &[u8], policy: &Policy) -> Result<Identities
     extract_from_parsed(&cert, policy)
 }
 
-pub(crate) fn parse_certificate(cert_der: &[u8]) -> Result<X509Certificate<'_>, ExtractError> {
-    match X509Certificate::from_der(cert_der) {
-        Ok(([], cert)) => Ok(cert),
-        Ok(_) => Err(ExtractError::TrailingData),
-        Err(_) => Err(ExtractError::NotACertificate),
+/// The strict walk of the certificate, plus the DER of the extended key usage extension, which
+/// sipcert decides on too: whoever reads the certificate, a non-canonical EKU makes it
+/// malformed. (Whether the EKU allows the role is [`crate::eku`]'s business.)
+pub(crate) fn parse_certificate(cert_der: &[u8]) -> Result<Certificate<'_>, ExtractError> {
+    let cert = Certificate::parse(cert_der).map_err(ExtractError::from_walk)?;
+    if let Some(ext) = cert.extension(der::OID_EXT_KEY_USAGE) {
+        crate::eku::parse_purposes(ext.value)
+            .map_err(|e| ExtractError::non_canonical("extendedKeyUsage", e))?;
     }
+    Ok(cert)
 }
 
 pub(crate) fn extract_from_parsed(
-    cert: &X509Certificate<'_>,
+    cert: &Certificate<'_>,
     policy: &Policy,
 ) -> Result<Identities, ExtractError> {
-    let san = match cert.subject_alternative_name() {
-        Ok(san) => san,
-        Err(x509_parser::error::X509Error::DuplicateExtensions) => {
-            return Err(ExtractError::DuplicateSan)
-        }
-        Err(_) => return Err(ExtractError::InvalidSan),
-    };
+    let san = cert.extension(der::OID_SUBJECT_ALT_NAME);
     let mut out = Identities {
         found: Vec::new(),
         ignored: Vec::new(),
         has_san_extension: san.is_some(),
-        policy: policy.clone(),
         seen: HashSet::new(),
+        policy: policy.clone(),
     };
     if let Some(san) = san {
-        san::collect(&san.value.general_names, policy, &mut out);
+        san::collect(san.value, policy, &mut out)?;
     }
-    cn::collect(cert.subject(), policy, &mut out);
+    cn::collect(cert.subject, policy, &mut out)?;
     Ok(out)
 }
 

@@ -70,7 +70,8 @@ pub enum IgnoredSource {
     SanDns,
     /// An iPAddress SAN.
     SanIp,
-    /// Any other SAN entry (rfc822Name, otherName, directoryName, unknown tags, ...).
+    /// Any other SAN entry (rfc822Name, otherName, directoryName, x400Address, ediPartyName,
+    /// registeredID).
     SanOther,
     /// A subject CN attribute.
     Cn,
@@ -163,7 +164,8 @@ pub enum IgnoreReason {
     /// `cn-string-type-not-usable`: the CN uses a string type with no defined charset (Teletex,
     /// VideotexString, ...), or is not well-formed in its type.
     CnStringTypeNotUsable,
-    /// `san-entry-invalid`: an undecodable SAN entry (unknown tag, bad encoding).
+    /// `san-entry-invalid`: an rfc822Name SAN whose octets are not text. (A GeneralName tag
+    /// outside RFC 5280 §4.2.1.6, or bad DER, makes the whole certificate malformed instead.)
     SanEntryInvalid,
     /// `ip-invalid`: an iPAddress SAN whose length is neither 4 nor 16 octets.
     IpInvalid,
@@ -265,7 +267,8 @@ impl IgnoredName {
     ///
     /// URI, dNSName and CN values are shown as written; other SAN types carry a prefix
     /// (`email:`, `otherName:<oid>`, `dirName:`, `registeredID:`, `IP:` for an iPAddress of a
-    /// bad length), and an undecodable entry is shown as `[tag]` followed by its octets.
+    /// bad length), and an IA5String entry whose octets are not UTF-8 is shown as `[n]` (its
+    /// tag number) followed by its octets.
     pub fn value(&self) -> &str {
         &self.value
     }

@@ -1,16 +1,28 @@
 //! RFC 5922 §7.1 step 1: the subjectAltName walk.
+//!
+//! `GeneralNames ::= SEQUENCE SIZE (1..MAX) OF GeneralName` (RFC 5280 §4.2.1.6) is read as
+//! strict DER: exactly one non-empty SEQUENCE fills the extension value, and every entry carries
+//! one of the nine GeneralName tags with its defined encoding (`[0]`, `[3]`, `[4]`, `[5]`
+//! constructed; `[1]`, `[2]`, `[6]`, `[7]`, `[8]` primitive). Any other entry makes the
+//! certificate malformed: it is never skipped while the rest of the list is used.
 
+use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use x509_parser::extensions::GeneralName;
+use x509_parser::asn1_rs::Oid;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::X509Name;
 
 use super::names::{
     Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource, NearMiss,
 };
 use super::text::printable;
 use super::uri_san::{classify_uri, UriSan};
-use super::Identities;
+use super::{ExtractError, Identities};
+use crate::der::{self, DerError, Reader};
 use crate::{DomainName, Policy};
+
+const FIELD: &str = "subjectAltName";
 
 /// One SAN entry after classification, before the DNS-suppression rule is applied.
 enum Entry<'a> {
@@ -21,8 +33,34 @@ enum Entry<'a> {
     Ignored(IgnoredName),
 }
 
-pub(super) fn collect(names: &[GeneralName<'_>], policy: &Policy, out: &mut Identities) {
-    let entries: Vec<Entry<'_>> = names.iter().map(|gn| classify(gn, policy)).collect();
+fn malformed(e: DerError) -> ExtractError {
+    ExtractError::non_canonical(FIELD, e)
+}
+
+/// Reads the extension value (the extnValue OCTET STRING contents) and classifies every entry.
+pub(super) fn collect(
+    value: Reader<'_>,
+    policy: &Policy,
+    out: &mut Identities,
+) -> Result<(), ExtractError> {
+    let mut value = value;
+    let mut names = value
+        .read_expected(der::SEQUENCE, "a GeneralNames SEQUENCE")
+        .map_err(malformed)?;
+    value
+        .expect_end("the end of the extension value after the GeneralNames SEQUENCE")
+        .map_err(malformed)?;
+    if names.at_end() {
+        return Err(malformed(
+            names.error("at least one GeneralName (GeneralNames is SIZE 1..MAX)"),
+        ));
+    }
+    let mut entries = Vec::new();
+    while !names.at_end() {
+        let offset = names.offset();
+        let (tag, contents) = names.read_tlv().map_err(malformed)?;
+        entries.push(classify(tag, contents, offset, policy)?);
+    }
     let uri_domain_found = entries.iter().any(|e| {
         matches!(e, Entry::Identity(id)
             if id.source() == IdentitySource::SanUri && id.domain().is_some())
@@ -54,58 +92,147 @@ pub(super) fn collect(names: &[GeneralName<'_>], policy: &Policy, out: &mut Iden
             }
         }
     }
+    Ok(())
 }
 
 fn ignored(value: String, source: IgnoredSource, reason: IgnoreReason) -> Entry<'static> {
     Entry::Ignored(IgnoredName::new(value, source, reason, None))
 }
 
-/// Classifies one GeneralName. The match is exhaustive on purpose: a new variant must be
-/// looked at, not silently turned into an identity.
-fn classify<'a>(gn: &GeneralName<'a>, policy: &Policy) -> Entry<'a> {
-    match gn {
-        GeneralName::URI(value) => classify_uri_entry(value, policy),
-        GeneralName::DNSName(value) => classify_dns(value.as_bytes()),
-        GeneralName::IPAddress(bytes) => classify_ip(bytes, policy),
-        GeneralName::RFC822Name(value) => ignored(
-            format!("email:{}", printable(value.as_bytes())),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::OtherName(oid, _) => ignored(
-            format!("otherName:{}", oid.to_id_string()),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::DirectoryName(name) => ignored(
-            format!("dirName:{}", printable(name.to_string().as_bytes())),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::X400Address(_) => ignored(
-            "x400Address".to_owned(),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::EDIPartyName(_) => ignored(
-            "ediPartyName".to_owned(),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::RegisteredID(oid) => ignored(
-            format!("registeredID:{}", oid.to_id_string()),
-            IgnoredSource::SanOther,
-            IgnoreReason::SanTypeNotUsable,
-        ),
-        GeneralName::Invalid(tag, bytes) => {
-            // x509-parser returns `Invalid` for non-UTF-8 IA5 strings and unknown tags.
-            let (source, reason) = match tag.0 {
-                2 => (IgnoredSource::SanDns, IgnoreReason::DnsNotAscii),
-                6 => (IgnoredSource::SanUri, IgnoreReason::UriUnparsable),
-                _ => (IgnoredSource::SanOther, IgnoreReason::SanEntryInvalid),
-            };
-            ignored(format!("[{}]{}", tag.0, printable(bytes)), source, reason)
+/// An IA5String entry whose octets are not even UTF-8: shown as `[n]` and its octets, with the
+/// reason its form gets for non-ASCII text.
+fn not_text(number: u8, bytes: &[u8], source: IgnoredSource, reason: IgnoreReason) -> Entry<'_> {
+    ignored(format!("[{number}]{}", printable(bytes)), source, reason)
+}
+
+/// Classifies one GeneralName (the entry's tag, its contents, its offset). The match is on
+/// the exact tag octet and exhaustive on purpose: a tag that is not one of the nine forms with
+/// its defined encoding is malformed, never skipped and never an identity.
+fn classify<'a>(
+    tag: u8,
+    contents: Reader<'a>,
+    offset: usize,
+    policy: &Policy,
+) -> Result<Entry<'a>, ExtractError> {
+    let bytes = contents.as_bytes();
+    Ok(match tag {
+        // uniformResourceIdentifier [6] IA5String
+        0x86 => match core::str::from_utf8(bytes) {
+            Ok(value) => classify_uri_entry(value, policy),
+            Err(_) => not_text(6, bytes, IgnoredSource::SanUri, IgnoreReason::UriUnparsable),
+        },
+        // dNSName [2] IA5String
+        0x82 => match core::str::from_utf8(bytes) {
+            Ok(_) => classify_dns(bytes),
+            Err(_) => not_text(2, bytes, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii),
+        },
+        // iPAddress [7] OCTET STRING
+        0x87 => classify_ip(bytes, policy),
+        // rfc822Name [1] IA5String
+        0x81 => match core::str::from_utf8(bytes) {
+            Ok(_) => ignored(
+                format!("email:{}", printable(bytes)),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            ),
+            Err(_) => not_text(
+                1,
+                bytes,
+                IgnoredSource::SanOther,
+                IgnoreReason::SanEntryInvalid,
+            ),
+        },
+        // otherName [0] { type-id OBJECT IDENTIFIER, value [0] EXPLICIT ANY }
+        0xa0 => {
+            let oid = other_name(contents).map_err(malformed)?;
+            ignored(
+                format!("otherName:{}", oid_text(oid)),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            )
         }
+        // directoryName [4] EXPLICIT Name
+        0xa4 => {
+            directory_name(contents).map_err(malformed)?;
+            ignored(
+                format!("dirName:{}", directory_name_text(bytes)),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            )
+        }
+        // registeredID [8] OBJECT IDENTIFIER
+        0x88 => {
+            der::check_oid(contents).map_err(malformed)?;
+            ignored(
+                format!("registeredID:{}", oid_text(bytes)),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            )
+        }
+        // x400Address [3] ORAddress, ediPartyName [5] EDIPartyName: SEQUENCE contents.
+        0xa3 => {
+            tlv_list(contents).map_err(malformed)?;
+            ignored(
+                "x400Address".to_owned(),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            )
+        }
+        0xa5 => {
+            tlv_list(contents).map_err(malformed)?;
+            ignored(
+                "ediPartyName".to_owned(),
+                IgnoredSource::SanOther,
+                IgnoreReason::SanTypeNotUsable,
+            )
+        }
+        // Constructed forms of the primitive ones, primitive forms of the constructed ones,
+        // [9] and above, universal and application tags.
+        _ => return Err(ExtractError::UnknownGeneralName { offset, tag }),
+    })
+}
+
+/// `OtherName` contents: the type-id, then `[0]` holding exactly one value, then nothing.
+fn other_name(contents: Reader<'_>) -> Result<&[u8], DerError> {
+    let mut r = contents;
+    let oid = r.read_oid("an otherName type-id OBJECT IDENTIFIER")?;
+    let mut value = r.read_expected(0xa0, "an otherName [0] EXPLICIT value")?;
+    value.read_tlv()?;
+    value.expect_end("the end of the otherName [0] after its one value")?;
+    r.expect_end("the end of the otherName after its value")?;
+    Ok(oid)
+}
+
+/// `[4] EXPLICIT Name`: one Name SEQUENCE, walked strictly, then nothing.
+fn directory_name(contents: Reader<'_>) -> Result<(), DerError> {
+    let mut r = contents;
+    let name = r.read_expected(der::SEQUENCE, "a directoryName Name SEQUENCE")?;
+    r.expect_end("the end of the directoryName after its Name")?;
+    der::for_each_attribute(name, |_| {})
+}
+
+/// The contents of an ORAddress or EDIPartyName: one or more well-formed TLVs.
+fn tlv_list(contents: Reader<'_>) -> Result<(), DerError> {
+    let mut r = contents;
+    if r.at_end() {
+        return Err(r.error("at least one component"));
+    }
+    while !r.at_end() {
+        r.read_tlv()?;
+    }
+    Ok(())
+}
+
+/// Dotted rendering of OID content octets, for display only.
+fn oid_text(oid: &[u8]) -> String {
+    Oid::new(Cow::Borrowed(oid)).to_id_string()
+}
+
+/// `CN=..., O=...` rendering of a directoryName (already checked), for display only.
+fn directory_name_text(name_tlv: &[u8]) -> String {
+    match X509Name::from_der(name_tlv) {
+        Ok((_, name)) => printable(name.to_string().as_bytes()),
+        Err(_) => printable(name_tlv),
     }
 }
 
@@ -134,13 +261,21 @@ fn classify_uri_entry(value: &str, policy: &Policy) -> Entry<'static> {
     ))
 }
 
-/// A dNSName: ASCII host name syntax or ignored. Wildcard shapes are kept as `dns-wildcard`.
+/// A dNSName: ASCII host name syntax or ignored. Wildcard shapes (`*.x`, `f*.x`, `.x`) are
+/// kept as `dns-wildcard`; a lone `.` is no name at all (`dns-invalid`).
 fn classify_dns(value: &[u8]) -> Entry<'_> {
     if !value.is_ascii() {
         return ignored(
             printable(value),
             IgnoredSource::SanDns,
             IgnoreReason::DnsNotAscii,
+        );
+    }
+    if value == b"." {
+        return ignored(
+            printable(value),
+            IgnoredSource::SanDns,
+            IgnoreReason::DnsInvalid,
         );
     }
     if value.contains(&b'*') || value.first() == Some(&b'.') {

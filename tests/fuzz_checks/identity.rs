@@ -5,8 +5,11 @@
 //! - a uniformResourceIdentifier SAN gives an identity when it is ASCII, a SIP URI with scheme
 //!   `sip` (any case), no userinfo, and a host that is a valid DNS name: the host;
 //! - a dNSName SAN gives an identity (the name) only when no URI SAN gave one;
-//! - only when there is no SAN extension at all, the last CN that is alone in its RDN gives an
-//!   identity, when it decodes to an ASCII host name;
+//! - only when there is no SAN extension at all, the last CN gives an identity, when it is
+//!   alone in its RDN and decodes to an ASCII host name (never an earlier CN);
+//! - sipcert reads the certificate as strict DER, so it may refuse (as `cert-malformed`, never
+//!   an Accept) a certificate x509-parser reads leniently: an unknown GeneralName tag, an
+//!   empty GeneralNames, a non-minimal length or OID.
 //! - names compare after lower-casing and removing one trailing dot; no wildcard, no suffix.
 //!
 //! Host names are judged by [`super::domain::model`], not by `DomainName`, and `xn--` labels
@@ -148,13 +151,17 @@ pub fn model_from_der(der: &[u8]) -> Option<Expected> {
         }
         return Some(combine(uris, dns));
     }
-    // No SAN extension: the last CN alone in its RDN.
+    // No SAN extension: the last CN, if it is alone in its RDN.
     let mut last = None;
     for rdn in cert.subject().iter_rdn() {
         let single = rdn.iter().nth(1).is_none();
         for attr in rdn.iter() {
-            if *attr.attr_type() == OID_X509_COMMON_NAME && single {
-                last = Some(decode_cn(attr.attr_value().tag(), attr.attr_value().data));
+            if *attr.attr_type() == OID_X509_COMMON_NAME {
+                last = Some(
+                    single
+                        .then(|| decode_cn(attr.attr_value().tag(), attr.attr_value().data))
+                        .flatten(),
+                );
             }
         }
     }
@@ -195,8 +202,10 @@ pub fn check_der(der: &[u8]) {
             m.check("extract_identities", &domains(ids.identities()));
             ids
         }
-        (Err(e), None) => {
-            let _ = (e.code(), e.to_string());
+        // Strict DER refuses more than x509-parser: a refusal is never an Accept.
+        (Err(e), None | Some(_)) => {
+            assert_eq!(e.code(), "cert-malformed");
+            let _ = e.to_string();
             assert!(
                 !check_end_entity(der, &reference("example.com"), Role::Server, &default)
                     .is_accept()
@@ -443,7 +452,7 @@ pub enum SanSpec {
     IpBad(Vec<u8>),
     /// rfc822Name.
     Email(NameSpec),
-    /// The undefined tag `[9]`.
+    /// The undefined tag `[9]` (makes the certificate malformed).
     Unknown(Vec<u8>),
 }
 
@@ -478,7 +487,7 @@ pub enum EkuSpec {
 /// A whole certificate and the reference to check it against.
 #[derive(Debug, Clone, Arbitrary)]
 pub struct CertSpec {
-    /// `None`: no SAN extension; `Some(vec![])`: an empty one.
+    /// `None`: no SAN extension; `Some(vec![])`: an empty one (malformed).
     pub san: Option<Vec<SanSpec>>,
     /// At most two CNs are used (rcgen writes the second as a custom attribute type).
     pub cns: Vec<CnSpec>,
@@ -605,6 +614,35 @@ pub fn check_model(spec: &CertSpec) -> bool {
             .collect()
     });
     let der = leaf.der();
+
+    // Strict DER: an undefined GeneralName tag or an empty GeneralNames is malformed.
+    let malformed = spec.san.as_ref().is_some_and(|sans| {
+        sans.is_empty()
+            || sans
+                .iter()
+                .take(8)
+                .any(|s| matches!(s, SanSpec::Unknown(_)))
+    });
+    if malformed {
+        let got = extract_identities(&der, &Policy::default());
+        assert!(
+            got.as_ref().is_err_and(|e| e.code() == "cert-malformed"),
+            "{got:?} for {spec:?}"
+        );
+        let verdict = check_end_entity(
+            &der,
+            &reference("example.com"),
+            Role::Server,
+            &Policy::default(),
+        );
+        assert_eq!(
+            verdict.rejected().map(|r| r.reasons()[0].code().code()),
+            Some("cert-malformed"),
+            "{verdict:?} for {spec:?}"
+        );
+        check_der(&der);
+        return false;
+    }
 
     // The model, from the specification alone.
     let expected: BTreeSet<String> = match &spec.san {
