@@ -160,6 +160,21 @@ fn every_entry_point_gives_the_same_eku_code() {
             "cert-malformed",
         ),
         (
+            // sipDomain with a redundant 0x80 octet in its last arc, beside clientAuth so that
+            // webpki's path rule (which compares OID bytes) passes: only the strict parse of
+            // the leaf can refuse it, and every entry point must say cert-malformed.
+            "non-minimal OID arc",
+            vec![(
+                EKU,
+                eku(&[
+                    CLIENT_AUTH,
+                    &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x80, 0x14],
+                ]),
+            )],
+            EkuMode::Compatible,
+            "cert-malformed",
+        ),
+        (
             "codeSigning only",
             vec![(EKU, eku(&[CODE_SIGNING]))],
             EkuMode::Compatible,
