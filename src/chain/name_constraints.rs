@@ -39,6 +39,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::key_usage::{ca_label, parse_ca, unique_extension};
 use super::ChainError;
+use crate::der;
 use crate::{DomainName, IdentityName};
 
 /// The most comparisons (SIP identities × subtrees of their form, summed over the CAs of a
@@ -469,66 +470,33 @@ fn parse_ip_base(value: &[u8], ca: &str) -> Result<IpSubtree, ChainError> {
     }
 }
 
-/// A minimal strict DER reader: single-byte tags, definite minimal lengths up to 16 bits.
+/// The crate's strict DER reader ([`crate::der::Reader`]: single-octet tags, definite minimal
+/// lengths), with its errors as malformed name constraints.
 struct Reader<'a> {
-    input: &'a [u8],
+    inner: der::Reader<'a>,
 }
 
 impl<'a> Reader<'a> {
     fn new(input: &'a [u8]) -> Self {
-        Self { input }
+        Self {
+            inner: der::Reader::new(input),
+        }
     }
 
     fn at_end(&self) -> bool {
-        self.input.is_empty()
+        self.inner.at_end()
     }
 
     fn peek(&self) -> Option<u8> {
-        self.input.first().copied()
-    }
-
-    fn take(&mut self, n: usize) -> Result<&'a [u8], ChainError> {
-        if n > self.input.len() {
-            return Err(malformed("truncated DER in nameConstraints"));
-        }
-        let (head, tail) = self.input.split_at(n);
-        self.input = tail;
-        Ok(head)
-    }
-
-    fn byte(&mut self) -> Result<u8, ChainError> {
-        let b = self.take(1)?;
-        b.first()
-            .copied()
-            .ok_or_else(|| malformed("truncated DER in nameConstraints"))
+        self.inner.peek()
     }
 
     fn read_tlv(&mut self) -> Result<(u8, &'a [u8]), ChainError> {
-        let tag = self.byte()?;
-        if tag & 0x1f == 0x1f {
-            return Err(malformed("multi-byte DER tag in nameConstraints"));
-        }
-        let len = match self.byte()? {
-            short @ 0..=0x7f => usize::from(short),
-            0x81 => {
-                let l = self.byte()?;
-                if l < 0x80 {
-                    return Err(malformed("non-minimal DER length in nameConstraints"));
-                }
-                usize::from(l)
-            }
-            0x82 => {
-                let hi = self.byte()?;
-                let lo = self.byte()?;
-                let l = (usize::from(hi) << 8) | usize::from(lo);
-                if l < 0x100 {
-                    return Err(malformed("non-minimal DER length in nameConstraints"));
-                }
-                l
-            }
-            _ => return Err(malformed("unsupported DER length in nameConstraints")),
-        };
-        Ok((tag, self.take(len)?))
+        let (tag, contents) = self
+            .inner
+            .read_tlv()
+            .map_err(|e| malformed(format!("nameConstraints is not canonical DER {e}")))?;
+        Ok((tag, contents.as_bytes()))
     }
 }
 
