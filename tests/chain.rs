@@ -1,14 +1,12 @@
 //! Path validation and name constraints on SIP identities (`sipcert::chain`), over PKIs
 //! generated at test time.
 
-mod common;
-
-use common::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::{
     ChainError, ChainVerifier, RevocationDepth, RevocationPolicy, Role, UnknownStatus,
 };
 use sipcert::DomainName;
+use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 
 fn algs() -> &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm] {
     rustls::crypto::ring::default_provider()

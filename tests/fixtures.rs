@@ -6,8 +6,6 @@
 //! `SipServerVerifier` / `SipClientVerifier`. The command line is checked by
 //! `cli/tests/fixtures.rs`.
 
-mod common;
-
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -26,6 +24,7 @@ use serde_json::Value;
 use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role, Verdict};
+use sipcert_testkit::{conformance, fixture_cases};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -368,12 +367,12 @@ fn every_row_gives_the_expected_stock_rustls_verdict() {
 fn conformance_report_is_up_to_date() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let fresh = common::conformance::render(&manifest());
+    let fresh = conformance::render(&manifest());
     assert!(
         committed == fresh,
         "{} is stale (or missing) for fixtures/manifest.json; regenerate it with `{}`",
         path.display(),
-        common::conformance::REGENERATE
+        conformance::REGENERATE
     );
 }
 
@@ -516,7 +515,7 @@ fn every_leaf_key_matches_its_certificate() {
 #[test]
 fn manifest_is_what_the_case_table_gives() {
     let committed = manifest();
-    let fresh = common::fixture_cases::manifest();
+    let fresh = fixture_cases::manifest();
     let ids = |m: &Value| -> Vec<String> {
         cases(m)
             .iter()
@@ -526,21 +525,21 @@ fn manifest_is_what_the_case_table_gives() {
     for (c, f) in cases(&committed).iter().zip(cases(&fresh).iter()) {
         assert!(
             c == f,
-            "fixtures/manifest.json row {} differs from tests/common/fixture_cases.rs; regenerate with `{}`\n committed: {c}\n table:     {f}",
+            "fixtures/manifest.json row {} differs from testkit/src/fixture_cases.rs; regenerate with `{}`\n committed: {c}\n table:     {f}",
             s(c, "id").unwrap_or("?"),
-            common::conformance::REGENERATE
+            conformance::REGENERATE
         );
     }
     assert_eq!(
         ids(&committed),
         ids(&fresh),
-        "fixtures/manifest.json lists other cases than tests/common/fixture_cases.rs; regenerate with `{}`",
-        common::conformance::REGENERATE
+        "fixtures/manifest.json lists other cases than testkit/src/fixture_cases.rs; regenerate with `{}`",
+        conformance::REGENERATE
     );
     assert!(
         committed == fresh,
         "fixtures/manifest.json: header differs; regenerate with `{}`",
-        common::conformance::REGENERATE
+        conformance::REGENERATE
     );
 }
 

@@ -1,13 +1,10 @@
 //! Real rustls handshakes (in memory and over loopback TCP, ring provider) with the SIP
 //! verifiers, over PKIs generated at test time.
 
-mod common;
-
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
-use common::pki::{Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName};
@@ -22,6 +19,7 @@ use sipcert::verifier::{
     SipClientVerifier, SipServerVerifier, VerifierBuilderError,
 };
 use sipcert::{DomainName, Policy, Rejected};
+use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 
 fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
@@ -727,7 +725,7 @@ fn check_gives_the_full_verdict_without_a_handshake() {
             .validity(Date(2000, 1, 1), Date(2001, 1, 1)),
     );
     let reference = sipcert::Reference::Domain(dn("example.com"));
-    let now = common::pki::now();
+    let now = pki::now();
     let inter = [pki.inter.der.clone()];
     let v = verifier.check(&good.der, &inter, &reference, now);
     assert!(v.is_accept(), "{v:?}");

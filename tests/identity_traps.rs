@@ -1,13 +1,11 @@
 //! Identity extraction: every x509-parser trap of rust-notes §3.2 and every ignore code.
 //! Table style (webpki `dns_name.rs`): inputs appear in each failure message.
 
-mod common;
-
-use common::pki::{
-    cn_attr, dns, email, ip, name, raw, raw_dns, raw_uri, san_value, tlv, Leaf, CN_OID, O_OID,
-};
 use rcgen::DnValue;
 use sipcert::{extract_identities, IgnoreReason, Policy};
+use sipcert_testkit::pki::{
+    self, cn_attr, dns, email, ip, name, raw, raw_dns, raw_uri, san_value, tlv, Leaf, CN_OID, O_OID,
+};
 
 /// (case, certificate, policy, expected identities "name/source", expected ignored
 /// "value/source/reason").
@@ -339,8 +337,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn uri_s(s: &str) -> common::pki::San {
-    common::pki::uri(s)
+fn uri_s(s: &str) -> pki::San {
+    pki::uri(s)
 }
 
 #[test]

@@ -4,8 +4,6 @@
 //!
 //! Skips (saying so) when `openssl` is not installed, unless `SIPCERT_REQUIRE_INTEROP=1`.
 
-mod common;
-
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::process::{Command, Stdio};
@@ -13,9 +11,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use common::pki::{pem, Ca, Eku, LeafSpec};
 use sipcert::verifier::{client_identities, AllowList, SipClientVerifier};
 use sipcert::{DomainName, Policy};
+use sipcert_testkit::pki::{pem, Ca, Eku, LeafSpec};
+use sipcert_testkit::programs;
 
 /// What the rustls server concluded about its one client.
 #[derive(Debug)]
@@ -122,7 +121,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
 
 #[test]
 fn openssl_client_certificate_is_authorized_by_sip_domain() {
-    if !common::programs::available("openssl", &["version"]) {
+    if !programs::available("openssl", &["version"]) {
         return;
     }
     // sip: URI identity, sipDomain-only EKU: the stock WebPkiClientVerifier would refuse

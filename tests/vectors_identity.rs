@@ -16,10 +16,8 @@
 //! - V2: the notes write `{EXAMPLE.COM}`; identities are normalized to lower case.
 //! - V36: ignored as `uri-has-user-part`, not as unparsable (see the row).
 
-mod common;
-
-use common::pki::{dns, email, ip, raw_dns, uri, Leaf, San};
 use sipcert::{check_end_entity, danger, DomainName, Policy, Reference, Role, Verdict};
+use sipcert_testkit::pki::{dns, email, ip, raw_dns, uri, Leaf, San};
 
 /// The V-table default: CN fallback off.
 fn base() -> Policy {

@@ -2,11 +2,6 @@
 //! in-process rustls server and, where installed, `openssl s_server`.
 
 mod common;
-#[allow(dead_code)]
-#[path = "../../tests/common/pki.rs"]
-mod pki;
-#[path = "../../tests/common/programs.rs"]
-mod programs;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -14,10 +9,11 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use pki::{pem, Ca, CaSpec, Issued, LeafSpec};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
+use sipcert_testkit::pki::{pem, Ca, CaSpec, Issued, LeafSpec};
+use sipcert_testkit::programs;
 
 fn run(args: &[&str]) -> (i32, Value, String) {
     let r = common::sipcert(args);

@@ -47,7 +47,9 @@ pub const O_OID: &[u8] = &[0x55, 0x04, 0x0A];
 /// One SAN entry: context tag byte (implicit) and content.
 #[derive(Clone)]
 pub struct San {
+    /// The GeneralName's context-specific tag byte, e.g. `0x86` for uniformResourceIdentifier.
     pub tag: u8,
+    /// The content octets, as they go into the certificate.
     pub content: Vec<u8>,
 }
 
@@ -58,36 +60,42 @@ impl std::fmt::Debug for San {
     }
 }
 
+/// A uniformResourceIdentifier `[6]` entry.
 pub fn uri(s: &str) -> San {
     San {
         tag: 0x86,
         content: s.as_bytes().to_vec(),
     }
 }
+/// A dNSName `[2]` entry.
 pub fn dns(s: &str) -> San {
     San {
         tag: 0x82,
         content: s.as_bytes().to_vec(),
     }
 }
+/// A dNSName `[2]` entry with any octets (non-ASCII, NUL, ...).
 pub fn raw_dns(b: &[u8]) -> San {
     San {
         tag: 0x82,
         content: b.to_vec(),
     }
 }
+/// A uniformResourceIdentifier `[6]` entry with any octets.
 pub fn raw_uri(b: &[u8]) -> San {
     San {
         tag: 0x86,
         content: b.to_vec(),
     }
 }
+/// An rfc822Name `[1]` entry.
 pub fn email(s: &str) -> San {
     San {
         tag: 0x81,
         content: s.as_bytes().to_vec(),
     }
 }
+/// An iPAddress `[7]` entry (4 or 16 octets).
 pub fn ip(addr: std::net::IpAddr) -> San {
     let content = match addr {
         std::net::IpAddr::V4(a) => a.octets().to_vec(),
@@ -172,12 +180,14 @@ pub struct Leaf {
     pub raw_subject: Option<Vec<u8>>,
     /// EKU OIDs; `Some(vec![])` is an empty EKU SEQUENCE.
     pub eku: Option<Vec<&'static [u8]>>,
+    /// Whether the EKU extension is marked critical.
     pub eku_critical: bool,
     /// Extra raw extensions (OID arcs, value), added after the others (duplicates allowed).
     pub extra: Vec<(Vec<u64>, Vec<u8>)>,
 }
 
 impl Leaf {
+    /// A leaf whose SAN extension holds `list` (an empty list is an empty SAN SEQUENCE).
     pub fn sans(list: Vec<San>) -> Self {
         Self {
             sans: Some(list),
@@ -185,11 +195,13 @@ impl Leaf {
         }
     }
 
+    /// Adds a UTF8String CN.
     pub fn cn(mut self, cn: &str) -> Self {
         self.cns.push(DnValue::Utf8String(cn.to_owned()));
         self
     }
 
+    /// Sets the EKU OIDs (content octets, e.g. [`SIP_DOMAIN`]).
     pub fn eku(mut self, oids: Vec<&'static [u8]>) -> Self {
         self.eku = Some(oids);
         self
@@ -284,11 +296,17 @@ fn next_serial() -> u64 {
 /// EKU purposes by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Eku {
+    /// id-kp-sipDomain (RFC 5924).
     SipDomain,
+    /// id-kp-serverAuth.
     ServerAuth,
+    /// id-kp-clientAuth.
     ClientAuth,
+    /// id-kp-codeSigning.
     CodeSigning,
+    /// id-kp-emailProtection.
     EmailProtection,
+    /// anyExtendedKeyUsage.
     Any,
 }
 
@@ -327,14 +345,17 @@ pub fn now() -> UnixTime {
 /// EKU, serial and validity setters shared by [`CaSpec`] and [`LeafSpec`].
 macro_rules! common_setters {
     () => {
+        /// Sets the EKU purposes (none: no EKU extension).
         pub fn eku(mut self, eku: &[Eku]) -> Self {
             self.eku = eku.to_vec();
             self
         }
+        /// Sets the serial number (default: a fresh one per certificate).
         pub fn serial(mut self, serial: u64) -> Self {
             self.serial = Some(serial);
             self
         }
+        /// Sets notBefore and notAfter (default: 2020-01-01 to 2040-01-01).
         pub fn validity(mut self, not_before: Date, not_after: Date) -> Self {
             self.not_before = not_before;
             self.not_after = not_after;
@@ -358,6 +379,8 @@ pub struct CaSpec {
 }
 
 impl CaSpec {
+    /// A CA named `name` (its CN): no path length, no name constraints, no EKU, valid
+    /// 2020..2040.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
@@ -371,14 +394,17 @@ impl CaSpec {
             not_after: Date(2040, 1, 1),
         }
     }
+    /// Sets the basicConstraints path length.
     pub fn pathlen(mut self, n: u8) -> Self {
         self.pathlen = Some(n);
         self
     }
+    /// dNSName permitted subtrees of a nameConstraints extension.
     pub fn permitted_dns(mut self, names: &[&str]) -> Self {
         self.permitted_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
     }
+    /// dNSName excluded subtrees of a nameConstraints extension.
     pub fn excluded_dns(mut self, names: &[&str]) -> Self {
         self.excluded_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
@@ -434,7 +460,9 @@ impl CaSpec {
 
 /// A certificate authority: its certificate and the means to issue.
 pub struct Ca {
+    /// The CA certificate.
     pub der: CertificateDer<'static>,
+    /// Its serial number.
     pub serial: u64,
     issuer: Issuer<'static, KeyPair>,
 }
@@ -451,6 +479,7 @@ impl Ca {
         Self::root_with(CaSpec::new(name))
     }
 
+    /// A self-signed root with these options.
     pub fn root_with(spec: CaSpec) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
@@ -602,20 +631,24 @@ impl LeafSpec {
             not_after: Date(2040, 1, 1),
         }
     }
+    /// Adds a URI SAN.
     pub fn uri(mut self, uri: &str) -> Self {
         self.san
             .push(SanType::URI(uri.try_into().expect("IA5 URI")));
         self
     }
+    /// Adds a dNSName SAN.
     pub fn dns(mut self, name: &str) -> Self {
         self.san
             .push(SanType::DnsName(name.try_into().expect("IA5 DNS name")));
         self
     }
+    /// Adds an iPAddress SAN.
     pub fn ip(mut self, ip: std::net::IpAddr) -> Self {
         self.san.push(SanType::IpAddress(ip));
         self
     }
+    /// Adds an rfc822Name SAN.
     pub fn email(mut self, addr: &str) -> Self {
         self.san
             .push(SanType::Rfc822Name(addr.try_into().expect("IA5 email")));
@@ -643,8 +676,11 @@ impl LeafSpec {
 /// An issued end-entity certificate with its private key.
 #[derive(Debug)]
 pub struct Issued {
+    /// The certificate.
     pub der: CertificateDer<'static>,
+    /// Its private key (PKCS#8).
     pub key: PrivateKeyDer<'static>,
+    /// Its serial number.
     pub serial: u64,
 }
 

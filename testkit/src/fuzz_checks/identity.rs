@@ -28,7 +28,7 @@ use x509_parser::oid_registry::OID_X509_COMMON_NAME;
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 use super::domain::{model as host_model, Model};
-use super::pki;
+use crate::pki;
 
 /// The identity set the model expects: names that must be there, and names that may be.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
