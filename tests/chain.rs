@@ -7,11 +7,10 @@ use sipcert::chain::{
 };
 use sipcert::DomainName;
 use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
+use sipcert_testkit::provider;
 
 fn algs() -> &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm] {
-    rustls::crypto::ring::default_provider()
-        .signature_verification_algorithms
-        .all
+    provider().signature_verification_algorithms.all
 }
 
 fn dn(s: &str) -> DomainName {

@@ -24,7 +24,7 @@ use serde_json::Value;
 use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role, Verdict};
-use sipcert_testkit::{conformance, fixture_cases};
+use sipcert_testkit::{conformance, fixture_cases, handshake, provider, reason_codes};
 
 fn fixtures_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -198,10 +198,6 @@ fn load(case: &Value) -> Row {
         now: s(case, "at").map_or_else(UnixTime::now, parse_at),
         case: case.clone(),
     }
-}
-
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 /// What sipcert decides for the row.
@@ -590,60 +586,6 @@ impl ServerCertVerifier for AnyServer {
     }
 }
 
-/// Moves what `from` wants to send into `to`; `Ok(true)` if anything moved.
-fn pump<A, B>(
-    from: &mut rustls::ConnectionCommon<A>,
-    to: &mut rustls::ConnectionCommon<B>,
-) -> Result<bool, rustls::Error> {
-    let mut buf = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut buf).expect("write to memory");
-    }
-    let mut rd = &buf[..];
-    while !rd.is_empty() {
-        // Process as we go: a large certificate message overflows rustls's read buffer.
-        to.read_tls(&mut rd).expect("read from memory");
-        to.process_new_packets()?;
-    }
-    Ok(!buf.is_empty())
-}
-
-/// An in-memory handshake; `Err((side that failed, error))`.
-fn handshake(
-    client: &mut rustls::ClientConnection,
-    server: &mut rustls::ServerConnection,
-) -> Result<(), (&'static str, rustls::Error)> {
-    for _ in 0..32 {
-        let sent = pump(client, server).map_err(|e| ("server", e))?;
-        let answered = pump(server, client).map_err(|e| ("client", e))?;
-        if !client.is_handshaking() && !server.is_handshaking() {
-            return Ok(());
-        }
-        if !sent && !answered {
-            break;
-        }
-    }
-    panic!("handshake stalled");
-}
-
-/// The reason codes of a SIP-level rejection carried in a rustls error (empty for a chain
-/// error that rustls reports with its own `CertificateError`).
-fn rejected_codes(e: &rustls::Error) -> Vec<String> {
-    match e {
-        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => other
-            .0
-            .downcast_ref::<sipcert::Rejected>()
-            .map(|r| {
-                r.reasons()
-                    .iter()
-                    .map(|x| x.code().code().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
 /// The corpus drives a real TLS stack: every row with a leaf key (and no fixed time, since a
 /// handshake runs at the current time) is served over an in-memory rustls handshake.
 /// - server rows: the client uses `SipServerVerifier` with the row's policy and the
@@ -707,9 +649,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                         .unwrap_or_else(|e| panic!("{}: server_name_for: {e}", row.label)),
                     None => ServerName::try_from(row.stock_name.clone()).expect("domain"),
                 };
-                let mut c = rustls::ClientConnection::new(Arc::new(client), name).expect("client");
-                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
-                (handshake(&mut c, &mut srv), srv)
+                handshake::connect(Arc::new(client), Arc::new(server), name)
             }
             _ => {
                 let verifier = SipClientVerifier::builder(store, provider())
@@ -726,13 +666,8 @@ fn every_keyed_row_through_a_rustls_handshake() {
                     .with_custom_certificate_verifier(Arc::new(AnyServer(provider())))
                     .with_client_auth_cert(row.chain.clone(), key)
                     .unwrap_or_else(|e| panic!("{}: client auth cert: {e}", row.label));
-                let mut c = rustls::ClientConnection::new(
-                    Arc::new(client),
-                    ServerName::try_from("server.invalid").expect("name"),
-                )
-                .expect("client");
-                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
-                (handshake(&mut c, &mut srv), srv)
+                let name = ServerName::try_from("server.invalid").expect("name");
+                handshake::connect(Arc::new(client), Arc::new(server), name)
             }
         };
         handshakes += 1;
@@ -755,7 +690,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                 s(&case, "expected").unwrap_or("")
             ));
         } else if let Err((_, e)) = &outcome {
-            let codes = rejected_codes(e);
+            let codes = reason_codes(e);
             if !codes.is_empty() && codes != strings(&case["reasons"]) {
                 failures.push(format!(
                     "{}: the handshake's rejection carries {codes:?}, manifest says {:?}",

@@ -6,11 +6,10 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName};
 use rustls::{
-    CertificateError, ClientConfig, ClientConnection, Error, OtherError, RootCertStore,
-    ServerConfig, ServerConnection,
+    CertificateError, ClientConfig, ClientConnection, Error, RootCertStore, ServerConfig,
+    ServerConnection,
 };
 use sipcert::chain::ChainError;
 use sipcert::uri::SipUri;
@@ -18,12 +17,10 @@ use sipcert::verifier::{
     client_identities, server_name_for, AllowList, AuthorizationError, PeerAuthentication,
     SipClientVerifier, SipServerVerifier, VerifierBuilderError,
 };
-use sipcert::{DomainName, Policy, Rejected};
+use sipcert::{DomainName, Policy};
+use sipcert_testkit::handshake::{self, Outcome, Side};
 use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
-
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
+use sipcert_testkit::{provider, reason_codes, rejected};
 
 fn dn(s: &str) -> DomainName {
     DomainName::from_ascii(s).unwrap()
@@ -90,77 +87,14 @@ fn sip_verifier(
         .unwrap()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Client,
-    Server,
-}
-
-/// Moves everything `from` wants to send into `to` and lets `to` process it. `Ok(true)` if
-/// anything moved; `Err` is `to`'s error.
-fn pump<A, B>(
-    from: &mut rustls::ConnectionCommon<A>,
-    to: &mut rustls::ConnectionCommon<B>,
-    to_side: Side,
-) -> Result<bool, (Side, Error)> {
-    let mut buf = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut buf).unwrap();
-    }
-    if buf.is_empty() {
-        return Ok(false);
-    }
-    let mut rd = &buf[..];
-    while !rd.is_empty() {
-        to.read_tls(&mut rd).unwrap();
-    }
-    to.process_new_packets().map_err(|e| (to_side, e))?;
-    Ok(true)
-}
-
-/// Drives both ends in memory until the handshake completes or one end fails.
-fn handshake(
-    client: &mut ClientConnection,
-    server: &mut ServerConnection,
-) -> Result<(), (Side, Error)> {
-    for _ in 0..32 {
-        let sent = pump(client, server, Side::Server)?;
-        let answered = pump(server, client, Side::Client)?;
-        if !client.is_handshaking() && !server.is_handshaking() {
-            return Ok(());
-        }
-        if !sent && !answered {
-            break;
-        }
-    }
-    panic!("handshake stalled");
-}
-
 /// Client `config` connects to a server presenting `chain` with SNI/reference `aus` host.
 fn connect(
     config: Arc<ClientConfig>,
     server: Arc<ServerConfig>,
     aus: &str,
-) -> (Result<(), (Side, Error)>, ServerConnection) {
+) -> (Outcome, ServerConnection) {
     let aus = SipUri::parse(aus).unwrap();
-    let mut c = ClientConnection::new(config, server_name_for(&aus).unwrap()).unwrap();
-    let mut s = ServerConnection::new(server).unwrap();
-    (handshake(&mut c, &mut s), s)
-}
-
-fn rejected_of(e: &Error) -> Option<&Rejected> {
-    match e {
-        Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
-            inner.downcast_ref::<Rejected>()
-        }
-        _ => None,
-    }
-}
-
-fn reason_codes(e: &Error) -> Vec<&'static str> {
-    rejected_of(e)
-        .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
-        .unwrap_or_default()
+    handshake::connect(config, server, server_name_for(&aus).unwrap())
 }
 
 /// A predicate on the stock verifier's error.
@@ -321,7 +255,7 @@ fn rejections_over_handshakes() {
             "sips:bob@example.com",
             &|e| {
                 reason_codes(e) == ["no-matching-identity"]
-                    && rejected_of(e).is_some_and(|r| {
+                    && rejected(e).is_some_and(|r| {
                         r.hints()
                             .iter()
                             .any(|h| h.code().code() == "hint-host-within-domain")

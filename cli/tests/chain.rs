@@ -13,7 +13,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use sipcert_testkit::pki::{pem, Ca, CaSpec, Issued, LeafSpec};
-use sipcert_testkit::programs;
+use sipcert_testkit::{programs, provider};
 
 fn run(args: &[&str]) -> (i32, Value, String) {
     let r = common::sipcert(args);
@@ -209,8 +209,7 @@ fn rustls_server(pki: &Pki) -> (u16, mpsc::Receiver<Option<String>>) {
         .collect::<Result<_, _>>()
         .unwrap();
     let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
