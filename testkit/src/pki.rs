@@ -25,6 +25,7 @@ use rustls::pki_types::{
     CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer, TrustAnchor,
     UnixTime,
 };
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// id-kp-sipDomain content octets.
@@ -702,6 +703,49 @@ pub fn uri_name_constraints(permitted: &[&str]) -> Vec<u8> {
         .flat_map(|u| tlv(0x30, &tlv(0x86, u.as_bytes())))
         .collect();
     tlv(0x30, &tlv(0xa0, &subtrees))
+}
+
+/// A small PKI written to a scratch directory, as the `sipcert` CLI and `openssl` read it:
+/// root → intermediate → leaf, in `root.pem`, `chain.pem` (leaf, then intermediate),
+/// `inter.pem`, `leaf.key` and `crl.pem` (the intermediate's CRL, revoking the leaf when
+/// asked, then the root's empty one).
+#[derive(Debug)]
+pub struct PemPki {
+    dir: PathBuf,
+}
+
+impl PemPki {
+    /// Writes it to `sipcert-pki-{name}-{process id}` under the system temp directory, with
+    /// `leaf` issued by the intermediate. The CAs are named after `name`: another PKI's root
+    /// must be an unknown issuer, not a same-named issuer with the wrong key.
+    pub fn new(name: &str, leaf: LeafSpec, revoke_leaf: bool) -> Self {
+        let dir = std::env::temp_dir().join(format!("sipcert-pki-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the PKI directory");
+        let root = Ca::root(&format!("{name} Root"));
+        let inter = root.intermediate(CaSpec::new(&format!("{name} Intermediate")));
+        let leaf = inter.leaf(leaf);
+        let write = |file: &str, text: String| {
+            std::fs::write(dir.join(file), text).expect("write a PKI file");
+        };
+        write("root.pem", pem("CERTIFICATE", &root.der));
+        write(
+            "chain.pem",
+            pem("CERTIFICATE", &leaf.der) + &pem("CERTIFICATE", &inter.der),
+        );
+        write("inter.pem", pem("CERTIFICATE", &inter.der));
+        write("leaf.key", pem("PRIVATE KEY", leaf.key.secret_der()));
+        let revoked: &[u64] = if revoke_leaf { &[leaf.serial] } else { &[] };
+        write(
+            "crl.pem",
+            pem("X509 CRL", &inter.crl(revoked)) + &pem("X509 CRL", &root.crl(&[])),
+        );
+        Self { dir }
+    }
+
+    /// The path of one of its files, as text for a command line.
+    pub fn path(&self, file: &str) -> String {
+        self.dir.join(file).to_string_lossy().into_owned()
+    }
 }
 
 /// PEM text for DER (`label` = `CERTIFICATE`, `PRIVATE KEY`, `X509 CRL`).

@@ -102,6 +102,25 @@ pub fn cargo_built(package: &str, target: Target<'_>) -> PathBuf {
         .and_then(|n| n.to_str())
         .expect("a profile directory name");
     let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    // The variables `cargo test` sets for this test describe this test's package; a nested
+    // cargo that inherits them sees another environment than the outer one (build scripts
+    // such as ring's rerun on it), and the two would rebuild each other's dependencies.
+    for (name, _) in std::env::vars_os() {
+        let is_package_var = name.to_str().is_some_and(|n| {
+            [
+                "CARGO_PKG_",
+                "CARGO_MANIFEST_",
+                "CARGO_CRATE_",
+                "CARGO_BIN_",
+            ]
+            .iter()
+            .any(|prefix| n.starts_with(prefix))
+                || ["CARGO_PRIMARY_PACKAGE", "CARGO_TARGET_TMPDIR", "OUT_DIR"].contains(&n)
+        });
+        if is_package_var {
+            cmd.env_remove(&name);
+        }
+    }
     cmd.current_dir(crate::repo_root())
         .args(["build", "--quiet", "--package", package, "--target-dir"])
         .arg(target_dir);

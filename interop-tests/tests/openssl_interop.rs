@@ -14,7 +14,7 @@ use std::time::Duration;
 use sipcert::verifier::{client_identities, AllowList, SipClientVerifier};
 use sipcert::{DomainName, Policy};
 use sipcert_testkit::pki::{pem, Ca, Eku, LeafSpec};
-use sipcert_testkit::programs;
+use sipcert_testkit::{programs, provider};
 
 /// What the rustls server concluded about its one client.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
     )
     .unwrap();
 
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let mut roots = rustls::RootCertStore::empty();
     roots.add(root.der.clone()).unwrap();
     let verifier = SipClientVerifier::builder(Arc::new(roots), provider.clone())
