@@ -1,5 +1,6 @@
 //! Path validation and name constraints on SIP identities (`sipcert::chain`), over PKIs
 //! generated at test time.
+#![allow(clippy::too_many_lines)] // test code, written before the workspace lint wall
 
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::{

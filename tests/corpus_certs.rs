@@ -2,6 +2,7 @@
 //! with the corpus collector's unverified `rfc5922_hint` column. Each disagreement was
 //! reviewed against RFC 5922 and is listed, with its reason, in `REVIEWED_DISAGREEMENTS`; the
 //! test fails on any other difference (and on a listed one that no longer occurs).
+#![allow(clippy::items_after_statements)] // test code, written before the workspace lint wall
 
 use std::collections::BTreeSet;
 

@@ -5,6 +5,11 @@
 //! renders to; every row with a leaf key also goes through an in-memory rustls handshake with
 //! `SipServerVerifier` / `SipClientVerifier`. The command line is checked by
 //! `cli/tests/fixtures.rs`.
+#![allow(
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::too_many_lines
+)] // test code, written before the workspace lint wall
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};

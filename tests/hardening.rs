@@ -4,6 +4,7 @@
 //! and quadratic work 4096, and the bound, 1024, leaves a 4x margin both ways (on this shared
 //! 2-core machine, cache effects and other processes inflated linear ratios up to 5x).
 //! Absolute speed is the benchmarks' business.
+#![allow(clippy::format_collect)] // test code, written before the workspace lint wall
 
 use std::time::{Duration, Instant};
 

@@ -8,6 +8,7 @@ use crate::{input, report, trust, InputError, Verdict};
 
 /// The reference and policy options shared by `check` and `probe`.
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // one field per command-line flag
 pub(crate) struct PolicyArgs {
     /// The certificate's role: `server` (checked by a client) or `client` (mutual TLS).
     #[arg(long, value_parser = ["server", "client"], default_value = "server")]
@@ -147,7 +148,7 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
         return Ok(finish(
             args.json,
             &verdict,
-            Some(reference.to_string()),
+            Some(&reference.to_string()),
             "unchecked",
         ));
     };
@@ -161,7 +162,7 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
     Ok(finish(
         args.json,
         &verdict,
-        Some(reference.to_string()),
+        Some(&reference.to_string()),
         status,
     ))
 }
@@ -183,13 +184,13 @@ pub(crate) fn chain_status(verdict: &sipcert::Verdict) -> &'static str {
 pub(crate) fn finish(
     json: bool,
     verdict: &sipcert::Verdict,
-    reference: Option<String>,
+    reference: Option<&str>,
     chain: &str,
 ) -> Verdict {
     if json {
         println!("{}", report::verdict_json(verdict, reference, chain));
     } else {
-        report::print_verdict_text(verdict, reference.as_deref(), chain);
+        report::print_verdict_text(verdict, reference, chain);
     }
     if verdict.is_accept() {
         Verdict::Valid

@@ -105,6 +105,7 @@ impl ServerCertVerifier for Capture {
     }
 }
 
+#[allow(clippy::too_many_lines)] // connect, handshake, then report: one sequence
 pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
     let aus = SipUri::parse(&args.aus)
         .map_err(|e| InputError(format!("{:?} is not a SIP or SIPS URI: {e}", args.aus)))?;
@@ -216,7 +217,8 @@ pub(crate) fn run(args: &Args) -> Result<Verdict, InputError> {
     // ("chain": "unchecked"), as with `check`.
     let accept = verdict.is_accept();
     if args.json {
-        let mut v = report::verdict_json(&verdict, Some(reference.to_string()), chain_field);
+        let reference = reference.to_string();
+        let mut v = report::verdict_json(&verdict, Some(&reference), chain_field);
         v["tls"] = tls;
         println!("{v}");
     } else {

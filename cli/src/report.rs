@@ -43,7 +43,7 @@ pub(crate) fn print_identities_text(ids: &[Identity], ignored: &[IgnoredName]) {
 }
 
 /// The `check` object of decisions.md §3.
-pub(crate) fn verdict_json(verdict: &Verdict, reference: Option<String>, chain: &str) -> Value {
+pub(crate) fn verdict_json(verdict: &Verdict, reference: Option<&str>, chain: &str) -> Value {
     let (matched, reasons, hints, relaxations) = match verdict {
         Verdict::Accept(a) => {
             let m = a.matched();

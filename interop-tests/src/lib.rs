@@ -4,6 +4,7 @@
 //!
 //! Test support, not published; the tests skip with a message when a program is missing,
 //! unless `SIPCERT_REQUIRE_INTEROP=1`.
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod sip;

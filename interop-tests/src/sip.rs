@@ -605,7 +605,7 @@ pub fn serve(
     report: impl Fn(ServerEvent) + Send + Sync + 'static,
 ) -> Result<ServerHandle, String> {
     let provider = provider();
-    let mut builder = SipClientVerifier::builder(settings.roots.clone(), provider.clone());
+    let mut builder = SipClientVerifier::builder(settings.roots, provider.clone());
     if !settings.client_auth_mandatory {
         builder = builder.allow_unauthenticated();
     }
@@ -615,10 +615,10 @@ pub fn serve(
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(settings.chain.clone(), settings.key.clone_key())
+        .with_single_cert(settings.chain, settings.key.clone_key())
         .map_err(|e| format!("server certificate: {e}"))?;
     let config = Arc::new(config);
-    let allow = settings.allow.clone().map(AllowList::new);
+    let allow = settings.allow.map(AllowList::new);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let stop = Arc::new(AtomicBool::new(false));
     let report = Arc::new(report);
@@ -634,7 +634,7 @@ pub fn serve(
             let allow = allow.clone();
             let report = report.clone();
             thread::spawn(move || {
-                serve_connection(tcp, &config, &policy, allow.as_ref(), &*report)
+                serve_connection(tcp, &config, &policy, allow.as_ref(), &*report);
             });
         }
     });
@@ -678,9 +678,8 @@ fn serve_connection(
     });
     let mut reader = BufReader::new(rustls::StreamOwned::new(conn, tcp));
     loop {
-        let request = match read_message(&mut reader) {
-            Ok(Some(m)) => m,
-            Ok(None) | Err(_) => return,
+        let Ok(Some(request)) = read_message(&mut reader) else {
+            return;
         };
         let Some(method) = request.method().map(str::to_owned) else {
             continue; // a stray response

@@ -12,6 +12,11 @@
 //! `SIPCERT_REQUIRE_INTEROP=1` (set by `.ci/run`), which turns a missing program into a
 //! failure. `SIPCERT_KAMAILIO`, `SIPCERT_SIPP` and `SIPCERT_KAMAILIO_MODULES` point at
 //! non-standard installs.
+#![allow(
+    clippy::case_sensitive_file_extension_comparisons,
+    clippy::format_push_string,
+    clippy::map_unwrap_or
+)] // test code, written before the workspace lint wall
 
 use std::fs;
 use std::io;

@@ -18,6 +18,7 @@ pub const FROM: Date = Date(2020, 1, 1);
 pub const UNTIL: Date = Date(2099, 12, 31);
 
 /// What a case's PKI consists of.
+#[derive(Debug)]
 pub enum Pki {
     /// Root → intermediate → leaf; `chain.pem` = leaf + intermediate.
     Standard(LeafSpec),
@@ -32,6 +33,7 @@ pub enum Pki {
 }
 
 /// One fixture case: its certificate shape, reference, role, policy and expected verdicts.
+#[derive(Debug)]
 pub struct Case {
     /// The case's directory name under `fixtures/`.
     pub id: &'static str,
@@ -157,6 +159,7 @@ fn ten_thousand_long_sans() -> Vec<u8> {
 }
 
 /// Every case of the fixture corpus, in manifest order.
+#[allow(clippy::too_many_lines)] // the table
 pub fn cases() -> Vec<Case> {
     vec![
         Case::new(

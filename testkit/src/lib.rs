@@ -14,6 +14,7 @@
 //!
 //! Paths to repository files are taken from this crate's manifest directory ([`repo_root`]),
 //! never from the current directory of the test that runs.
+#![forbid(unsafe_code)]
 #![deny(missing_docs)]
 // Test support: a failed setup step (key generation, signing, I/O on a scratch file) is a
 // failed test, so these functions panic instead of returning errors.

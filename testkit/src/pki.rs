@@ -117,11 +117,11 @@ pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {
-        out.push(len as u8);
+        out.push(u8::try_from(len).expect("short form"));
     } else {
         let bytes = len.to_be_bytes();
         let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.push(0x80 | u8::try_from(bytes.len() - skip).expect("at most 8 length octets"));
         out.extend_from_slice(&bytes[skip..]);
     }
     out.extend_from_slice(content);
@@ -197,12 +197,14 @@ impl Leaf {
     }
 
     /// Adds a UTF8String CN.
+    #[must_use]
     pub fn cn(mut self, cn: &str) -> Self {
         self.cns.push(DnValue::Utf8String(cn.to_owned()));
         self
     }
 
     /// Sets the EKU OIDs (content octets, e.g. [`SIP_DOMAIN`]).
+    #[must_use]
     pub fn eku(mut self, oids: Vec<&'static [u8]>) -> Self {
         self.eku = Some(oids);
         self
@@ -347,16 +349,19 @@ pub fn now() -> UnixTime {
 macro_rules! common_setters {
     () => {
         /// Sets the EKU purposes (none: no EKU extension).
+        #[must_use]
         pub fn eku(mut self, eku: &[Eku]) -> Self {
             self.eku = eku.to_vec();
             self
         }
         /// Sets the serial number (default: a fresh one per certificate).
+        #[must_use]
         pub fn serial(mut self, serial: u64) -> Self {
             self.serial = Some(serial);
             self
         }
         /// Sets notBefore and notAfter (default: 2020-01-01 to 2040-01-01).
+        #[must_use]
         pub fn validity(mut self, not_before: Date, not_after: Date) -> Self {
             self.not_before = not_before;
             self.not_after = not_after;
@@ -396,29 +401,33 @@ impl CaSpec {
         }
     }
     /// Sets the basicConstraints path length.
+    #[must_use]
     pub fn pathlen(mut self, n: u8) -> Self {
         self.pathlen = Some(n);
         self
     }
     /// dNSName permitted subtrees of a nameConstraints extension.
+    #[must_use]
     pub fn permitted_dns(mut self, names: &[&str]) -> Self {
         self.permitted_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
     }
     /// dNSName excluded subtrees of a nameConstraints extension.
+    #[must_use]
     pub fn excluded_dns(mut self, names: &[&str]) -> Self {
         self.excluded_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
     }
     /// A raw nameConstraints extension value (the whole `NameConstraints` SEQUENCE), for forms
     /// rcgen cannot express (URI constraints, malformed ones).
+    #[must_use]
     pub fn raw_name_constraints(mut self, der: Vec<u8>) -> Self {
         self.raw_name_constraints = Some(der);
         self
     }
     common_setters!();
 
-    fn params(&self) -> CertificateParams {
+    fn params(self) -> CertificateParams {
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
         p.distinguished_name
@@ -470,7 +479,9 @@ pub struct Ca {
 
 impl std::fmt::Debug for Ca {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ca").field("serial", &self.serial).finish()
+        f.debug_struct("Ca")
+            .field("serial", &self.serial)
+            .finish_non_exhaustive()
     }
 }
 
@@ -494,6 +505,7 @@ impl Ca {
     }
 
     /// An intermediate CA issued by this CA.
+    #[must_use]
     pub fn intermediate(&self, spec: CaSpec) -> Self {
         self.intermediate_with_key(spec, KeyPair::generate().expect("key"))
     }
@@ -546,7 +558,7 @@ impl Ca {
                     .push(DnType::CustomDnType(vec![2, 5, 4, 3]), cn.clone());
             }
         }
-        p.subject_alt_names = spec.san.clone();
+        p.subject_alt_names = spec.san;
         if let Some(raw) = &spec.raw_san {
             p.custom_extensions.push(CustomExtension::from_oid_content(
                 &[2, 5, 29, 17],
@@ -633,23 +645,27 @@ impl LeafSpec {
         }
     }
     /// Adds a URI SAN.
+    #[must_use]
     pub fn uri(mut self, uri: &str) -> Self {
         self.san
             .push(SanType::URI(uri.try_into().expect("IA5 URI")));
         self
     }
     /// Adds a dNSName SAN.
+    #[must_use]
     pub fn dns(mut self, name: &str) -> Self {
         self.san
             .push(SanType::DnsName(name.try_into().expect("IA5 DNS name")));
         self
     }
     /// Adds an iPAddress SAN.
+    #[must_use]
     pub fn ip(mut self, ip: std::net::IpAddr) -> Self {
         self.san.push(SanType::IpAddress(ip));
         self
     }
     /// Adds an rfc822Name SAN.
+    #[must_use]
     pub fn email(mut self, addr: &str) -> Self {
         self.san
             .push(SanType::Rfc822Name(addr.try_into().expect("IA5 email")));
@@ -657,16 +673,19 @@ impl LeafSpec {
     }
     /// A raw subjectAltName extension value (the whole `GeneralNames` SEQUENCE); typed SANs
     /// must then stay empty. See [`san_value`].
+    #[must_use]
     pub fn raw_san(mut self, der: Vec<u8>) -> Self {
         self.raw_san = Some(der);
         self
     }
     /// Adds a CN RDN (the first as CommonName, later ones as separate RDNs).
+    #[must_use]
     pub fn cn(mut self, cn: &str) -> Self {
         self.cns.push(DnValue::Utf8String(cn.to_owned()));
         self
     }
     /// Adds a CN RDN with a chosen string type (e.g. `DnValue::BmpString`).
+    #[must_use]
     pub fn cn_value(mut self, cn: DnValue) -> Self {
         self.cns.push(cn);
         self
@@ -769,6 +788,8 @@ pub fn pem(label: &str, der: &[u8]) -> String {
         s.push_str(std::str::from_utf8(line).unwrap_or_default());
         s.push('\n');
     }
-    s.push_str(&format!("-----END {label}-----\n"));
+    s.push_str("-----END ");
+    s.push_str(label);
+    s.push_str("-----\n");
     s
 }

@@ -167,9 +167,9 @@ pub fn model_from_der(der: &[u8]) -> Option<Expected> {
 
 /// DNS SANs count only without a URI identity; an uncertain URI identity makes them uncertain.
 fn combine(uris: Expected, dns: Expected) -> Expected {
-    let mut out = uris.clone();
-    if uris.must.is_empty() {
-        if uris.may.is_empty() {
+    let mut out = uris;
+    if out.must.is_empty() {
+        if out.may.is_empty() {
             out.must.extend(dns.must);
             out.may.extend(dns.may);
         } else {
