@@ -14,7 +14,6 @@
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
@@ -29,18 +28,10 @@ use serde_json::Value;
 use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role, Verdict};
-use sipcert_testkit::{conformance, fixture_cases, handshake, provider, reason_codes};
-
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn manifest() -> Value {
-    let path = fixtures_dir().join("manifest.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
-}
+use sipcert_testkit::fixtures::{self, manifest, parse_at, strings};
+use sipcert_testkit::{
+    conformance, fixture_cases, handshake, provider, reason_codes, verdict_codes,
+};
 
 fn cases(manifest: &Value) -> Vec<Value> {
     manifest["cases"]
@@ -51,16 +42,6 @@ fn cases(manifest: &Value) -> Vec<Value> {
 
 fn s<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
     case.get(key).and_then(Value::as_str)
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| x.as_str().expect("string").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// One row, loaded.
@@ -81,7 +62,7 @@ struct Row {
 }
 
 fn path(rel: &str) -> PathBuf {
-    fixtures_dir().join(rel)
+    fixtures::dir().join(rel)
 }
 
 fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
@@ -91,29 +72,6 @@ fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
         .unwrap_or_else(|e| panic!("{rel}: bad PEM: {e}"));
     assert!(!certs.is_empty(), "{rel}: no certificate");
     certs
-}
-
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
-fn parse_at(at: &str) -> UnixTime {
-    let b = at.as_bytes();
-    assert!(
-        b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z',
-        "at {at:?}: expected YYYY-MM-DDTHH:MM:SSZ"
-    );
-    let n = |r: std::ops::Range<usize>| -> i64 { at[r].parse().expect("digits") };
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    // Days from civil (H. Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
-    UnixTime::since_unix_epoch(Duration::from_secs(
-        u64::try_from(secs).expect("after 1970"),
-    ))
 }
 
 /// The policy for the row's CLI flags.
@@ -288,33 +246,6 @@ fn stock_verdict(row: &Row) -> String {
     }
 }
 
-/// (verdict, reasons, hints, relaxations) as codes.
-fn codes(v: &Verdict) -> (String, Vec<String>, Vec<String>, Vec<String>) {
-    match v {
-        Verdict::Accept(a) => (
-            "accept".into(),
-            Vec::new(),
-            Vec::new(),
-            a.relaxations()
-                .iter()
-                .map(|r| r.code().to_owned())
-                .collect(),
-        ),
-        Verdict::Reject(r) => (
-            "reject".into(),
-            r.reasons()
-                .iter()
-                .map(|x| x.code().code().to_owned())
-                .collect(),
-            r.hints()
-                .iter()
-                .map(|h| h.code().code().to_owned())
-                .collect(),
-            Vec::new(),
-        ),
-    }
-}
-
 #[test]
 fn every_row_gives_the_expected_sipcert_verdict() {
     let manifest = manifest();
@@ -322,7 +253,7 @@ fn every_row_gives_the_expected_sipcert_verdict() {
     for case in cases(&manifest) {
         let row = load(&case);
         let verdict = sipcert_verdict(&row);
-        let got = codes(&verdict);
+        let got = verdict_codes(&verdict);
         let want = (
             s(&row.case, "expected").unwrap_or("").to_owned(),
             strings(&row.case["reasons"]),
@@ -443,7 +374,7 @@ fn manifest_lists_every_shape_and_every_file_exists() {
         }
     }
     // Every generated case directory is in the manifest.
-    for entry in std::fs::read_dir(fixtures_dir()).expect("fixtures/") {
+    for entry in std::fs::read_dir(fixtures::dir()).expect("fixtures/") {
         let entry = entry.expect("entry");
         if entry.file_type().expect("type").is_dir() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -480,7 +411,7 @@ fn rows_without_a_fixed_time_stay_valid_until_2090() {
 
 #[test]
 fn readme_fixture_exists_with_an_intermediate() {
-    let dir: &Path = &fixtures_dir().join("rfc3261-host-style");
+    let dir: &Path = &fixtures::dir().join("rfc3261-host-style");
     let chain = certs("rfc3261-host-style/chain.pem");
     assert_eq!(chain.len(), 2, "{}: leaf + intermediate", dir.display());
     assert_eq!(certs("rfc3261-host-style/root.pem").len(), 1);

@@ -7,7 +7,8 @@
 //!   `SIPCERT_REQUIRE_INTEROP=1`) and binaries of this workspace built by cargo;
 //! - [`cli`]: running the `sipcert` binary;
 //! - [`corpus`]: the external test corpus in `../shared/corpus` (`SIPCERT_REQUIRE_CORPUS=1`);
-//! - [`fixture_cases`], [`conformance`]: the fixture corpus's case table and its report;
+//! - [`fixtures`]: the committed fixture corpus (`fixtures/manifest.json`);
+//! - [`fixture_cases`], [`conformance`]: the case table that generates it, and its report;
 //! - [`fuzz_checks`]: the fuzz targets' check functions;
 //! - [`provider`], [`rejected`], [`reason_codes`]: the crypto provider every test uses, and
 //!   sipcert's rejection inside a rustls error.
@@ -24,6 +25,7 @@ pub mod cli;
 pub mod conformance;
 pub mod corpus;
 pub mod fixture_cases;
+pub mod fixtures;
 pub mod fuzz_checks;
 pub mod handshake;
 pub mod pki;
@@ -34,7 +36,7 @@ use std::sync::Arc;
 
 use rustls::crypto::CryptoProvider;
 use rustls::{CertificateError, Error, OtherError};
-use sipcert::Rejected;
+use sipcert::{Rejected, Verdict};
 
 /// The repository root (the `sipcert` package's directory), from this crate's location, so
 /// that `fixtures/`, `fuzz/seeds/` and `../shared/corpus` resolve whatever the current
@@ -58,6 +60,34 @@ pub fn rejected(e: &Error) -> Option<&Rejected> {
             inner.downcast_ref::<Rejected>()
         }
         _ => None,
+    }
+}
+
+/// A verdict as codes, for tables and failure messages: `accept` or `reject`, the reason
+/// codes, the hint codes and the relaxation codes, each in order.
+pub fn verdict_codes(v: &Verdict) -> (String, Vec<String>, Vec<String>, Vec<String>) {
+    match v {
+        Verdict::Accept(a) => (
+            "accept".into(),
+            Vec::new(),
+            Vec::new(),
+            a.relaxations()
+                .iter()
+                .map(|r| r.code().to_owned())
+                .collect(),
+        ),
+        Verdict::Reject(r) => (
+            "reject".into(),
+            r.reasons()
+                .iter()
+                .map(|x| x.code().code().to_owned())
+                .collect(),
+            r.hints()
+                .iter()
+                .map(|h| h.code().code().to_owned())
+                .collect(),
+            Vec::new(),
+        ),
     }
 }
 
