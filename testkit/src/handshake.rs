@@ -1,9 +1,31 @@
 //! An in-memory rustls handshake: a client and a server connection exchange their records
 //! through memory until both finish or one fails, with no sockets and no threads.
 //!
-//! ```ignore
-//! let (outcome, server) = handshake::connect(client_config, server_config, server_name);
-//! let Err((Side::Client, e)) = outcome else { panic!("the client should refuse") };
+//! ```
+//! use std::sync::Arc;
+//!
+//! use rustls::pki_types::ServerName;
+//! use sipcert_testkit::handshake::{self, Side};
+//! use sipcert_testkit::pki::{Ca, LeafSpec};
+//! use sipcert_testkit::provider;
+//!
+//! let root = Ca::root("Handshake Root");
+//! let leaf = root.leaf(LeafSpec::new().dns("example.com"));
+//! let server = rustls::ServerConfig::builder_with_provider(provider())
+//!     .with_safe_default_protocol_versions()
+//!     .unwrap()
+//!     .with_no_client_auth()
+//!     .with_single_cert(vec![leaf.der.clone()], leaf.key.clone_key())
+//!     .unwrap();
+//! // A client that trusts no root refuses the server's certificate.
+//! let client = rustls::ClientConfig::builder_with_provider(provider())
+//!     .with_safe_default_protocol_versions()
+//!     .unwrap()
+//!     .with_root_certificates(rustls::RootCertStore::empty())
+//!     .with_no_client_auth();
+//! let name = ServerName::try_from("example.com").unwrap();
+//! let (outcome, _server) = handshake::connect(Arc::new(client), Arc::new(server), name);
+//! assert!(matches!(outcome, Err((Side::Client, rustls::Error::InvalidCertificate(_)))));
 //! ```
 
 use std::fmt;

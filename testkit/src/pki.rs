@@ -8,7 +8,9 @@
 //!   pathlen) intermediates, leaves with any SAN / CN / EKU / serial / validity, CRLs, and
 //!   private keys for handshakes.
 //!
-//! ```ignore
+//! ```
+//! use sipcert_testkit::pki::{Ca, CaSpec, Eku, LeafSpec};
+//!
 //! let root = Ca::root("Test Root");
 //! let inter = root.intermediate(CaSpec::new("Test Inter").permitted_dns(&["example.com"]));
 //! let leaf = inter.leaf(LeafSpec::new().uri("sip:example.com").eku(&[Eku::SipDomain]));
