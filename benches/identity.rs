@@ -2,48 +2,25 @@
 //! same DER in the same run, and with 10 to 10000 SAN entries.
 
 use divan::{black_box, Bencher};
-use rcgen::{CertificateParams, CustomExtension, DistinguishedName, DnType, KeyPair};
 use sipcert::{check_end_entity, extract_identities, DomainName, Policy, Reference, Role};
+use sipcert_testkit::pki::{dns, uri, Leaf};
 use x509_parser::prelude::{FromDer, X509Certificate};
 
 fn main() {
     divan::main();
 }
 
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(u8::try_from(len).unwrap());
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | u8::try_from(bytes.len() - skip).unwrap());
-        out.extend_from_slice(&bytes[skip..]);
-    }
-    out.extend_from_slice(content);
-    out
-}
-
 /// A leaf with `n` dNSName SANs `hostN.example.com` (plus a CN), or the typical
 /// `URI:sip:example.com, DNS:example.com` when `n == 0`.
 fn leaf(n: usize) -> Vec<u8> {
-    let entries: Vec<u8> = if n == 0 {
-        [tlv(0x86, b"sip:example.com"), tlv(0x82, b"example.com")].concat()
+    let entries = if n == 0 {
+        vec![uri("sip:example.com"), dns("example.com")]
     } else {
         (0..n)
-            .flat_map(|i| tlv(0x82, format!("host{i}.example.com").as_bytes()))
+            .map(|i| dns(&format!("host{i}.example.com")))
             .collect()
     };
-    let mut p = CertificateParams::default();
-    p.distinguished_name = DistinguishedName::new();
-    p.distinguished_name.push(DnType::CommonName, "example.com");
-    p.custom_extensions.push(CustomExtension::from_oid_content(
-        &[2, 5, 29, 17],
-        tlv(0x30, &entries),
-    ));
-    let key = KeyPair::generate().unwrap();
-    p.self_signed(&key).unwrap().der().to_vec()
+    Leaf::sans(entries).cn("example.com").der()
 }
 
 fn reference(n: usize) -> Reference {

@@ -2,6 +2,7 @@
 //!
 //! Run: `cargo bench --bench uri`. The mix is taken from the RFC 3261 §19.1.3 examples and the
 //! RFC 4475 / RFC 5118 torture messages (the URIs both parsers accept).
+#![allow(clippy::format_collect)] // test code, written before the workspace lint wall
 
 use divan::black_box;
 

@@ -8,14 +8,12 @@
 use std::sync::Arc;
 
 use divan::black_box;
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, Issuer, KeyPair,
-    KeyUsagePurpose, SanType,
-};
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sipcert::verifier::SipServerVerifier;
+use sipcert_testkit::pki::{Ca, CaSpec, LeafSpec};
+use sipcert_testkit::provider;
 
 fn main() {
     divan::main();
@@ -30,41 +28,17 @@ struct Fixture {
     now: UnixTime,
 }
 
-fn ca(name: &str) -> CertificateParams {
-    let mut p = CertificateParams::default();
-    p.distinguished_name = DistinguishedName::new();
-    p.distinguished_name.push(DnType::CommonName, name);
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
-    p
-}
-
 fn fixture() -> Fixture {
-    let root_key = KeyPair::generate().unwrap();
-    let root_params = ca("Bench Root");
-    let root = root_params.self_signed(&root_key).unwrap().der().clone();
-    let root_issuer = Issuer::new(root_params, root_key);
-    let inter_key = KeyPair::generate().unwrap();
-    let inter_params = ca("Bench Intermediate");
-    let intermediate = inter_params
-        .signed_by(&inter_key, &root_issuer)
-        .unwrap()
-        .der()
-        .clone();
-    let inter_issuer = Issuer::new(inter_params, inter_key);
-    let mut leaf_params = CertificateParams::default();
-    leaf_params.distinguished_name = DistinguishedName::new();
-    leaf_params.subject_alt_names = vec![SanType::DnsName("example.com".try_into().unwrap())];
-    let leaf = leaf_params
-        .signed_by(&KeyPair::generate().unwrap(), &inter_issuer)
-        .unwrap()
-        .der()
-        .clone();
+    let root = Ca::root("Bench Root");
+    let inter = root.intermediate(CaSpec::new("Bench Intermediate"));
+    let leaf = inter.leaf(LeafSpec::new().dns("example.com")).der;
+    let intermediate = inter.der.clone();
+    let root = root.der.clone();
 
     let mut roots = rustls::RootCertStore::empty();
     roots.add(root).unwrap();
     let roots = Arc::new(roots);
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     Fixture {
         sip: SipServerVerifier::builder_with_provider(roots.clone(), provider.clone())
             .build()

@@ -11,61 +11,18 @@
 //! extensions and validity (2020-01-01..2099-12-31, or a case's own dates with a fixed
 //! verification time `at`) are fixed. Each generated case has its own root and intermediate.
 //! The case table (shapes, references, policies, expected verdicts) is
-//! `tests/common/fixture_cases.rs`; `tests/fixtures.rs` fails when `fixtures/manifest.json` is
+//! `testkit/src/fixture_cases.rs`; `tests/fixtures.rs` fails when `fixtures/manifest.json` is
 //! not what it gives. The third-party certificates under `fixtures/third-party/` are copied by
 //! hand (see its README) and only listed there.
 
 #![allow(clippy::too_many_lines)]
 
-#[allow(dead_code, unreachable_pub, missing_docs)]
-#[path = "../tests/common/pki.rs"]
-mod pki;
-
-#[allow(dead_code, unreachable_pub, missing_docs)]
-#[path = "../tests/common/conformance.rs"]
-mod conformance;
-
-#[allow(dead_code, unreachable_pub, missing_docs)]
-#[path = "../tests/common/fixture_cases.rs"]
-mod fixture_cases;
-
 use std::path::{Path, PathBuf};
 
-use fixture_cases::{cases, Case, Pki, FROM, UNTIL};
-use pki::{Ca, CaSpec};
 use rustls::pki_types::CertificateDer;
-
-fn base64(data: &[u8]) -> String {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            chunk.get(1).copied().unwrap_or(0),
-            chunk.get(2).copied().unwrap_or(0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
-            } else {
-                out.push('=');
-            }
-        }
-    }
-    out
-}
-
-fn pem(label: &str, der: &[u8]) -> String {
-    let body = base64(der);
-    let mut out = format!("-----BEGIN {label}-----\n");
-    for line in body.as_bytes().chunks(64) {
-        out.push_str(std::str::from_utf8(line).expect("base64 is ASCII"));
-        out.push('\n');
-    }
-    out.push_str(&format!("-----END {label}-----\n"));
-    out
-}
+use sipcert_testkit::conformance;
+use sipcert_testkit::fixture_cases::{self, cases, Case, Pki, FROM, UNTIL};
+use sipcert_testkit::pki::{pem, Ca, CaSpec};
 
 fn write(path: &Path, content: &str) {
     if let Some(dir) = path.parent() {

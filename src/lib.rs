@@ -58,22 +58,10 @@
 //! - `ring`: `SipServerVerifier::builder_with_ring`, `SipClientVerifier::builder_with_ring`.
 //! - `aws-lc-rs`: the same with rustls's `aws-lc-rs` provider.
 //! - `json`: the `json` module, verdicts and identities as the command line's JSON objects.
+
+// The rest of the lint wall is `[workspace.lints]` in the root Cargo.toml.
 #![forbid(unsafe_code)]
-#![deny(
-    missing_docs,
-    missing_debug_implementations,
-    unreachable_pub,
-    unused_must_use,
-    elided_lifetimes_in_paths,
-    rust_2018_idioms
-)]
-#![warn(clippy::pedantic, clippy::use_self)]
-#![allow(
-    clippy::module_name_repetitions,
-    clippy::must_use_candidate,
-    clippy::missing_errors_doc,
-    clippy::doc_markdown
-)]
+#![deny(missing_docs)]
 
 pub mod chain;
 pub mod danger;

@@ -1,17 +1,15 @@
 //! Path validation and name constraints on SIP identities (`sipcert::chain`), over PKIs
 //! generated at test time.
+#![allow(clippy::too_many_lines)] // test code, written before the workspace lint wall
 
-mod common;
-
-use common::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::{ChainError, ChainVerifier};
 use sipcert::{DomainName, Policy, Role};
+use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
+use sipcert_testkit::provider;
 
 fn algs() -> &'static [&'static dyn rustls::pki_types::SignatureVerificationAlgorithm] {
-    rustls::crypto::ring::default_provider()
-        .signature_verification_algorithms
-        .all
+    provider().signature_verification_algorithms.all
 }
 
 fn dn(s: &str) -> DomainName {

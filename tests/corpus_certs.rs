@@ -2,13 +2,13 @@
 //! with the corpus collector's unverified `rfc5922_hint` column. Each disagreement was
 //! reviewed against RFC 5922 and is listed, with its reason, in `REVIEWED_DISAGREEMENTS`; the
 //! test fails on any other difference (and on a listed one that no longer occurs).
-
-mod common;
+#![allow(clippy::items_after_statements)] // test code, written before the workspace lint wall
 
 use std::collections::BTreeSet;
 
 use sipcert::evaluate_eku;
 use sipcert::{extract_identities, EkuAcceptance, EkuMode, IdentitySource, Policy, Role};
+use sipcert_testkit::corpus;
 use x509_parser::pem::Pem;
 
 /// (file, index in file, what sipcert extracts, why the hint is wrong).
@@ -55,10 +55,10 @@ fn pem_der(path: &std::path::Path, index: usize) -> Vec<u8> {
 
 #[test]
 fn corpus_certificates_against_the_hint_column() {
-    let Some(dir) = common::corpus::dir() else {
+    let Some(dir) = corpus::dir() else {
         return;
     };
-    let rows = common::corpus::read_tsv(&dir.join("certs").join("index.tsv"));
+    let rows = corpus::read_tsv(&dir.join("certs").join("index.tsv"));
     assert!(rows.len() >= 38, "index.tsv has {} rows", rows.len());
     let mut leaves = 0;
     let mut disagreements = Vec::new();
@@ -131,7 +131,7 @@ fn corpus_certificates_against_the_hint_column() {
 /// The EKU column of the corpus: sipDomain-only, serverAuth, serverAuth+clientAuth.
 #[test]
 fn corpus_eku() {
-    let Some(dir) = common::corpus::dir() else {
+    let Some(dir) = corpus::dir() else {
         return;
     };
     let certs = dir.join("certs");

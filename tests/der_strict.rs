@@ -24,7 +24,7 @@ use sipcert::{check_end_entity, extract_identities, DomainName, Policy, Referenc
 #[derive(Clone, Debug)]
 enum Node {
     Prim(u8, Vec<u8>),
-    Cons(u8, Vec<Node>),
+    Cons(u8, Vec<Self>),
     Raw(Vec<u8>),
 }
 
@@ -94,7 +94,7 @@ impl Node {
         }
     }
 
-    fn children(&mut self) -> &mut Vec<Node> {
+    fn children(&mut self) -> &mut Vec<Self> {
         match self {
             Self::Cons(_, c) => c,
             other => panic!("not constructed: {other:?}"),
@@ -227,7 +227,11 @@ fn reference() -> Reference {
 }
 
 fn hex(b: &[u8]) -> String {
-    b.iter().map(|x| format!("{x:02x}")).collect()
+    use std::fmt::Write as _;
+    b.iter().fold(String::new(), |mut out, x| {
+        let _ = write!(out, "{x:02x}");
+        out
+    })
 }
 
 // ---------------------------------------------------------------------------------------

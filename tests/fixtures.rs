@@ -5,13 +5,15 @@
 //! renders to; every row with a leaf key also goes through an in-memory rustls handshake with
 //! `SipServerVerifier` / `SipClientVerifier`. The command line is checked by
 //! `cli/tests/fixtures.rs`.
-
-mod common;
+#![allow(
+    clippy::many_single_char_names,
+    clippy::single_match_else,
+    clippy::too_many_lines
+)] // test code, written before the workspace lint wall
 
 use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use rustls::client::danger::ServerCertVerifier;
 use rustls::client::WebPkiServerVerifier;
@@ -26,17 +28,10 @@ use serde_json::Value;
 use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::{check_end_entity, DomainName, EkuMode, Policy, Reference, Role, Verdict};
-
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures")
-}
-
-fn manifest() -> Value {
-    let path = fixtures_dir().join("manifest.json");
-    let text = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: bad JSON: {e}", path.display()))
-}
+use sipcert_testkit::fixtures::{self, manifest, parse_at, strings};
+use sipcert_testkit::{
+    conformance, fixture_cases, handshake, provider, reason_codes, verdict_codes,
+};
 
 fn cases(manifest: &Value) -> Vec<Value> {
     manifest["cases"]
@@ -47,16 +42,6 @@ fn cases(manifest: &Value) -> Vec<Value> {
 
 fn s<'a>(case: &'a Value, key: &str) -> Option<&'a str> {
     case.get(key).and_then(Value::as_str)
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| x.as_str().expect("string").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// One row, loaded.
@@ -77,7 +62,7 @@ struct Row {
 }
 
 fn path(rel: &str) -> PathBuf {
-    fixtures_dir().join(rel)
+    fixtures::dir().join(rel)
 }
 
 fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
@@ -87,29 +72,6 @@ fn certs(rel: &str) -> Vec<CertificateDer<'static>> {
         .unwrap_or_else(|e| panic!("{rel}: bad PEM: {e}"));
     assert!(!certs.is_empty(), "{rel}: no certificate");
     certs
-}
-
-/// Seconds since the epoch of `YYYY-MM-DDTHH:MM:SSZ`.
-fn parse_at(at: &str) -> UnixTime {
-    let b = at.as_bytes();
-    assert!(
-        b.len() == 20 && b[4] == b'-' && b[10] == b'T' && b[19] == b'Z',
-        "at {at:?}: expected YYYY-MM-DDTHH:MM:SSZ"
-    );
-    let n = |r: std::ops::Range<usize>| -> i64 { at[r].parse().expect("digits") };
-    let (y, m, d) = (n(0..4), n(5..7), n(8..10));
-    // Days from civil (H. Hinnant's algorithm).
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    let days = era * 146_097 + doe - 719_468;
-    let secs = days * 86_400 + n(11..13) * 3600 + n(14..16) * 60 + n(17..19);
-    UnixTime::since_unix_epoch(Duration::from_secs(
-        u64::try_from(secs).expect("after 1970"),
-    ))
 }
 
 /// The policy for the row's CLI flags.
@@ -201,10 +163,6 @@ fn load(case: &Value) -> Row {
     }
 }
 
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
 /// What sipcert decides for the row.
 fn sipcert_verdict(row: &Row) -> Verdict {
     let reference = row
@@ -288,33 +246,6 @@ fn stock_verdict(row: &Row) -> String {
     }
 }
 
-/// (verdict, reasons, hints, relaxations) as codes.
-fn codes(v: &Verdict) -> (String, Vec<String>, Vec<String>, Vec<String>) {
-    match v {
-        Verdict::Accept(a) => (
-            "accept".into(),
-            Vec::new(),
-            Vec::new(),
-            a.relaxations()
-                .iter()
-                .map(|r| r.code().to_owned())
-                .collect(),
-        ),
-        Verdict::Reject(r) => (
-            "reject".into(),
-            r.reasons()
-                .iter()
-                .map(|x| x.code().code().to_owned())
-                .collect(),
-            r.hints()
-                .iter()
-                .map(|h| h.code().code().to_owned())
-                .collect(),
-            Vec::new(),
-        ),
-    }
-}
-
 #[test]
 fn every_row_gives_the_expected_sipcert_verdict() {
     let manifest = manifest();
@@ -322,7 +253,7 @@ fn every_row_gives_the_expected_sipcert_verdict() {
     for case in cases(&manifest) {
         let row = load(&case);
         let verdict = sipcert_verdict(&row);
-        let got = codes(&verdict);
+        let got = verdict_codes(&verdict);
         let want = (
             s(&row.case, "expected").unwrap_or("").to_owned(),
             strings(&row.case["reasons"]),
@@ -368,12 +299,12 @@ fn every_row_gives_the_expected_stock_rustls_verdict() {
 fn conformance_report_is_up_to_date() {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/conformance.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
-    let fresh = common::conformance::render(&manifest());
+    let fresh = conformance::render(&manifest());
     assert!(
         committed == fresh,
         "{} is stale (or missing) for fixtures/manifest.json; regenerate it with `{}`",
         path.display(),
-        common::conformance::REGENERATE
+        conformance::REGENERATE
     );
 }
 
@@ -443,7 +374,7 @@ fn manifest_lists_every_shape_and_every_file_exists() {
         }
     }
     // Every generated case directory is in the manifest.
-    for entry in std::fs::read_dir(fixtures_dir()).expect("fixtures/") {
+    for entry in std::fs::read_dir(fixtures::dir()).expect("fixtures/") {
         let entry = entry.expect("entry");
         if entry.file_type().expect("type").is_dir() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -480,7 +411,7 @@ fn rows_without_a_fixed_time_stay_valid_until_2090() {
 
 #[test]
 fn readme_fixture_exists_with_an_intermediate() {
-    let dir: &Path = &fixtures_dir().join("rfc3261-host-style");
+    let dir: &Path = &fixtures::dir().join("rfc3261-host-style");
     let chain = certs("rfc3261-host-style/chain.pem");
     assert_eq!(chain.len(), 2, "{}: leaf + intermediate", dir.display());
     assert_eq!(certs("rfc3261-host-style/root.pem").len(), 1);
@@ -516,7 +447,7 @@ fn every_leaf_key_matches_its_certificate() {
 #[test]
 fn manifest_is_what_the_case_table_gives() {
     let committed = manifest();
-    let fresh = common::fixture_cases::manifest();
+    let fresh = fixture_cases::manifest();
     let ids = |m: &Value| -> Vec<String> {
         cases(m)
             .iter()
@@ -526,21 +457,21 @@ fn manifest_is_what_the_case_table_gives() {
     for (c, f) in cases(&committed).iter().zip(cases(&fresh).iter()) {
         assert!(
             c == f,
-            "fixtures/manifest.json row {} differs from tests/common/fixture_cases.rs; regenerate with `{}`\n committed: {c}\n table:     {f}",
+            "fixtures/manifest.json row {} differs from testkit/src/fixture_cases.rs; regenerate with `{}`\n committed: {c}\n table:     {f}",
             s(c, "id").unwrap_or("?"),
-            common::conformance::REGENERATE
+            conformance::REGENERATE
         );
     }
     assert_eq!(
         ids(&committed),
         ids(&fresh),
-        "fixtures/manifest.json lists other cases than tests/common/fixture_cases.rs; regenerate with `{}`",
-        common::conformance::REGENERATE
+        "fixtures/manifest.json lists other cases than testkit/src/fixture_cases.rs; regenerate with `{}`",
+        conformance::REGENERATE
     );
     assert!(
         committed == fresh,
         "fixtures/manifest.json: header differs; regenerate with `{}`",
-        common::conformance::REGENERATE
+        conformance::REGENERATE
     );
 }
 
@@ -588,60 +519,6 @@ impl ServerCertVerifier for AnyServer {
     }
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
         self.0.signature_verification_algorithms.supported_schemes()
-    }
-}
-
-/// Moves what `from` wants to send into `to`; `Ok(true)` if anything moved.
-fn pump<A, B>(
-    from: &mut rustls::ConnectionCommon<A>,
-    to: &mut rustls::ConnectionCommon<B>,
-) -> Result<bool, rustls::Error> {
-    let mut buf = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut buf).expect("write to memory");
-    }
-    let mut rd = &buf[..];
-    while !rd.is_empty() {
-        // Process as we go: a large certificate message overflows rustls's read buffer.
-        to.read_tls(&mut rd).expect("read from memory");
-        to.process_new_packets()?;
-    }
-    Ok(!buf.is_empty())
-}
-
-/// An in-memory handshake; `Err((side that failed, error))`.
-fn handshake(
-    client: &mut rustls::ClientConnection,
-    server: &mut rustls::ServerConnection,
-) -> Result<(), (&'static str, rustls::Error)> {
-    for _ in 0..32 {
-        let sent = pump(client, server).map_err(|e| ("server", e))?;
-        let answered = pump(server, client).map_err(|e| ("client", e))?;
-        if !client.is_handshaking() && !server.is_handshaking() {
-            return Ok(());
-        }
-        if !sent && !answered {
-            break;
-        }
-    }
-    panic!("handshake stalled");
-}
-
-/// The reason codes of a SIP-level rejection carried in a rustls error (empty for a chain
-/// error that rustls reports with its own `CertificateError`).
-fn rejected_codes(e: &rustls::Error) -> Vec<String> {
-    match e {
-        rustls::Error::InvalidCertificate(rustls::CertificateError::Other(other)) => other
-            .0
-            .downcast_ref::<sipcert::Rejected>()
-            .map(|r| {
-                r.reasons()
-                    .iter()
-                    .map(|x| x.code().code().to_owned())
-                    .collect()
-            })
-            .unwrap_or_default(),
-        _ => Vec::new(),
     }
 }
 
@@ -708,9 +585,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                         .unwrap_or_else(|e| panic!("{}: server_name_for: {e}", row.label)),
                     None => ServerName::try_from(row.stock_name.clone()).expect("domain"),
                 };
-                let mut c = rustls::ClientConnection::new(Arc::new(client), name).expect("client");
-                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
-                (handshake(&mut c, &mut srv), srv)
+                handshake::connect(Arc::new(client), Arc::new(server), name)
             }
             _ => {
                 let verifier = SipClientVerifier::builder_with_provider(store, provider())
@@ -727,13 +602,8 @@ fn every_keyed_row_through_a_rustls_handshake() {
                     .with_custom_certificate_verifier(Arc::new(AnyServer(provider())))
                     .with_client_auth_cert(row.chain.clone(), key)
                     .unwrap_or_else(|e| panic!("{}: client auth cert: {e}", row.label));
-                let mut c = rustls::ClientConnection::new(
-                    Arc::new(client),
-                    ServerName::try_from("server.invalid").expect("name"),
-                )
-                .expect("client");
-                let mut srv = rustls::ServerConnection::new(Arc::new(server)).expect("server");
-                (handshake(&mut c, &mut srv), srv)
+                let name = ServerName::try_from("server.invalid").expect("name");
+                handshake::connect(Arc::new(client), Arc::new(server), name)
             }
         };
         handshakes += 1;
@@ -756,7 +626,7 @@ fn every_keyed_row_through_a_rustls_handshake() {
                 s(&case, "expected").unwrap_or("")
             ));
         } else if let Err((_, e)) = &outcome {
-            let codes = rejected_codes(e);
+            let codes = reason_codes(e);
             if !codes.is_empty() && codes != strings(&case["reasons"]) {
                 failures.push(format!(
                     "{}: the handshake's rejection carries {codes:?}, manifest says {:?}",

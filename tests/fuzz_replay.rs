@@ -2,9 +2,9 @@
 //! functions the cargo-fuzz targets run, so stable CI covers the seeds and every regression
 //! input without nightly or libFuzzer.
 
-mod fuzz_checks;
-
 use std::path::PathBuf;
+
+use sipcert_testkit::fuzz_checks;
 
 fn seeds_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds")
@@ -93,7 +93,7 @@ fn identity_model() {
 #[test]
 #[ignore = "writes seed files"]
 fn write_identity_seeds() {
-    use fuzz_checks::pki::{self, Leaf};
+    use sipcert_testkit::pki::{self, Leaf};
     let ip = std::net::IpAddr::V4(std::net::Ipv4Addr::new(192, 0, 2, 1));
     let seeds: [(&str, Leaf); 6] = [
         (

@@ -1,19 +1,16 @@
 //! Real rustls handshakes (in memory and over loopback TCP, ring provider) with the SIP
 //! verifiers, over PKIs generated at test time.
-
-mod common;
+#![allow(clippy::items_after_statements, clippy::too_many_lines)] // test code, written before the workspace lint wall
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 
-use common::pki::{Ca, CaSpec, Date, Eku, Issued, LeafSpec};
 use rustls::client::WebPkiServerVerifier;
-use rustls::crypto::CryptoProvider;
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName};
 use rustls::{
-    CertificateError, ClientConfig, ClientConnection, Error, OtherError, RootCertStore,
-    ServerConfig, ServerConnection,
+    CertificateError, ClientConfig, ClientConnection, Error, RootCertStore, ServerConfig,
+    ServerConnection,
 };
 use sipcert::chain::ChainError;
 use sipcert::uri::SipUri;
@@ -21,11 +18,10 @@ use sipcert::verifier::{
     client_identities, server_name_for, AllowList, AuthorizationError, PeerAuthentication,
     SipClientVerifier, SipServerVerifier, VerifierBuilderError,
 };
-use sipcert::{DomainName, Policy, Rejected};
-
-fn provider() -> Arc<CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
+use sipcert::{DomainName, Policy};
+use sipcert_testkit::handshake::{self, Outcome, Side};
+use sipcert_testkit::pki::{self, Ca, CaSpec, Date, Eku, Issued, LeafSpec};
+use sipcert_testkit::{provider, reason_codes, rejected};
 
 fn dn(s: &str) -> DomainName {
     DomainName::from_ascii(s).unwrap()
@@ -92,77 +88,14 @@ fn sip_verifier(
         .unwrap()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Side {
-    Client,
-    Server,
-}
-
-/// Moves everything `from` wants to send into `to` and lets `to` process it. `Ok(true)` if
-/// anything moved; `Err` is `to`'s error.
-fn pump<A, B>(
-    from: &mut rustls::ConnectionCommon<A>,
-    to: &mut rustls::ConnectionCommon<B>,
-    to_side: Side,
-) -> Result<bool, (Side, Error)> {
-    let mut buf = Vec::new();
-    while from.wants_write() {
-        from.write_tls(&mut buf).unwrap();
-    }
-    if buf.is_empty() {
-        return Ok(false);
-    }
-    let mut rd = &buf[..];
-    while !rd.is_empty() {
-        to.read_tls(&mut rd).unwrap();
-    }
-    to.process_new_packets().map_err(|e| (to_side, e))?;
-    Ok(true)
-}
-
-/// Drives both ends in memory until the handshake completes or one end fails.
-fn handshake(
-    client: &mut ClientConnection,
-    server: &mut ServerConnection,
-) -> Result<(), (Side, Error)> {
-    for _ in 0..32 {
-        let sent = pump(client, server, Side::Server)?;
-        let answered = pump(server, client, Side::Client)?;
-        if !client.is_handshaking() && !server.is_handshaking() {
-            return Ok(());
-        }
-        if !sent && !answered {
-            break;
-        }
-    }
-    panic!("handshake stalled");
-}
-
 /// Client `config` connects to a server presenting `chain` with SNI/reference `aus` host.
 fn connect(
     config: Arc<ClientConfig>,
     server: Arc<ServerConfig>,
     aus: &str,
-) -> (Result<(), (Side, Error)>, ServerConnection) {
+) -> (Outcome, ServerConnection) {
     let aus = SipUri::parse(aus).unwrap();
-    let mut c = ClientConnection::new(config, server_name_for(&aus).unwrap()).unwrap();
-    let mut s = ServerConnection::new(server).unwrap();
-    (handshake(&mut c, &mut s), s)
-}
-
-fn rejected_of(e: &Error) -> Option<&Rejected> {
-    match e {
-        Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
-            inner.downcast_ref::<Rejected>()
-        }
-        _ => None,
-    }
-}
-
-fn reason_codes(e: &Error) -> Vec<&'static str> {
-    rejected_of(e)
-        .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
-        .unwrap_or_default()
+    handshake::connect(config, server, server_name_for(&aus).unwrap())
 }
 
 /// A predicate on the stock verifier's error.
@@ -323,7 +256,7 @@ fn rejections_over_handshakes() {
             "sips:bob@example.com",
             &|e| {
                 reason_codes(e) == ["no-matching-identity"]
-                    && rejected_of(e).is_some_and(|r| {
+                    && rejected(e).is_some_and(|r| {
                         r.hints()
                             .iter()
                             .any(|h| h.code().code() == "hint-host-within-domain")
@@ -729,7 +662,7 @@ fn check_gives_the_full_verdict_without_a_handshake() {
             .validity(Date(2000, 1, 1), Date(2001, 1, 1)),
     );
     let reference = sipcert::Reference::Domain(dn("example.com"));
-    let now = common::pki::now();
+    let now = pki::now();
     let inter = [pki.inter.der.clone()];
     let v = verifier.check(&good.der, &inter, &reference, now);
     assert!(v.is_accept(), "{v:?}");

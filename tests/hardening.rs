@@ -4,12 +4,12 @@
 //! and quadratic work 4096, and the bound, 1024, leaves a 4x margin both ways (on this shared
 //! 2-core machine, cache effects and other processes inflated linear ratios up to 5x).
 //! Absolute speed is the benchmarks' business.
-
-mod fuzz_checks;
+#![allow(clippy::format_collect)] // test code, written before the workspace lint wall
 
 use std::time::{Duration, Instant};
 
 use sipcert::uri::{NameAddr, SipUri, UriErrorKind};
+use sipcert_testkit::fuzz_checks;
 
 const MIB: usize = 1 << 20;
 
@@ -174,9 +174,9 @@ fn equivalent_is_not_quadratic_in_headers() {
 // Certificates.
 // ---------------------------------------------------------------------------------------
 
-use fuzz_checks::identity::{check_der, model_from_der};
-use fuzz_checks::pki::{self, tlv, Leaf};
 use sipcert::{check_end_entity, extract_identities, DomainName, Policy, Reference, Role};
+use sipcert_testkit::fuzz_checks::identity::{check_der, model_from_der};
+use sipcert_testkit::pki::{self, tlv, Leaf};
 
 /// A real certificate (resiprocate's test domain certificate, BSD-style licence; its SAN is
 /// `DNS:localhost, URI:sip:localhost`), checked in as a fuzz seed.

@@ -1,13 +1,12 @@
 //! Identity extraction: every x509-parser trap of rust-notes §3.2 and every ignore code.
 //! Table style (webpki `dns_name.rs`): inputs appear in each failure message.
+#![allow(clippy::struct_field_names, clippy::too_many_lines)] // test code, written before the workspace lint wall
 
-mod common;
-
-use common::pki::{
-    cn_attr, dns, email, ip, name, raw, raw_dns, raw_uri, san_value, tlv, Leaf, CN_OID, O_OID,
-};
 use rcgen::DnValue;
 use sipcert::{extract_identities, IgnoreReason, Policy};
+use sipcert_testkit::pki::{
+    self, cn_attr, dns, email, ip, name, raw, raw_dns, raw_uri, san_value, tlv, Leaf, CN_OID, O_OID,
+};
 
 /// (case, certificate, policy, expected identities "name/source", expected ignored
 /// "value/source/reason").
@@ -332,8 +331,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-fn uri_s(s: &str) -> common::pki::San {
-    common::pki::uri(s)
+fn uri_s(s: &str) -> pki::San {
+    pki::uri(s)
 }
 
 #[test]

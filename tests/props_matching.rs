@@ -1,16 +1,15 @@
 //! Property: sipcert accepts exactly when an independent RFC 5922 oracle says the reference
 //! equals a SIP domain identity (or a relaxation the policy enabled covers it), and an
 //! accept without relaxations always names an identity equal to the reference.
-
-mod common;
+#![allow(clippy::struct_excessive_bools)] // test code, written before the workspace lint wall
 
 use std::net::IpAddr;
 
-use common::pki::{ip, uri, Leaf, San};
 use proptest::prelude::*;
 use sipcert::{
     check_end_entity, danger, DomainName, IdentityName, Policy, Reference, Relaxation, Role,
 };
+use sipcert_testkit::pki::{self, ip, uri, Leaf, San};
 
 const NAMES: &[&str] = &[
     "example.com",
@@ -58,8 +57,8 @@ fn san(e: &Entry) -> San {
         Entry::SipUri(i) => uri(&format!("sip:{}", NAMES[*i])),
         Entry::SipUserUri(i) => uri(&format!("sip:alice@{}", NAMES[*i])),
         Entry::SipsUri(i) => uri(&format!("sips:{}", NAMES[*i])),
-        Entry::Dns(i) => common::pki::dns(NAMES[*i]),
-        Entry::DnsWildcard => common::pki::dns("*.example.com"),
+        Entry::Dns(i) => pki::dns(NAMES[*i]),
+        Entry::DnsWildcard => pki::dns("*.example.com"),
         Entry::IpSan => ip(IP.parse().unwrap()),
         Entry::SipIpUri => uri(&format!("sip:{IP}")),
     }
@@ -195,7 +194,7 @@ proptest! {
         let _ = check_end_entity(&noise, &reference, Role::Client, &policy);
         let _ = sipcert::extract_identities(&noise, &policy);
         let _ = sipcert::evaluate_eku(&noise, Role::Server, sipcert::EkuMode::Rfc5924);
-        let mut der = Leaf::sans(vec![uri("sip:example.com"), common::pki::dns("*.example.com")])
+        let mut der = Leaf::sans(vec![uri("sip:example.com"), pki::dns("*.example.com")])
             .cn("example.com")
             .der();
         for (at, byte) in &edits {

@@ -4,9 +4,8 @@
 //! values are parsed. Messages whose defect is a URI or name-addr defect must fail there;
 //! in every other message (valid, semantic, or malformed elsewhere) every URI must parse.
 
-mod common;
-
 use sipcert::uri::{AddrSpec, NameAddr, SipUri};
+use sipcert_testkit::corpus;
 
 /// Messages whose defect RFC 4475 / RFC 5118 places in a URI or name-addr.
 const URI_INVALID: &[&str] = &[
@@ -97,11 +96,11 @@ fn check_message(msg: &[u8]) -> Result<usize, Vec<String>> {
 
 #[test]
 fn torture_message_uris() {
-    let Some(dir) = common::corpus::dir() else {
+    let Some(dir) = corpus::dir() else {
         return;
     };
     let dir = dir.join("sip-torture");
-    let rows = common::corpus::read_tsv(&dir.join("index.tsv"));
+    let rows = corpus::read_tsv(&dir.join("index.tsv"));
     assert!(rows.len() >= 61, "index lists {} messages", rows.len());
     let mut total = 0;
     let mut failures = Vec::new();

@@ -1,5 +1,6 @@
 //! URI parse vectors U1–U34 (rfc-notes §10.4), the RFC 3261 §19.1.4 / RFC 5954 §4.2
 //! equivalence lists (§4.5), name-addr rules (R64), and hostile input (R66).
+#![allow(clippy::format_collect)] // test code, written before the workspace lint wall
 
 use sipcert::uri::{Host, NameAddr, Scheme, SipUri, Transport, UriErrorKind};
 

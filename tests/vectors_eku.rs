@@ -1,15 +1,13 @@
 //! RFC 5924 §5 EKU table E1–E10 (rfc-notes §10.2, decisions.md §1) for both modes and roles,
 //! through `evaluate_eku` and through `check_end_entity`.
 
-mod common;
-
-use common::pki::{
-    dns, Leaf, ANY_EKU, CLIENT_AUTH, CODE_SIGNING, EMAIL_PROTECTION, SERVER_AUTH, SIP_DOMAIN,
-};
 use sipcert::{
     check_end_entity, DomainName, EkuAcceptance, EkuMode, Policy, Reference, Relaxation, Role,
 };
 use sipcert::{evaluate_eku, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
+use sipcert_testkit::pki::{
+    self, dns, Leaf, ANY_EKU, CLIENT_AUTH, CODE_SIGNING, EMAIL_PROTECTION, SERVER_AUTH, SIP_DOMAIN,
+};
 
 /// (row, EKU content (None = absent), critical,
 ///  [Rfc5924 server, Rfc5924 client, Compatible server, Compatible client]) — `true` = accept.
@@ -179,13 +177,13 @@ fn eku_extension_shape_fails_closed() {
     empty.eku = Some(vec![]);
     let mut dup = Leaf::sans(vec![dns("example.com")]).eku(vec![SIP_DOMAIN]);
     dup.extra
-        .push((eku_oid.clone(), common::pki::eku_value(&[SIP_DOMAIN])));
+        .push((eku_oid.clone(), pki::eku_value(&[SIP_DOMAIN])));
     let mut garbage = Leaf::sans(vec![dns("example.com")]);
     garbage
         .extra
         .push((eku_oid.clone(), vec![0x30, 0x03, 0x06, 0x01]));
     let mut trailing = Leaf::sans(vec![dns("example.com")]);
-    let mut value = common::pki::eku_value(&[SIP_DOMAIN]);
+    let mut value = pki::eku_value(&[SIP_DOMAIN]);
     value.extend_from_slice(&[0x05, 0x00]);
     trailing.extra.push((eku_oid, value));
     let reference = Reference::Domain(DomainName::from_ascii("example.com").unwrap());

@@ -16,10 +16,9 @@
 //! - V2: the notes write `{EXAMPLE.COM}`; identities are normalized to lower case.
 //! - V36: ignored as `uri-has-user-part`, not as unparsable (see the row).
 
-mod common;
-
-use common::pki::{dns, email, ip, raw_dns, uri, Leaf, San};
 use sipcert::{check_end_entity, danger, DomainName, Policy, Reference, Role, Verdict};
+use sipcert_testkit::pki::{dns, email, ip, raw_dns, uri, Leaf, San};
+use sipcert_testkit::verdict_codes;
 
 /// The V-table default: CN fallback off.
 fn base() -> Policy {
@@ -240,31 +239,8 @@ fn summary(v: &Verdict) -> Summary {
         .iter()
         .map(|i| i.reason().code().to_owned())
         .collect();
-    match v {
-        Verdict::Accept(a) => (
-            ids,
-            Vec::new(),
-            Vec::new(),
-            a.relaxations()
-                .iter()
-                .map(|r| r.code().to_owned())
-                .collect(),
-            ignored,
-        ),
-        Verdict::Reject(r) => (
-            ids,
-            r.reasons()
-                .iter()
-                .map(|x| x.code().code().to_owned())
-                .collect(),
-            r.hints()
-                .iter()
-                .map(|h| h.code().code().to_owned())
-                .collect(),
-            Vec::new(),
-            ignored,
-        ),
-    }
+    let (_, reasons, hints, relaxations) = verdict_codes(v);
+    (ids, reasons, hints, relaxations, ignored)
 }
 
 #[test]

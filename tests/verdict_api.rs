@@ -1,13 +1,11 @@
 //! The public contract other modules rely on: stable codes (decisions.md §2), policy defaults
 //! (decisions.md §1), and the constructors the chain checker uses.
 
-mod common;
-
-use common::pki::{dns, Leaf};
 use sipcert::{
     check_end_entity, DomainName, EkuMode, Hint, IgnoreReason, Policy, ReasonCode, Reference,
     Rejected, Relaxation, Role, Verdict,
 };
+use sipcert_testkit::pki::{dns, Leaf};
 
 #[test]
 fn reason_codes_are_the_decisions_list() {

@@ -8,6 +8,7 @@ use crate::{input, report, trust, InputError, Outcome};
 
 /// The reference and policy options shared by `check` and `probe`.
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // one field per command-line flag
 pub(crate) struct PolicyArgs {
     /// The certificate's role: `server` (checked by a client) or `client` (mutual TLS).
     #[arg(long, value_parser = ["server", "client"], default_value = "server")]

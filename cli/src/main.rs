@@ -1,6 +1,7 @@
 //! `sipcert`: check SIP-over-TLS certificates against RFC 5922, for operators.
 //!
 //! Exit status: 0 = valid / accept, 1 = invalid / reject, 2 = usage or input error.
+#![forbid(unsafe_code)]
 
 use std::process::ExitCode;
 

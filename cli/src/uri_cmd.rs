@@ -14,6 +14,7 @@ pub(crate) struct Args {
     uri: String,
 }
 
+#[allow(clippy::unnecessary_wraps)] // the signature of every subcommand
 pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     match SipUri::parse(&args.uri) {
         Ok(uri) => {
@@ -100,7 +101,7 @@ fn print_text(uri: &SipUri<'_>) {
     }
     match (uri.reference_domain(), uri.host()) {
         (Ok(d), _) => {
-            println!("  reference: {d} (the SIP domain a certificate must name, RFC 5922 §7.3)")
+            println!("  reference: {d} (the SIP domain a certificate must name, RFC 5922 §7.3)");
         }
         (Err(e), Host::Ipv4(_) | Host::Ipv6(_)) => {
             println!(

@@ -1,23 +1,18 @@
-//! `sipcert check --roots/--crl/--at` and `sipcert probe` against real TLS servers: an
-//! in-process rustls server and, where installed, `openssl s_server`.
+//! `sipcert check --roots/--crl/--at` and `sipcert probe` against an in-process rustls server
+//! (`openssl s_server`: `interop-tests/tests/cli_probe_openssl.rs`).
+#![allow(clippy::too_many_lines)] // test code, written before the workspace lint wall
 
 mod common;
-#[allow(dead_code)]
-#[path = "../../tests/common/pki.rs"]
-mod pki;
-#[path = "../../tests/common/programs.rs"]
-mod programs;
 
 use std::net::TcpListener;
-use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use pki::{pem, Ca, CaSpec, Issued, LeafSpec};
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
+use sipcert_testkit::pki::{LeafSpec, PemPki};
+use sipcert_testkit::provider;
 
 fn run(args: &[&str]) -> (i32, Value, String) {
     let r = common::sipcert(args);
@@ -25,47 +20,9 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     (r.code, v, r.output())
 }
 
-/// A directory with root.pem, chain.pem (leaf + intermediate), leaf.key and crl.pem.
-struct Pki {
-    dir: PathBuf,
-}
-
-impl Pki {
-    fn new(name: &str, leaf: LeafSpec, revoke_leaf: bool) -> Self {
-        let dir = std::env::temp_dir().join(format!("sipcert-cli-{name}-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
-        // Distinct names per PKI: another PKI's root must be an unknown issuer, not a
-        // same-named issuer with the wrong key.
-        let root = Ca::root(&format!("{name} Root"));
-        let inter = root.intermediate(CaSpec::new(&format!("{name} Intermediate")));
-        let leaf: Issued = inter.leaf(leaf);
-        std::fs::write(dir.join("root.pem"), pem("CERTIFICATE", &root.der)).unwrap();
-        let chain = pem("CERTIFICATE", &leaf.der) + &pem("CERTIFICATE", &inter.der);
-        std::fs::write(dir.join("chain.pem"), chain).unwrap();
-        std::fs::write(dir.join("inter.pem"), pem("CERTIFICATE", &inter.der)).unwrap();
-        std::fs::write(
-            dir.join("leaf.key"),
-            pem("PRIVATE KEY", leaf.key.secret_der()),
-        )
-        .unwrap();
-        let revoked: Vec<u64> = if revoke_leaf {
-            vec![leaf.serial]
-        } else {
-            vec![]
-        };
-        let crls = pem("X509 CRL", &inter.crl(&revoked)) + &pem("X509 CRL", &root.crl(&[]));
-        std::fs::write(dir.join("crl.pem"), crls).unwrap();
-        Self { dir }
-    }
-
-    fn path(&self, f: &str) -> String {
-        self.dir.join(f).to_string_lossy().into_owned()
-    }
-}
-
 #[test]
 fn check_with_roots() {
-    let p = Pki::new("roots", LeafSpec::new().uri("sip:example.com"), false);
+    let p = PemPki::new("roots", LeafSpec::new().uri("sip:example.com"), false);
     let (root, chain) = (p.path("root.pem"), p.path("chain.pem"));
     let (code, v, out) = run(&[
         "check",
@@ -114,7 +71,7 @@ fn check_with_roots() {
     );
 
     // Another PKI's root: unknown issuer; the names are still reported.
-    let other = Pki::new("other", LeafSpec::new().uri("sip:example.com"), false);
+    let other = PemPki::new("other", LeafSpec::new().uri("sip:example.com"), false);
     let (code, v, out) = run(&[
         "check",
         "--json",
@@ -148,7 +105,7 @@ fn check_with_roots() {
     );
 
     // Revoked by CRL.
-    let r = Pki::new("revoked", LeafSpec::new().uri("sip:example.com"), true);
+    let r = PemPki::new("revoked", LeafSpec::new().uri("sip:example.com"), true);
     let (code, v, out) = run(&[
         "check",
         "--json",
@@ -207,14 +164,13 @@ fn check_with_roots() {
 
 /// A one-shot rustls TLS server on 127.0.0.1; returns its port and a channel with the SNI
 /// it saw.
-fn rustls_server(pki: &Pki) -> (u16, mpsc::Receiver<Option<String>>) {
+fn rustls_server(pki: &PemPki) -> (u16, mpsc::Receiver<Option<String>>) {
     let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("chain.pem"))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
+    let config = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
@@ -250,7 +206,7 @@ fn rustls_server(pki: &Pki) -> (u16, mpsc::Receiver<Option<String>>) {
 
 #[test]
 fn probe_rustls_server() {
-    let good = Pki::new("probe-good", LeafSpec::new().uri("sip:example.com"), false);
+    let good = PemPki::new("probe-good", LeafSpec::new().uri("sip:example.com"), false);
     let (port, sni) = rustls_server(&good);
     let connect = format!("127.0.0.1:{port}");
     let (code, v, out) = run(&[
@@ -280,7 +236,7 @@ fn probe_rustls_server() {
     );
 
     // RFC 3261 host-style certificate: the handshake is refused, the diagnostic names the hint.
-    let host = Pki::new("probe-host", LeafSpec::new().dns("sip.example.com"), false);
+    let host = PemPki::new("probe-host", LeafSpec::new().dns("sip.example.com"), false);
     let (port, _) = rustls_server(&host);
     let connect = format!("127.0.0.1:{port}");
     let (code, v, out) = run(&[
@@ -325,128 +281,4 @@ fn probe_rustls_server() {
         .0,
         2
     );
-}
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `openssl s_server` with the fixture's chain; waits until it accepts.
-fn openssl_server(pki: &Pki, extra: &[&str]) -> (KillOnDrop, u16) {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let child = Command::new("openssl")
-        .args([
-            "s_server",
-            "-accept",
-            &format!("127.0.0.1:{port}"),
-            "-cert",
-            &pki.path("chain.pem"),
-            "-cert_chain",
-            &pki.path("inter.pem"),
-            "-key",
-            &pki.path("leaf.key"),
-            "-quiet",
-        ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn openssl s_server");
-    let guard = KillOnDrop(child);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            // That readiness connection uses up one of the server's -naccept.
-            return (guard, port);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("openssl s_server did not start on port {port}");
-}
-
-/// A TLS stack sipcert did not write: `openssl s_server` presents a domain certificate to
-/// sipcert's verifier.
-#[test]
-fn probe_openssl_server() {
-    if !programs::available("openssl", &["version"]) {
-        return;
-    }
-    let good = Pki::new(
-        "openssl-good",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
-    // -naccept 2: one readiness check, one probe.
-    let (_server, port) = openssl_server(&good, &["-naccept", "2"]);
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &good.path("root.pem"),
-    ]);
-    assert_eq!(
-        (code, &v["verdict"], &v["chain"]),
-        (0, &"accept".into(), &"valid".into()),
-        "{out}"
-    );
-
-    let host = Pki::new(
-        "openssl-host",
-        LeafSpec::new().dns("sip.example.com"),
-        false,
-    );
-    let (_server, port) = openssl_server(&host, &["-naccept", "2"]);
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &host.path("root.pem"),
-    ]);
-    assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
-    assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
-
-    // The certificate passes, but the server demands a client certificate the probe does not
-    // have, so the handshake fails afterwards (TLS 1.2: the server's alert comes before its
-    // Finished; in TLS 1.3 it would come after the client's handshake is complete): never an
-    // accept, and no session reported.
-    let (_server, port) = openssl_server(
-        &good,
-        &[
-            "-naccept",
-            "2",
-            "-tls1_2",
-            "-Verify",
-            "1",
-            "-CAfile",
-            &good.path("root.pem"),
-        ],
-    );
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &good.path("root.pem"),
-    ]);
-    assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
-    assert_eq!(v["tls"], Value::Null, "{out}");
-    assert_eq!(v["reasons"][0]["code"], "chain-invalid", "{out}");
-    assert_eq!(v["chain"], "chain-invalid", "{out}");
-    assert_eq!(v["identities"][0]["domain"], "example.com", "{out}");
 }

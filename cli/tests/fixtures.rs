@@ -2,30 +2,16 @@
 //! verdict, reason codes, hints, relaxations and exit status must be the manifest's. The
 //! library and rustls's stock verifiers are checked against the same rows by the root
 //! package's `tests/fixtures.rs`.
+#![allow(clippy::bool_to_int_with_if, clippy::similar_names)] // test code, written before the workspace lint wall
 
 mod common;
 
-use std::path::PathBuf;
-
 use serde_json::Value;
-
-fn fixtures_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures")
-}
-
-fn strings(v: &Value) -> Vec<String> {
-    v.as_array()
-        .map(|a| {
-            a.iter()
-                .map(|x| x.as_str().expect("string").to_owned())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use sipcert_testkit::fixtures::{self, strings};
 
 /// The `sipcert check` arguments for a row (paths absolute).
 fn args(case: &Value) -> Vec<String> {
-    let dir = fixtures_dir();
+    let dir = fixtures::dir();
     let file = |rel: &str| dir.join(rel).to_string_lossy().into_owned();
     let files = &case["files"];
     let mut args = vec!["check".to_owned(), "--json".to_owned()];
@@ -54,12 +40,7 @@ fn args(case: &Value) -> Vec<String> {
 
 #[test]
 fn every_fixture_row_through_the_command_line() {
-    let path = fixtures_dir().join("manifest.json");
-    let manifest: Value = serde_json::from_str(
-        &std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display())),
-    )
-    .expect("manifest JSON");
+    let manifest = fixtures::manifest();
     let cases = manifest["cases"].as_array().expect("cases");
     assert!(cases.len() >= 30, "only {} cases", cases.len());
     let mut failures = Vec::new();

@@ -1,4 +1,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| sipcert_fuzz::checks::domain::check_bytes(data));
+fuzz_target!(|data: &[u8]| sipcert_testkit::fuzz_checks::domain::check_bytes(data));

@@ -1,4 +1,4 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| sipcert_fuzz::checks::uri::check_bytes(data));
+fuzz_target!(|data: &[u8]| sipcert_testkit::fuzz_checks::uri::check_bytes(data));

@@ -2,6 +2,8 @@
 //! generator (`examples/gen_fixtures.rs`) writes it, and `tests/fixtures.rs` fails when the
 //! committed file differs from what [`render`] gives for the committed manifest.
 
+use std::fmt::Write as _;
+
 use serde_json::Value;
 
 /// The command that rewrites the manifest and this document without touching certificates.
@@ -49,6 +51,7 @@ pub fn reference_text(case: &Value) -> String {
 }
 
 /// The Markdown document for a manifest.
+#[allow(clippy::too_many_lines)] // one table after the other
 pub fn render(manifest: &Value) -> String {
     let cases = manifest
         .get("cases")
@@ -88,12 +91,13 @@ pub fn render(manifest: &Value) -> String {
             stock != "n/a" && (stock == "accept") != (text(c, "expected") == "accept")
         })
         .count();
-    out.push_str(&format!(
+    let _ = write!(
+        out,
         "{} cases: sipcert accepts {accepts} and rejects {}; the stock rustls verifier \
          disagrees with sipcert on {disagree}.\n\n",
         cases.len(),
         cases.len() - accepts
-    ));
+    );
     out.push_str(
         "| case | reference | role, policy | sipcert (RFC 5922) | reasons / relaxations | hints | rustls stock | where it is met |\n",
     );
@@ -102,10 +106,10 @@ pub fn render(manifest: &Value) -> String {
         let mut role = text(case, "role").to_owned();
         let policy = list(case, "policy");
         if !policy.is_empty() {
-            role.push_str(&format!(", `{}`", policy.join(" ")));
+            let _ = write!(role, ", `{}`", policy.join(" "));
         }
         if let Some(at) = case.get("at").and_then(Value::as_str) {
-            role.push_str(&format!(", at {at}"));
+            let _ = write!(role, ", at {at}");
         }
         let expected = text(case, "expected");
         let why = if expected == "accept" {
@@ -119,8 +123,9 @@ pub fn render(manifest: &Value) -> String {
         } else {
             format!("`{stock}`")
         };
-        out.push_str(&format!(
-            "| `{}` | `{}` | {} | **{}** | {} | {} | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} | **{}** | {} | {} | {} | {} |",
             cell(text(case, "id")),
             cell(&reference_text(case)),
             cell(&role),
@@ -129,7 +134,7 @@ pub fn render(manifest: &Value) -> String {
             cell(&code_list(&list(case, "hints"))),
             cell(&stock),
             cell(text(case, "field_note")),
-        ));
+        );
     }
     out.push_str("\n## Certificates\n\n");
     out.push_str("| case | certificate shape | files (under `fixtures/`) |\n|---|---|---|\n");
@@ -151,12 +156,13 @@ pub fn render(manifest: &Value) -> String {
                 names.push(format!("`{f}`"));
             }
         }
-        out.push_str(&format!(
-            "| `{}` | {} | {} |\n",
+        let _ = writeln!(
+            out,
+            "| `{}` | {} | {} |",
             cell(text(case, "id")),
             cell(text(case, "shape")),
             cell(&names.join(" ")),
-        ));
+        );
     }
     out
 }

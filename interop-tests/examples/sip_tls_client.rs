@@ -3,21 +3,21 @@
 //! the address connected to), and prints the response status.
 //!
 //! ```sh
-//! cargo run --example sip_tls_client -- --roots root.pem --aus sips:example.test \
-//!     --connect 127.0.0.1:5061 [--cert client.pem --key client.key] [--timeout 10]
+//! cargo run -p sipcert-interop-tests --example sip_tls_client -- \
+//!     --roots root.pem --aus sips:example.test --connect 127.0.0.1:5061 \
+//!     [--cert client.pem --key client.key] [--timeout 10]
 //! ```
 //!
 //! Exit status: 0 = a final response was received (its status line is printed), 1 = the
 //! server's certificate was refused (the sipcert diagnostic names the rule and the hints)
 //! or the exchange failed, 2 = usage error.
 
-#[path = "../tests/interop/sip.rs"]
-mod sip;
-
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
+
+use sipcert_interop_tests::sip;
 
 const USAGE: &str = "usage: sip_tls_client --roots PEM --aus SIPS-URI --connect HOST:PORT \
                      [--cert PEM --key PEM] [--timeout SECONDS]";

@@ -10,13 +10,15 @@ use std::net::IpAddr;
 use rcgen::DnValue;
 use serde_json::{json, Value};
 
-use super::pki::{self, dns, raw_dns, san_value, Date, Eku, LeafSpec};
+use crate::pki::{self, dns, raw_dns, san_value, Date, Eku, LeafSpec};
 
 /// Validity of every generated certificate unless a case says otherwise.
 pub const FROM: Date = Date(2020, 1, 1);
+/// End of the validity of every generated certificate unless a case says otherwise.
 pub const UNTIL: Date = Date(2099, 12, 31);
 
 /// What a case's PKI consists of.
+#[derive(Debug)]
 pub enum Pki {
     /// Root → intermediate → leaf; `chain.pem` = leaf + intermediate.
     Standard(LeafSpec),
@@ -30,22 +32,36 @@ pub enum Pki {
     ThirdParty(&'static str, Option<&'static str>),
 }
 
+/// One fixture case: its certificate shape, reference, role, policy and expected verdicts.
+#[derive(Debug)]
 pub struct Case {
+    /// The case's directory name under `fixtures/`.
     pub id: &'static str,
     /// One line: what the leaf holds.
     pub shape: &'static str,
+    /// The PKI it is generated with (or the third-party files it uses).
     pub pki: Pki,
     /// The AUS, or `None` when `domain` is used.
     pub aus: Option<&'static str>,
+    /// The reference SIP domain when there is no AUS.
     pub domain: Option<&'static str>,
+    /// `server` or `client`: the role the certificate is checked for.
     pub role: &'static str,
+    /// Policy flags (`Policy` relaxations by their manifest names).
     pub policy: &'static [&'static str],
+    /// A fixed verification time (RFC 3339), `None` for now.
     pub at: Option<&'static str>,
+    /// `accept` or `reject`: sipcert's expected verdict.
     pub expected: &'static str,
+    /// The expected reason codes of a reject.
     pub reasons: &'static [&'static str],
+    /// The expected hint codes.
     pub hints: &'static [&'static str],
+    /// The relaxations an accept relies on.
     pub relaxations: &'static [&'static str],
+    /// What rustls's stock verifier says (`accept`, a `CertificateError` name, or `n/a`).
     pub stock: &'static str,
+    /// Where the shape is met in the field.
     pub field: &'static str,
 }
 
@@ -142,6 +158,8 @@ fn ten_thousand_long_sans() -> Vec<u8> {
     san_value(&entries)
 }
 
+/// Every case of the fixture corpus, in manifest order.
+#[allow(clippy::too_many_lines)] // the table
 pub fn cases() -> Vec<Case> {
     vec![
         Case::new(

@@ -3,15 +3,12 @@
 //! and, with `--allow`, authorizes them against an allow-list (403 Forbidden otherwise).
 //!
 //! ```sh
-//! cargo run --example sip_tls_server -- --cert server.pem --key server.key \
-//!     --roots root.pem --listen 127.0.0.1:5061 [--optional-client-auth] \
-//!     [--allow kamailio.test]...
+//! cargo run -p sipcert-interop-tests --example sip_tls_server -- \
+//!     --cert server.pem --key server.key --roots root.pem --listen 127.0.0.1:5061 \
+//!     [--optional-client-auth] [--allow kamailio.test]...
 //! ```
 //!
 //! One line per event on stdout; runs until killed.
-
-#[path = "../tests/interop/sip.rs"]
-mod sip;
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -19,6 +16,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use sipcert::DomainName;
+use sipcert_interop_tests::sip;
 
 const USAGE: &str = "usage: sip_tls_server --cert PEM --key PEM --roots PEM --listen ADDR:PORT \
                      [--optional-client-auth] [--allow SIP-DOMAIN]...";

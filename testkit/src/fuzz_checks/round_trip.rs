@@ -1,5 +1,6 @@
 //! `round_trip`: a URI built from structured components parses back to those components.
 
+use std::fmt::Write as _;
 use std::net::{Ipv4Addr, Ipv6Addr};
 
 use arbitrary::{Arbitrary, Unstructured};
@@ -67,9 +68,9 @@ fn render(chunks: &[Chunk], set: &[u8]) -> (String, Vec<u8>) {
             }
             Chunk::Escape(b, upper) => {
                 if upper {
-                    text.push_str(&format!("%{b:02X}"));
+                    let _ = write!(text, "%{b:02X}");
                 } else {
-                    text.push_str(&format!("%{b:02x}"));
+                    let _ = write!(text, "%{b:02x}");
                 }
                 decoded.push(b);
             }
@@ -164,7 +165,7 @@ pub fn check(spec: &UriSpec) {
     let host_at = text.len();
     text.push_str(&host_text);
     if let Some(p) = spec.port {
-        text.push_str(&format!(":{p}"));
+        let _ = write!(text, ":{p}");
     }
 
     let mut want_params: Vec<(String, Option<String>)> = Vec::new();

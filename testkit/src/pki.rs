@@ -8,7 +8,9 @@
 //!   pathlen) intermediates, leaves with any SAN / CN / EKU / serial / validity, CRLs, and
 //!   private keys for handshakes.
 //!
-//! ```ignore
+//! ```
+//! use sipcert_testkit::pki::{Ca, CaSpec, Eku, LeafSpec};
+//!
 //! let root = Ca::root("Test Root");
 //! let inter = root.intermediate(CaSpec::new("Test Inter").permitted_dns(&["example.com"]));
 //! let leaf = inter.leaf(LeafSpec::new().uri("sip:example.com").eku(&[Eku::SipDomain]));
@@ -25,6 +27,7 @@ use rustls::pki_types::{
     CertificateDer, CertificateRevocationListDer, PrivateKeyDer, PrivatePkcs8KeyDer, TrustAnchor,
     UnixTime,
 };
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// id-kp-sipDomain content octets.
@@ -47,7 +50,9 @@ pub const O_OID: &[u8] = &[0x55, 0x04, 0x0A];
 /// One SAN entry: context tag byte (implicit) and content.
 #[derive(Clone)]
 pub struct San {
+    /// The GeneralName's context-specific tag byte, e.g. `0x86` for uniformResourceIdentifier.
     pub tag: u8,
+    /// The content octets, as they go into the certificate.
     pub content: Vec<u8>,
 }
 
@@ -58,36 +63,42 @@ impl std::fmt::Debug for San {
     }
 }
 
+/// A uniformResourceIdentifier `[6]` entry.
 pub fn uri(s: &str) -> San {
     San {
         tag: 0x86,
         content: s.as_bytes().to_vec(),
     }
 }
+/// A dNSName `[2]` entry.
 pub fn dns(s: &str) -> San {
     San {
         tag: 0x82,
         content: s.as_bytes().to_vec(),
     }
 }
+/// A dNSName `[2]` entry with any octets (non-ASCII, NUL, ...).
 pub fn raw_dns(b: &[u8]) -> San {
     San {
         tag: 0x82,
         content: b.to_vec(),
     }
 }
+/// A uniformResourceIdentifier `[6]` entry with any octets.
 pub fn raw_uri(b: &[u8]) -> San {
     San {
         tag: 0x86,
         content: b.to_vec(),
     }
 }
+/// An rfc822Name `[1]` entry.
 pub fn email(s: &str) -> San {
     San {
         tag: 0x81,
         content: s.as_bytes().to_vec(),
     }
 }
+/// An iPAddress `[7]` entry (4 or 16 octets).
 pub fn ip(addr: std::net::IpAddr) -> San {
     let content = match addr {
         std::net::IpAddr::V4(a) => a.octets().to_vec(),
@@ -108,11 +119,11 @@ pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {
-        out.push(len as u8);
+        out.push(u8::try_from(len).expect("short form"));
     } else {
         let bytes = len.to_be_bytes();
         let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        out.push(0x80 | (bytes.len() - skip) as u8);
+        out.push(0x80 | u8::try_from(bytes.len() - skip).expect("at most 8 length octets"));
         out.extend_from_slice(&bytes[skip..]);
     }
     out.extend_from_slice(content);
@@ -172,12 +183,14 @@ pub struct Leaf {
     pub raw_subject: Option<Vec<u8>>,
     /// EKU OIDs; `Some(vec![])` is an empty EKU SEQUENCE.
     pub eku: Option<Vec<&'static [u8]>>,
+    /// Whether the EKU extension is marked critical.
     pub eku_critical: bool,
     /// Extra raw extensions (OID arcs, value), added after the others (duplicates allowed).
     pub extra: Vec<(Vec<u64>, Vec<u8>)>,
 }
 
 impl Leaf {
+    /// A leaf whose SAN extension holds `list` (an empty list is an empty SAN SEQUENCE).
     pub fn sans(list: Vec<San>) -> Self {
         Self {
             sans: Some(list),
@@ -185,11 +198,15 @@ impl Leaf {
         }
     }
 
+    /// Adds a UTF8String CN.
+    #[must_use]
     pub fn cn(mut self, cn: &str) -> Self {
         self.cns.push(DnValue::Utf8String(cn.to_owned()));
         self
     }
 
+    /// Sets the EKU OIDs (content octets, e.g. [`SIP_DOMAIN`]).
+    #[must_use]
     pub fn eku(mut self, oids: Vec<&'static [u8]>) -> Self {
         self.eku = Some(oids);
         self
@@ -284,11 +301,17 @@ fn next_serial() -> u64 {
 /// EKU purposes by name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Eku {
+    /// id-kp-sipDomain (RFC 5924).
     SipDomain,
+    /// id-kp-serverAuth.
     ServerAuth,
+    /// id-kp-clientAuth.
     ClientAuth,
+    /// id-kp-codeSigning.
     CodeSigning,
+    /// id-kp-emailProtection.
     EmailProtection,
+    /// anyExtendedKeyUsage.
     Any,
 }
 
@@ -327,14 +350,20 @@ pub fn now() -> UnixTime {
 /// EKU, serial and validity setters shared by [`CaSpec`] and [`LeafSpec`].
 macro_rules! common_setters {
     () => {
+        /// Sets the EKU purposes (none: no EKU extension).
+        #[must_use]
         pub fn eku(mut self, eku: &[Eku]) -> Self {
             self.eku = eku.to_vec();
             self
         }
+        /// Sets the serial number (default: a fresh one per certificate).
+        #[must_use]
         pub fn serial(mut self, serial: u64) -> Self {
             self.serial = Some(serial);
             self
         }
+        /// Sets notBefore and notAfter (default: 2020-01-01 to 2040-01-01).
+        #[must_use]
         pub fn validity(mut self, not_before: Date, not_after: Date) -> Self {
             self.not_before = not_before;
             self.not_after = not_after;
@@ -358,6 +387,8 @@ pub struct CaSpec {
 }
 
 impl CaSpec {
+    /// A CA named `name` (its CN): no path length, no name constraints, no EKU, valid
+    /// 2020..2040.
     pub fn new(name: &str) -> Self {
         Self {
             name: name.to_owned(),
@@ -371,27 +402,34 @@ impl CaSpec {
             not_after: Date(2040, 1, 1),
         }
     }
+    /// Sets the basicConstraints path length.
+    #[must_use]
     pub fn pathlen(mut self, n: u8) -> Self {
         self.pathlen = Some(n);
         self
     }
+    /// dNSName permitted subtrees of a nameConstraints extension.
+    #[must_use]
     pub fn permitted_dns(mut self, names: &[&str]) -> Self {
         self.permitted_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
     }
+    /// dNSName excluded subtrees of a nameConstraints extension.
+    #[must_use]
     pub fn excluded_dns(mut self, names: &[&str]) -> Self {
         self.excluded_dns = names.iter().map(|s| (*s).to_owned()).collect();
         self
     }
     /// A raw nameConstraints extension value (the whole `NameConstraints` SEQUENCE), for forms
     /// rcgen cannot express (URI constraints, malformed ones).
+    #[must_use]
     pub fn raw_name_constraints(mut self, der: Vec<u8>) -> Self {
         self.raw_name_constraints = Some(der);
         self
     }
     common_setters!();
 
-    fn params(&self) -> CertificateParams {
+    fn params(self) -> CertificateParams {
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
         p.distinguished_name
@@ -434,14 +472,18 @@ impl CaSpec {
 
 /// A certificate authority: its certificate and the means to issue.
 pub struct Ca {
+    /// The CA certificate.
     pub der: CertificateDer<'static>,
+    /// Its serial number.
     pub serial: u64,
     issuer: Issuer<'static, KeyPair>,
 }
 
 impl std::fmt::Debug for Ca {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Ca").field("serial", &self.serial).finish()
+        f.debug_struct("Ca")
+            .field("serial", &self.serial)
+            .finish_non_exhaustive()
     }
 }
 
@@ -451,6 +493,7 @@ impl Ca {
         Self::root_with(CaSpec::new(name))
     }
 
+    /// A self-signed root with these options.
     pub fn root_with(spec: CaSpec) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
@@ -464,6 +507,7 @@ impl Ca {
     }
 
     /// An intermediate CA issued by this CA.
+    #[must_use]
     pub fn intermediate(&self, spec: CaSpec) -> Self {
         self.intermediate_with_key(spec, KeyPair::generate().expect("key"))
     }
@@ -516,7 +560,7 @@ impl Ca {
                     .push(DnType::CustomDnType(vec![2, 5, 4, 3]), cn.clone());
             }
         }
-        p.subject_alt_names = spec.san.clone();
+        p.subject_alt_names = spec.san;
         if let Some(raw) = &spec.raw_san {
             p.custom_extensions.push(CustomExtension::from_oid_content(
                 &[2, 5, 29, 17],
@@ -602,20 +646,28 @@ impl LeafSpec {
             not_after: Date(2040, 1, 1),
         }
     }
+    /// Adds a URI SAN.
+    #[must_use]
     pub fn uri(mut self, uri: &str) -> Self {
         self.san
             .push(SanType::URI(uri.try_into().expect("IA5 URI")));
         self
     }
+    /// Adds a dNSName SAN.
+    #[must_use]
     pub fn dns(mut self, name: &str) -> Self {
         self.san
             .push(SanType::DnsName(name.try_into().expect("IA5 DNS name")));
         self
     }
+    /// Adds an iPAddress SAN.
+    #[must_use]
     pub fn ip(mut self, ip: std::net::IpAddr) -> Self {
         self.san.push(SanType::IpAddress(ip));
         self
     }
+    /// Adds an rfc822Name SAN.
+    #[must_use]
     pub fn email(mut self, addr: &str) -> Self {
         self.san
             .push(SanType::Rfc822Name(addr.try_into().expect("IA5 email")));
@@ -623,16 +675,19 @@ impl LeafSpec {
     }
     /// A raw subjectAltName extension value (the whole `GeneralNames` SEQUENCE); typed SANs
     /// must then stay empty. See [`san_value`].
+    #[must_use]
     pub fn raw_san(mut self, der: Vec<u8>) -> Self {
         self.raw_san = Some(der);
         self
     }
     /// Adds a CN RDN (the first as CommonName, later ones as separate RDNs).
+    #[must_use]
     pub fn cn(mut self, cn: &str) -> Self {
         self.cns.push(DnValue::Utf8String(cn.to_owned()));
         self
     }
     /// Adds a CN RDN with a chosen string type (e.g. `DnValue::BmpString`).
+    #[must_use]
     pub fn cn_value(mut self, cn: DnValue) -> Self {
         self.cns.push(cn);
         self
@@ -643,8 +698,11 @@ impl LeafSpec {
 /// An issued end-entity certificate with its private key.
 #[derive(Debug)]
 pub struct Issued {
+    /// The certificate.
     pub der: CertificateDer<'static>,
+    /// Its private key (PKCS#8).
     pub key: PrivateKeyDer<'static>,
+    /// Its serial number.
     pub serial: u64,
 }
 
@@ -668,6 +726,49 @@ pub fn uri_name_constraints(permitted: &[&str]) -> Vec<u8> {
     tlv(0x30, &tlv(0xa0, &subtrees))
 }
 
+/// A small PKI written to a scratch directory, as the `sipcert` CLI and `openssl` read it:
+/// root → intermediate → leaf, in `root.pem`, `chain.pem` (leaf, then intermediate),
+/// `inter.pem`, `leaf.key` and `crl.pem` (the intermediate's CRL, revoking the leaf when
+/// asked, then the root's empty one).
+#[derive(Debug)]
+pub struct PemPki {
+    dir: PathBuf,
+}
+
+impl PemPki {
+    /// Writes it to `sipcert-pki-{name}-{process id}` under the system temp directory, with
+    /// `leaf` issued by the intermediate. The CAs are named after `name`: another PKI's root
+    /// must be an unknown issuer, not a same-named issuer with the wrong key.
+    pub fn new(name: &str, leaf: LeafSpec, revoke_leaf: bool) -> Self {
+        let dir = std::env::temp_dir().join(format!("sipcert-pki-{name}-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("create the PKI directory");
+        let root = Ca::root(&format!("{name} Root"));
+        let inter = root.intermediate(CaSpec::new(&format!("{name} Intermediate")));
+        let leaf = inter.leaf(leaf);
+        let write = |file: &str, text: String| {
+            std::fs::write(dir.join(file), text).expect("write a PKI file");
+        };
+        write("root.pem", pem("CERTIFICATE", &root.der));
+        write(
+            "chain.pem",
+            pem("CERTIFICATE", &leaf.der) + &pem("CERTIFICATE", &inter.der),
+        );
+        write("inter.pem", pem("CERTIFICATE", &inter.der));
+        write("leaf.key", pem("PRIVATE KEY", leaf.key.secret_der()));
+        let revoked: &[u64] = if revoke_leaf { &[leaf.serial] } else { &[] };
+        write(
+            "crl.pem",
+            pem("X509 CRL", &inter.crl(revoked)) + &pem("X509 CRL", &root.crl(&[])),
+        );
+        Self { dir }
+    }
+
+    /// The path of one of its files, as text for a command line.
+    pub fn path(&self, file: &str) -> String {
+        self.dir.join(file).to_string_lossy().into_owned()
+    }
+}
+
 /// PEM text for DER (`label` = `CERTIFICATE`, `PRIVATE KEY`, `X509 CRL`).
 pub fn pem(label: &str, der: &[u8]) -> String {
     const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -689,6 +790,8 @@ pub fn pem(label: &str, der: &[u8]) -> String {
         s.push_str(std::str::from_utf8(line).unwrap_or_default());
         s.push('\n');
     }
-    s.push_str(&format!("-----END {label}-----\n"));
+    s.push_str("-----END ");
+    s.push_str(label);
+    s.push_str("-----\n");
     s
 }

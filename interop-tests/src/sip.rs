@@ -2,11 +2,10 @@
 //! `SipServerVerifier`, and an OPTIONS server authenticating its clients with
 //! `SipClientVerifier`.
 //!
-//! Shared by `examples/sip_tls_client.rs`, `examples/sip_tls_server.rs` and
-//! `tests/interop.rs` through `#[path]`; it is test support, not library API. The SIP side is
-//! deliberately small but correct for stream transports: CRLF line endings, header folding,
-//! compact header names, `Content-Length` framing (RFC 3261 §7, §18.3, §20.14).
-#![allow(dead_code)] // each user needs a different subset
+//! Used by `examples/sip_tls_client.rs`, `examples/sip_tls_server.rs` and
+//! `tests/interop.rs`; it is test support, not library API. The SIP side is deliberately
+//! small but correct for stream transports: CRLF line endings, header folding, compact header
+//! names, `Content-Length` framing (RFC 3261 §7, §18.3, §20.14).
 
 use std::collections::hash_map::RandomState;
 use std::fmt;
@@ -21,12 +20,13 @@ use std::time::Duration;
 
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
-use rustls::{CertificateError, ClientConfig, RootCertStore, ServerConfig};
+use rustls::{ClientConfig, RootCertStore, ServerConfig};
 use sipcert::uri::SipUri;
 use sipcert::verifier::{
     client_identities, server_name_for, AllowList, SipClientVerifier, SipServerVerifier,
 };
 use sipcert::{DomainName, Policy, Rejected};
+use sipcert_testkit::{provider, rejected};
 
 /// Largest SIP message accepted (headers + body).
 const MAX_MESSAGE: usize = 64 * 1024;
@@ -61,10 +61,6 @@ pub fn load_roots(path: &Path) -> Result<Arc<RootCertStore>, String> {
             .map_err(|e| format!("{}: not a trust anchor: {e}", path.display()))?;
     }
     Ok(Arc::new(roots))
-}
-
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -398,19 +394,9 @@ impl ClientError {
     /// The sipcert verdict, when the server certificate was rejected for its identity.
     pub fn rejection(&self) -> Option<&Rejected> {
         match self {
-            Self::Tls(e) => rejection_of(e),
+            Self::Tls(e) => rejected(e),
             _ => None,
         }
-    }
-}
-
-/// The sipcert [`Rejected`] inside a rustls error, when a sipcert verifier produced it.
-pub fn rejection_of(e: &rustls::Error) -> Option<&Rejected> {
-    match e {
-        rustls::Error::InvalidCertificate(CertificateError::Other(other)) => {
-            other.0.downcast_ref::<Rejected>()
-        }
-        _ => None,
     }
 }
 
@@ -420,7 +406,7 @@ pub fn describe_io_error(e: &io::Error) -> String {
     let tls = e
         .get_ref()
         .and_then(|inner| inner.downcast_ref::<rustls::Error>());
-    match tls.map(|t| (t, rejection_of(t))) {
+    match tls.map(|t| (t, rejected(t))) {
         Some((_, Some(rejected))) => format!("refused by sipcert: {rejected}"),
         Some((t, None)) => t.to_string(),
         None => e.to_string(),
@@ -432,7 +418,7 @@ impl fmt::Display for ClientError {
         match self {
             Self::Usage(m) => write!(f, "{m}"),
             Self::Connect(e) => write!(f, "TCP connect failed: {e}"),
-            Self::Tls(e) => match rejection_of(e) {
+            Self::Tls(e) => match rejected(e) {
                 Some(r) => write!(f, "TLS handshake refused by sipcert: {r}"),
                 None => write!(f, "TLS handshake failed: {e}"),
             },
@@ -619,8 +605,7 @@ pub fn serve(
     report: impl Fn(ServerEvent) + Send + Sync + 'static,
 ) -> Result<ServerHandle, String> {
     let provider = provider();
-    let mut builder =
-        SipClientVerifier::builder_with_provider(settings.roots.clone(), provider.clone());
+    let mut builder = SipClientVerifier::builder_with_provider(settings.roots, provider.clone());
     if !settings.client_auth_mandatory {
         builder = builder.allow_unauthenticated();
     }
@@ -630,10 +615,10 @@ pub fn serve(
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .with_client_cert_verifier(verifier)
-        .with_single_cert(settings.chain.clone(), settings.key.clone_key())
+        .with_single_cert(settings.chain, settings.key.clone_key())
         .map_err(|e| format!("server certificate: {e}"))?;
     let config = Arc::new(config);
-    let allow = settings.allow.clone().map(AllowList::new);
+    let allow = settings.allow.map(AllowList::new);
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let stop = Arc::new(AtomicBool::new(false));
     let report = Arc::new(report);
@@ -649,7 +634,7 @@ pub fn serve(
             let allow = allow.clone();
             let report = report.clone();
             thread::spawn(move || {
-                serve_connection(tcp, &config, &policy, allow.as_ref(), &*report)
+                serve_connection(tcp, &config, &policy, allow.as_ref(), &*report);
             });
         }
     });
@@ -693,9 +678,8 @@ fn serve_connection(
     });
     let mut reader = BufReader::new(rustls::StreamOwned::new(conn, tcp));
     loop {
-        let request = match read_message(&mut reader) {
-            Ok(Some(m)) => m,
-            Ok(None) | Err(_) => return,
+        let Ok(Some(request)) = read_message(&mut reader) else {
+            return;
         };
         let Some(method) = request.method().map(str::to_owned) else {
             continue; // a stray response

@@ -2,7 +2,7 @@
 //!
 //! - Kamailio (Debian `kamailio` + `kamailio-tls-modules`) is started per test from
 //!   `tests/interop/kamailio.cfg.in` and `tls.cfg.in`, with certificates made here by rcgen.
-//! - sipcert's client (`tests/interop/sip.rs`, also behind `examples/sip_tls_client.rs`)
+//! - sipcert's client (`src/sip.rs`, also behind `examples/sip_tls_client.rs`)
 //!   sends OPTIONS over TLS with SNI = the SIP domain and `SipServerVerifier` deciding.
 //! - sipcert's server (same module, behind `examples/sip_tls_server.rs`) authenticates
 //!   Kamailio's client certificate with `SipClientVerifier` and authorizes its SIP domain.
@@ -12,9 +12,11 @@
 //! `SIPCERT_REQUIRE_INTEROP=1` (set by `.ci/run`), which turns a missing program into a
 //! failure. `SIPCERT_KAMAILIO`, `SIPCERT_SIPP` and `SIPCERT_KAMAILIO_MODULES` point at
 //! non-standard installs.
-
-#[path = "interop/sip.rs"]
-mod sip;
+#![allow(
+    clippy::case_sensitive_file_extension_comparisons,
+    clippy::format_push_string,
+    clippy::map_unwrap_or
+)] // test code, written before the workspace lint wall
 
 use std::fs;
 use std::io;
@@ -29,10 +31,9 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 use sipcert::{DomainName, Hint, ReasonCode};
+use sipcert_interop_tests::sip::{self, ServerEvent, SipMessage};
+use sipcert_testkit::programs::{self, skip, Target};
 
-use sip::{ServerEvent, SipMessage};
-
-const REQUIRE_ENV: &str = "SIPCERT_REQUIRE_INTEROP";
 const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
 const TLS_CFG: &str = include_str!("interop/tls.cfg.in");
 const SIPP_SCENARIO: &str = "tests/interop/options.xml";
@@ -48,28 +49,6 @@ const KAMAILIO_DOMAIN: &str = "kamailio.test";
 // Programs
 // ---------------------------------------------------------------------------------------
 
-/// Reports a missing prerequisite: panics under `SIPCERT_REQUIRE_INTEROP=1`, else says so.
-fn skip(what: &str) {
-    if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
-        panic!("{what} ({REQUIRE_ENV}=1: the interop tests must run)");
-    }
-    eprintln!("skipping: {what}");
-}
-
-/// `program`: the path in `override_var` when set, else on PATH or in the sbin directories
-/// (Kamailio lives in /usr/sbin).
-fn find_program(program: &str, override_var: &str) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os(override_var) {
-        let p = PathBuf::from(p);
-        return p.is_file().then_some(p);
-    }
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain(["/usr/sbin", "/usr/local/sbin", "/sbin"].map(PathBuf::from))
-        .map(|dir| dir.join(program))
-        .find(|p| p.is_file())
-}
-
 /// Kamailio and its module directory (with `tls.so`).
 #[derive(Debug)]
 struct KamailioInstall {
@@ -78,7 +57,7 @@ struct KamailioInstall {
 }
 
 fn kamailio() -> Option<KamailioInstall> {
-    let Some(binary) = find_program("kamailio", "SIPCERT_KAMAILIO") else {
+    let Some(binary) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
         skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
         return None;
     };
@@ -107,7 +86,7 @@ fn kamailio() -> Option<KamailioInstall> {
 }
 
 fn sipp() -> Option<PathBuf> {
-    let found = find_program("sipp", "SIPCERT_SIPP");
+    let found = programs::find("sipp", "SIPCERT_SIPP");
     if found.is_none() {
         skip("sipp is not installed (Debian: apt-get install sip-tester)");
     }
@@ -521,45 +500,38 @@ fn udp_exchange(
     }
 }
 
-/// Runs a binary that `cargo test --workspace` built next to this test
-/// (`target/<profile>/<relative>`): its exit code and output (stdout, then stderr). `None`,
-/// with a note, when it is not there (e.g. `cargo test --test interop` builds no examples).
-fn run_built(scratch: &Scratch, relative: &str, args: &[&str]) -> Option<(i32, String)> {
-    let exe = std::env::current_exe().ok()?;
-    let binary = exe.parent()?.parent()?.join(relative);
-    if !binary.is_file() {
-        eprintln!("skipping {relative}: {} not built", binary.display());
-        return None;
-    }
+/// Runs a binary of this workspace, built for this test by `programs::cargo_built` (so it
+/// is there and up to date whichever tests were selected): its exit code and output
+/// (stdout, then stderr).
+fn run_built(scratch: &Scratch, package: &str, target: Target<'_>, args: &[&str]) -> (i32, String) {
+    let binary = programs::cargo_built(package, target);
     let mut cmd = Command::new(binary);
     cmd.args(args);
-    let name = relative.replace('/', "-");
+    let (Target::Bin(name) | Target::Example(name)) = target;
     let mut run = Proc::spawn_split(cmd, scratch.path(&format!("{name}.out")));
     let status = run.wait_exit(Duration::from_secs(20));
     let code = status.and_then(|s| s.code()).unwrap_or(-1);
-    Some((code, run.log()))
+    (code, run.log())
 }
 
 /// The `sip_tls_client` example against `connect` for the AUS.
-fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> Option<(i32, String)> {
+fn run_example_client(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> (i32, String) {
     let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
     run_built(
         scratch,
-        "examples/sip_tls_client",
+        env!("CARGO_PKG_NAME"),
+        Target::Example("sip_tls_client"),
         &["--roots", &roots, "--aus", AUS, "--connect", &connect],
     )
 }
 
 /// `sipcert probe --json` (the CLI) against `connect` for the AUS: exit code and JSON.
-fn run_cli_probe(
-    scratch: &Scratch,
-    pki: &Pki,
-    connect: SocketAddr,
-) -> Option<(i32, serde_json::Value)> {
+fn run_cli_probe(scratch: &Scratch, pki: &Pki, connect: SocketAddr) -> (i32, serde_json::Value) {
     let (roots, connect) = (pki.root.display().to_string(), connect.to_string());
     let (code, out) = run_built(
         scratch,
-        "sipcert",
+        "sipcert-cli",
+        Target::Bin("sipcert"),
         &[
             "probe",
             "--json",
@@ -569,12 +541,12 @@ fn run_cli_probe(
             "--roots",
             &roots,
         ],
-    )?;
+    );
     let json = out
         .lines()
         .find_map(|l| serde_json::from_str(l).ok())
         .unwrap_or_else(|| panic!("sipcert probe printed no JSON: {out}"));
-    Some((code, json))
+    (code, json)
 }
 
 /// sipcert's example server on a loopback port, with its events on a channel.
@@ -671,20 +643,18 @@ fn kamailio_domain_certificate_is_accepted() {
         "kamailio did not receive SNI {DOMAIN}:\n{}",
         k.log()
     );
-    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
-        assert_eq!(code, 0, "examples/sip_tls_client: {out}");
-        assert!(
-            out.starts_with("SIP/2.0 200 OK\n"),
-            "examples/sip_tls_client: {out}"
-        );
-    }
-    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
-        assert_eq!(code, 0, "sipcert probe: {json}");
-        assert_eq!(json["verdict"], "accept", "{json}");
-        assert_eq!(json["chain"], "valid", "{json}");
-        assert_eq!(json["matched"]["domain"], DOMAIN, "{json}");
-        assert_eq!(json["matched"]["source"], "san-uri", "{json}");
-    }
+    let (code, out) = run_example_client(&scratch, &pki, k.tls);
+    assert_eq!(code, 0, "examples/sip_tls_client: {out}");
+    assert!(
+        out.starts_with("SIP/2.0 200 OK\n"),
+        "examples/sip_tls_client: {out}"
+    );
+    let (code, json) = run_cli_probe(&scratch, &pki, k.tls);
+    assert_eq!(code, 0, "sipcert probe: {json}");
+    assert_eq!(json["verdict"], "accept", "{json}");
+    assert_eq!(json["chain"], "valid", "{json}");
+    assert_eq!(json["matched"]["domain"], DOMAIN, "{json}");
+    assert_eq!(json["matched"]["source"], "san-uri", "{json}");
     eprintln!(
         "kamailio accepted: {} over {} in {:?}",
         r.start_line,
@@ -741,20 +711,18 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
         "the message names no hint: {text}"
     );
     assert!(text.contains("sip.example.test"), "{text}");
-    if let Some((code, out)) = run_example_client(&scratch, &pki, k.tls) {
-        assert_eq!(code, 1, "examples/sip_tls_client: {out}");
-        assert!(
-            out.contains("RFC 5922") && out.contains("hint-host-within-domain"),
-            "examples/sip_tls_client: {out}"
-        );
-    }
-    if let Some((code, json)) = run_cli_probe(&scratch, &pki, k.tls) {
-        assert_eq!(code, 1, "sipcert probe: {json}");
-        assert_eq!(json["verdict"], "reject", "{json}");
-        assert_eq!(json["chain"], "valid", "{json}");
-        assert_eq!(json["reasons"][0]["code"], "no-matching-identity", "{json}");
-        assert_eq!(json["hints"][0], "hint-host-within-domain", "{json}");
-    }
+    let (code, out) = run_example_client(&scratch, &pki, k.tls);
+    assert_eq!(code, 1, "examples/sip_tls_client: {out}");
+    assert!(
+        out.contains("RFC 5922") && out.contains("hint-host-within-domain"),
+        "examples/sip_tls_client: {out}"
+    );
+    let (code, json) = run_cli_probe(&scratch, &pki, k.tls);
+    assert_eq!(code, 1, "sipcert probe: {json}");
+    assert_eq!(json["verdict"], "reject", "{json}");
+    assert_eq!(json["chain"], "valid", "{json}");
+    assert_eq!(json["reasons"][0]["code"], "no-matching-identity", "{json}");
+    assert_eq!(json["hints"][0], "hint-host-within-domain", "{json}");
     // The handshakes failed, so no SIP request reached Kamailio over TLS.
     std::thread::sleep(Duration::from_millis(200));
     assert!(

@@ -3,8 +3,7 @@
 //! server extracts the client's SIP domain identities and authorizes them (RFC 5922 §7.4).
 //!
 //! Skips (saying so) when `openssl` is not installed, unless `SIPCERT_REQUIRE_INTEROP=1`.
-
-mod common;
+#![allow(clippy::match_wildcard_for_single_variants)] // test code, written before the workspace lint wall
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
@@ -13,9 +12,10 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use common::pki::{pem, Ca, Eku, LeafSpec};
 use sipcert::verifier::{client_identities, AllowList, SipClientVerifier};
 use sipcert::{DomainName, Policy};
+use sipcert_testkit::pki::{pem, Ca, Eku, LeafSpec};
+use sipcert_testkit::{programs, provider};
 
 /// What the rustls server concluded about its one client.
 #[derive(Debug)]
@@ -46,7 +46,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
     )
     .unwrap();
 
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let provider = provider();
     let mut roots = rustls::RootCertStore::empty();
     roots.add(root.der.clone()).unwrap();
     let verifier = SipClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
@@ -122,7 +122,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
 
 #[test]
 fn openssl_client_certificate_is_authorized_by_sip_domain() {
-    if !common::programs::available("openssl", &["version"]) {
+    if !programs::available("openssl", &["version"]) {
         return;
     }
     // sip: URI identity, sipDomain-only EKU: the stock WebPkiClientVerifier would refuse

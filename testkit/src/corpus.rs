@@ -10,7 +10,7 @@ use std::path::PathBuf;
 /// # Panics
 /// When the corpus is absent and `SIPCERT_REQUIRE_CORPUS=1`.
 pub fn dir() -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus");
+    let dir = crate::repo_root().join("../shared/corpus");
     if dir.is_dir() {
         return Some(dir);
     }
