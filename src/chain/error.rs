@@ -38,7 +38,8 @@ pub enum ChainError {
     /// A certificate on the path is revoked by a configured CRL.
     #[error("a certificate on the path is revoked")]
     Revoked,
-    /// CRLs were configured, the policy is [`UnknownStatus::Deny`](super::UnknownStatus::Deny),
+    /// CRLs were configured, unknown status is not allowed
+    /// ([`ChainVerifier::allow_unknown_revocation_status`](super::ChainVerifier::allow_unknown_revocation_status)),
     /// and no CRL covers a certificate on the path.
     #[error("revocation status unknown: no configured CRL covers a certificate on the path")]
     RevocationStatusUnknown,

@@ -124,7 +124,8 @@ impl fmt::Display for Identity {
     }
 }
 
-/// Why a presented name is not an identity (`decisions.md` §2). Codes are stable.
+/// Why a presented name is not an identity. Codes are stable kebab-case strings; new ones may
+/// be added, none is ever renamed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum IgnoreReason {

@@ -14,7 +14,7 @@ use crate::{DomainName, DomainNameError};
 pub enum Reference {
     /// A SIP domain.
     Domain(DomainName),
-    /// An IP literal; usable only under [`Policy::allow_ip_literals`].
+    /// An IP literal; usable only under [`Policy::allow_ip_literals`](crate::Policy::allow_ip_literals).
     Ip(IpAddr),
 }
 
