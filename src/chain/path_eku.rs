@@ -1,7 +1,7 @@
 //! The EKU rule webpki applies to **every** non-anchor certificate on the path.
 //!
 //! webpki runs its `ExtendedKeyUsageValidator` on the end entity *and* on each intermediate
-//! (rust-notes §2), so this rule must be permissive enough for real intermediates: an EKU that
+//! (webpki `verify_cert.rs`, `check_eku` per certificate), so this rule must be permissive enough for real intermediates: an EKU that
 //! is absent, or that contains sipDomain, anyExtendedKeyUsage, or the TLS purpose of the role,
 //! passes. The strict leaf-only rule (RFC 5924 or TLS-compatible, [`crate::EkuMode`]) is applied
 //! separately to the end entity by the identity layer.
