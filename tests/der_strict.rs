@@ -12,6 +12,8 @@
 //! which these name-only checks do not look at. Every row names its input in the failure
 //! message; the positive rows prove that the well-formed variants still pass.
 
+use sipcert_testkit::pki::{self, tlv};
+
 use rcgen::{CertificateParams, CustomExtension, DistinguishedName, DnType, KeyPair};
 use sipcert::{check_end_entity, extract_identities, DomainName, Policy, Reference, Role};
 
@@ -26,27 +28,6 @@ enum Node {
     Prim(u8, Vec<u8>),
     Cons(u8, Vec<Self>),
     Raw(Vec<u8>),
-}
-
-/// Minimal DER length octets.
-fn length(len: usize) -> Vec<u8> {
-    if len < 0x80 {
-        vec![u8::try_from(len).unwrap()]
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let mut out = vec![0x80 | u8::try_from(bytes.len() - skip).unwrap()];
-        out.extend_from_slice(&bytes[skip..]);
-        out
-    }
-}
-
-/// A TLV with a minimal length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    out.extend(length(content.len()));
-    out.extend_from_slice(content);
-    out
 }
 
 /// A TLV whose length is written in the long form `0x81 len` although it is below 128.
@@ -196,24 +177,17 @@ fn uri(s: &str) -> Vec<u8> {
     tlv(0x86, s.as_bytes())
 }
 
-/// A Name from RDNs of (attribute OID, string tag, value).
-fn name(rdns: &[&[(&[u8], u8, &str)]]) -> Vec<u8> {
-    let body: Vec<u8> = rdns
+/// A Name from RDNs of (attribute OID, string tag, value), built by the test kit.
+fn name(rdns: &[&[(&'static [u8], u8, &str)]]) -> Vec<u8> {
+    let rdns: Vec<Vec<pki::Attr>> = rdns
         .iter()
-        .flat_map(|rdn| {
-            let set: Vec<u8> = rdn
-                .iter()
-                .flat_map(|(oid, tag, value)| {
-                    tlv(
-                        0x30,
-                        &[tlv(0x06, oid), tlv(*tag, value.as_bytes())].concat(),
-                    )
-                })
-                .collect();
-            tlv(0x31, &set)
+        .map(|rdn| {
+            rdn.iter()
+                .map(|&(oid, tag, value)| (oid, tag, value.as_bytes().to_vec()))
+                .collect()
         })
         .collect();
-    tlv(0x30, &body)
+    pki::name(&rdns)
 }
 
 fn with_subject(san: Option<Vec<u8>>, subject: &[u8]) -> Vec<u8> {
