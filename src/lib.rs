@@ -58,6 +58,7 @@
 //! - `ring`: `SipServerVerifier::builder_with_ring`, `SipClientVerifier::builder_with_ring`.
 //! - `aws-lc-rs`: the same with rustls's `aws-lc-rs` provider.
 //! - `json`: the `json` module, verdicts and identities as the command line's JSON objects.
+//! - `native-roots`: `verifier::system_roots()`, the operating system's trust store.
 
 // The rest of the lint wall is `[workspace.lints]` in the root Cargo.toml.
 #![forbid(unsafe_code)]

@@ -760,3 +760,91 @@ fn verifier_finds_the_unconstrained_path() {
         "{err:?}"
     );
 }
+
+/// The one-line adoption (`with_sip_verifier` / `with_sip_client_verifier_roots`) is the same
+/// verifier: a `sip:` URI-only certificate that the stock verifier refuses is accepted, an RFC
+/// 3261 host-style one is refused with the rule and the hint, and the server side demands and
+/// checks a client certificate.
+#[test]
+fn config_builder_extensions_install_the_sip_verifiers() {
+    use sipcert::verifier::{client_identities, ClientConfigBuilderExt, ServerConfigBuilderExt};
+
+    let pki = Pki::new();
+    let good = pki.inter.leaf(LeafSpec::new().uri("sip:example.com"));
+    let host_style = pki.inter.leaf(LeafSpec::new().dns("sip.example.com"));
+    let client = |leaf: Option<&Issued>| {
+        let b = ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_sip_verifier(roots(&pki.root))
+            .unwrap();
+        Arc::new(match leaf {
+            Some(l) => b
+                .with_client_auth_cert(pki.chain(l), l.key.clone_key())
+                .unwrap(),
+            None => b.with_no_client_auth(),
+        })
+    };
+    let (got, _) = connect(
+        client(None),
+        server_config(pki.chain(&good), &good),
+        "sips:example.com",
+    );
+    assert_eq!(
+        got,
+        Ok(()),
+        "sip: URI certificate through with_sip_verifier"
+    );
+    let (got, _) = connect(
+        client(None),
+        server_config(pki.chain(&host_style), &host_style),
+        "sips:example.com",
+    );
+    let (side, err) = got.expect_err("host-style certificate must be refused");
+    assert_eq!(side, Side::Client, "{err:?}");
+    assert_eq!(reason_codes(&err), vec!["no-matching-identity"], "{err:?}");
+    let hints: Vec<&str> = rejected(&err)
+        .unwrap()
+        .hints()
+        .iter()
+        .map(|h| h.code().code())
+        .collect();
+    assert_eq!(hints, vec!["hint-host-within-domain"], "{err:?}");
+
+    let mtls = Arc::new(
+        ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_sip_client_verifier_roots(roots(&pki.root))
+            .unwrap()
+            .with_single_cert(pki.chain(&good), good.key.clone_key())
+            .unwrap(),
+    );
+    let client_leaf = pki
+        .inter
+        .leaf(LeafSpec::new().uri("sip:client.example.net"));
+    let (got, s) = connect(client(Some(&client_leaf)), mtls.clone(), "sips:example.com");
+    assert_eq!(
+        got,
+        Ok(()),
+        "client certificate through with_sip_client_verifier_roots"
+    );
+    let peer = client_identities(s.peer_certificates(), &Policy::default());
+    assert_eq!(peer.domains(), vec![&dn("client.example.net")]);
+    let (got, _) = connect(client(None), mtls, "sips:example.com");
+    assert!(
+        got.is_err(),
+        "a client without a certificate is refused: {got:?}"
+    );
+    // An empty root store is refused at configuration, not at the first handshake.
+    let err = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_sip_verifier(Arc::new(RootCertStore::empty()))
+        .map(|_| ())
+        .unwrap_err();
+    assert!(
+        matches!(err, sipcert::verifier::VerifierBuilderError::NoRootAnchors),
+        "{err:?}"
+    );
+}

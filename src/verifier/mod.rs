@@ -51,6 +51,7 @@
 
 mod client;
 mod error;
+mod ext;
 mod providers;
 mod server;
 
@@ -69,6 +70,9 @@ pub use client::{
     SipClientVerifierBuilder,
 };
 pub use error::{rejection, VerifierBuilderError};
+#[cfg(feature = "native-roots")]
+pub use ext::{system_roots, SystemRootsError};
+pub use ext::{ClientConfigBuilderExt, ServerConfigBuilderExt};
 pub use server::{SipServerVerifier, SipServerVerifierBuilder};
 
 pub(crate) use error::rejected_to_rustls;
