@@ -73,6 +73,7 @@ def check(
     role: Literal["server", "client"] = "server",
     roots: Optional[CertsInput] = None,
     chain: Optional[CertsInput] = None,
+    crls: Optional[CertsInput] = None,
     at: Optional[Union[datetime, int, float]] = None,
     cn_fallback: bool = True,
     require_sip_uri: bool = False,
@@ -86,7 +87,8 @@ def check(
     ``cert`` is the end entity; a PEM text may carry the intermediates after it, and
     ``chain`` adds more. Without ``roots`` only the names and the EKU are examined (the
     result's ``chain`` is ``"unchecked"``); with ``roots`` (trust anchors) the path is
-    validated at ``at`` (default: now) as well."""
+    validated at ``at`` (default: now) as well, with revocation when ``crls`` (PEM ``X509 CRL``
+    or DER) are given."""
 
 def identities(
     cert: CertInput,

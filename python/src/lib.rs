@@ -18,7 +18,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::ChainVerifier;
 use sipcert::uri::SipUri;
 use sipcert::{DomainName, EkuMode, Policy, Reference, Role, Verdict};
@@ -206,6 +206,43 @@ fn certificate_list(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<Certific
         return Err(CertificateError::new_err(format!(
             "{what}: more than {MAX_CERTS} certificates"
         )));
+    }
+    Ok(out)
+}
+
+/// CRLs: one argument (a DER CRL, or PEM text with `X509 CRL` blocks) or a list/tuple of them.
+fn crl_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<CertificateRevocationListDer<'static>>> {
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        vec![obj.clone()]
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let what = format!("crls[{i}]");
+        let bytes = input_bytes(item, &what)?;
+        if bytes.first() == Some(&0x30) {
+            der_framing(&bytes, &what)?;
+            out.push(CertificateRevocationListDer::from(bytes.into_owned()));
+            continue;
+        }
+        let before = out.len();
+        for crl in CertificateRevocationListDer::pem_slice_iter(&bytes) {
+            out.push(crl.map_err(|e| CertificateError::new_err(format!("{what}: bad PEM: {e}")))?);
+        }
+        if out.len() == before {
+            return Err(CertificateError::new_err(format!(
+                "{what}: no X509 CRL block (found: {})",
+                pem_labels(&bytes).join(", ")
+            )));
+        }
+        if out.len() > MAX_CERTS {
+            return Err(CertificateError::new_err(format!(
+                "crls: more than {MAX_CERTS} CRLs"
+            )));
+        }
     }
     Ok(out)
 }
@@ -488,7 +525,7 @@ impl CheckResult {
 /// `sipcert.check`: see the `.pyi` stub.
 #[pyfunction]
 #[pyo3(signature = (
-    cert, *, uri=None, domain=None, role="server", roots=None, chain=None, at=None,
+    cert, *, uri=None, domain=None, role="server", roots=None, chain=None, crls=None, at=None,
     cn_fallback=true, require_sip_uri=false, allow_ip_literals=false,
     secure_srv_target=None, eku="compatible", danger_allow_wildcards=false
 ))]
@@ -501,6 +538,7 @@ fn check(
     role: &str,
     roots: Option<&Bound<'_, PyAny>>,
     chain: Option<&Bound<'_, PyAny>>,
+    crls: Option<&Bound<'_, PyAny>>,
     at: Option<&Bound<'_, PyAny>>,
     cn_fallback: bool,
     require_sip_uri: bool,
@@ -524,6 +562,15 @@ fn check(
         danger_allow_wildcards,
     )?;
     let now = time(at)?;
+    let crls = match crls {
+        Some(_) if roots.is_none() => {
+            return Err(Error::new_err(
+                "crls= needs roots=: revocation is part of path validation",
+            ))
+        }
+        Some(crls) => crl_list(crls)?,
+        None => Vec::new(),
+    };
     let anchors = match roots {
         None => None,
         Some(roots) => {
@@ -539,25 +586,31 @@ fn check(
             Some(anchors)
         }
     };
-    let verdict =
-        py.detach(move || {
-            // `certificates` never returns an empty list; a rejection, not a panic, if it did.
-            let Some((leaf, intermediates)) = certs.split_first() else {
-                return Verdict::Reject(sipcert::Rejected::new(
-                    sipcert::ReasonCode::CertMalformed,
-                    "no certificate",
-                    Some(reference),
-                ));
-            };
-            match anchors {
-                None => sipcert::check_end_entity(leaf.as_ref(), &reference, role, &policy),
-                Some(anchors) => {
-                    let provider = rustls::crypto::ring::default_provider();
-                    ChainVerifier::new(provider.signature_verification_algorithms.all, anchors)
-                        .check(leaf, intermediates, now, &reference, role, &policy)
-                }
-            }
-        });
+    let verifier = match anchors {
+        None => None,
+        Some(anchors) => {
+            let provider = rustls::crypto::ring::default_provider();
+            Some(
+                ChainVerifier::new(provider.signature_verification_algorithms.all, anchors)
+                    .with_crls(crls)
+                    .map_err(|e| CertificateError::new_err(format!("crls: {e}")))?,
+            )
+        }
+    };
+    let verdict = py.detach(move || {
+        // `certificates` never returns an empty list; a rejection, not a panic, if it did.
+        let Some((leaf, intermediates)) = certs.split_first() else {
+            return Verdict::Reject(sipcert::Rejected::new(
+                sipcert::ReasonCode::CertMalformed,
+                "no certificate",
+                Some(reference),
+            ));
+        };
+        match verifier {
+            None => sipcert::check_end_entity(leaf.as_ref(), &reference, role, &policy),
+            Some(v) => v.check(leaf, intermediates, now, &reference, role, &policy),
+        }
+    });
     Ok(CheckResult { verdict })
 }
 
