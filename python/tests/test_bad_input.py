@@ -59,9 +59,9 @@ def test_bad_certificate_raises(label, cert, exc, fragment):
         sipcert.identities(cert)
 
 
-def test_truncated_pem_certificate():
-    # Every cut of a real DER certificate, wrapped in DER form, is refused or rejected,
-    # never a crash or an accept.
+def test_every_truncation_of_a_der_certificate_is_refused():
+    # Every cut of a real DER certificate is refused (its SEQUENCE announces more octets than
+    # are present): never a crash, never a verdict on half a certificate.
     import ssl
 
     text = GOOD.decode()
