@@ -85,7 +85,7 @@ def check(
     """Checks a certificate for a reference: ``uri=`` (the AUS, RFC 5922 §7.3) or ``domain=``.
 
     ``cert`` is the end entity; a PEM text may carry the intermediates after it, and
-    ``chain`` adds more. Without ``roots`` only the names and the EKU are examined (the
+    ``chain`` adds more (intermediates matter only with ``roots``). Without ``roots`` only the names and the EKU are examined (the
     result's ``chain`` is ``"unchecked"``); with ``roots`` (trust anchors) the path is
     validated at ``at`` (default: now) as well, with revocation when ``crls`` (PEM ``X509 CRL``
     or DER) are given."""
