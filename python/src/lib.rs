@@ -63,7 +63,21 @@ const MAX_CERTS: usize = 64;
 const MAX_REFERENCE: usize = 8192;
 
 /// A certificate argument's bytes: `str` (PEM) or `bytes` (PEM or DER).
-fn input_bytes<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u8]>> {
+struct Input<'a> {
+    bytes: Cow<'a, [u8]>,
+    /// A `str`: PEM only.
+    text: bool,
+}
+
+impl Input<'_> {
+    /// DER: `bytes` starting with a SEQUENCE tag (a `str` is always PEM).
+    fn is_der(&self) -> bool {
+        !self.text && self.bytes.first() == Some(&0x30)
+    }
+}
+
+fn input_bytes<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Input<'a>> {
+    let text = obj.cast::<PyString>().is_ok();
     let bytes: Cow<'a, [u8]> = if let Ok(s) = obj.cast::<PyString>() {
         match s.to_cow() {
             Ok(Cow::Borrowed(t)) => Cow::Borrowed(t.as_bytes()),
@@ -91,7 +105,7 @@ fn input_bytes<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Cow<'a, [u
             bytes.len()
         )));
     }
-    Ok(bytes)
+    Ok(Input { bytes, text })
 }
 
 /// The outer framing of a DER certificate: one SEQUENCE whose length is exactly the input's.
@@ -151,11 +165,12 @@ fn pem_labels(bytes: &[u8]) -> Vec<String> {
 /// The certificates of one argument: one DER certificate, or every CERTIFICATE block of a PEM
 /// text in order.
 fn certificates(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<CertificateDer<'static>>> {
-    let bytes = input_bytes(obj, what)?;
-    if bytes.first() == Some(&0x30) {
-        der_framing(&bytes, what)?;
-        return Ok(vec![CertificateDer::from(bytes.into_owned())]);
+    let input = input_bytes(obj, what)?;
+    if input.is_der() {
+        der_framing(&input.bytes, what)?;
+        return Ok(vec![CertificateDer::from(input.bytes.into_owned())]);
     }
+    let bytes = input.bytes;
     let labels = pem_labels(&bytes);
     if labels.is_empty() {
         return Err(CertificateError::new_err(format!(
@@ -222,12 +237,13 @@ fn crl_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<CertificateRevocationListDer
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
         let what = format!("crls[{i}]");
-        let bytes = input_bytes(item, &what)?;
-        if bytes.first() == Some(&0x30) {
-            der_framing(&bytes, &what)?;
-            out.push(CertificateRevocationListDer::from(bytes.into_owned()));
+        let input = input_bytes(item, &what)?;
+        if input.is_der() {
+            der_framing(&input.bytes, &what)?;
+            out.push(CertificateRevocationListDer::from(input.bytes.into_owned()));
             continue;
         }
+        let bytes = input.bytes;
         let before = out.len();
         for crl in CertificateRevocationListDer::pem_slice_iter(&bytes) {
             out.push(crl.map_err(|e| CertificateError::new_err(format!("{what}: bad PEM: {e}")))?);

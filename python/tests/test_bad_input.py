@@ -20,6 +20,7 @@ BAD_CERTS = [
     ("empty str", "", sipcert.CertificateError, "empty"),
     ("garbage", b"\x00\x01garbage\xff", sipcert.CertificateError, "neither DER"),
     ("text", "hello world", sipcert.CertificateError, "neither DER"),
+    ("DER-like text", "0\x03\x02\x01\x00", sipcert.CertificateError, "neither DER"),
     ("private key PEM", KEY, sipcert.CertificateError, "no CERTIFICATE block"),
     (
         "wrong label",
