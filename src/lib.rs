@@ -91,6 +91,9 @@ pub use identity::{
 };
 pub use policy::{EkuMode, Policy, Role};
 pub use verdict::{
+    warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
+};
+pub use verdict::{
     Accepted, AusError, ChainCheck, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
     Rejected, Relaxation, Verdict, Via,
 };

@@ -6,12 +6,16 @@
 mod codes;
 mod hints;
 mod matching;
+mod warning;
 
 use core::fmt;
 
 pub use codes::{Hint, ReasonCode, Relaxation, Via};
 pub use hints::HintNote;
 pub use matching::{AusError, MatchedIdentity, Reference};
+pub use warning::{
+    warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
+};
 
 use crate::chain::ChainError;
 use crate::eku::{EkuAcceptance, EkuError};
