@@ -206,7 +206,8 @@ impl sipcert_verdict {
                     m.via().code()
                 );
                 if !relaxations.is_empty() {
-                    message.push_str(&format!("; relaxations used: {}", relaxations.join(", ")));
+                    message.push_str("; relaxations used: ");
+                    message.push_str(&relaxations.join(", "));
                 }
                 let chain_checked = match a.chain() {
                     sipcert::ChainCheck::Validated => {

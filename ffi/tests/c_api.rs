@@ -566,16 +566,30 @@ fn s_server(name: &str) -> (KillOnDrop, u16) {
     panic!("openssl s_server did not start on port {port}");
 }
 
-/// (fixture, SIP domain, handshake succeeds, reason codes, hint codes)
-const HANDSHAKES: &[(&str, &str, bool, &[&str], &[&str])] = &[
-    ("rfc5922-sip-uri", "atlanta.com", true, &[], &[]),
-    (
-        "rfc3261-host-style",
-        "atlanta.com",
-        false,
-        &["no-matching-identity"],
-        &["hint-host-within-domain"],
-    ),
+/// One handshake: the server's fixture, the SIP domain the client asks for, and the outcome.
+struct Handshake {
+    fixture: &'static str,
+    domain: &'static str,
+    ok: bool,
+    reasons: &'static [&'static str],
+    hints: &'static [&'static str],
+}
+
+const HANDSHAKES: &[Handshake] = &[
+    Handshake {
+        fixture: "rfc5922-sip-uri",
+        domain: "atlanta.com",
+        ok: true,
+        reasons: &[],
+        hints: &[],
+    },
+    Handshake {
+        fixture: "rfc3261-host-style",
+        domain: "atlanta.com",
+        ok: false,
+        reasons: &["no-matching-identity"],
+        hints: &["hint-host-within-domain"],
+    },
 ];
 
 fn check_openssl(build: Build) {
@@ -584,7 +598,14 @@ fn check_openssl(build: Build) {
         return;
     }
     let exe = compile(&lib, "openssl_client", build, &["-lssl", "-lcrypto"]);
-    for &(fixture, domain, ok, reasons, hints) in HANDSHAKES {
+    for &Handshake {
+        fixture,
+        domain,
+        ok,
+        reasons,
+        hints,
+    } in HANDSHAKES
+    {
         let (_server, port) = s_server(fixture);
         let ca = fixtures::dir().join(fixture).join("root.pem");
         let out = run(
