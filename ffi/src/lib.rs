@@ -627,10 +627,17 @@ pub extern "C" fn sipcert_result_name(result: u32) -> *const c_char {
     })
 }
 
+/// The version of this package, NUL-terminated.
+const VERSION: &CStr =
+    match CStr::from_bytes_with_nul(concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes()) {
+        Ok(v) => v,
+        Err(_) => c"unknown",
+    };
+
 /// The library version (`"0.1.0"`). The string is static.
 #[no_mangle]
 pub extern "C" fn sipcert_version() -> *const c_char {
-    c"0.1.0".as_ptr()
+    VERSION.as_ptr()
 }
 
 /// Creates a policy with the RFC 5922 defaults (CN fallback on, DNS SANs used, no IP
@@ -1342,4 +1349,37 @@ pub unsafe extern "C" fn sipcert_identities_json(
 ) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { read(identities, std::ptr::null(), |i| i.json.as_ptr()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A panic inside an entry point's body becomes `SIPCERT_PANIC` (or the accessor's
+    /// fallback) instead of unwinding into C.
+    #[test]
+    fn panics_do_not_cross_the_boundary() {
+        assert_eq!(guard(|| panic!("boom")), SIPCERT_PANIC);
+        assert_eq!(guard(|| Err(SIPCERT_INVALID_UTF8)), SIPCERT_INVALID_UTF8);
+        assert_eq!(guard(|| Ok(())), SIPCERT_OK);
+        assert_eq!(guard_or(7_usize, || panic!("boom")), 7);
+        assert!(!guard_or(false, || panic!("boom")));
+    }
+
+    #[test]
+    fn version() {
+        // SAFETY: a static NUL-terminated string.
+        let v = unsafe { CStr::from_ptr(sipcert_version()) };
+        assert_eq!(v.to_str(), Ok(env!("CARGO_PKG_VERSION")));
+    }
+
+    /// The handles documented as shareable between threads are `Send + Sync`.
+    #[test]
+    fn handles_are_send_and_sync() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<sipcert_policy>();
+        shareable::<sipcert_chain_verifier>();
+        shareable::<sipcert_verdict>();
+        shareable::<sipcert_identities>();
+    }
 }
