@@ -5,6 +5,21 @@
  *   SIPCERT_BLESS=1 cargo test -p sipcert-ffi --test header
  *
  * Link: pkg-config --cflags --libs sipcert   (after `cargo cinstall -p sipcert-ffi`)
+ *
+ * Conventions (as rustls-ffi):
+ * - Handles are opaque, created through an out-pointer and released with their `_free`
+ *   function. Freeing NULL does nothing; freeing twice, or using a handle after it was
+ *   freed, is undefined behaviour.
+ * - Every fallible function returns a sipcert_result. A misuse (NULL pointer, zero or
+ *   oversized length, non-UTF-8 text, unusable reference, unparsable trust anchor or CRL)
+ *   is an error code and leaves the out-pointer NULL. A rejected certificate is SIPCERT_OK
+ *   with a verdict for which sipcert_verdict_is_accept() is false.
+ * - Byte strings are (pointer, length) pairs and need no NUL terminator; returned strings
+ *   are NUL-terminated and owned by the handle that returned them.
+ * - No panic crosses the boundary (SIPCERT_PANIC instead); there is no global state.
+ * - Threads: a sipcert_policy may be read by any number of threads but not modified by a
+ *   setter while in use; sipcert_chain_verifier, sipcert_verdict and sipcert_identities are
+ *   immutable and may be shared freely.
  */
 
 #ifndef SIPCERT_H
