@@ -1,5 +1,5 @@
 //! The C API, from C: the programs under `tests/c/` are compiled with the system `cc` against
-//! the static library of this build (`<target>/<profile>/libsipcert_ffi.a`) and run, plainly
+//! the static library of this build (`<target>/<profile>/deps/libsipcert_ffi.a`) and run, plainly
 //! and under AddressSanitizer with LeakSanitizer (or, where LeakSanitizer cannot run,
 //! valgrind):
 //!
@@ -83,7 +83,10 @@ fn toolchain() -> Option<PathBuf> {
                 programs::skip("no working C compiler (`cc`, or $CC)");
                 return None;
             }
-            let lib = profile_dir().join("libsipcert_ffi.a");
+            // `cargo test` builds the library (every crate type) into deps/ and does not
+            // copy it up to <profile>/, where a `cargo build` of another day may have left
+            // a stale one.
+            let lib = profile_dir().join("deps").join("libsipcert_ffi.a");
             assert!(
                 lib.is_file(),
                 "{} is missing: the sipcert-ffi staticlib is built with the tests",
