@@ -1,0 +1,692 @@
+//! The C API, from C: the programs under `tests/c/` are compiled with the system `cc` against
+//! the static library of this build (`<target>/<profile>/deps/libsipcert_ffi.a`) and run, plainly
+//! and under AddressSanitizer with LeakSanitizer (or, where LeakSanitizer cannot run,
+//! valgrind):
+//!
+//! - `corpus.c`: every row of `fixtures/manifest.json` through the C API agrees with the Rust
+//!   library's verdict (the same `check --json` object, codes, matched identity) and with the
+//!   manifest;
+//! - `bad_input.c`: null pointers, zero and huge lengths, non-UTF-8 and empty references,
+//!   garbage DER: each its own error code, never a crash;
+//! - `openssl_client.c`: an OpenSSL client whose verify callback calls sipcert at depth 0,
+//!   against `openssl s_server` with an RFC 5922 certificate (handshake succeeds) and an
+//!   RFC 3261 host-style one (handshake fails with `no-matching-identity` and
+//!   `hint-host-within-domain`).
+//!
+//! Skips, saying so, when there is no C compiler, no OpenSSL headers or no `openssl`
+//! program, unless `SIPCERT_REQUIRE_INTEROP=1`.
+#![allow(clippy::too_many_lines)] // table-like test code
+
+use std::fmt::Write as _;
+use std::net::{IpAddr, TcpListener};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::OnceLock;
+use std::time::{Duration, SystemTime};
+
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
+use serde_json::Value;
+use sipcert::chain::ChainVerifier;
+use sipcert::uri::SipUri;
+use sipcert::{DomainName, EkuMode, Policy, Reference, Role, Verdict};
+use sipcert_testkit::fixtures::{self, parse_at, strings};
+use sipcert_testkit::programs;
+
+const C_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/c");
+const INCLUDE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/include");
+
+/// `<target>/<profile>`, where cargo put this package's static library.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("<target>/<profile>/deps/<test>")
+        .to_path_buf()
+}
+
+fn work_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sipcert-ffi-c");
+    std::fs::create_dir_all(&dir).expect("create the C test directory");
+    dir
+}
+
+fn cc() -> String {
+    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
+}
+
+/// Whether `cc` compiles and links a program including `header` (with `libs`).
+fn compiles(header: &str, libs: &[&str]) -> bool {
+    let dir = work_dir();
+    let src = dir.join(format!("probe-{}.c", header.replace(['/', '.'], "_")));
+    std::fs::write(
+        &src,
+        format!("#include <{header}>\nint main(void) {{ return 0; }}\n"),
+    )
+    .expect("write probe");
+    Command::new(cc())
+        .arg(&src)
+        .arg("-o")
+        .arg(src.with_extension("out"))
+        .args(libs)
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// The prerequisites: a C compiler and the static library; `None` (after reporting the
+/// skip) when missing.
+fn toolchain() -> Option<PathBuf> {
+    static READY: OnceLock<Option<PathBuf>> = OnceLock::new();
+    READY
+        .get_or_init(|| {
+            if !compiles("stdio.h", &[]) {
+                programs::skip("no working C compiler (`cc`, or $CC)");
+                return None;
+            }
+            // `cargo test` builds the library (every crate type) into deps/ and does not
+            // copy it up to <profile>/, where a `cargo build` of another day may have left
+            // a stale one.
+            let lib = profile_dir().join("deps").join("libsipcert_ffi.a");
+            assert!(
+                lib.is_file(),
+                "{} is missing: the sipcert-ffi staticlib is built with the tests",
+                lib.display()
+            );
+            Some(lib)
+        })
+        .clone()
+}
+
+/// Whether the OpenSSL headers and libraries are there (`libssl-dev`).
+fn openssl_dev() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        let ok = compiles("openssl/ssl.h", &["-lssl", "-lcrypto"]);
+        if !ok {
+            programs::skip("OpenSSL headers missing (install libssl-dev)");
+        }
+        ok
+    })
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Build {
+    Plain,
+    Asan,
+}
+
+/// The directory of one build's programs and data (tests run in parallel).
+fn build_dir(build: Build) -> PathBuf {
+    let dir = work_dir().join(format!("{build:?}"));
+    std::fs::create_dir_all(&dir).expect("create the build directory");
+    dir
+}
+
+/// A compiled C test program, deleted when dropped (it is rebuilt for every run and holds
+/// the library's debug information: tens of megabytes).
+struct Program(PathBuf);
+
+impl Drop for Program {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+impl std::ops::Deref for Program {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+/// Compiles `tests/c/<name>.c` against the static library; for [`Build::Asan`] with
+/// AddressSanitizer, or plainly (for valgrind) when LeakSanitizer does not work here.
+fn compile(lib: &Path, name: &str, build: Build, libs: &[&str]) -> Program {
+    let out = build_dir(build).join(name);
+    let mut cmd = Command::new(cc());
+    cmd.args([
+        "-std=c11",
+        "-D_POSIX_C_SOURCE=200809L",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+        "-g",
+    ])
+    .arg("-I")
+    .arg(INCLUDE_DIR)
+    .arg(Path::new(C_DIR).join(format!("{name}.c")));
+    if build == Build::Asan && lsan_works() {
+        cmd.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
+    }
+    cmd.arg(lib)
+        .args(libs)
+        .args([
+            "-lpthread",
+            "-ldl",
+            "-lm",
+            "-lrt",
+            "-lutil",
+            "-Wl,--gc-sections",
+        ])
+        .arg("-o")
+        .arg(&out);
+    let o = cmd.output().expect("run cc");
+    assert!(
+        o.status.success(),
+        "compiling {name}.c ({build:?}) failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Program(out)
+}
+
+/// Whether LeakSanitizer works here (it needs ptrace-like access that some sandboxes deny):
+/// a program that leaks must be reported. `SIPCERT_FFI_VALGRIND=1` takes the valgrind path
+/// regardless.
+fn lsan_works() -> bool {
+    static OK: OnceLock<bool> = OnceLock::new();
+    *OK.get_or_init(|| {
+        if std::env::var("SIPCERT_FFI_VALGRIND").as_deref() == Ok("1") {
+            return false;
+        }
+        let dir = work_dir();
+        let src = dir.join("leak.c");
+        std::fs::write(
+            &src,
+            "#include <stdlib.h>\nvoid *volatile keep;\nint main(void) { keep = malloc(7); keep = 0; return 0; }\n",
+        )
+        .expect("write leak.c");
+        let exe = dir.join("leak");
+        let built = Command::new(cc())
+            .args(["-fsanitize=address", "-g"])
+            .arg(&src)
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .is_ok_and(|o| o.status.success());
+        built
+            && Command::new(&exe)
+                .env("ASAN_OPTIONS", "detect_leaks=1")
+                .output()
+                .is_ok_and(|o| {
+                    !o.status.success()
+                        && String::from_utf8_lossy(&o.stderr).contains("LeakSanitizer")
+                })
+    })
+}
+
+/// Runs `exe args`; under [`Build::Asan`] with leak detection, or under valgrind when
+/// LeakSanitizer does not work here. Fails on a non-zero exit; returns stdout.
+fn run(exe: &Path, args: &[&str], build: Build) -> String {
+    let mut cmd = if build == Build::Asan && !lsan_works() {
+        let mut c = Command::new("valgrind");
+        c.args([
+            "--quiet",
+            "--leak-check=full",
+            "--errors-for-leak-kinds=definite,indirect",
+            "--error-exitcode=1",
+        ])
+        .arg(exe);
+        c
+    } else {
+        Command::new(exe)
+    };
+    cmd.args(args)
+        .env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1");
+    let o: Output = cmd.output().expect("run the C test");
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        o.status.success() && !stderr.contains("Sanitizer"),
+        "{} {args:?} ({build:?}) failed ({}):\n{stderr}",
+        exe.display(),
+        o.status
+    );
+    String::from_utf8(o.stdout).expect("UTF-8 output")
+}
+
+// ---------------------------------------------------------------------------------------
+// The fixture corpus.
+
+fn der_certs(rel: &str) -> Vec<CertificateDer<'static>> {
+    let path = fixtures::dir().join(rel);
+    CertificateDer::pem_file_iter(&path)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{rel}: bad PEM: {e}"))
+}
+
+fn der_crls(rel: &str) -> Vec<CertificateRevocationListDer<'static>> {
+    let path = fixtures::dir().join(rel);
+    CertificateRevocationListDer::pem_file_iter(&path)
+        .unwrap_or_else(|e| panic!("{rel}: {e}"))
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap_or_else(|e| panic!("{rel}: bad PEM: {e}"))
+}
+
+/// The policy for a row's CLI flags, and the same flags as `corpus.c` letters.
+fn policy(flags: &[String], id: &str) -> (Policy, String, String) {
+    let mut policy = Policy::default();
+    let mut letters = String::new();
+    let mut srv = "-".to_owned();
+    let mut it = flags.iter();
+    while let Some(flag) = it.next() {
+        policy = match flag.as_str() {
+            "--no-cn-fallback" => {
+                letters.push('n');
+                policy.cn_fallback(false)
+            }
+            "--require-sip-uri" => {
+                letters.push('u');
+                policy.require_sip_uri(true)
+            }
+            "--allow-ip-literals" => {
+                letters.push('i');
+                policy.allow_ip_literals(true)
+            }
+            "--danger-allow-wildcards" => {
+                letters.push('w');
+                sipcert::danger::allow_wildcards(policy)
+            }
+            "--secure-srv-target" => {
+                let target = it.next().expect("--secure-srv-target HOST");
+                srv.clone_from(target);
+                policy.with_secure_srv_target(DomainName::from_user_input(target).unwrap())
+            }
+            "--eku" => match it.next().map(String::as_str) {
+                Some("rfc5924") => {
+                    letters.push('r');
+                    policy.with_eku_mode(EkuMode::Rfc5924)
+                }
+                Some("compatible") => policy.with_eku_mode(EkuMode::Compatible),
+                other => panic!("{id}: --eku {other:?}"),
+            },
+            other => panic!("{id}: policy flag {other:?} is not known to this test"),
+        };
+    }
+    if letters.is_empty() {
+        letters.push('-');
+    }
+    (policy, letters, srv)
+}
+
+/// What `corpus.c` prints for one case, computed with the Rust library.
+fn expected_line(
+    id: &str,
+    verdict: &Verdict,
+    identities: &Result<sipcert::Identities, sipcert::ExtractError>,
+) -> String {
+    let join = |v: Vec<&str>| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(",")
+        }
+    };
+    let (reasons, hints, relaxations, name, source) = match verdict {
+        Verdict::Accept(a) => (
+            "-".to_owned(),
+            "-".to_owned(),
+            join(a.relaxations().iter().map(|r| r.code()).collect()),
+            a.matched().name().to_string(),
+            a.matched().source().code().to_owned(),
+        ),
+        Verdict::Reject(r) => (
+            join(r.reasons().iter().map(|x| x.code().code()).collect()),
+            join(r.hints().iter().map(|h| h.code().code()).collect()),
+            "-".to_owned(),
+            "-".to_owned(),
+            "-".to_owned(),
+        ),
+    };
+    let chain_checked = match verdict {
+        Verdict::Accept(a) => a.chain() == sipcert::ChainCheck::Validated,
+        Verdict::Reject(r) => r.chain() == sipcert::ChainCheck::Validated,
+    };
+    let ids = match identities {
+        Ok(ids) => serde_json::json!({
+            "identities": sipcert::json::identities(ids.identities()),
+            "ignored": sipcert::json::ignored(ids.ignored()),
+        })
+        .to_string(),
+        Err(_) => "SIPCERT_CERT_MALFORMED".to_owned(),
+    };
+    format!(
+        "{id}\t{}\t{}\t{}\t{reasons}\t{hints}\t{relaxations}\t{name}\t{source}\t{}\t{ids}",
+        if verdict.is_accept() {
+            "accept"
+        } else {
+            "reject"
+        },
+        verdict.chain_status(),
+        u8::from(chain_checked),
+        sipcert::json::verdict(verdict),
+    )
+}
+
+/// Writes the plan for `corpus.c` and computes the Rust side's lines.
+fn corpus_plan(build: Build) -> (PathBuf, Vec<String>) {
+    let manifest = fixtures::manifest();
+    let cases = manifest["cases"].as_array().expect("cases");
+    assert!(cases.len() >= 40, "the manifest has {} rows", cases.len());
+    let dir = build_dir(build).join("corpus-data");
+    std::fs::create_dir_all(&dir).expect("corpus dir");
+    let now_secs = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .expect("clock after 1970")
+        .as_secs();
+    let mut plan = String::new();
+    let mut expected = Vec::new();
+    for case in cases {
+        let s = |k: &str| case.get(k).and_then(Value::as_str);
+        let id = s("id").expect("id");
+        let files = &case["files"];
+        let write = |name: String, der: &[u8]| -> String {
+            let p = dir.join(format!("{id}-{name}.der"));
+            std::fs::write(&p, der).expect("write DER");
+            p.to_str().expect("UTF-8 path").to_owned()
+        };
+        let chain = der_certs(files["chain"].as_str().expect("files.chain"));
+        let chain_paths: Vec<_> = chain
+            .iter()
+            .enumerate()
+            .map(|(i, c)| write(format!("chain{i}"), c.as_ref()))
+            .collect();
+        let root = files["root"].as_str().map(|r| {
+            let mut roots = der_certs(r);
+            assert_eq!(roots.len(), 1, "{id}: one root");
+            roots.remove(0)
+        });
+        let crls: Vec<_> = strings(&files["crls"])
+            .iter()
+            .flat_map(|r| der_crls(r))
+            .collect();
+        let crl_paths: Vec<_> = crls
+            .iter()
+            .enumerate()
+            .map(|(i, c)| write(format!("crl{i}"), c.as_ref()))
+            .collect();
+        let (reference_text, reference) = match (s("aus"), s("domain")) {
+            (Some(aus), None) => {
+                let uri = SipUri::parse(aus).unwrap_or_else(|e| panic!("{id}: {aus}: {e}"));
+                (
+                    aus,
+                    Reference::from_sip_uri(&uri).unwrap_or_else(|e| panic!("{id}: {e}")),
+                )
+            }
+            (None, Some(d)) => (
+                d,
+                d.parse::<IpAddr>().map_or_else(
+                    |_| Reference::Domain(DomainName::from_user_input(d).unwrap()),
+                    Reference::Ip,
+                ),
+            ),
+            _ => panic!("{id}: exactly one of aus and domain"),
+        };
+        let (role, role_code) = match s("role") {
+            Some("server") => (Role::Server, 0),
+            Some("client") => (Role::Client, 1),
+            other => panic!("{id}: role {other:?}"),
+        };
+        let (policy, letters, srv) = policy(&strings(&case["policy"]), id);
+        let at = s("at").map_or(now_secs, |a| parse_at(a).as_secs());
+        let verdict = match &root {
+            Some(root) => {
+                let anchor: TrustAnchor<'static> = webpki::anchor_from_trusted_cert(root)
+                    .unwrap_or_else(|e| panic!("{id}: root: {e:?}"))
+                    .to_owned();
+                let algorithms = rustls::crypto::ring::default_provider()
+                    .signature_verification_algorithms
+                    .all;
+                ChainVerifier::new(algorithms, [anchor])
+                    .with_crls(crls.iter().cloned())
+                    .unwrap_or_else(|e| panic!("{id}: CRL: {e}"))
+                    .check(
+                        &chain[0],
+                        &chain[1..],
+                        UnixTime::since_unix_epoch(Duration::from_secs(at)),
+                        &reference,
+                        role,
+                        &policy,
+                    )
+            }
+            None => sipcert::check_end_entity(chain[0].as_ref(), &reference, role, &policy),
+        };
+        // The Rust verdict is the manifest's (so that agreement is not agreement on a bug).
+        let want = s("expected").expect("expected");
+        assert_eq!(
+            if verdict.is_accept() {
+                "accept"
+            } else {
+                "reject"
+            },
+            want,
+            "{id}: Rust verdict {verdict:?}"
+        );
+        if let Verdict::Reject(r) = &verdict {
+            let codes: Vec<_> = r
+                .reasons()
+                .iter()
+                .map(|x| x.code().code().to_owned())
+                .collect();
+            assert_eq!(codes, strings(&case["reasons"]), "{id}: reasons");
+        }
+        let identities = sipcert::extract_identities(chain[0].as_ref(), &policy);
+        expected.push(expected_line(id, &verdict, &identities));
+        let root_path = root.map_or_else(|| "-".to_owned(), |r| write("root".to_owned(), &r));
+        let list = |v: &[String]| {
+            if v.is_empty() {
+                "-".to_owned()
+            } else {
+                v.join(",")
+            }
+        };
+        writeln!(
+            plan,
+            "{id}\t{role_code}\t{reference_text}\t{at}\t{letters}\t{srv}\t{}\t{root_path}\t{}",
+            list(&chain_paths),
+            list(&crl_paths)
+        )
+        .expect("write to a String");
+    }
+    let path = dir.join("plan.tsv");
+    std::fs::write(&path, plan).expect("write plan");
+    (path, expected)
+}
+
+fn check_corpus(build: Build) {
+    let Some(lib) = toolchain() else { return };
+    let (plan, expected) = corpus_plan(build);
+    let exe = compile(&lib, "corpus", build, &[]);
+    let out = run(&exe, &[plan.to_str().expect("UTF-8 path")], build);
+    let got: Vec<_> = out.lines().collect();
+    assert_eq!(
+        got.len(),
+        expected.len(),
+        "one line per manifest row:\n{out}"
+    );
+    for (g, e) in got.iter().zip(&expected) {
+        assert_eq!(*g, e.as_str(), "C API (left) and Rust (right) disagree");
+    }
+}
+
+#[test]
+fn corpus_through_the_c_api_agrees_with_rust() {
+    check_corpus(Build::Plain);
+}
+
+#[test]
+fn corpus_through_the_c_api_under_asan() {
+    check_corpus(Build::Asan);
+}
+
+// ---------------------------------------------------------------------------------------
+// Bad input.
+
+fn fixture_der(rel: &str, build: Build) -> PathBuf {
+    let der = der_certs(rel).remove(0);
+    let p = build_dir(build).join(format!("{}.der", rel.replace('/', "-")));
+    std::fs::write(&p, der.as_ref()).expect("write DER");
+    p
+}
+
+fn check_bad_input(build: Build) {
+    let Some(lib) = toolchain() else { return };
+    let leaf = fixture_der("rfc5922-sip-uri/chain.pem", build);
+    let root = fixture_der("rfc5922-sip-uri/root.pem", build);
+    let exe = compile(&lib, "bad_input", build, &[]);
+    let out = run(
+        &exe,
+        &[leaf.to_str().expect("path"), root.to_str().expect("path")],
+        build,
+    );
+    assert_eq!(out.trim(), "bad_input: ok");
+}
+
+#[test]
+fn bad_input_from_c() {
+    check_bad_input(Build::Plain);
+}
+
+#[test]
+fn bad_input_from_c_under_asan() {
+    check_bad_input(Build::Asan);
+}
+
+// ---------------------------------------------------------------------------------------
+// OpenSSL client with a verify callback, against `openssl s_server`.
+
+struct KillOnDrop(Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `openssl s_server` presenting the fixture `name` (leaf, then intermediate); waits until it
+/// accepts.
+fn s_server(name: &str) -> (KillOnDrop, u16) {
+    let dir = fixtures::dir().join(name);
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let chain = dir.join("chain.pem");
+    let child = Command::new("openssl")
+        .arg("s_server")
+        .args(["-accept", &format!("127.0.0.1:{port}")])
+        .arg("-cert")
+        .arg(&chain)
+        .arg("-cert_chain")
+        .arg(&chain)
+        .arg("-key")
+        .arg(dir.join("leaf.key"))
+        .arg("-quiet")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn openssl s_server");
+    let guard = KillOnDrop(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (guard, port);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("openssl s_server did not start on port {port}");
+}
+
+/// One handshake: the server's fixture, the SIP domain the client asks for, and the outcome.
+struct Handshake {
+    fixture: &'static str,
+    domain: &'static str,
+    ok: bool,
+    reasons: &'static [&'static str],
+    hints: &'static [&'static str],
+}
+
+const HANDSHAKES: &[Handshake] = &[
+    Handshake {
+        fixture: "rfc5922-sip-uri",
+        domain: "atlanta.com",
+        ok: true,
+        reasons: &[],
+        hints: &[],
+    },
+    Handshake {
+        fixture: "rfc3261-host-style",
+        domain: "atlanta.com",
+        ok: false,
+        reasons: &["no-matching-identity"],
+        hints: &["hint-host-within-domain"],
+    },
+];
+
+fn check_openssl(build: Build) {
+    let Some(lib) = toolchain() else { return };
+    if !openssl_dev() || !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let exe = compile(&lib, "openssl_client", build, &["-lssl", "-lcrypto"]);
+    for &Handshake {
+        fixture,
+        domain,
+        ok,
+        reasons,
+        hints,
+    } in HANDSHAKES
+    {
+        let (_server, port) = s_server(fixture);
+        let ca = fixtures::dir().join(fixture).join("root.pem");
+        let out = run(
+            &exe,
+            &[&port.to_string(), domain, ca.to_str().expect("path")],
+            build,
+        );
+        let label = format!("{fixture} for {domain} ({build:?}):\n{out}");
+        let mut lines = out.lines();
+        assert_eq!(
+            lines.next(),
+            Some(if ok {
+                "handshake: ok"
+            } else {
+                "handshake: failed"
+            }),
+            "{label}"
+        );
+        let json = lines
+            .next()
+            .and_then(|l| l.strip_prefix("verdict: "))
+            .unwrap_or_else(|| panic!("{label}: no verdict line"));
+        let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{label}: {e}"));
+        assert_eq!(
+            v["verdict"],
+            if ok { "accept" } else { "reject" },
+            "{label}"
+        );
+        assert_eq!(
+            v["chain"], "unchecked",
+            "{label}: OpenSSL checked the path, not sipcert"
+        );
+        let codes: Vec<_> = v["reasons"]
+            .as_array()
+            .expect("reasons")
+            .iter()
+            .map(|r| r["code"].as_str().expect("code"))
+            .collect();
+        assert_eq!(codes, reasons, "{label}");
+        assert_eq!(strings(&v["hints"]), hints, "{label}");
+    }
+}
+
+#[test]
+fn openssl_verify_callback() {
+    check_openssl(Build::Plain);
+}
+
+#[test]
+fn openssl_verify_callback_under_asan() {
+    check_openssl(Build::Asan);
+}
