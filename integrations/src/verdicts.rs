@@ -192,15 +192,38 @@ impl ServerCertVerifier for RecordingVerifier {
 /// `ClientConfig::builder_with_provider(p).with_safe_default_protocol_versions()?.with_sip_verifier(roots)?.with_no_client_auth()`.
 pub fn recording_client_config(
     roots: Arc<rustls::RootCertStore>,
-) -> Result<(Arc<rustls::ClientConfig>, Arc<Verdicts>), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(Arc<rustls::ClientConfig>, Arc<Verdicts>), ConfigError> {
     let provider = crate::ring_provider();
-    let verifier = SipServerVerifier::builder_with_provider(roots, provider.clone()).build()?;
+    let verifier = SipServerVerifier::builder_with_provider(roots, provider.clone())
+        .build()
+        .map_err(ConfigError::Verifier)?;
     let verdicts = Verdicts::new();
     let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()?
+        .with_safe_default_protocol_versions()
+        .map_err(ConfigError::Rustls)?
         // `dangerous()` only because the verifier is a custom one: the decision is sipcert's
         .dangerous()
         .with_custom_certificate_verifier(RecordingVerifier::new(verifier, verdicts.clone()))
         .with_no_client_auth();
     Ok((Arc::new(config), verdicts))
 }
+
+/// Why [`recording_client_config`] failed.
+#[derive(Debug)]
+pub enum ConfigError {
+    /// The sipcert verifier could not be built (e.g. an empty root store).
+    Verifier(sipcert::verifier::VerifierBuilderError),
+    /// rustls refused the configuration.
+    Rustls(rustls::Error),
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Verifier(e) => write!(f, "sipcert verifier: {e}"),
+            Self::Rustls(e) => write!(f, "rustls configuration: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ConfigError {}
