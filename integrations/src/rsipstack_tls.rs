@@ -330,6 +330,7 @@ pub type Final = rsipstack::sip::Response;
 
 /// Builds an OPTIONS or REGISTER for `aus` (a `sips:` URI) from `from` (a SIP URI), with a
 /// Via for the connection `via` (the local address of the connection it will be sent on).
+#[allow(clippy::result_large_err)] // rsipstack's own error type, as the stack returns it
 pub fn request(
     endpoint: &EndpointInnerRef,
     method: Method,

@@ -66,16 +66,39 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
     let (config, verdicts) = recording_client_config(pki.roots()).expect("client config");
     let connector = SipcertConnector::new(config, verdicts.clone());
     connector.install();
+    let ctx = Ctx {
+        install,
+        scratch,
+        pki,
+        connector,
+        verdicts,
+    };
+    accepts_rfc5922_server_and_reuses_by_identity(&ctx).await;
+    refuses_host_style_server_with_the_hint(&ctx).await;
+}
+
+struct Ctx {
+    install: sipcert_interop_tests::harness::KamailioInstall,
+    scratch: Scratch,
+    pki: Pki,
+    connector: Arc<SipcertConnector>,
+    verdicts: Arc<sipcert_integrations::verdicts::Verdicts>,
+}
+
+/// OPTIONS and REGISTER get 200; then connection reuse by address (rsipstack) vs by
+/// RFC 5923 rules (ReuseTable), on the same Kamailio and connection.
+#[allow(clippy::too_many_lines)] // one scenario against one Kamailio, read top to bottom
+async fn accepts_rfc5922_server_and_reuses_by_identity(ctx: &Ctx) {
+    let Ctx {
+        install,
+        scratch,
+        pki,
+        connector,
+        verdicts,
+    } = ctx;
 
     // --- 1. RFC 5922 certificate: OPTIONS and REGISTER get 200 --------------------------
-    let k = common::start_kamailio(
-        &install,
-        &scratch,
-        &pki,
-        &pki.domain,
-        &pki.kamailio_client,
-        9,
-    );
+    let k = common::start_kamailio(install, scratch, pki, &pki.domain, &pki.kamailio_client, 9);
     let port = k.tls.port();
     let (ep, token) = endpoint();
     let aus = format!("sips:example.test:{port}");
@@ -186,8 +209,7 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
     let refused = dialer
         .connection_for(&ep, "other.test", addr)
         .await
-        .err()
-        .expect("other.test must not get example.test's connection, nor be accepted");
+        .expect_err("other.test must not get example.test's connection, nor be accepted");
     assert_eq!(
         connector.dials(),
         dials + 1,
@@ -205,12 +227,23 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
     );
     drop(k);
     token.cancel();
+}
+
+/// An RFC 3261 host-style certificate is refused; the hint reaches the application.
+async fn refuses_host_style_server_with_the_hint(ctx: &Ctx) {
+    let Ctx {
+        install,
+        scratch,
+        pki,
+        connector: _,
+        verdicts,
+    } = ctx;
 
     // --- 3. RFC 3261 host-style certificate: refused, hint surfaced -----------------------
     let k = common::start_kamailio(
-        &install,
-        &scratch,
-        &pki,
+        install,
+        scratch,
+        pki,
         &pki.host_style,
         &pki.kamailio_client,
         9,
@@ -221,8 +254,7 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
         .transport_layer
         .lookup(&tls_target("example.test", port), None)
         .await
-        .err()
-        .expect("a DNS:sip.example.test certificate must not authenticate example.test");
+        .expect_err("a DNS:sip.example.test certificate must not authenticate example.test");
     let text = err.to_string();
     assert!(
         text.contains("no-matching-identity") && text.contains("hint-host-within-domain"),
@@ -259,5 +291,4 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
         k.log()
     );
     token.cancel();
-    let _ = Arc::strong_count(&connector);
 }

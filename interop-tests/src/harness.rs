@@ -4,6 +4,10 @@
 //!
 //! Shared by this crate's interop tests and by `sipcert-integrations` (Rust SIP stacks
 //! against Kamailio).
+//!
+//! Test support: a setup step that fails (a directory, a port, a process that does not
+//! start) panics with what failed, which is the test's failure.
+#![allow(clippy::missing_panics_doc)]
 
 use std::fs;
 use std::io;
