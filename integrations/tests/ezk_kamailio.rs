@@ -141,11 +141,12 @@ impl Layer for Answer {
 }
 
 /// Kamailio relays OPTIONS sip:peer.test over TLS, with `client` as its certificate, to an
-/// ezk server accepting only clients of kamailio.test: Kamailio's final status, the
+/// ezk server accepting only clients of the domain `allowed`: Kamailio's final status, the
 /// verifier's checks, the requests the ezk server saw.
 async fn relay_through_kamailio(
     name: &str,
     client: fn(&Pki) -> &CertFiles,
+    allowed: &str,
 ) -> Option<(u16, Vec<ClientCheck>, Vec<String>, String)> {
     let install = common::install()?;
     let scratch = Scratch::new(name);
@@ -153,10 +154,8 @@ async fn relay_through_kamailio(
     let inner = SipClientVerifier::builder_with_provider(pki.roots(), ring_provider())
         .build()
         .expect("client verifier");
-    let verifier = AuthorizingClientVerifier::new(
-        inner,
-        vec![DomainName::from_ascii("kamailio.test").unwrap()],
-    );
+    let verifier =
+        AuthorizingClientVerifier::new(inner, vec![DomainName::from_ascii(allowed).unwrap()]);
     let (chain, key) = pki.peer_server();
     let acceptor = ezk_tls::acceptor(chain, key, verifier.clone()).expect("acceptor");
     let seen = Arc::new(Mutex::new(Vec::new()));
@@ -189,7 +188,7 @@ async fn relay_through_kamailio(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ezk_server_authorizes_kamailio_by_the_sip_domain_of_its_client_certificate() {
     let Some((status, checks, seen, log)) =
-        relay_through_kamailio("ezk-mtls", |p| &p.kamailio_client).await
+        relay_through_kamailio("ezk-mtls", |p| &p.kamailio_client, "kamailio.test").await
     else {
         return;
     };
@@ -208,7 +207,7 @@ async fn ezk_server_authorizes_kamailio_by_the_sip_domain_of_its_client_certific
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ezk_server_refuses_a_client_certificate_without_a_sip_domain() {
     let Some((status, checks, seen, log)) =
-        relay_through_kamailio("ezk-mtls-user", |p| &p.user_part_client).await
+        relay_through_kamailio("ezk-mtls-user", |p| &p.user_part_client, "kamailio.test").await
     else {
         return;
     };
@@ -222,4 +221,26 @@ async fn ezk_server_refuses_a_client_certificate_without_a_sip_domain() {
         checks.iter().all(|c| !c.reasons.is_empty()),
         "sipcert's reason is missing: {checks:?}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ezk_server_refuses_a_valid_client_of_a_domain_it_does_not_allow() {
+    let Some((status, checks, seen, log)) =
+        relay_through_kamailio("ezk-mtls-other", |p| &p.kamailio_client, "other.test").await
+    else {
+        return;
+    };
+    assert_ne!(status, 200, "--- kamailio ---\n{log}");
+    assert!(seen.is_empty(), "the ezk server received {seen:?}");
+    assert!(!checks.is_empty(), "no client certificate was examined");
+    for check in &checks {
+        assert_eq!(
+            check,
+            &ClientCheck {
+                identities: vec!["kamailio.test".to_owned()],
+                authorized: false,
+                reasons: vec![],
+            }
+        );
+    }
 }
