@@ -88,10 +88,13 @@ fn ezk_client_example_registers_with_an_rfc5922_server() {
 }
 
 #[test]
-fn ezk_client_example_prints_the_reason_for_a_host_style_server() {
+fn ezk_client_example_prints_the_hint_for_a_host_style_server() {
     let Some((code, out, log)) = run_example("ezk_client", |p| &p.host_style, ezk_args) else {
         return;
     };
     assert_eq!(code, 2, "{out}\n--- kamailio ---\n{log}");
-    assert!(out.contains("no-matching-identity"), "{out}");
+    assert!(
+        out.contains("no-matching-identity") && out.contains("hint-host-within-domain"),
+        "{out}"
+    );
 }

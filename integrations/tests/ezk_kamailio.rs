@@ -108,6 +108,10 @@ async fn ezk_client_refuses_a_host_style_certificate_and_the_verdict_reaches_the
         "{refusal}"
     );
     assert!(
+        refusal.hint_codes().contains(&"hint-host-within-domain"),
+        "{refusal}"
+    );
+    assert!(
         !k.log().contains("REQUEST OPTIONS sips:localhost"),
         "OPTIONS reached Kamailio:\n{}",
         k.log()

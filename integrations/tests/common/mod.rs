@@ -25,7 +25,7 @@ pub(crate) struct Pki {
     pub(crate) root_der: CertificateDer<'static>,
     /// Kamailio, RFC 5922 style: `URI:sip:example.test`, `URI:sip:localhost`.
     pub(crate) domain: CertFiles,
-    /// Kamailio, RFC 3261 host style: `DNS:sip.example.test` only.
+    /// Kamailio, RFC 3261 host style: `DNS:sip.example.test`, `DNS:sip.localhost`.
     pub(crate) host_style: CertFiles,
     /// Kamailio's client certificate for relaying: `URI:sip:kamailio.test`.
     pub(crate) kamailio_client: CertFiles,
@@ -84,7 +84,10 @@ impl Pki {
             host_style: leaf(
                 "host-style",
                 "sip.example.test",
-                vec![SanType::DnsName(ia5("sip.example.test"))],
+                vec![
+                    SanType::DnsName(ia5("sip.example.test")),
+                    SanType::DnsName(ia5("sip.localhost")),
+                ],
             ),
             kamailio_client: leaf(
                 "kamailio-client",
