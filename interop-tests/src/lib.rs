@@ -1,4 +1,5 @@
-//! Interop support for sipcert: the small SIP-over-TLS client and server ([`sip`]) that the
+//! Interop support for sipcert: the small SIP-over-TLS client and server ([`sip`]) and the
+//! process harness that starts Kamailio ([`harness`]), which the
 //! interop tests (`tests/`) and the examples (`examples/sip_tls_client.rs`,
 //! `examples/sip_tls_server.rs`) run against Kamailio, SIPp and openssl.
 //!
@@ -7,4 +8,5 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod harness;
 pub mod sip;

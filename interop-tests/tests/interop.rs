@@ -19,11 +19,9 @@
 )] // test code, written before the workspace lint wall
 
 use std::fs;
-use std::io;
 use std::net::{SocketAddr, TcpListener, UdpSocket};
-use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
@@ -31,6 +29,10 @@ use rcgen::{
     BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
 };
 use sipcert::{DomainName, Hint, ReasonCode};
+use sipcert_interop_tests::harness::{
+    free_tcp_port, free_udp_port, kamailio, udp_exchange, CertFiles, Kamailio, KamailioConfig,
+    KamailioInstall, Proc, Scratch,
+};
 use sipcert_interop_tests::sip::{self, ServerEvent, SipMessage};
 use sipcert_testkit::programs::{self, skip, Target};
 
@@ -48,42 +50,6 @@ const KAMAILIO_DOMAIN: &str = "kamailio.test";
 // ---------------------------------------------------------------------------------------
 // Programs
 // ---------------------------------------------------------------------------------------
-
-/// Kamailio and its module directory (with `tls.so`).
-#[derive(Debug)]
-struct KamailioInstall {
-    binary: PathBuf,
-    modules: PathBuf,
-}
-
-fn kamailio() -> Option<KamailioInstall> {
-    let Some(binary) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
-        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
-        return None;
-    };
-    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    for lib in [
-        "/usr/lib",
-        "/usr/lib64",
-        "/usr/local/lib",
-        "/usr/local/lib64",
-    ] {
-        candidates.push(Path::new(lib).join("kamailio/modules"));
-        if let Ok(entries) = fs::read_dir(lib) {
-            for e in entries.flatten() {
-                candidates.push(e.path().join("kamailio/modules"));
-            }
-        }
-    }
-    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
-        skip("kamailio's tls module (tls.so) is not installed (Debian: kamailio-tls-modules)");
-        return None;
-    };
-    Some(KamailioInstall { binary, modules })
-}
 
 fn sipp() -> Option<PathBuf> {
     let found = programs::find("sipp", "SIPCERT_SIPP");
@@ -109,52 +75,6 @@ fn sipp_has_tls(sipp: &Path) -> bool {
 // ---------------------------------------------------------------------------------------
 // Scratch directory, certificates, ports
 // ---------------------------------------------------------------------------------------
-
-/// A per-test directory under the system temp dir; removed at the end unless the test
-/// failed (then its path is printed, logs inside).
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "sipcert-interop-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir).expect("create scratch dir");
-        Self(dir)
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-
-    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(file);
-        fs::write(&p, contents).expect("write scratch file");
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("interop scratch dir kept: {}", self.0.display());
-        } else {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// A certificate and key on disk.
-#[derive(Debug, Clone)]
-struct CertFiles {
-    cert: PathBuf,
-    key: PathBuf,
-}
 
 /// The test PKI: one root, leaves for each role.
 struct Pki {
@@ -234,270 +154,26 @@ impl Pki {
     }
 }
 
-fn free_tcp_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind loopback")
-        .port()
-}
-
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("bind loopback")
-        .port()
-}
-
-// ---------------------------------------------------------------------------------------
-// External processes
-// ---------------------------------------------------------------------------------------
-
-/// A child process in its own process group, output in a log file; the whole group is
-/// terminated on drop (SIGTERM, then SIGKILL after 3 s).
-struct Proc {
-    child: Child,
-    log: PathBuf,
-    exited: Option<ExitStatus>,
-}
-
-impl Proc {
-    fn spawn(name: &'static str, mut cmd: Command, log: PathBuf) -> Self {
-        let out = fs::File::create(&log).expect("create log");
-        let err = out.try_clone().expect("dup log");
-        cmd.stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0);
-        let child = cmd
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
-        Self {
-            child,
-            log,
-            exited: None,
-        }
-    }
-
-    /// Like [`Proc::spawn`], but stdout goes to `log` and stderr to `log` + `.err`, so that
-    /// [`Proc::log`] gives stdout first.
-    fn spawn_split(mut cmd: Command, log: PathBuf) -> Self {
-        let err = fs::File::create(log.with_extension("err")).expect("create log");
-        cmd.stderr(err);
-        let out = fs::File::create(&log).expect("create log");
-        cmd.stdin(Stdio::null()).stdout(out).process_group(0);
-        let child = cmd.spawn().expect("start a built binary");
-        Self {
-            child,
-            log,
-            exited: None,
-        }
-    }
-
-    fn log(&self) -> String {
-        let out = fs::read_to_string(&self.log).unwrap_or_default();
-        let err = fs::read_to_string(self.log.with_extension("err")).unwrap_or_default();
-        out + &err
-    }
-
-    /// The exit status, if it has exited.
-    fn exited(&mut self) -> Option<ExitStatus> {
-        if self.exited.is_none() {
-            self.exited = self.child.try_wait().ok().flatten();
-        }
-        self.exited
-    }
-
-    /// Waits up to `timeout` for the process to exit.
-    fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if let Some(s) = self.exited() {
-                return Some(s);
-            }
-            if Instant::now() >= deadline {
-                return None;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Waits up to `timeout` for `needle` to appear in the log.
-    fn wait_log(&self, needle: &str, timeout: Duration) -> bool {
-        let deadline = Instant::now() + timeout;
-        loop {
-            if self.log().contains(needle) {
-                return true;
-            }
-            if Instant::now() >= deadline {
-                return false;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-    }
-
-    /// Sends `signal` to the process group this test created for the child.
-    fn signal_group(&self, signal: &str) {
-        let _ = Command::new("kill")
-            .args(["-s", signal, "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-impl Drop for Proc {
-    fn drop(&mut self) {
-        if self.exited().is_none() {
-            self.signal_group("TERM");
-            if self.wait_exit(Duration::from_secs(3)).is_none() {
-                self.signal_group("KILL");
-                let _ = self.child.kill();
-                let _ = self.child.wait();
-            }
-            // Kamailio's workers share the group; none may outlive the test.
-            self.signal_group("KILL");
-        }
-    }
-}
-
-/// A Kamailio instance on 127.0.0.1.
-struct Kamailio {
-    proc: Proc,
-    udp: SocketAddr,
-    tls: SocketAddr,
-}
-
-impl Kamailio {
-    /// Starts Kamailio presenting `server` on its TLS port, relaying non-local requests over
-    /// TLS with the client certificate `client` to 127.0.0.1:`relay_port`, and waits until it
-    /// answers OPTIONS over UDP.
-    fn start(
-        install: &KamailioInstall,
-        scratch: &Scratch,
-        pki: &Pki,
-        (server, client): (&CertFiles, &CertFiles),
-        relay_port: u16,
-    ) -> Self {
-        let udp_port = free_udp_port();
-        let tls_port = free_tcp_port();
-        let run_dir = scratch.path("kamailio-run");
-        fs::create_dir_all(&run_dir).expect("run dir");
-        let path = |p: &Path| p.display().to_string();
-        let tls_cfg = scratch.write(
-            "tls.cfg",
-            TLS_CFG
-                .replace("@SERVER_CERT@", &path(&server.cert))
-                .replace("@SERVER_KEY@", &path(&server.key))
-                .replace("@CLIENT_CERT@", &path(&client.cert))
-                .replace("@CLIENT_KEY@", &path(&client.key))
-                .replace("@CA@", &path(&pki.root)),
-        );
-        let cfg = scratch.write(
-            "kamailio.cfg",
-            KAMAILIO_CFG
-                .replace("@MPATH@", &format!("{}/", path(&install.modules)))
-                .replace("@UDP_PORT@", &udp_port.to_string())
-                .replace("@TLS_PORT@", &tls_port.to_string())
-                .replace("@TLS_CFG@", &path(&tls_cfg))
-                .replace("@RELAY_PORT@", &relay_port.to_string()),
-        );
-        let mut cmd = Command::new(&install.binary);
-        // -DD: stay in the foreground; -E: log to stderr; -Y: runtime dir; small memory.
-        cmd.arg("-DD")
-            .arg("-E")
-            .arg("-f")
-            .arg(&cfg)
-            .arg("-Y")
-            .arg(&run_dir)
-            .args(["-m", "64", "-M", "8"])
-            .current_dir(&scratch.0);
-        let mut k = Self {
-            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
-            udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
-            tls: SocketAddr::from(([127, 0, 0, 1], tls_port)),
-        };
-        k.wait_ready(Duration::from_secs(20));
-        k
-    }
-
-    /// Polls with OPTIONS sip:example.test over UDP until Kamailio answers 200.
-    fn wait_ready(&mut self, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
-        while Instant::now() < deadline {
-            if let Some(status) = self.proc.exited() {
-                panic!(
-                    "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
-                    self.proc.log()
-                );
-            }
-            if let Ok(resp) = udp_exchange(
-                &sock,
-                self.udp,
-                &format!("sip:{DOMAIN}"),
-                Duration::from_millis(300),
-            ) {
-                if resp.status_code() == Some(200) {
-                    return;
-                }
-            }
-        }
-        panic!(
-            "kamailio did not answer OPTIONS on {} within {timeout:?}\n--- kamailio log ---\n{}",
-            self.udp,
-            self.proc.log()
-        );
-    }
-
-    fn log(&self) -> String {
-        self.proc.log()
-    }
-}
-
-/// Sends OPTIONS `request_uri` over UDP to `to` and returns the first final response,
-/// retransmitting every 500 ms (RFC 3261 timer E) until `timeout`.
-fn udp_exchange(
-    sock: &UdpSocket,
-    to: SocketAddr,
-    request_uri: &str,
-    timeout: Duration,
-) -> io::Result<SipMessage> {
-    let request = sip::options_request(request_uri, "UDP", sock.local_addr()?);
-    let call_id = request.header("call-id").unwrap_or_default().to_owned();
-    let deadline = Instant::now() + timeout;
-    let mut next_send = Instant::now();
-    let mut buf = vec![0u8; 65536];
-    loop {
-        let now = Instant::now();
-        if now >= deadline {
-            return Err(io::Error::new(io::ErrorKind::TimedOut, "no final response"));
-        }
-        if now >= next_send {
-            sock.send_to(&request.to_bytes(), to)?;
-            next_send = now + Duration::from_millis(500);
-        }
-        let wait = (deadline.min(next_send) - now).max(Duration::from_millis(1));
-        sock.set_read_timeout(Some(wait))?;
-        match sock.recv_from(&mut buf) {
-            Ok((n, _)) => {
-                let Ok(msg) = sip::parse_message(&buf[..n]) else {
-                    continue;
-                };
-                if msg.header("call-id") == Some(call_id.as_str())
-                    && msg.status_code().is_some_and(|c| c >= 200)
-                {
-                    return Ok(msg);
-                }
-            }
-            Err(e)
-                if matches!(
-                    e.kind(),
-                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
-                ) => {}
-            Err(e) => return Err(e),
-        }
-    }
+/// Kamailio with this test's templates and PKI: `server` on its TLS port, `client` when it
+/// relays to 127.0.0.1:`relay_port`.
+fn start_kamailio(
+    install: &KamailioInstall,
+    scratch: &Scratch,
+    pki: &Pki,
+    (server, client): (&CertFiles, &CertFiles),
+    relay_port: u16,
+) -> Kamailio {
+    let ready_uri = format!("sip:{DOMAIN}");
+    let config = KamailioConfig {
+        cfg_template: KAMAILIO_CFG,
+        tls_template: TLS_CFG,
+        server,
+        client,
+        ca: &pki.root,
+        relay_port,
+        ready_uri: &ready_uri,
+    };
+    Kamailio::start(install, scratch, &config)
 }
 
 /// Runs a binary of this workspace, built for this test by `programs::cargo_built` (so it
@@ -603,7 +279,7 @@ fn kamailio_domain_certificate_is_accepted() {
     let started = Instant::now();
     let scratch = Scratch::new("domain");
     let pki = Pki::create(&scratch);
-    let k = Kamailio::start(
+    let k = start_kamailio(
         &install,
         &scratch,
         &pki,
@@ -671,7 +347,7 @@ fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
     let Some(install) = kamailio() else { return };
     let scratch = Scratch::new("host-style");
     let pki = Pki::create(&scratch);
-    let k = Kamailio::start(
+    let k = start_kamailio(
         &install,
         &scratch,
         &pki,
@@ -770,7 +446,7 @@ fn relay_through_kamailio(
     let scratch = Scratch::new(name);
     let pki = Pki::create(&scratch);
     let (server, events) = start_example_server(&pki, allow);
-    let k = Kamailio::start(
+    let k = start_kamailio(
         &install,
         &scratch,
         &pki,
@@ -920,7 +596,7 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
     let scratch = Scratch::new("sipp");
     let pki = Pki::create(&scratch);
     let (server, events) = start_example_server(&pki, &[KAMAILIO_DOMAIN]);
-    let k = Kamailio::start(
+    let k = start_kamailio(
         &install,
         &scratch,
         &pki,
@@ -936,7 +612,7 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
         .args(["-timeout", "15s", "-timeout_error", "-nostdin", "-nr"])
         .args(["-trace_msg", "-trace_err"])
         .arg(k.udp.to_string())
-        .current_dir(&scratch.0);
+        .current_dir(scratch.dir());
     let mut run = Proc::spawn("sipp", cmd, scratch.path("sipp.log"));
     let status = run.wait_exit(Duration::from_secs(20));
     let sipp_files = sipp_logs(&scratch);
@@ -970,7 +646,7 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
         .arg(&pki.kamailio_client.key)
         .args(["-timeout", "15s", "-timeout_error", "-nostdin", "-nr"])
         .arg(server.addr.to_string())
-        .current_dir(&scratch.0);
+        .current_dir(scratch.dir());
     let mut run = Proc::spawn("sipp-tls", cmd, scratch.path("sipp-tls.log"));
     let status = run.wait_exit(Duration::from_secs(20));
     assert_eq!(
@@ -995,7 +671,7 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
 /// SIPp's own message and error traces from the scratch dir.
 fn sipp_logs(scratch: &Scratch) -> String {
     let mut out = String::new();
-    if let Ok(entries) = fs::read_dir(&scratch.0) {
+    if let Ok(entries) = fs::read_dir(scratch.dir()) {
         for e in entries.flatten() {
             let name = e.file_name().to_string_lossy().into_owned();
             if name.starts_with("options_") && name.ends_with(".log") {

@@ -1,0 +1,421 @@
+//! Running external programs in tests: a scratch directory, child processes in their own
+//! process group (killed on drop), free loopback ports, and Kamailio started from
+//! configuration templates with TLS certificates made by the test.
+//!
+//! Shared by this crate's interop tests and by `sipcert-integrations` (Rust SIP stacks
+//! against Kamailio).
+//!
+//! Test support: a setup step that fails (a directory, a port, a process that does not
+//! start) panics with what failed, which is the test's failure.
+#![allow(clippy::missing_panics_doc)]
+
+use std::fs;
+use std::io;
+use std::net::{SocketAddr, TcpListener, UdpSocket};
+use std::os::unix::process::CommandExt;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+
+use sipcert_testkit::programs::{self, skip};
+
+use crate::sip::{self, SipMessage};
+
+/// Kamailio and its module directory (with `tls.so`).
+#[derive(Debug)]
+pub struct KamailioInstall {
+    /// The `kamailio` binary.
+    pub binary: PathBuf,
+    /// The module directory (`mpath`).
+    pub modules: PathBuf,
+}
+
+/// Finds Kamailio and its TLS module; `None` after [`skip`] when one is missing (a failure
+/// under `SIPCERT_REQUIRE_INTEROP=1`). `SIPCERT_KAMAILIO` and `SIPCERT_KAMAILIO_MODULES`
+/// point at non-standard installs.
+pub fn kamailio() -> Option<KamailioInstall> {
+    let Some(binary) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
+        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
+        return None;
+    };
+    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    for lib in [
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/local/lib",
+        "/usr/local/lib64",
+    ] {
+        candidates.push(Path::new(lib).join("kamailio/modules"));
+        if let Ok(entries) = fs::read_dir(lib) {
+            for e in entries.flatten() {
+                candidates.push(e.path().join("kamailio/modules"));
+            }
+        }
+    }
+    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
+        skip("kamailio's tls module (tls.so) is not installed (Debian: kamailio-tls-modules)");
+        return None;
+    };
+    Some(KamailioInstall { binary, modules })
+}
+
+/// A per-test directory under the system temp dir; removed at the end unless the test
+/// failed (then its path is printed, logs inside).
+#[derive(Debug)]
+pub struct Scratch(PathBuf);
+
+impl Scratch {
+    /// A new directory for the test `name`.
+    pub fn new(name: &str) -> Self {
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos())
+            .unwrap_or_default();
+        let dir = std::env::temp_dir().join(format!(
+            "sipcert-interop-{name}-{}-{nanos}",
+            std::process::id()
+        ));
+        fs::create_dir_all(&dir).expect("create scratch dir");
+        Self(dir)
+    }
+
+    /// The directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.0
+    }
+
+    /// `file` inside the directory.
+    pub fn path(&self, file: &str) -> PathBuf {
+        self.0.join(file)
+    }
+
+    /// Writes `file` inside the directory and returns its path.
+    pub fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let p = self.path(file);
+        fs::write(&p, contents).expect("write scratch file");
+        p
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("interop scratch dir kept: {}", self.0.display());
+        } else {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A certificate and key on disk.
+#[derive(Debug, Clone)]
+pub struct CertFiles {
+    /// The certificate (PEM).
+    pub cert: PathBuf,
+    /// Its private key (PEM).
+    pub key: PathBuf,
+}
+
+/// A TCP port free on 127.0.0.1 at the time of the call.
+pub fn free_tcp_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("bind loopback")
+        .port()
+}
+
+/// A UDP port free on 127.0.0.1 at the time of the call.
+pub fn free_udp_port() -> u16 {
+    UdpSocket::bind("127.0.0.1:0")
+        .and_then(|s| s.local_addr())
+        .expect("bind loopback")
+        .port()
+}
+
+// ---------------------------------------------------------------------------------------
+// External processes
+// ---------------------------------------------------------------------------------------
+
+/// A child process in its own process group, output in a log file; the whole group is
+/// terminated on drop (SIGTERM, then SIGKILL after 3 s).
+#[derive(Debug)]
+pub struct Proc {
+    child: Child,
+    log: PathBuf,
+    exited: Option<ExitStatus>,
+}
+
+impl Proc {
+    /// Starts `cmd` with stdout and stderr in `log`.
+    pub fn spawn(name: &'static str, mut cmd: Command, log: PathBuf) -> Self {
+        let out = fs::File::create(&log).expect("create log");
+        let err = out.try_clone().expect("dup log");
+        cmd.stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err)
+            .process_group(0);
+        let child = cmd
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        Self {
+            child,
+            log,
+            exited: None,
+        }
+    }
+
+    /// Like [`Proc::spawn`], but stdout goes to `log` and stderr to `log` + `.err`, so that
+    /// [`Proc::log`] gives stdout first.
+    pub fn spawn_split(mut cmd: Command, log: PathBuf) -> Self {
+        let err = fs::File::create(log.with_extension("err")).expect("create log");
+        cmd.stderr(err);
+        let out = fs::File::create(&log).expect("create log");
+        cmd.stdin(Stdio::null()).stdout(out).process_group(0);
+        let child = cmd.spawn().expect("start a built binary");
+        Self {
+            child,
+            log,
+            exited: None,
+        }
+    }
+
+    /// What the process wrote so far.
+    pub fn log(&self) -> String {
+        let out = fs::read_to_string(&self.log).unwrap_or_default();
+        let err = fs::read_to_string(self.log.with_extension("err")).unwrap_or_default();
+        out + &err
+    }
+
+    /// The exit status, if it has exited.
+    pub fn exited(&mut self) -> Option<ExitStatus> {
+        if self.exited.is_none() {
+            self.exited = self.child.try_wait().ok().flatten();
+        }
+        self.exited
+    }
+
+    /// Waits up to `timeout` for the process to exit.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(s) = self.exited() {
+                return Some(s);
+            }
+            if Instant::now() >= deadline {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Waits up to `timeout` for `needle` to appear in the log.
+    pub fn wait_log(&self, needle: &str, timeout: Duration) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if self.log().contains(needle) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
+    /// Sends `signal` to the process group this test created for the child.
+    fn signal_group(&self, signal: &str) {
+        let _ = Command::new("kill")
+            .args(["-s", signal, "--", &format!("-{}", self.child.id())])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+    }
+}
+
+impl Drop for Proc {
+    fn drop(&mut self) {
+        if self.exited().is_none() {
+            self.signal_group("TERM");
+            if self.wait_exit(Duration::from_secs(3)).is_none() {
+                self.signal_group("KILL");
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+            }
+            // Kamailio's workers share the group; none may outlive the test.
+            self.signal_group("KILL");
+        }
+    }
+}
+
+/// How to start Kamailio: its configuration templates and what to put in them.
+///
+/// `cfg_template` may use `@MPATH@`, `@UDP_PORT@`, `@TLS_PORT@`, `@TLS_CFG@`, `@RELAY_PORT@`;
+/// `tls_template` `@SERVER_CERT@`, `@SERVER_KEY@`, `@CLIENT_CERT@`, `@CLIENT_KEY@`, `@CA@`.
+#[derive(Debug, Clone, Copy)]
+pub struct KamailioConfig<'a> {
+    /// The `kamailio.cfg` template.
+    pub cfg_template: &'a str,
+    /// The `tls.cfg` template.
+    pub tls_template: &'a str,
+    /// The certificate Kamailio presents as a TLS server.
+    pub server: &'a CertFiles,
+    /// The certificate Kamailio presents as a TLS client (when it relays).
+    pub client: &'a CertFiles,
+    /// The CA Kamailio trusts (PEM).
+    pub ca: &'a Path,
+    /// Where Kamailio relays requests it does not answer itself (127.0.0.1, TLS).
+    pub relay_port: u16,
+    /// The Request-URI of the OPTIONS that shows Kamailio is ready (answered 200).
+    pub ready_uri: &'a str,
+}
+
+/// A Kamailio instance on 127.0.0.1.
+#[derive(Debug)]
+pub struct Kamailio {
+    /// The process (its log, its exit).
+    pub proc: Proc,
+    /// The UDP listener.
+    pub udp: SocketAddr,
+    /// The TLS listener.
+    pub tls: SocketAddr,
+}
+
+impl Kamailio {
+    /// Starts Kamailio from `config`'s templates (presenting `config.server` on its TLS
+    /// port, relaying with the client certificate `config.client` to
+    /// 127.0.0.1:`config.relay_port`), and waits until it answers OPTIONS
+    /// `config.ready_uri` over UDP with 200.
+    pub fn start(
+        install: &KamailioInstall,
+        scratch: &Scratch,
+        config: &KamailioConfig<'_>,
+    ) -> Self {
+        let KamailioConfig {
+            cfg_template,
+            tls_template,
+            server,
+            client,
+            ca,
+            relay_port,
+            ready_uri,
+        } = *config;
+        let udp_port = free_udp_port();
+        let tls_port = free_tcp_port();
+        let run_dir = scratch.path("kamailio-run");
+        fs::create_dir_all(&run_dir).expect("run dir");
+        let path = |p: &Path| p.display().to_string();
+        let tls_cfg = scratch.write(
+            "tls.cfg",
+            tls_template
+                .replace("@SERVER_CERT@", &path(&server.cert))
+                .replace("@SERVER_KEY@", &path(&server.key))
+                .replace("@CLIENT_CERT@", &path(&client.cert))
+                .replace("@CLIENT_KEY@", &path(&client.key))
+                .replace("@CA@", &path(ca)),
+        );
+        let cfg = scratch.write(
+            "kamailio.cfg",
+            cfg_template
+                .replace("@MPATH@", &format!("{}/", path(&install.modules)))
+                .replace("@UDP_PORT@", &udp_port.to_string())
+                .replace("@TLS_PORT@", &tls_port.to_string())
+                .replace("@TLS_CFG@", &path(&tls_cfg))
+                .replace("@RELAY_PORT@", &relay_port.to_string()),
+        );
+        let mut cmd = Command::new(&install.binary);
+        // -DD: stay in the foreground; -E: log to stderr; -Y: runtime dir; small memory.
+        cmd.arg("-DD")
+            .arg("-E")
+            .arg("-f")
+            .arg(&cfg)
+            .arg("-Y")
+            .arg(&run_dir)
+            .args(["-m", "64", "-M", "8"])
+            .current_dir(scratch.dir());
+        let mut k = Self {
+            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
+            udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
+            tls: SocketAddr::from(([127, 0, 0, 1], tls_port)),
+        };
+        k.wait_ready(ready_uri, Duration::from_secs(20));
+        k
+    }
+
+    /// Polls with OPTIONS `ready_uri` over UDP until Kamailio answers 200.
+    fn wait_ready(&mut self, ready_uri: &str, timeout: Duration) {
+        let deadline = Instant::now() + timeout;
+        let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
+        while Instant::now() < deadline {
+            if let Some(status) = self.proc.exited() {
+                panic!(
+                    "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
+                    self.proc.log()
+                );
+            }
+            if let Ok(resp) = udp_exchange(&sock, self.udp, ready_uri, Duration::from_millis(300)) {
+                if resp.status_code() == Some(200) {
+                    return;
+                }
+            }
+        }
+        panic!(
+            "kamailio did not answer OPTIONS on {} within {timeout:?}\n--- kamailio log ---\n{}",
+            self.udp,
+            self.proc.log()
+        );
+    }
+
+    /// Kamailio's log so far.
+    pub fn log(&self) -> String {
+        self.proc.log()
+    }
+}
+
+/// Sends OPTIONS `request_uri` over UDP to `to` and returns the first final response,
+/// retransmitting every 500 ms (RFC 3261 timer E) until `timeout`.
+pub fn udp_exchange(
+    sock: &UdpSocket,
+    to: SocketAddr,
+    request_uri: &str,
+    timeout: Duration,
+) -> io::Result<SipMessage> {
+    let request = sip::options_request(request_uri, "UDP", sock.local_addr()?);
+    let call_id = request.header("call-id").unwrap_or_default().to_owned();
+    let deadline = Instant::now() + timeout;
+    let mut next_send = Instant::now();
+    let mut buf = vec![0u8; 65536];
+    loop {
+        let now = Instant::now();
+        if now >= deadline {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "no final response"));
+        }
+        if now >= next_send {
+            sock.send_to(&request.to_bytes(), to)?;
+            next_send = now + Duration::from_millis(500);
+        }
+        let wait = (deadline.min(next_send) - now).max(Duration::from_millis(1));
+        sock.set_read_timeout(Some(wait))?;
+        match sock.recv_from(&mut buf) {
+            Ok((n, _)) => {
+                let Ok(msg) = sip::parse_message(&buf[..n]) else {
+                    continue;
+                };
+                if msg.header("call-id") == Some(call_id.as_str())
+                    && msg.status_code().is_some_and(|c| c >= 200)
+                {
+                    return Ok(msg);
+                }
+            }
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+                ) => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
