@@ -49,6 +49,14 @@ impl DomainName {
 
     /// Like [`DomainName::from_ascii`], for raw octets (certificate fields, wire data).
     pub fn from_ascii_bytes(input: &[u8]) -> Result<Self, DomainNameError> {
+        match plain_ldh(input) {
+            Some(name) => Ok(name),
+            None => Self::from_ascii_bytes_checked(input),
+        }
+    }
+
+    /// [`DomainName::from_ascii_bytes`] label by label, with the precise error.
+    fn from_ascii_bytes_checked(input: &[u8]) -> Result<Self, DomainNameError> {
         let name = validate_ldh(input, true)?;
         let mut normalized = String::with_capacity(name.len());
         for &b in name {
@@ -285,6 +293,45 @@ fn check_label(label: &[u8], offset: usize, dns_lengths: bool) -> Result<(), Dom
     Ok(())
 }
 
+/// The common case of [`DomainName::from_ascii_bytes`] in one pass: a valid LDH name (an
+/// optional trailing dot, at most 253 octets, labels of 1 to 63 letters, digits and inner
+/// hyphens, the last label starting with a letter) with no `xn--` label, normalized.
+/// `None` for anything else, which the label-by-label check then accepts or refuses with
+/// the precise error.
+fn plain_ldh(input: &[u8]) -> Option<DomainName> {
+    let name = input.strip_suffix(b".").unwrap_or(input);
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return None;
+    }
+    let mut out = Vec::with_capacity(name.len());
+    let mut label_start = 0usize;
+    let mut prev = b'.';
+    for &b in name {
+        match b {
+            b'.' => {
+                let label = out.get(label_start..)?;
+                if label.is_empty() || prev == b'-' || label.starts_with(b"xn--") {
+                    return None;
+                }
+                label_start = out.len() + 1;
+            }
+            b'-' if prev == b'.' => return None,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {}
+            _ => return None,
+        }
+        out.push(b.to_ascii_lowercase());
+        if out.len() - label_start > MAX_LABEL_LEN {
+            return None;
+        }
+        prev = b;
+    }
+    let last = out.get(label_start..)?;
+    if prev == b'-' || !last.first()?.is_ascii_alphabetic() || last.starts_with(b"xn--") {
+        return None;
+    }
+    String::from_utf8(out).ok().map(DomainName)
+}
+
 fn has_ace_label(lower: &str) -> bool {
     lower.split('.').any(|l| l.starts_with("xn--"))
 }
@@ -403,5 +450,62 @@ mod tests {
         assert!(!d("example.com").is_subdomain_of(&d("example.com")));
         assert!(!d("badexample.com").is_subdomain_of(&d("example.com")));
         assert!(!d("example.com").is_subdomain_of(&d("sip.example.com")));
+    }
+
+    mod one_pass {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// The one-pass common case and the label-by-label check give the same name or
+            /// the same error on generated names (LDH-heavy, with dots, hyphens, `xn--`,
+            /// long labels and stray octets).
+            #[test]
+            fn one_pass_agrees_with_label_by_label(
+                input in "[a-zA-Z0-9.-]{0,40}|((xn--)?[a-zA-Z0-9-]{0,70}\\.){0,5}[a-zA-Z0-9-]{0,70}\\.?|[a-zA-Z0-9.*_ -]{0,12}",
+                stray in proptest::option::of(any::<u8>()),
+            ) {
+                let mut bytes = input.into_bytes();
+                if let Some(b) = stray {
+                    bytes.push(b);
+                }
+                if let Some(fast) = plain_ldh(&bytes) {
+                    prop_assert_eq!(Ok(fast), DomainName::from_ascii_bytes_checked(&bytes));
+                }
+                prop_assert_eq!(
+                    DomainName::from_ascii_bytes(&bytes),
+                    DomainName::from_ascii_bytes_checked(&bytes),
+                    "{:?}", bytes
+                );
+            }
+        }
+
+        /// A 253-octet name is accepted, a 254-octet one refused; a 63-octet label accepted, a
+        /// 64-octet one refused: on both paths.
+        #[test]
+        fn length_limits() {
+            let label63 = "a".repeat(63);
+            let name253 = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+            let name254 = format!("{name253}c");
+            for (input, ok) in [
+                (label63.clone(), true),
+                (format!("{label63}a"), false),
+                (name253.clone(), true),
+                (format!("{name253}."), true),
+                (name254, false),
+            ] {
+                assert_eq!(
+                    DomainName::from_ascii(&input).is_ok(),
+                    ok,
+                    "from_ascii({input:?}) ({} octets)",
+                    input.len()
+                );
+                assert_eq!(
+                    DomainName::from_ascii(&input),
+                    DomainName::from_ascii_bytes_checked(input.as_bytes()),
+                    "{input:?}"
+                );
+            }
+        }
     }
 }

@@ -18,7 +18,7 @@ use super::names::{
 };
 use super::text::printable;
 use super::uri_san::{classify_uri, UriSan};
-use super::{ExtractError, Identities};
+use super::{ExtractError, Identities, Seen};
 use crate::der::{self, DerError, Reader};
 use crate::{DomainName, Policy};
 
@@ -65,9 +65,15 @@ pub(super) fn collect(
         matches!(e, Entry::Identity(id)
             if id.source() == IdentitySource::SanUri && id.domain().is_some())
     });
+    let candidates = entries
+        .iter()
+        .filter(|e| matches!(e, Entry::Identity(_) | Entry::Dns(..)))
+        .count();
+    out.found.reserve(candidates);
+    let mut seen = Seen::new(candidates);
     for entry in entries {
         match entry {
-            Entry::Identity(id) => out.push_identity(id),
+            Entry::Identity(id) => out.push_identity(id, &mut seen),
             Entry::Ignored(ignored) => out.ignored.push(ignored),
             Entry::Dns(domain, value) => {
                 let reason = if policy.is_sip_uri_required() {
@@ -84,10 +90,10 @@ pub(super) fn collect(
                         reason,
                         Some(NearMiss::Name(domain)),
                     )),
-                    None => out.push_identity(Identity::new(
-                        IdentityName::Domain(domain),
-                        IdentitySource::SanDns,
-                    )),
+                    None => out.push_identity(
+                        Identity::new(IdentityName::Domain(domain), IdentitySource::SanDns),
+                        &mut seen,
+                    ),
                 }
             }
         }
@@ -122,10 +128,14 @@ fn classify<'a>(
             Err(_) => not_text(6, bytes, IgnoredSource::SanUri, IgnoreReason::UriUnparsable),
         },
         // dNSName [2] IA5String
-        0x82 => match core::str::from_utf8(bytes) {
-            Ok(_) => classify_dns(bytes),
-            Err(_) => not_text(2, bytes, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii),
-        },
+        0x82 => {
+            // ASCII is UTF-8: the common case skips the UTF-8 check.
+            if bytes.is_ascii() || core::str::from_utf8(bytes).is_ok() {
+                classify_dns(bytes)
+            } else {
+                not_text(2, bytes, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii)
+            }
+        }
         // iPAddress [7] OCTET STRING
         0x87 => classify_ip(bytes, policy),
         // rfc822Name [1] IA5String
