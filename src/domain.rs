@@ -55,6 +55,12 @@ impl DomainName {
         }
     }
 
+    /// [`DomainName::from_ascii_bytes`] for the common case only (a plain LDH host name
+    /// without A-labels); `None` when the full check is needed.
+    pub(crate) fn from_plain_ldh(input: &[u8]) -> Option<Self> {
+        plain_ldh(input)
+    }
+
     /// [`DomainName::from_ascii_bytes`] label by label, with the precise error.
     fn from_ascii_bytes_checked(input: &[u8]) -> Result<Self, DomainNameError> {
         let name = validate_ldh(input, true)?;
@@ -303,34 +309,48 @@ fn plain_ldh(input: &[u8]) -> Option<DomainName> {
     if name.is_empty() || name.len() > MAX_NAME_LEN {
         return None;
     }
-    let mut out = Vec::with_capacity(name.len());
-    let mut label_start = 0usize;
-    let mut prev = b'.';
-    for &b in name {
-        match b {
-            b'.' => {
-                let label = out.get(label_start..)?;
-                if label.is_empty() || prev == b'-' || label.starts_with(b"xn--") {
-                    return None;
-                }
-                label_start = out.len() + 1;
-            }
-            b'-' if prev == b'.' => return None,
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' => {}
-            _ => return None,
-        }
-        out.push(b.to_ascii_lowercase());
-        if out.len() - label_start > MAX_LABEL_LEN {
+    let mut start = 0;
+    for (i, &b) in name.iter().enumerate() {
+        if b == b'.' {
+            plain_label(name.get(start..i)?)?;
+            start = i + 1;
+        } else if !LDH[usize::from(b)] {
             return None;
         }
-        prev = b;
     }
-    let last = out.get(label_start..)?;
-    if prev == b'-' || !last.first()?.is_ascii_alphabetic() || last.starts_with(b"xn--") {
+    let last = name.get(start..)?;
+    plain_label(last)?;
+    if !last.first()?.is_ascii_alphabetic() {
         return None;
     }
-    String::from_utf8(out).ok().map(DomainName)
+    let text = core::str::from_utf8(name).ok()?;
+    Some(DomainName(text.to_ascii_lowercase()))
 }
+
+/// `Some` for a label of 1 to 63 LDH octets with no hyphen at either end that does not look
+/// like an A-label: `xn--` (any case) needs the full check, so any `--` at the third and
+/// fourth octets is left to it.
+fn plain_label(label: &[u8]) -> Option<()> {
+    let (&first, &last) = (label.first()?, label.last()?);
+    (first != b'-'
+        && last != b'-'
+        && label.len() <= MAX_LABEL_LEN
+        && label.get(2..4) != Some(b"--"))
+    .then_some(())
+}
+
+/// Letters, digits and `-`: the octets of a host name label.
+const LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    table
+};
 
 fn has_ace_label(lower: &str) -> bool {
     lower.split('.').any(|l| l.starts_with("xn--"))

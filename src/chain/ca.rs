@@ -9,11 +9,12 @@ use x509_parser::prelude::{FromDer, X509Certificate};
 use super::ChainError;
 use crate::der::{self, Certificate, Reader, WalkError};
 
-/// Walks an intermediate of a verified path (webpki accepted its DER) strictly; a walk
-/// failure is [`ChainError::Malformed`], a repeated nameConstraints extension
+/// Walks an intermediate of a verified path (webpki parsed it and checked its signature) to
+/// its extensions, strictly ([`Certificate::parse_extensions_only`]); a walk failure is
+/// [`ChainError::Malformed`], a repeated nameConstraints extension
 /// [`ChainError::MalformedNameConstraint`].
 pub(super) fn parse<'a>(index: usize, der: &'a [u8]) -> Result<Certificate<'a>, ChainError> {
-    Certificate::parse(der).map_err(|e| {
+    Certificate::parse_extensions_only(der).map_err(|e| {
         let ca = CaName::Intermediate { index, der };
         match e {
             WalkError::DuplicateExtension { offset, .. }

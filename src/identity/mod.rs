@@ -20,7 +20,7 @@ mod text;
 mod uri_san;
 
 use core::fmt;
-use core::hash::{BuildHasher, BuildHasherDefault, Hasher};
+use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::collections::hash_map::{Entry, HashMap, RandomState};
 
 use crate::der::{self, Certificate, DerError, KnownExtension, WalkError};
@@ -83,13 +83,13 @@ impl Identities {
             self.found.push(identity);
             if self.found.len() == LINEAR_DEDUP_LIMIT {
                 for (index, id) in self.found.iter().enumerate() {
-                    let hash = seen.state.hash_one(id.name());
+                    let hash = seen.key(id.name());
                     seen.index.entry(hash).or_insert(index);
                 }
             }
             return;
         }
-        let hash = seen.state.hash_one(identity.name());
+        let hash = seen.key(identity.name());
         match seen.index.entry(hash) {
             Entry::Vacant(slot) => {
                 slot.insert(self.found.len());
@@ -218,6 +218,17 @@ impl Seen {
             state: RandomState::new(),
             index: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
         }
+    }
+
+    /// The keyed hash of a name: a domain's octets in one write (equal hashes are compared
+    /// by value anyway, so a domain and an address may share one).
+    fn key(&self, name: &IdentityName) -> u64 {
+        let mut h = self.state.build_hasher();
+        match name {
+            IdentityName::Domain(d) => h.write(d.as_str().as_bytes()),
+            IdentityName::Ip(ip) => ip.hash(&mut h),
+        }
+        h.finish()
     }
 }
 
