@@ -64,7 +64,7 @@ fn chain(name: &str) -> Chain {
     let spec = LeafSpec::new()
         .dns("example.com")
         .eku(&[Eku::ServerAuth, Eku::ClientAuth]);
-    let leaf = issuer.leaf_with_key(spec, key(rsa, 3));
+    let leaf = issuer.leaf_with_key(spec, &key(rsa, 3));
     let mut intermediates = Vec::new();
     if let Some(i2) = &inter2 {
         intermediates.push(i2.der.clone());

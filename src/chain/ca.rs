@@ -13,7 +13,7 @@ use crate::der::{self, Certificate, Reader, WalkError};
 /// its extensions, strictly ([`Certificate::parse_extensions_only`]); a walk failure is
 /// [`ChainError::Malformed`], a repeated nameConstraints extension
 /// [`ChainError::MalformedNameConstraint`].
-pub(super) fn parse<'a>(index: usize, der: &'a [u8]) -> Result<Certificate<'a>, ChainError> {
+pub(super) fn parse(index: usize, der: &[u8]) -> Result<Certificate<'_>, ChainError> {
     Certificate::parse_extensions_only(der).map_err(|e| {
         let ca = CaName::Intermediate { index, der };
         match e {

@@ -531,6 +531,7 @@ impl Ca {
     }
 
     /// An intermediate CA issued by this CA, with this key (see [`Ca::root_with_key`]).
+    #[must_use]
     pub fn intermediate_with_key(&self, spec: CaSpec, key: KeyPair) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
@@ -555,11 +556,11 @@ impl Ca {
 
     /// A leaf issued by this CA.
     pub fn leaf(&self, spec: LeafSpec) -> Issued {
-        self.leaf_with_key(spec, KeyPair::generate().expect("key"))
+        self.leaf_with_key(spec, &KeyPair::generate().expect("key"))
     }
 
     /// A leaf issued by this CA, with this key (see [`Ca::root_with_key`]).
-    pub fn leaf_with_key(&self, spec: LeafSpec, key: KeyPair) -> Issued {
+    pub fn leaf_with_key(&self, spec: LeafSpec, key: &KeyPair) -> Issued {
         let serial = spec.serial.unwrap_or_else(next_serial);
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
@@ -585,7 +586,7 @@ impl Ca {
         p.not_before = date_time_ymd(spec.not_before.0, spec.not_before.1, spec.not_before.2);
         p.not_after = date_time_ymd(spec.not_after.0, spec.not_after.1, spec.not_after.2);
         let der = p
-            .signed_by(&key, &self.issuer)
+            .signed_by(key, &self.issuer)
             .expect("signed")
             .der()
             .clone();
