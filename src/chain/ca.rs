@@ -89,3 +89,67 @@ impl fmt::Display for CaName<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every CA certificate of the external corpus (x509-limbo's trusted and intermediate
+    /// certificates, and the PEM files under `certs/`) that webpki parses as a certificate
+    /// is walked to its extensions: real CAs stay usable as intermediates. Skipped (with a
+    /// message) when the corpus is absent.
+    #[test]
+    fn corpus_cas_walk() {
+        let Some(dir) = sipcert_testkit::corpus::dir() else {
+            return;
+        };
+        let mut pems: Vec<String> = Vec::new();
+        let limbo = dir.join("x509-limbo/limbo-2023-12-02-ddc40b4.json");
+        let text = std::fs::read_to_string(&limbo).unwrap();
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        for case in json["testcases"].as_array().unwrap() {
+            for key in ["trusted_certs", "untrusted_intermediates"] {
+                for pem in case[key].as_array().unwrap() {
+                    pems.push(pem.as_str().unwrap().to_owned());
+                }
+            }
+        }
+        let mut stack = vec![dir.join("certs")];
+        while let Some(d) = stack.pop() {
+            for entry in std::fs::read_dir(&d).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                } else if path.extension().is_some_and(|e| e == "pem") {
+                    pems.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let (mut walked, mut failed) = (0usize, Vec::new());
+        for pem in &pems {
+            for block in x509_parser::pem::Pem::iter_from_buffer(pem.as_bytes()) {
+                let Ok(block) = block else { continue };
+                if block.label != "CERTIFICATE" {
+                    continue;
+                }
+                let der = block.contents;
+                let cert_der = rustls_pki_types::CertificateDer::from(der.as_slice());
+                if webpki::EndEntityCert::try_from(&cert_der).is_err() {
+                    continue;
+                }
+                match parse(0, &der) {
+                    Ok(_) => walked += 1,
+                    Err(e) => failed.push(e.to_string()),
+                }
+            }
+        }
+        eprintln!("{walked} corpus certificates walked to their extensions");
+        assert!(walked > 100, "only {walked} corpus certificates walked");
+        assert!(
+            failed.is_empty(),
+            "{} of {} failed: {failed:#?}",
+            failed.len(),
+            walked + failed.len()
+        );
+    }
+}
