@@ -1,7 +1,9 @@
-//! URI parsing: sipcert against rsip (`rsip::Uri::try_from`) on the same mix, same run.
+//! sipcert's URI parser on its own: scaling with the length of a user part and with the
+//! number of parameters, and each URI of the 16-URI mix.
 //!
-//! Run: `cargo bench --bench uri`. The mix is taken from the RFC 3261 §19.1.3 examples and the
-//! RFC 4475 / RFC 5118 torture messages (the URIs both parsers accept).
+//! Run: `cargo bench --bench uri`. The comparison with the other Rust SIP URI parsers (rsip,
+//! ezk-sip-types, rvoip-sip-core, sip-uri) is a separate member, so that their dependency
+//! trees stay out of this crate's: `cargo bench -p sipcert-bench-peers`.
 #![allow(clippy::format_collect)] // test code, written before the workspace lint wall
 
 use divan::black_box;
@@ -10,7 +12,8 @@ fn main() {
     divan::main();
 }
 
-/// A mix of real URIs (RFC 3261 §19.1.3, RFC 4475, RFC 5118).
+/// A mix of real URIs (RFC 3261 §19.1.3, RFC 4475, RFC 5118); the same as
+/// `sipcert_bench_peers::MIX`.
 const MIX: &[&str] = &[
     "sip:alice@atlanta.com",
     "sip:alice:secretword@atlanta.com;transport=tcp",
@@ -39,15 +42,6 @@ fn sipcert_mix() -> usize {
     n
 }
 
-#[divan::bench]
-fn rsip_mix() -> usize {
-    let mut n = 0;
-    for uri in MIX {
-        n += usize::from(rsip::Uri::try_from(*black_box(uri)).is_ok());
-    }
-    n
-}
-
 /// Scaling with length: a user part of N bytes.
 #[divan::bench(args = [16, 256, 4096, 65536])]
 fn sipcert_user_len(bencher: divan::Bencher<'_, '_>, len: usize) {
@@ -70,9 +64,4 @@ fn sipcert_params(bencher: divan::Bencher<'_, '_>, n: usize) {
 #[divan::bench(args = MIX)]
 fn sipcert_each(uri: &str) -> bool {
     sipcert::uri::SipUri::parse(black_box(uri)).is_ok()
-}
-
-#[divan::bench(args = MIX)]
-fn rsip_each(uri: &str) -> bool {
-    rsip::Uri::try_from(black_box(uri)).is_ok()
 }

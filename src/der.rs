@@ -37,6 +37,10 @@ pub(crate) const OID_EXT_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x25];
 /// id-at-commonName, 2.5.4.3 (content octets).
 pub(crate) const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 
+/// The extension list is allocated for this many extensions at first (a typical leaf or CA
+/// certificate has 5 to 10).
+const EXTENSIONS_CAPACITY: usize = 12;
+
 /// Up to this many extensions, duplicates are found by comparing every pair.
 const PAIRWISE_DUPLICATE_LIMIT: usize = 32;
 
@@ -106,6 +110,25 @@ impl<'a> Reader<'a> {
 
     /// Reads one TLV: its tag and a reader over its contents.
     pub(crate) fn read_tlv(&mut self) -> Result<(u8, Self), DerError> {
+        // The common case first: a low tag number and a short-form length that fits.
+        if let [tag, len @ 0..=0x7f, rest @ ..] = self.input {
+            if tag & 0x1f != 0x1f {
+                if let Some((contents, rest)) = rest.split_at_checked(usize::from(*len)) {
+                    let child = Self {
+                        input: contents,
+                        offset: self.offset + 2,
+                    };
+                    self.input = rest;
+                    self.offset += 2 + contents.len();
+                    return Ok((*tag, child));
+                }
+            }
+        }
+        self.read_tlv_checked()
+    }
+
+    /// [`Reader::read_tlv`] octet by octet, with the precise error.
+    fn read_tlv_checked(&mut self) -> Result<(u8, Self), DerError> {
         let tag_at = self.offset;
         let tag = self.byte("a tag, found the end of the enclosing value")?;
         if tag & 0x1f == 0x1f {
@@ -381,6 +404,66 @@ impl<'a> Certificate<'a> {
         Self::parse_tbs(tbs)
     }
 
+    /// The subject and the extensions of a certificate that path validation has already
+    /// parsed (a CA of a verified path): the Certificate and TBSCertificate structure is
+    /// walked with this reader's canonical-length rules and every TBSCertificate field
+    /// must carry its tag in order, but only the extension list is walked inside (as in
+    /// [`Certificate::parse`]: minimal OIDs, `critical` only as TRUE, no OID twice); the
+    /// other fields' contents are left to the path validator.
+    pub(crate) fn parse_extensions_only(der: &'a [u8]) -> Result<Self, WalkError> {
+        let mut outer = Reader::new(der);
+        if outer.peek() != Some(SEQUENCE) {
+            return Err(WalkError::NotACertificate);
+        }
+        let mut cert = outer.read_tlv().map_err(field("certificate"))?.1;
+        if !outer.at_end() {
+            return Err(WalkError::TrailingData);
+        }
+        let mut tbs = cert
+            .read_expected(SEQUENCE, "a tbsCertificate SEQUENCE")
+            .map_err(field("tbsCertificate"))?;
+        let version = tbs.read_optional(0xa0).map_err(field("version"))?;
+        for (tag, name, expected) in [
+            (INTEGER, "serialNumber", "a serialNumber INTEGER"),
+            (
+                SEQUENCE,
+                "signature",
+                "a signature AlgorithmIdentifier SEQUENCE",
+            ),
+            (SEQUENCE, "issuer", "an issuer Name SEQUENCE"),
+            (SEQUENCE, "validity", "a validity SEQUENCE"),
+        ] {
+            tbs.read_expected(tag, expected).map_err(field(name))?;
+        }
+        let subject = tbs
+            .read_expected(SEQUENCE, "a subject Name SEQUENCE")
+            .map_err(field("subject"))?;
+        tbs.read_expected(SEQUENCE, "a subjectPublicKeyInfo SEQUENCE")
+            .map_err(field("subjectPublicKeyInfo"))?;
+        for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
+            tbs.read_optional(tag).map_err(field(name))?;
+        }
+        // Room for a typical certificate's extensions: one allocation.
+        let mut extensions = Vec::with_capacity(EXTENSIONS_CAPACITY);
+        let at = tbs.offset();
+        if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
+            // `[0] { INTEGER 2 }`: version 3.
+            if version.map(|v| v.as_bytes()) != Some(&[INTEGER, 0x01, 0x02][..]) {
+                return Err(field("extensions")(DerError {
+                    offset: at,
+                    detail: "extensions only in a version 3 certificate",
+                }));
+            }
+            parse_extensions(wrapper, &mut extensions)?;
+        }
+        tbs.expect_end("the end of the tbsCertificate after the extensions")
+            .map_err(field("tbsCertificate"))?;
+        Ok(Self {
+            subject,
+            extensions,
+        })
+    }
+
     fn parse_tbs(mut tbs: Reader<'a>) -> Result<Self, WalkError> {
         let version = match tbs.read_optional(0xa0).map_err(field("version"))? {
             None => 1,
@@ -464,7 +547,8 @@ impl<'a> Certificate<'a> {
                 check_bit_string(id).map_err(field(name))?;
             }
         }
-        let mut extensions = Vec::new();
+        // Room for a typical certificate's extensions: one allocation.
+        let mut extensions = Vec::with_capacity(EXTENSIONS_CAPACITY);
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             if version != 3 {

@@ -49,6 +49,20 @@ impl DomainName {
 
     /// Like [`DomainName::from_ascii`], for raw octets (certificate fields, wire data).
     pub fn from_ascii_bytes(input: &[u8]) -> Result<Self, DomainNameError> {
+        match plain_ldh(input) {
+            Some(name) => Ok(name),
+            None => Self::from_ascii_bytes_checked(input),
+        }
+    }
+
+    /// [`DomainName::from_ascii_bytes`] for the common case only (a plain LDH host name
+    /// without A-labels); `None` when the full check is needed.
+    pub(crate) fn from_plain_ldh(input: &[u8]) -> Option<Self> {
+        plain_ldh(input)
+    }
+
+    /// [`DomainName::from_ascii_bytes`] label by label, with the precise error.
+    fn from_ascii_bytes_checked(input: &[u8]) -> Result<Self, DomainNameError> {
         let name = validate_ldh(input, true)?;
         let mut normalized = String::with_capacity(name.len());
         for &b in name {
@@ -285,6 +299,59 @@ fn check_label(label: &[u8], offset: usize, dns_lengths: bool) -> Result<(), Dom
     Ok(())
 }
 
+/// The common case of [`DomainName::from_ascii_bytes`] in one pass: a valid LDH name (an
+/// optional trailing dot, at most 253 octets, labels of 1 to 63 letters, digits and inner
+/// hyphens, the last label starting with a letter) with no `xn--` label, normalized.
+/// `None` for anything else, which the label-by-label check then accepts or refuses with
+/// the precise error.
+fn plain_ldh(input: &[u8]) -> Option<DomainName> {
+    let name = input.strip_suffix(b".").unwrap_or(input);
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return None;
+    }
+    let mut start = 0;
+    for (i, &b) in name.iter().enumerate() {
+        if b == b'.' {
+            plain_label(name.get(start..i)?)?;
+            start = i + 1;
+        } else if !LDH[usize::from(b)] {
+            return None;
+        }
+    }
+    let last = name.get(start..)?;
+    plain_label(last)?;
+    if !last.first()?.is_ascii_alphabetic() {
+        return None;
+    }
+    let text = core::str::from_utf8(name).ok()?;
+    Some(DomainName(text.to_ascii_lowercase()))
+}
+
+/// `Some` for a label of 1 to 63 LDH octets with no hyphen at either end that does not look
+/// like an A-label: `xn--` (any case) needs the full check, so any `--` at the third and
+/// fourth octets is left to it.
+fn plain_label(label: &[u8]) -> Option<()> {
+    let (&first, &last) = (label.first()?, label.last()?);
+    (first != b'-'
+        && last != b'-'
+        && label.len() <= MAX_LABEL_LEN
+        && label.get(2..4) != Some(b"--"))
+    .then_some(())
+}
+
+/// Letters, digits and `-`: the octets of a host name label.
+const LDH: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        #[allow(clippy::cast_possible_truncation)] // b < 256
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'-';
+        b += 1;
+    }
+    table
+};
+
 fn has_ace_label(lower: &str) -> bool {
     lower.split('.').any(|l| l.starts_with("xn--"))
 }
@@ -403,5 +470,62 @@ mod tests {
         assert!(!d("example.com").is_subdomain_of(&d("example.com")));
         assert!(!d("badexample.com").is_subdomain_of(&d("example.com")));
         assert!(!d("example.com").is_subdomain_of(&d("sip.example.com")));
+    }
+
+    mod one_pass {
+        use super::*;
+        use proptest::prelude::*;
+
+        proptest! {
+            /// The one-pass common case and the label-by-label check give the same name or
+            /// the same error on generated names (LDH-heavy, with dots, hyphens, `xn--`,
+            /// long labels and stray octets).
+            #[test]
+            fn one_pass_agrees_with_label_by_label(
+                input in "[a-zA-Z0-9.-]{0,40}|((xn--)?[a-zA-Z0-9-]{0,70}\\.){0,5}[a-zA-Z0-9-]{0,70}\\.?|[a-zA-Z0-9.*_ -]{0,12}",
+                stray in proptest::option::of(any::<u8>()),
+            ) {
+                let mut bytes = input.into_bytes();
+                if let Some(b) = stray {
+                    bytes.push(b);
+                }
+                if let Some(fast) = plain_ldh(&bytes) {
+                    prop_assert_eq!(Ok(fast), DomainName::from_ascii_bytes_checked(&bytes));
+                }
+                prop_assert_eq!(
+                    DomainName::from_ascii_bytes(&bytes),
+                    DomainName::from_ascii_bytes_checked(&bytes),
+                    "{:?}", bytes
+                );
+            }
+        }
+
+        /// A 253-octet name is accepted, a 254-octet one refused; a 63-octet label accepted, a
+        /// 64-octet one refused: on both paths.
+        #[test]
+        fn length_limits() {
+            let label63 = "a".repeat(63);
+            let name253 = format!("{label63}.{label63}.{label63}.{}", "b".repeat(61));
+            let name254 = format!("{name253}c");
+            for (input, ok) in [
+                (label63.clone(), true),
+                (format!("{label63}a"), false),
+                (name253.clone(), true),
+                (format!("{name253}."), true),
+                (name254, false),
+            ] {
+                assert_eq!(
+                    DomainName::from_ascii(&input).is_ok(),
+                    ok,
+                    "from_ascii({input:?}) ({} octets)",
+                    input.len()
+                );
+                assert_eq!(
+                    DomainName::from_ascii(&input),
+                    DomainName::from_ascii_bytes_checked(input.as_bytes()),
+                    "{input:?}"
+                );
+            }
+        }
     }
 }

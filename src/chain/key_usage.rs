@@ -4,7 +4,7 @@
 //! sign CRLs), so a CA whose keyUsage extension is present but lacks keyCertSign is accepted
 //! as an issuer. RFC 5280 §4.2.1.3 says such a key must not verify certificate signatures,
 //! §6.1.4 (n) makes path validation fail on it, and `openssl verify` refuses it. sipcert
-//! refuses it too, on every path it validates: [`check_path`] runs from the path hook, so
+//! refuses it too, on every path it validates: [`check`] runs from the path hook, so
 //! path building can still find another path through a properly marked CA.
 //!
 //! Checked: every intermediate of the path. Not checked: the trust anchor, because webpki's
@@ -18,9 +18,9 @@
 //! §11.2.2), at most the nine bits RFC 5280 defines, and nothing after it. A malformed or
 //! duplicated keyUsage on a CA is [`ChainError::Malformed`].
 
-use x509_parser::prelude::{FromDer, X509Certificate};
-
+use super::ca::{CaName, OID_KEY_USAGE};
 use super::ChainError;
+use crate::der::Certificate;
 
 /// keyCertSign is bit 5 (RFC 5280 §4.2.1.3): in the first octet, counted from the most
 /// significant bit.
@@ -29,69 +29,22 @@ const KEY_CERT_SIGN: u8 = 0x80 >> 5;
 /// The BIT STRING tag.
 const TAG_BIT_STRING: u8 = 0x03;
 
-/// Refuses a path whose intermediates include a CA with a keyUsage extension that lacks
-/// keyCertSign ([`ChainError::CaKeyUsage`]); a malformed keyUsage is
-/// [`ChainError::Malformed`]. A CA without a keyUsage extension passes (RFC 5280 allows
-/// it; every mainstream verifier accepts it).
-pub(crate) fn check_path(path: &webpki::VerifiedPath<'_>) -> Result<(), ChainError> {
-    for (i, ca) in path.intermediate_certificates().enumerate() {
-        let der = ca.der();
-        let cert = parse_ca(der.as_ref())?;
-        let label = ca_label(i, &cert);
-        if let Some(value) = unique_extension(
-            &cert,
-            &x509_parser::oid_registry::OID_X509_EXT_KEY_USAGE,
-            &label,
-        )? {
-            if !allows_cert_sign(value).map_err(|why| ChainError::Malformed {
-                detail: format!("keyUsage of the {label}: {why}"),
-            })? {
-                return Err(ChainError::CaKeyUsage { ca: label });
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Parses a CA certificate of a verified path (webpki accepted its DER) with x509-parser,
-/// refusing trailing data.
-pub(super) fn parse_ca(der: &[u8]) -> Result<X509Certificate<'_>, ChainError> {
-    let (rest, cert) = X509Certificate::from_der(der).map_err(|e| ChainError::Malformed {
-        detail: format!("CA certificate: {e}"),
+/// Refuses an intermediate (walked by [`super::ca::parse`], which already refused a repeated
+/// extension) with a keyUsage extension that lacks keyCertSign ([`ChainError::CaKeyUsage`]);
+/// a malformed keyUsage is [`ChainError::Malformed`]. A CA without a keyUsage extension
+/// passes (RFC 5280 allows it; every mainstream verifier accepts it).
+pub(super) fn check(cert: &Certificate<'_>, ca: &CaName<'_>) -> Result<(), ChainError> {
+    let Some(ext) = cert.extension(OID_KEY_USAGE) else {
+        return Ok(());
+    };
+    let allowed = allows_cert_sign(ext.value.as_bytes()).map_err(|why| ChainError::Malformed {
+        detail: format!("keyUsage of the {ca}: {why}"),
     })?;
-    if !rest.is_empty() {
-        return Err(ChainError::Malformed {
-            detail: format!("CA certificate: {} octets of trailing data", rest.len()),
-        });
+    if allowed {
+        Ok(())
+    } else {
+        Err(ChainError::CaKeyUsage { ca: ca.to_string() })
     }
-    Ok(cert)
-}
-
-/// `intermediate CA 1 (CN=Example CA)` for the intermediate at `index` (0 is the issuer of
-/// the end entity, shown as 1).
-pub(super) fn ca_label(index: usize, cert: &X509Certificate<'_>) -> String {
-    format!("intermediate CA {} ({})", index + 1, cert.subject())
-}
-
-/// The raw value (OCTET STRING contents) of the extension `oid`, which must appear at most
-/// once (RFC 5280 §4.2).
-pub(super) fn unique_extension<'a>(
-    cert: &X509Certificate<'a>,
-    oid: &x509_parser::oid_registry::Oid<'_>,
-    label: &str,
-) -> Result<Option<&'a [u8]>, ChainError> {
-    let mut found = None;
-    for ext in cert.extensions() {
-        if ext.oid == *oid {
-            if found.is_some() {
-                return Err(ChainError::Malformed {
-                    detail: format!("the {label} has the extension {oid} twice"),
-                });
-            }
-            found = Some(ext.value);
-        }
-    }
-    Ok(found)
 }
 
 /// Whether the keyUsage extension value (`KeyUsage ::= BIT STRING`, DER) asserts

@@ -44,13 +44,14 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod ca;
 mod error;
 mod key_usage;
 mod name_constraints;
 mod path_eku;
 mod size;
 
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use core::fmt;
 
 use rustls_pki_types::{
@@ -62,13 +63,13 @@ use webpki::{
     RevocationCheckDepth, RevocationOptions, RevocationOptionsBuilder, UnknownStatusPolicy,
 };
 
-use crate::identity::{self, Identities};
-use crate::{IdentityName, Policy, Role};
+use crate::identity::{self, Identities, Identity};
+use crate::{Policy, Role};
 
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 
-use name_constraints::{NameConstraintBudget, PathConstraints};
+use name_constraints::NameConstraintBudget;
 
 /// Revocation-checking options; they only matter when CRLs are configured. The defaults are
 /// rustls's: every certificate of the path, unknown status denied, CRL expiry ignored.
@@ -217,15 +218,16 @@ impl ChainVerifier {
         role: Role,
         identities: Identities,
     ) -> Result<VerifiedChain, (ChainError, Identities)> {
-        let names: Vec<IdentityName> = identities
-            .identities()
-            .iter()
-            .map(|i| i.name().clone())
-            .collect();
-        match self.validate_path(end_entity, intermediates, now, role, &names) {
-            Ok((constraints, intermediates_used)) => Ok(VerifiedChain {
+        match self.validate_path(
+            end_entity,
+            intermediates,
+            now,
+            role,
+            identities.identities(),
+        ) {
+            Ok((name_constrained, intermediates_used)) => Ok(VerifiedChain {
                 identities,
-                name_constrained: !constraints.is_empty(),
+                name_constrained,
                 intermediates_used,
             }),
             Err(e) => Err((e, identities)),
@@ -266,19 +268,23 @@ impl ChainVerifier {
         ))
     }
 
-    /// webpki path building with sipcert's hook; returns the constraints of the accepted path
-    /// and how many intermediates it used.
+    /// webpki path building with sipcert's hook; returns whether a CA of the accepted path
+    /// carries name constraints, and how many intermediates the path used.
     fn validate_path(
         &self,
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
         role: Role,
-        names: &[IdentityName],
-    ) -> Result<(PathConstraints, usize), ChainError> {
+        names: &[Identity],
+    ) -> Result<(bool, usize), ChainError> {
         size::check_sizes(end_entity, intermediates)?;
         let ee = EndEntityCert::try_from(end_entity).map_err(from_webpki)?;
-        let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
+        let crl_refs: Vec<&CertRevocationList<'static>> = if self.crls.is_empty() {
+            Vec::new()
+        } else {
+            self.crls.iter().collect()
+        };
         let revocation = self.revocation_options(&crl_refs)?;
         let hook = PathHook::new(names);
         let path = ee
@@ -292,24 +298,43 @@ impl ChainVerifier {
                 Some(&|path: &webpki::VerifiedPath<'_>| hook.check(path)),
             )
             .map_err(|e| hook.explain(e))?;
-        // Belt and braces: the hook accepted this path, so this cannot fail, but the verdict
-        // never depends on that reasoning. One path, so a budget of its own.
-        let constraints = check_path(&path, names, &mut NameConstraintBudget::default())?;
-        Ok((constraints, path.intermediate_certificates().count()))
+        let used = path.intermediate_certificates().count();
+        // webpki calls the hook last on a candidate path and returns the first path the hook
+        // accepts, so the hook's last acceptance is this path. Should that ever not hold (no
+        // acceptance recorded, or one for a path of another length), the path is checked
+        // again here: the verdict never depends on that reasoning. One path, so a budget of
+        // its own.
+        let name_constrained = match hook.accepted.get() {
+            Some((intermediates, name_constrained)) if intermediates == used => name_constrained,
+            Some(_) | None => check_path(&path, names, &mut NameConstraintBudget::default())?,
+        };
+        Ok((name_constrained, used))
     }
 }
 
 /// sipcert's own checks of one candidate path: CA keyUsage, then the name constraints of
-/// every CA applied to the SIP identities. Returns the constraints.
+/// every CA applied to the SIP identities. Each intermediate is walked once, strictly, for
+/// both. Returns whether any CA of the path carries dNSName or iPAddress constraints.
 fn check_path(
     path: &webpki::VerifiedPath<'_>,
-    names: &[IdentityName],
+    names: &[Identity],
     budget: &mut NameConstraintBudget,
-) -> Result<PathConstraints, ChainError> {
-    key_usage::check_path(path)?;
-    let constraints = name_constraints::from_path(path)?;
+) -> Result<bool, ChainError> {
+    // The DER of every intermediate (borrowed, no copy), so the walks can borrow from it.
+    let ders: Vec<CertificateDer<'_>> = path
+        .intermediate_certificates()
+        .map(webpki::Cert::der)
+        .collect();
+    let mut cas = Vec::with_capacity(ders.len());
+    for (index, der) in ders.iter().enumerate() {
+        let der = der.as_ref();
+        let cert = ca::parse(index, der)?;
+        key_usage::check(&cert, &ca::CaName::Intermediate { index, der })?;
+        cas.push((cert, der));
+    }
+    let constraints = name_constraints::from_path(path.anchor(), &cas)?;
     constraints.check(names, budget)?;
-    Ok(constraints)
+    Ok(!constraints.is_empty())
 }
 
 /// sipcert's checks on each candidate path webpki builds. A failure makes webpki try another
@@ -317,24 +342,34 @@ fn check_path(
 /// carry our detail (which name, which CA), so the detail is kept per webpki error it was
 /// reported as, and restored when webpki settles on that error.
 struct PathHook<'a> {
-    names: &'a [IdentityName],
+    names: &'a [Identity],
     budget: RefCell<NameConstraintBudget>,
     details: RefCell<Vec<(webpki::Error, ChainError)>>,
+    /// The last path the hook accepted: its number of intermediates, and whether a CA of it
+    /// carries name constraints.
+    accepted: Cell<Option<(usize, bool)>>,
 }
 
 impl<'a> PathHook<'a> {
-    fn new(names: &'a [IdentityName]) -> Self {
+    fn new(names: &'a [Identity]) -> Self {
         Self {
             names,
             budget: RefCell::new(NameConstraintBudget::default()),
             details: RefCell::new(Vec::new()),
+            accepted: Cell::new(None),
         }
     }
 
     fn check(&self, path: &webpki::VerifiedPath<'_>) -> Result<(), webpki::Error> {
         let result = check_path(path, self.names, &mut self.budget.borrow_mut());
         match result {
-            Ok(_) => Ok(()),
+            Ok(name_constrained) => {
+                self.accepted.set(Some((
+                    path.intermediate_certificates().count(),
+                    name_constrained,
+                )));
+                Ok(())
+            }
             Err(e) => {
                 let as_webpki = hook_error(&e);
                 let mut details = self.details.borrow_mut();

@@ -37,10 +37,10 @@
 use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::key_usage::{ca_label, parse_ca, unique_extension};
+use super::ca::{CaName, OID_NAME_CONSTRAINTS};
 use super::ChainError;
-use crate::der;
-use crate::{DomainName, IdentityName};
+use crate::der::{self, Certificate};
+use crate::{DomainName, Identity, IdentityName};
 
 /// The most comparisons (SIP identities × subtrees of their form, summed over the CAs of a
 /// path) that one verification spends on name constraints, over every candidate path.
@@ -174,7 +174,12 @@ impl<T: fmt::Display> Subtrees<T> {
     }
 
     /// `Err` describes the violated constraint.
-    fn check(&self, covers: impl Fn(&T) -> bool, form: &str, ca: &str) -> Result<(), String> {
+    fn check(
+        &self,
+        covers: impl Fn(&T) -> bool,
+        form: &str,
+        ca: &CaName<'_>,
+    ) -> Result<(), String> {
         if let Some(ex) = self.excluded.iter().find(|s| covers(s)) {
             return Err(format!("excluded {form} {ex} of the {ca}"));
         }
@@ -205,14 +210,14 @@ fn list<T: fmt::Display>(subtrees: &[T]) -> String {
 
 /// The dNSName and iPAddress constraints of one CA on a verified path.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct CaConstraints {
+struct CaConstraints<'a> {
     /// Where they come from, for messages (`trust anchor`, `intermediate CA 1 (CN=…)`).
-    ca: String,
+    ca: CaName<'a>,
     dns: Subtrees<DnsSubtree>,
     ip: Subtrees<IpSubtree>,
 }
 
-impl CaConstraints {
+impl CaConstraints<'_> {
     /// `Err` describes the violated constraint.
     fn check(&self, name: &IdentityName) -> Result<(), String> {
         match name {
@@ -229,11 +234,29 @@ impl CaConstraints {
 /// The dNSName and iPAddress name constraints of every CA on one verified path (the trust
 /// anchor's first, then each intermediate's); CAs without such constraints are left out.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub(crate) struct PathConstraints {
-    cas: Vec<CaConstraints>,
+pub(crate) struct PathConstraints<'a> {
+    cas: Vec<CaConstraints<'a>>,
 }
 
-impl PathConstraints {
+/// A SIP identity or its name: what [`PathConstraints::check`] reads.
+pub(crate) trait Named {
+    /// The name.
+    fn identity_name(&self) -> &IdentityName;
+}
+
+impl Named for IdentityName {
+    fn identity_name(&self) -> &IdentityName {
+        self
+    }
+}
+
+impl Named for Identity {
+    fn identity_name(&self) -> &IdentityName {
+        self.name()
+    }
+}
+
+impl PathConstraints<'_> {
     /// Whether no CA on the path carries dNSName or iPAddress constraints.
     pub(crate) fn is_empty(&self) -> bool {
         self.cas.is_empty()
@@ -243,14 +266,17 @@ impl PathConstraints {
     /// dNSName subtrees, IP addresses against the iPAddress subtrees. The comparisons are
     /// paid from `budget` before any is made; an exhausted budget is
     /// [`ChainError::NameConstraintBudgetExceeded`].
-    pub(crate) fn check(
+    pub(crate) fn check<N: Named>(
         &self,
-        names: &[IdentityName],
+        names: &[N],
         budget: &mut NameConstraintBudget,
     ) -> Result<(), ChainError> {
+        if self.cas.is_empty() {
+            return Ok(());
+        }
         let (mut domains, mut ips) = (0usize, 0usize);
         for name in names {
-            match name {
+            match name.identity_name() {
                 IdentityName::Domain(_) => domains += 1,
                 IdentityName::Ip(_) => ips += 1,
             }
@@ -270,6 +296,7 @@ impl PathConstraints {
         }
         for ca in &self.cas {
             for name in names {
+                let name = name.identity_name();
                 ca.check(name)
                     .map_err(|constraint| ChainError::NameConstraintViolation {
                         name: Some(name.clone()),
@@ -288,35 +315,31 @@ impl PathConstraints {
     }
 }
 
-/// Collects the dNSName and iPAddress constraints of a verified path: the trust anchor's,
-/// then each intermediate's (from its DER, strictly). A malformed constraint is
-/// [`ChainError::MalformedNameConstraint`], whatever the identities.
-pub(crate) fn from_path(path: &webpki::VerifiedPath<'_>) -> Result<PathConstraints, ChainError> {
-    let mut cas = Vec::new();
-    if let Some(nc) = &path.anchor().name_constraints {
-        let c = parse_contents(nc.as_ref(), "trust anchor".to_owned())?;
+/// Collects the dNSName and iPAddress constraints of a path: the trust anchor's, then each
+/// intermediate's (`cas`, walked by [`super::ca::parse`], with their DER for messages), read
+/// strictly. A malformed constraint is [`ChainError::MalformedNameConstraint`], whatever the
+/// identities.
+pub(crate) fn from_path<'a>(
+    anchor: &rustls_pki_types::TrustAnchor<'_>,
+    cas: &[(Certificate<'a>, &'a [u8])],
+) -> Result<PathConstraints<'a>, ChainError> {
+    let mut out = Vec::new();
+    if let Some(nc) = &anchor.name_constraints {
+        let c = parse_contents(nc.as_ref(), CaName::Anchor)?;
         if !c.is_empty() {
-            cas.push(c);
+            out.push(c);
         }
     }
-    for (i, ca) in path.intermediate_certificates().enumerate() {
-        let der = ca.der();
-        let cert = parse_ca(der.as_ref())?;
-        let label = ca_label(i, &cert);
-        let ext = unique_extension(
-            &cert,
-            &x509_parser::oid_registry::OID_X509_EXT_NAME_CONSTRAINTS,
-            &label,
-        )
-        .map_err(|_| malformed(format!("{label}: duplicate nameConstraints extension")))?;
-        if let Some(ext) = ext {
-            let c = parse_extension_value(ext, label)?;
+    for (index, (cert, der)) in cas.iter().enumerate() {
+        if let Some(ext) = cert.extension(OID_NAME_CONSTRAINTS) {
+            let ca = CaName::Intermediate { index, der };
+            let c = parse_extension_value(ext.value.as_bytes(), ca)?;
             if !c.is_empty() {
-                cas.push(c);
+                out.push(c);
             }
         }
     }
-    Ok(PathConstraints { cas })
+    Ok(PathConstraints { cas: out })
 }
 
 fn malformed(detail: impl Into<String>) -> ChainError {
@@ -326,7 +349,11 @@ fn malformed(detail: impl Into<String>) -> ChainError {
 }
 
 /// `NameConstraints ::= SEQUENCE { ... }` as it appears in the extension value.
-fn parse_extension_value(value: &[u8], ca: String) -> Result<CaConstraints, ChainError> {
+fn parse_extension_value<'a>(
+    value: &[u8],
+    ca: impl Into<CaName<'a>>,
+) -> Result<CaConstraints<'a>, ChainError> {
+    let ca = ca.into();
     let mut r = Reader::new(value);
     let (tag, contents) = r.read_tlv()?;
     if tag != TAG_SEQUENCE || !r.at_end() {
@@ -343,7 +370,11 @@ const TAG_EXCLUDED: u8 = 0xa1;
 
 /// The contents of the NameConstraints SEQUENCE (the form webpki keeps for a trust anchor):
 /// `[0] permittedSubtrees OPTIONAL, [1] excludedSubtrees OPTIONAL`.
-fn parse_contents(contents: &[u8], ca: String) -> Result<CaConstraints, ChainError> {
+fn parse_contents<'a>(
+    contents: &[u8],
+    ca: impl Into<CaName<'a>>,
+) -> Result<CaConstraints<'a>, ChainError> {
+    let ca = ca.into();
     let mut r = Reader::new(contents);
     let mut dns = Subtrees::default();
     let mut ip = Subtrees::default();
@@ -376,7 +407,7 @@ fn parse_subtrees(
     input: &[u8],
     dns: &mut Vec<DnsSubtree>,
     ip: &mut Vec<IpSubtree>,
-    ca: &str,
+    ca: &CaName<'_>,
 ) -> Result<(), ChainError> {
     let mut r = Reader::new(input);
     if r.at_end() {
@@ -414,7 +445,7 @@ fn parse_subtrees(
     Ok(())
 }
 
-fn parse_dns_base(value: &[u8], ca: &str) -> Result<DnsSubtree, ChainError> {
+fn parse_dns_base(value: &[u8], ca: &CaName<'_>) -> Result<DnsSubtree, ChainError> {
     let bad = |why: &str| {
         malformed(format!(
             "{ca}: dNSName constraint {:?} {why}",
@@ -438,7 +469,7 @@ fn parse_dns_base(value: &[u8], ca: &str) -> Result<DnsSubtree, ChainError> {
 
 /// An iPAddress constraint: address then mask, 4 + 4 or 16 + 16 octets (RFC 5280
 /// §4.2.1.10); the mask must be ones then zeros.
-fn parse_ip_base(value: &[u8], ca: &str) -> Result<IpSubtree, ChainError> {
+fn parse_ip_base(value: &[u8], ca: &CaName<'_>) -> Result<IpSubtree, ChainError> {
     let bad = |why: &str| malformed(format!("{ca}: iPAddress constraint {value:02x?} {why}"));
     let (addr, mask) = value.split_at(value.len() / 2);
     match value.len() {
@@ -508,7 +539,7 @@ mod tests {
         DomainName::from_ascii(s).unwrap()
     }
 
-    fn path(c: CaConstraints) -> PathConstraints {
+    fn path(c: CaConstraints<'_>) -> PathConstraints<'_> {
         PathConstraints { cas: vec![c] }
     }
 
@@ -697,7 +728,7 @@ mod tests {
             path(parse_contents(&ip_contents(&["192.0.2.0/24"], &[]), "ip".to_owned()).unwrap());
         let dns_only =
             path(parse_contents(&contents(&[b"example.com"], &[]), "dns".to_owned()).unwrap());
-        let rows: &[(&PathConstraints, &str, bool)] = &[
+        let rows: &[(&PathConstraints<'_>, &str, bool)] = &[
             (&both, "sip.example.com", true),
             (&both, "evil.example", false),
             (&both, "192.0.2.7", true),

@@ -39,25 +39,31 @@ impl PathEku {
 
 impl ExtendedKeyUsageValidator for PathEku {
     fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
-        let mut present = Vec::new();
+        // The purposes seen before an accepted one: kept (without copying) only to name
+        // them in the error, so the common case allocates nothing.
+        let mut before = Vec::new();
         let mut ok = false;
         for id in iter {
             // A malformed EKU is an error, never "absent".
             let id = id?;
+            if ok {
+                continue;
+            }
             if self.accepted.iter().any(|a| KeyPurposeId::new(a) == id) {
                 ok = true;
+            } else {
+                before.push(id);
             }
-            present.push(id.to_decoded_oid());
         }
         // An EKU extension with no purpose is rejected by webpki before we are called
         // (EmptyEkuExtension), so an empty list here means "no EKU extension".
-        if ok || present.is_empty() {
+        if ok || before.is_empty() {
             return Ok(());
         }
         Err(webpki::Error::RequiredEkuNotFoundContext(
             RequiredEkuNotFoundContext {
                 required: KeyUsage::required(EKU_SIP_DOMAIN),
-                present,
+                present: before.iter().map(KeyPurposeId::to_decoded_oid).collect(),
             },
         ))
     }

@@ -65,7 +65,9 @@ pub(super) fn collect(
         } else {
             match decoded {
                 Decoded::Domain(d, _) => {
-                    out.push_identity(Identity::new(IdentityName::Domain(d), IdentitySource::Cn));
+                    // The CN counts only without a SAN extension, so it is the only identity.
+                    out.found
+                        .push(Identity::new(IdentityName::Domain(d), IdentitySource::Cn));
                     return;
                 }
                 Decoded::NotDnsName(_) => IgnoreReason::CnNotDnsName,

@@ -20,7 +20,8 @@ mod text;
 mod uri_san;
 
 use core::fmt;
-use std::collections::HashSet;
+use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::collections::hash_map::{Entry, HashMap, RandomState};
 
 use crate::der::{self, Certificate, DerError, KnownExtension, WalkError};
 use crate::Policy;
@@ -40,9 +41,6 @@ pub struct Identities {
     has_san_extension: bool,
     /// The policy the identities were extracted with; matching uses it too.
     policy: Policy,
-    /// The names in `found` once there are [`LINEAR_DEDUP_LIMIT`] of them, so that
-    /// deduplication stays linear on huge SAN lists.
-    seen: HashSet<IdentityName>,
 }
 
 impl Identities {
@@ -74,19 +72,38 @@ impl Identities {
         self.found.is_empty()
     }
 
-    fn push_identity(&mut self, identity: Identity) {
-        // Few identities: a scan beats hashing. Many: the set keeps deduplication linear.
+    /// Adds `identity` unless its name is already there (RFC 5922 §7.2 compares names case
+    /// insensitively; names are normalized, so equal names are equal values).
+    fn push_identity(&mut self, identity: Identity, seen: &mut Seen) {
+        // Few identities: a scan beats hashing. Many: the index keeps deduplication linear.
         if self.found.len() < LINEAR_DEDUP_LIMIT {
             if self.found.iter().any(|i| i.name() == identity.name()) {
                 return;
             }
-            if self.found.len() + 1 == LINEAR_DEDUP_LIMIT {
-                self.seen = self.found.iter().map(|i| i.name().clone()).collect();
-                self.seen.insert(identity.name().clone());
+            self.found.push(identity);
+            if self.found.len() == LINEAR_DEDUP_LIMIT {
+                for (index, id) in self.found.iter().enumerate() {
+                    let hash = seen.key(id.name());
+                    seen.index.entry(hash).or_insert(index);
+                }
             }
-            self.found.push(identity);
-        } else if self.seen.insert(identity.name().clone()) {
-            self.found.push(identity);
+            return;
+        }
+        let hash = seen.key(identity.name());
+        match seen.index.entry(hash) {
+            Entry::Vacant(slot) => {
+                slot.insert(self.found.len());
+                self.found.push(identity);
+            }
+            Entry::Occupied(slot) => {
+                let same = |i: &Identity| i.name() == identity.name();
+                // Same hash: the same name, or (with a per-process random key, as good as
+                // never) a 64-bit collision, which a scan settles.
+                if self.found.get(*slot.get()).is_some_and(same) || self.found.iter().any(same) {
+                    return;
+                }
+                self.found.push(identity);
+            }
         }
     }
 
@@ -180,6 +197,62 @@ impl ExtractError {
     }
 }
 
+/// The names already in an identity list once it has [`LINEAR_DEDUP_LIMIT`] of them: their
+/// keyed hashes (SipHash with a per-process random key, so no certificate can aim at
+/// collisions), each with the index of the identity, so that no name is copied to be
+/// remembered. Lives only while one certificate is read.
+struct Seen {
+    state: RandomState,
+    index: HashMap<u64, usize, BuildHasherDefault<Prehashed>>,
+}
+
+impl Seen {
+    /// For up to `candidates` identities (only an estimate: the map grows past it).
+    fn new(candidates: usize) -> Self {
+        let capacity = if candidates > LINEAR_DEDUP_LIMIT {
+            candidates
+        } else {
+            0
+        };
+        Self {
+            state: RandomState::new(),
+            index: HashMap::with_capacity_and_hasher(capacity, BuildHasherDefault::default()),
+        }
+    }
+
+    /// The keyed hash of a name: a domain's octets in one write (equal hashes are compared
+    /// by value anyway, so a domain and an address may share one).
+    fn key(&self, name: &IdentityName) -> u64 {
+        let mut h = self.state.build_hasher();
+        match name {
+            IdentityName::Domain(d) => h.write(d.as_str().as_bytes()),
+            IdentityName::Ip(ip) => ip.hash(&mut h),
+        }
+        h.finish()
+    }
+}
+
+/// The hasher of a map whose keys are already keyed hashes: the key is the hash.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u64` keys are hashed here; any other input is folded in all the same.
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
 /// Extracts the RFC 5922 §7.1 identity set from one end-entity certificate (DER).
 ///
 /// ```
@@ -213,7 +286,6 @@ pub(crate) fn extract_from_parsed(
         found: Vec::new(),
         ignored: Vec::new(),
         has_san_extension: san.is_some(),
-        seen: HashSet::new(),
         policy: policy.clone(),
     };
     if let Some(san) = san {

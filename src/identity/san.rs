@@ -18,7 +18,7 @@ use super::names::{
 };
 use super::text::printable;
 use super::uri_san::{classify_uri, UriSan};
-use super::{ExtractError, Identities};
+use super::{ExtractError, Identities, Seen};
 use crate::der::{self, DerError, Reader};
 use crate::{DomainName, Policy};
 
@@ -55,19 +55,36 @@ pub(super) fn collect(
             names.error("at least one GeneralName (GeneralNames is SIZE 1..MAX)"),
         ));
     }
-    let mut entries = Vec::new();
-    while !names.at_end() {
-        let offset = names.offset();
-        let (tag, contents) = names.read_tlv().map_err(malformed)?;
-        entries.push(classify(tag, contents, offset, policy)?);
+    // Pass 1: only the uniformResourceIdentifier entries are classified (kept for pass 2),
+    // because a `sip:` URI identity anywhere in the list suppresses every dNSName (RFC 5922
+    // §7.1). A DER error ends the pass; pass 2 reports it at the same entry.
+    let mut uris = Vec::new();
+    let mut count = 0usize;
+    let mut scan = names;
+    while let Ok((tag, contents)) = scan.read_tlv() {
+        count += 1;
+        if tag == TAG_URI {
+            uris.push(classify_uri_contents(contents.as_bytes(), policy));
+        }
     }
-    let uri_domain_found = entries.iter().any(|e| {
+    let uri_domain_found = uris.iter().any(|e| {
         matches!(e, Entry::Identity(id)
             if id.source() == IdentitySource::SanUri && id.domain().is_some())
     });
-    for entry in entries {
+    out.found.reserve(count);
+    let mut seen = Seen::new(count);
+    let mut uris = uris.into_iter();
+    // Pass 2: every entry in order, each placed as soon as it is classified.
+    while !names.at_end() {
+        let offset = names.offset();
+        let (tag, contents) = names.read_tlv().map_err(malformed)?;
+        let cached = if tag == TAG_URI { uris.next() } else { None };
+        let entry = match cached {
+            Some(entry) => entry,
+            None => classify(tag, contents, offset, policy)?,
+        };
         match entry {
-            Entry::Identity(id) => out.push_identity(id),
+            Entry::Identity(id) => out.push_identity(id, &mut seen),
             Entry::Ignored(ignored) => out.ignored.push(ignored),
             Entry::Dns(domain, value) => {
                 let reason = if policy.is_sip_uri_required() {
@@ -84,15 +101,26 @@ pub(super) fn collect(
                         reason,
                         Some(NearMiss::Name(domain)),
                     )),
-                    None => out.push_identity(Identity::new(
-                        IdentityName::Domain(domain),
-                        IdentitySource::SanDns,
-                    )),
+                    None => out.push_identity(
+                        Identity::new(IdentityName::Domain(domain), IdentitySource::SanDns),
+                        &mut seen,
+                    ),
                 }
             }
         }
     }
     Ok(())
+}
+
+/// uniformResourceIdentifier `[6]`.
+const TAG_URI: u8 = 0x86;
+
+/// A uniformResourceIdentifier entry's contents.
+fn classify_uri_contents(bytes: &[u8], policy: &Policy) -> Entry<'static> {
+    match core::str::from_utf8(bytes) {
+        Ok(value) => classify_uri_entry(value, policy),
+        Err(_) => not_text(6, bytes, IgnoredSource::SanUri, IgnoreReason::UriUnparsable),
+    }
 }
 
 fn ignored(value: String, source: IgnoredSource, reason: IgnoreReason) -> Entry<'static> {
@@ -101,7 +129,12 @@ fn ignored(value: String, source: IgnoredSource, reason: IgnoreReason) -> Entry<
 
 /// An IA5String entry whose octets are not even UTF-8: shown as `[n]` and its octets, with the
 /// reason its form gets for non-ASCII text.
-fn not_text(number: u8, bytes: &[u8], source: IgnoredSource, reason: IgnoreReason) -> Entry<'_> {
+fn not_text(
+    number: u8,
+    bytes: &[u8],
+    source: IgnoredSource,
+    reason: IgnoreReason,
+) -> Entry<'static> {
     ignored(format!("[{number}]{}", printable(bytes)), source, reason)
 }
 
@@ -117,15 +150,19 @@ fn classify<'a>(
     let bytes = contents.as_bytes();
     Ok(match tag {
         // uniformResourceIdentifier [6] IA5String
-        0x86 => match core::str::from_utf8(bytes) {
-            Ok(value) => classify_uri_entry(value, policy),
-            Err(_) => not_text(6, bytes, IgnoredSource::SanUri, IgnoreReason::UriUnparsable),
-        },
+        0x86 => classify_uri_contents(bytes, policy),
         // dNSName [2] IA5String
-        0x82 => match core::str::from_utf8(bytes) {
-            Ok(_) => classify_dns(bytes),
-            Err(_) => not_text(2, bytes, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii),
-        },
+        0x82 => {
+            // The common case, a plain host name, first: it passes every check of
+            // `classify_dns` before the name's own.
+            if let Some(domain) = DomainName::from_plain_ldh(bytes) {
+                Entry::Dns(domain, bytes)
+            } else if bytes.is_ascii() || core::str::from_utf8(bytes).is_ok() {
+                classify_dns(bytes)
+            } else {
+                not_text(2, bytes, IgnoredSource::SanDns, IgnoreReason::DnsNotAscii)
+            }
+        }
         // iPAddress [7] OCTET STRING
         0x87 => classify_ip(bytes, policy),
         // rfc822Name [1] IA5String

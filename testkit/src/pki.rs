@@ -495,9 +495,15 @@ impl Ca {
 
     /// A self-signed root with these options.
     pub fn root_with(spec: CaSpec) -> Self {
+        Self::root_with_key(spec, KeyPair::generate().expect("key"))
+    }
+
+    /// A self-signed root with these options and this key: for key types rcgen cannot
+    /// generate with ring (RSA; load the key with `KeyPair::from_pem`). The signature
+    /// algorithm follows the key.
+    pub fn root_with_key(spec: CaSpec, key: KeyPair) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
-        let key = KeyPair::generate().expect("key");
         let der = params.self_signed(&key).expect("self-signed").der().clone();
         Self {
             der,
@@ -524,7 +530,9 @@ impl Ca {
         )
     }
 
-    fn intermediate_with_key(&self, spec: CaSpec, key: KeyPair) -> Self {
+    /// An intermediate CA issued by this CA, with this key (see [`Ca::root_with_key`]).
+    #[must_use]
+    pub fn intermediate_with_key(&self, spec: CaSpec, key: KeyPair) -> Self {
         let params = spec.params();
         let serial = serial_of(&params);
         let der = params
@@ -548,6 +556,11 @@ impl Ca {
 
     /// A leaf issued by this CA.
     pub fn leaf(&self, spec: LeafSpec) -> Issued {
+        self.leaf_with_key(spec, &KeyPair::generate().expect("key"))
+    }
+
+    /// A leaf issued by this CA, with this key (see [`Ca::root_with_key`]).
+    pub fn leaf_with_key(&self, spec: LeafSpec, key: &KeyPair) -> Issued {
         let serial = spec.serial.unwrap_or_else(next_serial);
         let mut p = CertificateParams::default();
         p.distinguished_name = DistinguishedName::new();
@@ -572,9 +585,8 @@ impl Ca {
         p.serial_number = Some(SerialNumber::from(serial));
         p.not_before = date_time_ymd(spec.not_before.0, spec.not_before.1, spec.not_before.2);
         p.not_after = date_time_ymd(spec.not_after.0, spec.not_after.1, spec.not_after.2);
-        let key = KeyPair::generate().expect("key");
         let der = p
-            .signed_by(&key, &self.issuer)
+            .signed_by(key, &self.issuer)
             .expect("signed")
             .der()
             .clone();
