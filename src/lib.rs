@@ -79,6 +79,8 @@ mod identity;
 #[cfg(feature = "json")]
 pub mod json;
 mod policy;
+#[cfg(feature = "dns")]
+pub mod resolve;
 pub mod reuse;
 pub mod uri;
 mod verdict;
