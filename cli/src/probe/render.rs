@@ -22,7 +22,7 @@ pub(crate) fn print(
 ) -> bool {
     let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
     let overall_failure: Option<(&str, String)> = match resolution {
-        Some(r) if r.targets.is_empty() || reports.is_empty() => Some((
+        Some(r) if r.failure.is_some() || r.targets.is_empty() || reports.is_empty() => Some((
             r.failure.as_ref().map_or("dns-no-targets", |f| f.code()),
             r.failure_message()
                 .unwrap_or_else(|| "RFC 3263 resolution found no target".to_owned()),
