@@ -421,21 +421,11 @@ impl Run<'_> {
         };
         let mut srv_names: Vec<(String, Option<usize>)> = Vec::new();
         if let Some(l) = &naptr {
-            let mut rules: Vec<(u16, u16, String)> = l
-                .data
-                .iter()
-                .filter_map(|r| match r {
-                    RData::NAPTR(n)
-                        if n.services.eq_ignore_ascii_case(b"SIPS+D2T")
-                            && n.flags.eq_ignore_ascii_case(b"s") =>
-                    {
-                        Some((n.order, n.preference, n.replacement.to_ascii()))
-                    }
-                    _ => None,
-                })
-                .collect();
-            rules.sort();
-            srv_names.extend(rules.into_iter().map(|(_, _, name)| (name, Some(l.step))));
+            srv_names.extend(
+                naptr_sips_tcp(&l.data)
+                    .into_iter()
+                    .map(|name| (name, Some(l.step))),
+            );
         }
         if srv_names.is_empty() {
             srv_names.push((format!("_sips._tcp.{domain}"), None));
@@ -457,16 +447,8 @@ impl Run<'_> {
                 .steps
                 .get(srv.step)
                 .map_or(Dnssec::Indeterminate, |s| s.dnssec);
-            let mut records: Vec<(u16, u16, u16, String)> = srv
-                .data
-                .iter()
-                .filter_map(|r| match r {
-                    RData::SRV(s) => Some((s.priority, s.weight, s.port, s.target.to_ascii())),
-                    _ => None,
-                })
-                .collect();
-            records.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-            if records.len() == 1 && records.iter().all(|r| r.3 == ".") {
+            let records = srv_order(&srv.data);
+            if records.len() == 1 && records.iter().all(|r| r.1 == ".") {
                 return (
                     targets,
                     Some(Failure::NoTargets(format!(
@@ -486,7 +468,7 @@ impl Run<'_> {
             };
             let mut path = naptr_step.into_iter().collect::<Vec<_>>();
             path.push(srv.step);
-            for (_, _, port, target) in records {
+            for (port, target) in records {
                 if targets.len() >= self.options.max_targets {
                     break;
                 }
@@ -731,6 +713,42 @@ impl Run<'_> {
     }
 }
 
+/// The SRV names of the NAPTR rules for SIP over TLS over TCP (`SIPS+D2T`, flag `s`), by
+/// order then preference (RFC 3263 §4.1, RFC 3403 §4.1).
+fn naptr_sips_tcp(data: &[RData]) -> Vec<String> {
+    let mut rules: Vec<(u16, u16, String)> = data
+        .iter()
+        .filter_map(|r| match r {
+            RData::NAPTR(n)
+                if n.services.eq_ignore_ascii_case(b"SIPS+D2T")
+                    && n.flags.eq_ignore_ascii_case(b"s") =>
+            {
+                Some((n.order, n.preference, n.replacement.to_ascii()))
+            }
+            _ => None,
+        })
+        .collect();
+    rules.sort();
+    rules.into_iter().map(|(_, _, name)| name).collect()
+}
+
+/// SRV records as (port, target), by priority, then by weight, heaviest first (RFC 2782's
+/// weighted choice made deterministic), then by target name.
+fn srv_order(data: &[RData]) -> Vec<(u16, String)> {
+    let mut records: Vec<(u16, u16, u16, String)> = data
+        .iter()
+        .filter_map(|r| match r {
+            RData::SRV(s) => Some((s.priority, s.weight, s.port, s.target.to_ascii())),
+            _ => None,
+        })
+        .collect();
+    records.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    records
+        .into_iter()
+        .map(|(_, _, port, t)| (port, t))
+        .collect()
+}
+
 /// A failed lookup as an answer and a DNSSEC status.
 fn negative(e: &NetError) -> (Answer, Dnssec) {
     let nx = |code: ResponseCode| {
@@ -776,5 +794,88 @@ fn rtype_name(t: RecordType) -> &'static str {
         RecordType::AAAA => "AAAA",
         RecordType::TLSA => "TLSA",
         _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hickory_resolver::proto::rr::rdata::{NAPTR, SRV};
+    use hickory_resolver::proto::rr::Name;
+
+    use super::*;
+
+    fn name(s: &str) -> Name {
+        Name::from_ascii(s).expect("name")
+    }
+
+    #[test]
+    fn naptr_rules_for_tls_over_tcp_in_order() {
+        let rule = |order, pref, flags: &str, service: &str, to: &str| {
+            RData::NAPTR(NAPTR::new(
+                order,
+                pref,
+                flags.as_bytes().into(),
+                service.as_bytes().into(),
+                Box::default(),
+                name(to),
+            ))
+        };
+        let data = [
+            rule(20, 10, "s", "SIPS+D2T", "_sips._tcp.late.example."),
+            rule(10, 50, "s", "SIPS+D2T", "_sips._tcp.b.example."),
+            rule(10, 10, "S", "sips+d2t", "_sips._tcp.a.example."),
+            rule(5, 10, "s", "SIP+D2U", "_sip._udp.example."),
+            rule(5, 10, "s", "SIPS+D2S", "_sips._sctp.example."),
+            rule(5, 10, "a", "SIPS+D2T", "sip.example."),
+        ];
+        assert_eq!(
+            naptr_sips_tcp(&data),
+            [
+                "_sips._tcp.a.example.",
+                "_sips._tcp.b.example.",
+                "_sips._tcp.late.example."
+            ]
+        );
+    }
+
+    #[test]
+    fn srv_records_by_priority_then_weight() {
+        let srv = |p, w, port, t: &str| RData::SRV(SRV::new(p, w, port, name(t)));
+        let data = [
+            srv(20, 0, 5064, "d.example."),
+            srv(10, 10, 5062, "b.example."),
+            srv(10, 60, 5061, "a.example."),
+            srv(20, 50, 5063, "c.example."),
+            srv(10, 10, 5065, "a2.example."),
+        ];
+        let got: Vec<u16> = srv_order(&data).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(got, [5061, 5065, 5062, 5063, 5064]);
+    }
+
+    #[test]
+    fn target_policy_uses_the_srv_name_only_when_secure() {
+        let t = |secure| Target {
+            host: "sip1.example.net".to_owned(),
+            port: 5061,
+            addresses: Vec::new(),
+            srv_target: Some(DomainName::from_ascii("sip1.example.net").expect("name")),
+            srv_secure: secure,
+            srv_note: String::new(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: String::new(),
+        };
+        let secure = t(true).policy(Policy::default());
+        assert_eq!(
+            secure.secure_srv_target().map(DomainName::as_str),
+            Some("sip1.example.net")
+        );
+        let insecure = t(false).policy(Policy::default());
+        assert_eq!(insecure.secure_srv_target(), None);
+        assert_eq!(
+            insecure.insecure_srv_target().map(DomainName::as_str),
+            Some("sip1.example.net")
+        );
     }
 }

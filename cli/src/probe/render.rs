@@ -155,8 +155,9 @@ fn target_json(r: &Report, now: i64) -> Value {
             "matched": o.matched().map(|m| json!({"record": m.record, "usage": m.usage.code(), "position": m.position})),
             "unusable": o.unusable().iter().map(|(i, u)| json!({"record": i, "code": u.code(), "message": u.to_string()})).collect::<Vec<_>>(),
         }),
-        None => json!({"status": "none", "detail": r.target.tlsa_note}),
+        None => Value::Null,
     };
+    obj["tlsa_note"] = json!(r.target.tlsa_note);
     obj["options"] = match &r.options {
         Some(Ok((status, reason))) => json!({"status": status, "reason": reason}),
         Some(Err(e)) => json!({"status": null, "reason": e}),
