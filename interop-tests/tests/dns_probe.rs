@@ -40,6 +40,9 @@ const ROOT_ZONE: &str = include_str!("dns/root.zone.in");
 const SIGNED_ZONE: &str = include_str!("dns/signed.test.zone.in");
 const UNSIGNED_ZONE: &str = include_str!("dns/unsigned.test.zone.in");
 const BOGUS_ZONE: &str = include_str!("dns/bogus.test.zone.in");
+const EXAMPLE_ZONE: &str = include_str!("dns/example.test.zone.in");
+const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
+const KAMAILIO_TLS: &str = include_str!("interop/tls.cfg.in");
 
 // ---------------------------------------------------------------------------------------
 // Scratch directory and processes
@@ -197,8 +200,12 @@ fn tls_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) 
 }
 
 fn pem(der: &[u8]) -> String {
+    pem_labelled(der, "CERTIFICATE")
+}
+
+fn pem_labelled(der: &[u8], label: &str) -> String {
     const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::from("-----BEGIN CERTIFICATE-----\n");
+    let mut out = format!("-----BEGIN {label}-----\n");
     let mut line = String::new();
     for chunk in der.chunks(3) {
         let b = [
@@ -224,7 +231,9 @@ fn pem(der: &[u8]) -> String {
         out.push_str(&line);
         out.push('\n');
     }
-    out.push_str("-----END CERTIFICATE-----\n");
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
     out
 }
 
@@ -246,6 +255,8 @@ fn spki_sha256(issued: &Issued) -> String {
 struct World {
     scratch: Scratch,
     _knot: Knot,
+    /// Kamailio behind `sips:example.test` (SRV in the unsigned zone), when installed.
+    kamailio: Option<Knot>,
     dns: String,
     anchor: PathBuf,
     roots: PathBuf,
@@ -282,7 +293,13 @@ fn build_world() -> Option<World> {
     );
     let nointer = inter.leaf(LeafSpec::new().uri("sip:three.signed.test"));
     let unsigned = inter.leaf(LeafSpec::new().dns("sip2.unsigned.test"));
+    let kamailio_cert = inter.leaf(LeafSpec::new().uri("sip:example.test"));
+    let (kamailio, kamailio_port) = match start_kamailio(&scratch, &kamailio_cert, &inter, &roots) {
+        Some((proc, port)) => (Some(proc), port),
+        None => (None, 9),
+    };
     let ports = [
+        ("@PORT_KAMAILIO@", kamailio_port),
         ("@PORT_GOOD@", serve(&good, &[&inter])),
         ("@PORT_SRVNAME@", serve(&srvname, &[&inter])),
         ("@PORT_DANE_EE@", serve(&dane_ee, &[])),
@@ -325,6 +342,7 @@ fn build_world() -> Option<World> {
     scratch.write("zones/signed.test.zone", render(SIGNED_ZONE));
     scratch.write("zones/unsigned.test.zone", render(UNSIGNED_ZONE));
     scratch.write("zones/bogus.test.zone", render(BOGUS_ZONE));
+    scratch.write("zones/example.test.zone", render(EXAMPLE_ZONE));
     let log = scratch.path("knotd.log");
     let out = fs::File::create(&log).expect("log");
     let child = Command::new(&knotd)
@@ -400,10 +418,107 @@ fn build_world() -> Option<World> {
     Some(World {
         scratch,
         _knot: knot,
+        kamailio,
         dns,
         anchor,
         roots,
     })
+}
+
+/// Kamailio (as in `tests/interop.rs`) presenting `URI:sip:example.test` on a TLS port; it
+/// answers OPTIONS for example.test with 200. `None` (after `skip`) when it is not installed.
+fn start_kamailio(
+    scratch: &Scratch,
+    leaf: &Issued,
+    inter: &Ca,
+    roots: &std::path::Path,
+) -> Option<(Knot, u16)> {
+    let Some(binary) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
+        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
+        return None;
+    };
+    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
+        .map(PathBuf::from)
+        .into_iter()
+        .collect();
+    for lib in [
+        "/usr/lib",
+        "/usr/lib64",
+        "/usr/local/lib",
+        "/usr/local/lib64",
+    ] {
+        candidates.push(PathBuf::from(lib).join("kamailio/modules"));
+        if let Ok(entries) = fs::read_dir(lib) {
+            candidates.extend(entries.flatten().map(|e| e.path().join("kamailio/modules")));
+        }
+    }
+    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
+        skip("kamailio's tls module (tls.so) is not installed (Debian: kamailio-tls-modules)");
+        return None;
+    };
+    let chain = scratch.write(
+        "kamailio.pem",
+        pem(leaf.der.as_ref()) + &pem(inter.der.as_ref()),
+    );
+    let key = scratch.write(
+        "kamailio.key",
+        pem_labelled(leaf.key.secret_der(), "PRIVATE KEY"),
+    );
+    let udp_port = free_port();
+    let tls_port = free_port();
+    let path = |p: &std::path::Path| p.display().to_string();
+    let tls_cfg = scratch.write(
+        "kamailio-tls.cfg",
+        KAMAILIO_TLS
+            .replace("@SERVER_CERT@", &path(&chain))
+            .replace("@SERVER_KEY@", &path(&key))
+            .replace("@CLIENT_CERT@", &path(&chain))
+            .replace("@CLIENT_KEY@", &path(&key))
+            .replace("@CA@", &path(roots)),
+    );
+    let cfg = scratch.write(
+        "kamailio.cfg",
+        KAMAILIO_CFG
+            .replace("@MPATH@", &format!("{}/", path(&modules)))
+            .replace("@UDP_PORT@", &udp_port.to_string())
+            .replace("@TLS_PORT@", &tls_port.to_string())
+            .replace("@TLS_CFG@", &path(&tls_cfg))
+            .replace("@RELAY_PORT@", "9"),
+    );
+    let run_dir = scratch.path("kamailio-run");
+    fs::create_dir_all(&run_dir).expect("run dir");
+    let log = scratch.path("kamailio.log");
+    let out = fs::File::create(&log).expect("log");
+    let child = Command::new(binary)
+        .args(["-DD", "-E", "-f"])
+        .arg(&cfg)
+        .arg("-Y")
+        .arg(&run_dir)
+        .args(["-m", "64", "-M", "8"])
+        .current_dir(&scratch.0)
+        .stdin(Stdio::null())
+        .stdout(out.try_clone().expect("dup"))
+        .stderr(out)
+        .process_group(0)
+        .spawn()
+        .expect("start kamailio");
+    let proc = Knot {
+        child,
+        conf: cfg,
+        log,
+        port: tls_port,
+    };
+    // Ready when its TLS port takes connections.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", tls_port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "kamailio did not listen on {tls_port}\n--- log ---\n{}",
+            fs::read_to_string(&proc.log).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Some((proc, tls_port))
 }
 
 /// `sipcert probe --json` with the test DNS server, trust anchor and roots.
@@ -476,6 +591,25 @@ fn dns_probe_scenarios() {
     let Some(w) = build_world() else { return };
     signed_zone_every_target_accepted(&w);
     failures_have_stable_codes(&w);
+    kamailio_answers_options(&w);
+}
+
+/// `--options` against Kamailio, found through SRV in an unsigned zone: its status line.
+fn kamailio_answers_options(w: &World) {
+    if w.kamailio.is_none() {
+        return; // skipped (said so at start)
+    }
+    let (code, v, out) = probe(w, &["--options", "sips:example.test"]);
+    assert_eq!(code, 0, "{out}");
+    let t = target(&v, "kamailio.example.test");
+    assert_eq!(t["verdict"], "accept", "{out}");
+    assert_eq!(t["matched"]["via"], "reference", "{out}");
+    assert_eq!(t["srv_target_reference"], false, "unsigned zone: {out}");
+    assert_eq!(
+        t["options"]["status"], 200,
+        "Kamailio's OPTIONS answer: {out}"
+    );
+    assert_eq!(t["options"]["reason"], "OK", "{out}");
 }
 
 /// The signed zone: NAPTR -> SRV -> four targets, each accepted for its own reason; the SRV
