@@ -8,9 +8,10 @@
 //!   another key) and `servfail.test` (no zone file: SERVFAIL).
 //! - rustls TLS servers on loopback behind the SRV targets present: a good RFC 5922
 //!   certificate, one naming only the SRV target, DANE-EE and DANE-TA matches, a TLSA
-//!   mismatch, an expired certificate, and a leaf sent without its intermediate.
+//!   mismatch, an expired certificate, and a leaf sent without its intermediate; Kamailio
+//!   (as in `tests/interop.rs`) behind `_sips._tcp.example.test` answers `--options`.
 //!
-//! When Knot is missing the test prints `skipping: ...` and passes, unless
+//! When Knot (or Kamailio, for its part) is missing the test prints `skipping: ...` and passes, unless
 //! `SIPCERT_REQUIRE_INTEROP=1` (set by `.ci/run`).
 #![allow(
     clippy::too_many_lines,
