@@ -16,9 +16,10 @@
 //!     identities (RFC 7671 §5.2, RFC 7673 §4.1).
 //!   - PKIX-EE (1): the end entity matches, and PKIX validation (with the RFC 5922 name
 //!     check) accepts it.
-//!   - PKIX-TA (0): a certificate the server presented above its end entity matches, and PKIX
-//!     validation accepts the chain. (The trust anchor must be among the certificates the
-//!     server sent.)
+//!   - PKIX-TA (0): a certificate the server presented above its end entity matches, PKIX
+//!     validation accepts the chain, and the end entity chains to the matched certificate
+//!     (RFC 6698 §2.1.1: it must be on a certification path; the trust anchor must be among
+//!     the certificates the server sent).
 //!
 //! RFC 7673 §3: the TLSA records of an SRV target `sip1.example.net` at port 5061 are at
 //! `_5061._tcp.sip1.example.net` ([`tlsa_name`]), and are looked up only when the SRV answer
@@ -497,7 +498,8 @@ impl fmt::Display for DaneOutcome {
 ///
 /// `pkix` is the PKIX + RFC 5922 verdict on the chain (with the system or configured trust
 /// anchors); `dane_ta` gives the verdict with one presented certificate as the only trust
-/// anchor (path validation and RFC 5922 names, for DANE-TA). Records are tried in order; the
+/// anchor (path validation and RFC 5922 names, for DANE-TA, and for PKIX-TA to check that the
+/// matched certificate is on a path of the end entity). Records are tried in order; the
 /// first that authenticates wins.
 pub fn evaluate(
     set: &TlsaSet,
@@ -539,9 +541,20 @@ pub fn evaluate(
         };
         let ok = match usage {
             Usage::DaneEe => Ok(()),
-            Usage::PkixEe | Usage::PkixTa => match pkix {
+            Usage::PkixEe => match pkix {
                 Verdict::Accept(_) => Ok(()),
                 Verdict::Reject(r) => Err(format!("PKIX rejects: {}", first_reason(r))),
+            },
+            // RFC 6698 §2.1.1: the certificate must be on a PKIX path of the end entity: PKIX
+            // accepts, and the end entity also chains to the matched certificate.
+            Usage::PkixTa => match (pkix, chain.get(position).map(&mut dane_ta)) {
+                (Verdict::Reject(r), _) => Err(format!("PKIX rejects: {}", first_reason(r))),
+                (Verdict::Accept(_), Some(Verdict::Accept(_))) => Ok(()),
+                (Verdict::Accept(_), Some(Verdict::Reject(r))) => Err(format!(
+                    "the end entity does not chain to it: {}",
+                    first_reason(&r)
+                )),
+                (Verdict::Accept(_), None) => Err("the trust anchor is missing".to_owned()),
             },
             Usage::DaneTa => match chain.get(position).map(&mut dane_ta) {
                 Some(Verdict::Accept(_)) => Ok(()),

@@ -130,12 +130,23 @@ fn usages_selectors_and_matching_types() {
             None,
         ),
         (
-            "0 0 1 intermediate, PKIX accepts",
+            "0 0 1 intermediate, PKIX accepts, the leaf chains to it",
+            TlsaRecord::new(0, 0, 1, sha256(inter)),
+            true,
+            true,
+            DaneStatus::Authenticated,
+            Some(1),
+        ),
+        // RFC 6698 §2.1.1: the PKIX-TA certificate must be on a certification path of the
+        // end entity; a presented certificate the leaf does not chain to must not count, even
+        // when PKIX accepts the leaf through another CA.
+        (
+            "0 0 1 presented certificate the leaf does not chain to, PKIX accepts",
             TlsaRecord::new(0, 0, 1, sha256(inter)),
             true,
             false,
-            DaneStatus::Authenticated,
-            Some(1),
+            DaneStatus::Mismatch,
+            None,
         ),
         (
             "0 0 1 intermediate, PKIX rejects",
