@@ -126,7 +126,7 @@ pub struct Target {
     pub srv_note: String,
     /// Indices into [`Resolution::steps`] of the DNS path that led here.
     pub path: Vec<usize>,
-    /// Whether an address answer was bogus: never connect.
+    /// Whether an address or TLSA answer was bogus: never connect (RFC 6698 §4.1).
     pub bogus: bool,
     /// The TLSA records (`None` when not looked up, see `tlsa_note`).
     pub tlsa: Option<TlsaSet>,
@@ -600,7 +600,15 @@ impl Run<'_> {
                         Some(TlsaSet::secure(records)),
                         format!("{qname} TLSA answer secure"),
                     ),
-                    other => (
+                    // RFC 6698 §4.1: a bogus TLSA answer aborts the connection.
+                    Dnssec::Bogus => {
+                        bogus = true;
+                        (
+                            Some(TlsaSet::insecure(records)),
+                            format!("{qname} TLSA answer bogus: the target is not used"),
+                        )
+                    }
+                    other @ (Dnssec::Insecure | Dnssec::Indeterminate) => (
                         Some(TlsaSet::insecure(records)),
                         format!(
                             "{qname} TLSA answer {}: its records are unusable",

@@ -153,7 +153,7 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         report.failure = Some((
             "dns-bogus",
             format!(
-                "the address answer for {} is DNSSEC-bogus: not connecting",
+                "a DNS answer for {} (address or TLSA) is DNSSEC-bogus: not connecting",
                 target.host
             ),
         ));
