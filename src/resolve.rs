@@ -768,7 +768,23 @@ fn negative(e: &NetError) -> (Answer, Dnssec) {
     };
     match e {
         NetError::Dns(DnsError::NoRecordsFound(nr)) => {
-            (nx(nr.response_code), Dnssec::Indeterminate)
+            // The denial's own records (SOA, NSEC) carry the validator's proof.
+            let dnssec = nr
+                .authorities
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|r| Dnssec::from_proof(r.proof))
+                .min()
+                .unwrap_or(Dnssec::Indeterminate);
+            if dnssec == Dnssec::Bogus {
+                (
+                    Answer::Failed("DNSSEC bogus denial of existence".to_owned()),
+                    dnssec,
+                )
+            } else {
+                (nx(nr.response_code), dnssec)
+            }
         }
         NetError::Dns(DnsError::Nsec {
             response, proof, ..

@@ -640,6 +640,8 @@ fn signed_zone_every_target_accepted(w: &World) {
         Some(&("srv".to_owned(), "secure".to_owned())),
         "{out}"
     );
+    // Every step in the signed zone is secure, denials of existence (AAAA, TLSA) included.
+    assert!(steps.iter().all(|(_, status)| status == "secure"), "{out}");
     // RFC 2782 order: priority, then weight (heaviest first).
     let order: Vec<&str> = v["targets"]
         .as_array()
