@@ -24,6 +24,45 @@
 //! (`_port._tcp.target`, [`crate::dane::tlsa_name`]) are looked up; otherwise the target is
 //! only given as a hint ([`Policy::with_insecure_srv_target`]) and [`Target::srv_note`] says
 //! why.
+//!
+//! The whole flow for one AUS, as `sipcert probe` runs it: resolve, then per target a verifier
+//! with that target's policy and TLSA records, a TCP connection to its address, and a TLS
+//! handshake whose SNI is the SIP domain.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use sipcert::resolve::{ResolverOptions, SipResolver};
+//! use sipcert::uri::SipUri;
+//! use sipcert::verifier::{server_name_for, DaneServerVerifier, SipServerVerifier};
+//! use sipcert::Policy;
+//!
+//! # fn roots() -> Arc<rustls::RootCertStore> { unimplemented!() }
+//! let aus = SipUri::parse("sips:example.com")?;
+//! let resolution = SipResolver::new(ResolverOptions::default())?.resolve(&aus);
+//! if let Some(why) = resolution.failure_message() {
+//!     eprintln!("{why}"); // dns-no-targets, dns-failure or dns-bogus
+//! }
+//! let provider = Arc::new(rustls::crypto::ring::default_provider());
+//! for target in resolution.targets.iter().filter(|t| !t.bogus) {
+//!     // RFC 7673: the SRV target is a second reference only from a secure SRV answer.
+//!     let sip = SipServerVerifier::builder_with_provider(roots(), provider.clone())
+//!         .policy(target.policy(Policy::default()))
+//!         .build()?;
+//!     let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match &target.tlsa {
+//!         Some(tlsa) => Arc::new(DaneServerVerifier::new(sip, tlsa.clone(), &provider)),
+//!         None => sip,
+//!     };
+//!     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+//!         .with_safe_default_protocol_versions()?
+//!         .dangerous()
+//!         .with_custom_certificate_verifier(verifier)
+//!         .with_no_client_auth();
+//!     let conn = rustls::ClientConnection::new(Arc::new(config), server_name_for(&aus)?)?;
+//!     // ... connect TCP to target.addresses[0]:target.port and drive `conn` ...
+//!     # drop(conn);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
