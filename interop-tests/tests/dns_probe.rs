@@ -200,6 +200,19 @@ fn tls_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) 
     port
 }
 
+/// A loopback port that accepts TCP connections and never says anything.
+fn silent_server() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for sock in listener.incoming().flatten() {
+            held.push(sock);
+        }
+    });
+    port
+}
+
 fn pem(der: &[u8]) -> String {
     pem_labelled(der, "CERTIFICATE")
 }
@@ -309,6 +322,7 @@ fn build_world() -> Option<World> {
         ("@PORT_EXPIRED@", serve(&expired, &[&inter])),
         ("@PORT_NOINTER@", serve(&nointer, &[])),
         ("@PORT_UNSIGNED@", serve(&unsigned, &[&inter])),
+        ("@PORT_SILENT@", silent_server()),
     ];
     let tlsa = [
         ("@TLSA_DANE_EE@", format!("3 1 1 {}", spki_sha256(&dane_ee))),
@@ -524,6 +538,11 @@ fn start_kamailio(
 
 /// `sipcert probe --json` with the test DNS server, trust anchor and roots.
 fn probe(w: &World, extra: &[&str]) -> (i32, Value, String) {
+    probe_within(w, "15", extra)
+}
+
+/// [`probe`] with `--timeout SECONDS`.
+fn probe_within(w: &World, seconds: &str, extra: &[&str]) -> (i32, Value, String) {
     let binary = programs::cargo_built("sipcert-cli", Target::Bin("sipcert"));
     let anchor = w.anchor.display().to_string();
     let roots = w.roots.display().to_string();
@@ -537,7 +556,7 @@ fn probe(w: &World, extra: &[&str]) -> (i32, Value, String) {
         "--roots",
         &roots,
         "--timeout",
-        "15",
+        seconds,
     ];
     args.extend_from_slice(extra);
     let out = Command::new(binary)
@@ -784,6 +803,18 @@ fn failures_have_stable_codes(w: &World) {
             );
         }
     }
+    // Two targets that never answer: each fails, within one shared --timeout.
+    let (code, v, out) = probe_within(w, "2", &["sips:silent.signed.test"]);
+    assert_eq!(code, 1, "{out}");
+    for host in ["sip8.signed.test", "sip9.signed.test"] {
+        let t = target(&v, host);
+        assert_eq!(
+            codes(t, "reasons").first().map(String::as_str),
+            Some("tls-handshake-failed"),
+            "{host}: {out}"
+        );
+    }
+    eprintln!("2 silent targets, --timeout 2: wall {} ms", v["elapsed_ms"]);
     // --first: only the target a client would use first.
     let (code, v, out) = probe(w, &["--first", "sips:three.signed.test"]);
     assert_eq!(

@@ -320,12 +320,20 @@ fn client_config(ctx: &Context, capture: Arc<Capture>) -> Result<ClientConfig, S
     Ok(config)
 }
 
-/// Runs the handshake to its end or its first I/O error.
+/// Runs the handshake to its end or its first I/O error. The socket is blocking with read and
+/// write timeouts, so `WouldBlock` (what Unix reports when `SO_RCVTIMEO` expires) is the
+/// deadline: an error, never a reason to try again (that would spin forever on a peer that
+/// accepts TCP and never answers).
 fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Result<()> {
     while conn.is_handshaking() {
         match conn.complete_io(sock) {
             Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(std::io::Error::new(
+                    ErrorKind::TimedOut,
+                    "timed out waiting for the server's TLS handshake",
+                ));
+            }
             Err(e) => return Err(e),
         }
     }
