@@ -18,7 +18,7 @@ use rustls_pki_types::{CertificateDer, UnixTime};
 use crate::chain::ChainVerifier;
 use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
-use crate::verdict::{names_verdict, ChainCheck};
+use crate::verdict::{hints, names_verdict, ChainCheck};
 use crate::{Policy, ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// The end entity, parsed once: its identities and its EKU outcome.
@@ -103,8 +103,10 @@ impl ChainVerifier {
                 ChainCheck::Validated,
             ),
             Err((e, identities)) => {
+                let missing = hints::missing_intermediate(&e, end_entity, intermediates);
                 names_verdict(identities, reference, examined.eku, ChainCheck::Validated)
                     .with_path_error(e)
+                    .with_hint(missing)
             }
         }
     }

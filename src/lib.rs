@@ -59,12 +59,18 @@
 //! - `aws-lc-rs`: the same with rustls's `aws-lc-rs` provider.
 //! - `json`: the `json` module, verdicts and identities as the command line's JSON objects.
 //! - `native-roots`: `verifier::system_roots()`, the operating system's trust store.
+//! - `dane`: the `dane` module (TLSA matching, RFC 6698/7671/7673, pure, no DNS) and
+//!   `verifier::DaneServerVerifier`.
+//! - `dns`: the `resolve` module, RFC 3263 server location with DNSSEC (hickory-resolver);
+//!   implies `dane`.
 
 // The rest of the lint wall is `[workspace.lints]` in the root Cargo.toml.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
 pub mod chain;
+#[cfg(feature = "dane")]
+pub mod dane;
 pub mod danger;
 mod decision;
 mod der;
@@ -74,6 +80,8 @@ mod identity;
 #[cfg(feature = "json")]
 pub mod json;
 mod policy;
+#[cfg(feature = "dns")]
+pub mod resolve;
 pub mod reuse;
 pub mod uri;
 mod verdict;

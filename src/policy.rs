@@ -75,6 +75,7 @@ pub struct Policy {
     require_sip_uri: bool,
     allow_ip_literals: bool,
     secure_srv_target: Option<DomainName>,
+    insecure_srv_target: Option<DomainName>,
     eku_mode: EkuMode,
     pub(crate) wildcards: bool,
 }
@@ -88,6 +89,7 @@ impl Default for Policy {
             require_sip_uri: false,
             allow_ip_literals: false,
             secure_srv_target: None,
+            insecure_srv_target: None,
             eku_mode: EkuMode::Compatible,
             wildcards: false,
         }
@@ -131,6 +133,29 @@ impl Policy {
     pub fn with_secure_srv_target(mut self, target: DomainName) -> Self {
         self.secure_srv_target = Some(target);
         self
+    }
+
+    /// The SRV target the connection went to when the SRV answer was **not** DNSSEC-secure.
+    /// It is never a reference identity (RFC 5922 §7.2, RFC 7673 §4.1): it only lets a
+    /// rejection explain itself with `hint-srv-target-would-match` when the certificate names
+    /// that target instead of the SIP domain.
+    ///
+    /// ```
+    /// use sipcert::{DomainName, Policy};
+    ///
+    /// let p = Policy::default().with_insecure_srv_target(DomainName::from_ascii("sip1.provider.net")?);
+    /// assert!(p.secure_srv_target().is_none()); // still no second reference
+    /// # Ok::<(), sipcert::DomainNameError>(())
+    /// ```
+    #[must_use]
+    pub fn with_insecure_srv_target(mut self, target: DomainName) -> Self {
+        self.insecure_srv_target = Some(target);
+        self
+    }
+
+    /// The SRV target given for hints only, if any.
+    pub fn insecure_srv_target(&self) -> Option<&DomainName> {
+        self.insecure_srv_target.as_ref()
     }
 
     /// Chooses the EKU mode. Default: [`EkuMode::Compatible`].

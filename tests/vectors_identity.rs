@@ -216,6 +216,21 @@ fn rows() -> Vec<Row> {
         // The CN identity, reference elsewhere: no hint.
         row("H2", None, Some("example.com"), base().cn_fallback(true), "sip:other.example", d("other.example"), REJECT, &["example.com/cn"])
             .reasons(&["no-matching-identity"]),
+        // The certificate names the SRV target of an insecure SRV answer: a hint, never a match.
+        row("H3", s(vec![dns("sip1.provider.net")]), None, base().with_insecure_srv_target(DomainName::from_ascii("sip1.provider.net").unwrap()), "sip:example.com", ex(), REJECT, &["sip1.provider.net/san-dns"])
+            .reasons(&["no-matching-identity"]).hints(&["hint-srv-target-would-match"]),
+        // Without the insecure target there is nothing to say.
+        row("H4", s(vec![dns("sip1.provider.net")]), None, base(), "sip:example.com", ex(), REJECT, &["sip1.provider.net/san-dns"])
+            .reasons(&["no-matching-identity"]),
+        // A wildcard CN that would be the CN identity: the wildcard hint.
+        row("H5", None, Some("*.example.com"), base().cn_fallback(true), "sip:sip.example.com", d("sip.example.com"), REJECT, &[])
+            .reasons(&["no-identities"]).hints(&["hint-wildcard-would-match"]).ignored(&["cn-not-dns-name"]),
+        // The same CN where the CN is not consulted at all (fallback off): no hint.
+        row("H6", None, Some("*.example.com"), base(), "sip:sip.example.com", d("sip.example.com"), REJECT, &[])
+            .reasons(&["no-identities"]).ignored(&["cn-fallback-disabled"]),
+        // A wildcard CN that does not cover the reference (two labels deep): no hint.
+        row("H7", None, Some("*.example.com"), base().cn_fallback(true), "sip:a.b.example.com", d("a.b.example.com"), REJECT, &[])
+            .reasons(&["no-identities"]).ignored(&["cn-not-dns-name"]),
     ]
 }
 
@@ -354,6 +369,9 @@ fn display_names_every_part() {
 fn every_hint_code_has_a_row() {
     let rows = rows();
     for hint in sipcert::Hint::ALL {
+        if *hint == sipcert::Hint::MissingIntermediate {
+            continue; // a path hint: tests/chain_hints.rs
+        }
         assert!(
             rows.iter().any(|r| r.hints.contains(&hint.code())),
             "hint {} has no row",

@@ -70,6 +70,8 @@ fn ignore_and_hint_codes_cover_decisions() {
             "hint-user-part-uri-would-match",
             "hint-sips-uri-would-match",
             "hint-suffix-only",
+            "hint-srv-target-would-match",
+            "hint-missing-intermediate",
         ]
     );
     let relax = [

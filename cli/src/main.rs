@@ -5,7 +5,7 @@
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 mod check;
 mod identities;
@@ -33,8 +33,17 @@ enum Command {
     Identities(identities::Args),
     /// Check a certificate chain against a SIP domain: chain, EKU and RFC 5922 name rules.
     Check(check::Args),
-    /// TLS handshake to a server (SNI = the SIP domain), judged by the SIP verifier.
+    /// Resolve a SIP URI (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
+    /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS.
     Probe(probe::Args),
+    /// Print the man page (roff) on stdout: `sipcert man > sipcert.1`.
+    Man,
+    /// Print a shell completion script on stdout: `sipcert completions bash`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 /// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
@@ -47,6 +56,14 @@ pub(crate) enum Outcome {
 #[derive(Debug)]
 pub(crate) struct InputError(pub(crate) String);
 
+/// The man page of the whole command (clap_mangen), on stdout.
+fn man() -> Result<Outcome, InputError> {
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut std::io::stdout())
+        .map_err(|e| InputError(format!("cannot write the man page: {e}")))?;
+    Ok(Outcome::Valid)
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
@@ -54,6 +71,16 @@ fn main() -> ExitCode {
         Command::Identities(args) => identities::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Man => man(),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "sipcert",
+                &mut std::io::stdout(),
+            );
+            Ok(Outcome::Valid)
+        }
     };
     match result {
         Ok(Outcome::Valid) => ExitCode::SUCCESS,

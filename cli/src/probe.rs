@@ -1,41 +1,50 @@
-//! `sipcert probe`: a real TLS handshake through rustls, with SNI = the SIP domain and the SIP
-//! verifier deciding.
+//! `sipcert probe`: resolve the AUS (RFC 3263, with DNSSEC), then a TLS handshake through
+//! rustls with every target (SNI = the SIP domain), each judged by the SIP verifier and, when
+//! the target has usable TLSA records, by DANE (RFC 7673).
+//!
+//! The steps: [`run`] parses the arguments and builds the trust store; [`plan`] resolves the
+//! targets (or takes `--connect`); [`conn::probe`] probes one target (connect, handshake,
+//! verdict, DANE, `--options`); the targets run concurrently on a bounded number of threads
+//! under one shared deadline; [`render`] prints the per-target reports and the overall verdict.
 
-use std::io::ErrorKind;
-use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+mod certinfo;
+mod conn;
+mod render;
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, WebPkiSupportedAlgorithms};
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, SignatureScheme};
-use rustls_pki_types::pem::PemObject;
-use serde_json::json;
-use sipcert::chain::ChainVerifier;
+use rustls::RootCertStore;
+use sipcert::resolve::{Resolution, ResolverOptions, SipResolver, Target};
 use sipcert::uri::SipUri;
-use sipcert::verifier::{server_name_for, SipServerVerifier};
-use sipcert::{check_end_entity, Reference};
+use sipcert::verifier::server_name_for;
+use sipcert::Reference;
 
 use crate::check::PolicyArgs;
-use crate::{input, report, trust, InputError, Outcome};
+use crate::{input, trust, InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
+#[allow(clippy::struct_excessive_bools)] // one field per command-line flag
 pub(crate) struct Args {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
     /// The AUS: the SIP URI whose domain the server must prove (sent as SNI).
     aus: String,
-    /// Where to connect (the RFC 3263 result), e.g. 192.0.2.10:5061 or sip1.provider.net:5061.
+    /// Connect here instead of resolving the AUS (one target, no DNS), e.g. 192.0.2.10:5061.
     #[arg(long, value_name = "HOST:PORT")]
-    connect: String,
-    /// Trust anchors (PEM). Without it the certificate is captured, the handshake stopped,
-    /// and only names and EKU are examined: no signature, validity period, trust anchor,
-    /// revocation or CA name constraint is checked ("chain": "unchecked").
+    connect: Option<String>,
+    /// Probe only the target a SIP client would use first.
+    #[arg(long)]
+    first: bool,
+    /// Trust anchors (PEM), replacing the system trust store.
     #[arg(long, value_name = "PEM")]
     roots: Option<String>,
-    /// CRLs (PEM or DER), repeatable; used with --roots.
+    /// CRLs (PEM or DER), repeatable.
     #[arg(long, value_name = "PEM")]
     crl: Vec<String>,
     /// Client certificate chain (PEM), for servers that ask for mutual TLS.
@@ -44,81 +53,48 @@ pub(crate) struct Args {
     /// The client certificate's private key (PEM).
     #[arg(long, value_name = "PEM", requires = "cert")]
     key: Option<String>,
-    /// Seconds to wait for the connection and each read.
+    /// Seconds for the whole probe of the targets (connect, handshake, OPTIONS), shared by
+    /// all of them; DNS resolution has its own budget of the same length.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
+    /// Warn about a certificate that expires within this many days.
+    #[arg(long, value_name = "N", default_value_t = 30)]
+    warn_days: u64,
+    /// After an accepted handshake, send a SIP OPTIONS and report the response status line.
+    #[arg(long)]
+    options: bool,
+    /// The DNS server to ask (default: the system's), e.g. 127.0.0.1:53.
+    #[arg(long, value_name = "IP:PORT")]
+    dns_server: Option<SocketAddr>,
+    /// DNSSEC trust anchors: DNSKEY records in zone-file syntax (default: the root zone's).
+    #[arg(long, value_name = "FILE")]
+    dnssec_trust_anchor: Option<PathBuf>,
+    /// At most this many targets are probed at once.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    jobs: usize,
+    /// At most this many targets are taken from DNS.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    max_targets: usize,
     #[command(flatten)]
     policy: PolicyArgs,
 }
 
-/// Wraps the SIP verifier (or none, without `--roots`) and keeps the presented chain, so the
-/// full diagnostic can be printed whatever the handshake outcome.
-#[derive(Debug)]
-struct Capture {
-    inner: Option<Arc<SipServerVerifier>>,
-    algorithms: WebPkiSupportedAlgorithms,
-    seen: Mutex<Option<Vec<CertificateDer<'static>>>>,
-}
-
-impl Capture {
-    /// The captured chain, if the server presented one.
-    fn take(&self) -> Result<Option<Vec<CertificateDer<'static>>>, InputError> {
-        self.seen
-            .lock()
-            .map(|mut s| s.take())
-            .map_err(|_| InputError("internal error: certificate capture lock poisoned".into()))
-    }
-}
-
-impl ServerCertVerifier for Capture {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
-        // A poisoned lock means another thread panicked while holding it: refuse.
-        let mut seen = self
-            .seen
-            .lock()
-            .map_err(|_| rustls::Error::General("certificate capture lock poisoned".into()))?;
-        *seen = Some(chain);
-        drop(seen);
-        match &self.inner {
-            Some(v) => v.verify_server_cert(end_entity, intermediates, server_name, ocsp, now),
-            None => Err(rustls::Error::General(
-                "no --roots: certificate captured, handshake stopped".into(),
-            )),
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.algorithms.supported_schemes()
-    }
+/// What every target's probe shares.
+pub(crate) struct Context {
+    pub(crate) aus_text: String,
+    pub(crate) reference: Reference,
+    pub(crate) server_name: rustls::pki_types::ServerName<'static>,
+    pub(crate) base_policy: sipcert::Policy,
+    pub(crate) roots: Arc<RootCertStore>,
+    pub(crate) crls: Vec<rustls::pki_types::CertificateRevocationListDer<'static>>,
+    pub(crate) provider: Arc<rustls::crypto::CryptoProvider>,
+    pub(crate) client_auth: Option<(
+        Vec<rustls::pki_types::CertificateDer<'static>>,
+        Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+    )>,
+    pub(crate) deadline: Instant,
+    pub(crate) warn_days: u64,
+    pub(crate) options: bool,
 }
 
 pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
@@ -126,148 +102,186 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         .map_err(|e| InputError(format!("{:?} is not a SIP or SIPS URI: {e}", args.aus)))?;
     let reference = Reference::from_sip_uri(&aus).map_err(|e| InputError(e.to_string()))?;
     let server_name = server_name_for(&aus).map_err(|e| InputError(e.to_string()))?;
-    let policy = args.policy.policy()?;
+    let base_policy = args.policy.policy()?;
     let provider = trust::provider();
-    let (capture, chain) = capture_verifier(args, &policy, &provider)?;
-    let config = client_config(args, capture.clone(), provider)?;
-
+    let roots = match &args.roots {
+        Some(path) => trust::roots(path)?,
+        None => system_roots()?,
+    };
+    let crls = trust::crls(&args.crl)?;
+    let client_auth = match (&args.cert, &args.key) {
+        (Some(cert), Some(key)) => {
+            use rustls_pki_types::pem::PemObject;
+            let chain = input::certificates(cert)?;
+            let key = rustls::pki_types::PrivateKeyDer::from_pem_file(key)
+                .map_err(|e| InputError(format!("{key}: no usable private key: {e}")))?;
+            Some((chain, Arc::new(key)))
+        }
+        _ => None,
+    };
     let timeout = Duration::from_secs(args.timeout.max(1));
-    let (addr, mut sock) = connect(&args.connect, timeout)?;
-    let mut conn = ClientConnection::new(Arc::new(config), server_name)
-        .map_err(|e| InputError(e.to_string()))?;
-    let outcome = handshake(&mut conn, &mut sock);
-
-    let Some(certs) = capture.take()?.filter(|c| !c.is_empty()) else {
-        return Err(InputError(match outcome {
-            Err(e) => format!("TLS handshake with {addr} failed before a certificate: {e}"),
-            Ok(()) => format!("{addr} presented no certificate"),
-        }));
+    let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
+    let started = Instant::now();
+    let (resolution, targets) = plan(args, &aus, timeout, &progress)?;
+    let ctx = Context {
+        aus_text: args.aus.clone(),
+        reference,
+        server_name,
+        base_policy,
+        roots,
+        crls,
+        provider,
+        client_auth,
+        deadline: Instant::now() + timeout,
+        warn_days: args.warn_days,
+        options: args.options,
     };
-    let role = args.policy.role();
-    let now = UnixTime::now();
-    let mut verdict = match &chain {
-        Some(chain) => chain.check(&certs[0], &certs[1..], now, &reference, role, &policy),
-        None => check_end_entity(certs[0].as_ref(), &reference, role, &policy),
-    };
-    let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
-    if verdict.is_accept() && !handshake_ok && chain.is_some() {
-        // The certificate passed, yet the handshake failed (a bad handshake signature, a
-        // protocol error): never report an accept.
-        let why = match &outcome {
-            Err(e) => format!("the TLS handshake failed: {e}"),
-            Ok(()) => "the TLS handshake did not complete".to_owned(),
-        };
-        verdict = verdict.with_failure(sipcert::ReasonCode::ChainInvalid, why);
-    }
-    let tls = if handshake_ok {
-        json!({
-            "version": conn.protocol_version().map(|v| format!("{v:?}")),
-            "cipher": conn.negotiated_cipher_suite().map(|c| format!("{:?}", c.suite())),
-        })
-    } else {
-        serde_json::Value::Null
-    };
-    // Without --roots the handshake is stopped on purpose and the verdict is names-only
-    // ("chain": "unchecked"), as with `check`.
-    print_report(args.json, &verdict, tls);
-    Ok(if verdict.is_accept() {
+    let reports = probe_all(&ctx, &targets, args.jobs.max(1), &progress);
+    let elapsed = started.elapsed();
+    let accepted = render::print(
+        args.json,
+        args.connect.is_some(),
+        &ctx,
+        resolution.as_ref(),
+        &reports,
+        elapsed,
+    );
+    Ok(if accepted {
         Outcome::Valid
     } else {
         Outcome::Invalid
     })
 }
 
-/// The capturing verifier around the SIP verifier (or none, without `--roots`), and the chain
-/// verifier that recomputes the verdict for the report.
-fn capture_verifier(
+/// The system trust store (rustls-native-certs).
+fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
+    let found = rustls_native_certs::load_native_certs();
+    let mut store = RootCertStore::empty();
+    let (_added, _ignored) = store.add_parsable_certificates(found.certs);
+    if store.is_empty() {
+        let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+        return Err(InputError(format!(
+            "no trust anchors in the system trust store ({}); give --roots PEM",
+            if errors.is_empty() {
+                "none found".to_owned()
+            } else {
+                errors.join("; ")
+            }
+        )));
+    }
+    Ok(Arc::new(store))
+}
+
+/// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first).
+fn plan(
     args: &Args,
-    policy: &sipcert::Policy,
-    provider: &Arc<rustls::crypto::CryptoProvider>,
-) -> Result<(Arc<Capture>, Option<ChainVerifier>), InputError> {
-    let (verifier, chain) = match &args.roots {
-        Some(path) => {
-            let roots = trust::roots(path)?;
-            let crls = trust::crls(&args.crl)?;
-            let chain = trust::chain_verifier(&roots, crls.clone(), provider)?;
-            let v = SipServerVerifier::builder_with_provider(roots, provider.clone())
-                .with_crls(crls)
-                .policy(policy.clone())
-                .build()
-                .map_err(|e| InputError(format!("--roots/--crl: {e}")))?;
-            (Some(v), Some(chain))
+    aus: &SipUri<'_>,
+    timeout: Duration,
+    progress: &Progress,
+) -> Result<(Option<Resolution>, Vec<Target>), InputError> {
+    if let Some(connect) = &args.connect {
+        let addr = connect
+            .to_socket_addrs()
+            .map_err(|e| InputError(format!("--connect {connect}: {e}")))?
+            .next()
+            .ok_or_else(|| InputError(format!("--connect {connect}: no address")))?;
+        let (host, _) = connect.rsplit_once(':').unwrap_or((connect, ""));
+        let target = Target {
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            port: addr.port(),
+            addresses: vec![addr.ip()],
+            srv_target: None,
+            srv_secure: false,
+            srv_note: "--connect: no DNS".to_owned(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: "--connect: no DNS".to_owned(),
+        };
+        return Ok((None, vec![target]));
+    }
+    progress.line(&format!("resolving {} (RFC 3263)...", args.aus));
+    let resolver = SipResolver::new(ResolverOptions {
+        server: args.dns_server,
+        trust_anchor: args.dnssec_trust_anchor.clone(),
+        max_targets: args.max_targets.max(1),
+        query_timeout: timeout.min(Duration::from_secs(5)),
+        total_timeout: timeout,
+        use_hosts_file: args.dns_server.is_none(),
+    })
+    .map_err(|e| InputError(e.to_string()))?;
+    let resolution = resolver.resolve(aus);
+    let mut targets = resolution.targets.clone();
+    if args.first {
+        targets.truncate(1);
+    }
+    Ok((Some(resolution), targets))
+}
+
+/// Probes every target on at most `jobs` threads; the reports come back in target order.
+fn probe_all(
+    ctx: &Context,
+    targets: &[Target],
+    jobs: usize,
+    progress: &Progress,
+) -> Vec<conn::Report> {
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<conn::Report>>> =
+        targets.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|s| {
+        for _ in 0..jobs.min(targets.len()) {
+            s.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(target) = targets.get(i) else { break };
+                progress.line(&format!("probing {} ...", target.label()));
+                let report = conn::probe(ctx, target);
+                progress.line(&format!("{}: {}", target.label(), report.summary()));
+                if let Some(slot) = slots.get(i) {
+                    if let Ok(mut g) = slot.lock() {
+                        *g = Some(report);
+                    }
+                }
+            });
         }
-        None if !args.crl.is_empty() => return Err(InputError("--crl needs --roots".into())),
-        None => (None, None),
-    };
-    let capture = Arc::new(Capture {
-        inner: verifier,
-        algorithms: provider.signature_verification_algorithms,
-        seen: Mutex::new(None),
     });
-    Ok((capture, chain))
+    slots
+        .into_iter()
+        .zip(targets)
+        .map(|(slot, t)| {
+            slot.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| conn::Report::internal(t, "the probe thread did not report"))
+        })
+        .collect()
 }
 
-/// The rustls client configuration: the capturing verifier, and `--cert`/`--key` if given.
-fn client_config(
-    args: &Args,
-    capture: Arc<Capture>,
-    provider: Arc<rustls::crypto::CryptoProvider>,
-) -> Result<ClientConfig, InputError> {
-    let builder = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| InputError(e.to_string()))?
-        .dangerous()
-        .with_custom_certificate_verifier(capture);
-    match (&args.cert, &args.key) {
-        (Some(cert), Some(key)) => {
-            let chain = input::certificates(cert)?;
-            let key = PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| InputError(format!("{key}: no usable private key: {e}")))?;
-            builder
-                .with_client_auth_cert(chain, key)
-                .map_err(|e| InputError(format!("--cert/--key: {e}")))
-        }
-        _ => Ok(builder.with_no_client_auth()),
+/// Progress lines on stderr, only when stderr is a terminal.
+struct Progress {
+    enabled: bool,
+}
+
+impl Progress {
+    fn new(enabled: bool) -> Self {
+        Self { enabled }
     }
-}
 
-/// TCP to `--connect`, with read and write timeouts.
-fn connect(target: &str, timeout: Duration) -> Result<(SocketAddr, TcpStream), InputError> {
-    let addr = target
-        .to_socket_addrs()
-        .map_err(|e| InputError(format!("--connect {target}: {e}")))?
-        .next()
-        .ok_or_else(|| InputError(format!("--connect {target}: no address")))?;
-    let sock = TcpStream::connect_timeout(&addr, timeout)
-        .map_err(|e| InputError(format!("cannot connect to {addr}: {e}")))?;
-    sock.set_read_timeout(Some(timeout))
-        .and_then(|()| sock.set_write_timeout(Some(timeout)))
-        .map_err(|e| InputError(format!("cannot set the socket timeouts for {addr}: {e}")))?;
-    Ok((addr, sock))
-}
-
-/// Runs the handshake to its end or its first I/O error.
-fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Result<()> {
-    while conn.is_handshaking() {
-        match conn.complete_io(sock) {
-            Ok(_) => {}
-            Err(e) if e.kind() == ErrorKind::WouldBlock => {}
-            Err(e) => return Err(e),
+    fn line(&self, text: &str) {
+        if self.enabled {
+            eprintln!("sipcert: {text}");
         }
     }
-    Ok(())
 }
 
-fn print_report(json: bool, verdict: &sipcert::Verdict, tls: serde_json::Value) {
-    if json {
-        let mut v = sipcert::json::verdict(verdict);
-        v["tls"] = tls;
-        println!("{v}");
-    } else {
-        report::print_verdict_text(verdict);
-        match &tls {
-            serde_json::Value::Null => println!("tls: no session established"),
-            t => println!("tls: {} {}", t["version"], t["cipher"]),
-        }
-    }
+/// The first address of a target, IPv4 first.
+pub(crate) fn first_address(t: &Target) -> Option<SocketAddr> {
+    let ip: Option<&IpAddr> = t
+        .addresses
+        .iter()
+        .find(|a| a.is_ipv4())
+        .or_else(|| t.addresses.first());
+    ip.map(|ip| SocketAddr::new(*ip, t.port))
 }

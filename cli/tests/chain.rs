@@ -257,28 +257,34 @@ fn probe_rustls_server() {
     );
     assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
 
-    // Without --roots: names only, chain unchecked, handshake stopped.
+    // Without --roots: the system trust store, which does not know the test root.
     let (port, _) = rustls_server(&good);
     let connect = format!("127.0.0.1:{port}");
     let (code, v, out) = run(&["probe", "--json", "sip:example.com", "--connect", &connect]);
-    assert_eq!(
-        (code, &v["chain"], &v["tls"]),
-        (0, &"unchecked".into(), &Value::Null),
-        "{out}"
-    );
+    if code == 2 {
+        // A machine without a system trust store: a usage error that says so.
+        assert!(out.contains("system trust store"), "{out}");
+    } else {
+        assert_eq!(
+            (code, &v["chain"], &v["tls"]),
+            (1, &"chain-unknown-issuer".into(), &Value::Null),
+            "{out}"
+        );
+    }
 
-    // Nothing listening: an input/network error, exit 2.
+    // Nothing listening: a verdict (exit 1) with the probe-level code connect-failed.
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    assert_eq!(
-        run(&[
-            "probe",
-            "sip:example.com",
-            "--connect",
-            &format!("127.0.0.1:{port}")
-        ])
-        .0,
-        2
-    );
+    let (code, v, out) = run(&[
+        "probe",
+        "--json",
+        "sip:example.com",
+        "--connect",
+        &format!("127.0.0.1:{port}"),
+        "--roots",
+        &good.path("root.pem"),
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert_eq!(v["reasons"][0]["code"], "connect-failed", "{out}");
 }

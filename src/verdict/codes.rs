@@ -105,7 +105,8 @@ pub enum Hint {
     HostWithinDomain,
     /// `hint-wildcard-would-match`: a dNSName `*.B` would match `R` under RFC 6125 (`R` is one
     /// label plus `B`, `B` has at least two labels, and DNS SANs are not suppressed), but
-    /// wildcards are off.
+    /// wildcards are off; or the subject CN is such a `*.B` and would otherwise be the CN
+    /// identity (RFC 5922 §7.2 has no wildcards, in the CN either).
     WildcardWouldMatch,
     /// `hint-suppressed-dns-would-match`: a dNSName equal to `R` was ignored because a `sip:` URI
     /// identity exists (RFC 5922 §7.1) or the policy requires `sip:` URIs.
@@ -120,6 +121,16 @@ pub enum Hint {
     /// `hint-suffix-only`: `R` is a proper subdomain of an identity, or one of `R` and an
     /// identity ends with the other without a label boundary (`myexample.com`/`example.com`).
     SuffixOnly,
+    /// `hint-srv-target-would-match`: an identity equals the SRV target the connection went
+    /// to, and that target is no reference identity because the SRV answer was not
+    /// DNSSEC-secure (RFC 5922 §7.2 compares the SIP domain; RFC 7673 §4.1 admits the SRV
+    /// target only from a secure answer). The target comes from
+    /// [`Policy::with_insecure_srv_target`](crate::Policy::with_insecure_srv_target).
+    SrvTargetWouldMatch,
+    /// `hint-missing-intermediate`: path building found no issuer for the end entity, and the
+    /// server presented no certificate whose subject is the end entity's issuer: it most
+    /// likely forgot to send its intermediate CA certificate.
+    MissingIntermediate,
 }
 
 impl Hint {
@@ -133,6 +144,8 @@ impl Hint {
             Self::UserPartUriWouldMatch => "hint-user-part-uri-would-match",
             Self::SipsUriWouldMatch => "hint-sips-uri-would-match",
             Self::SuffixOnly => "hint-suffix-only",
+            Self::SrvTargetWouldMatch => "hint-srv-target-would-match",
+            Self::MissingIntermediate => "hint-missing-intermediate",
         }
     }
 
@@ -145,6 +158,8 @@ impl Hint {
         Self::UserPartUriWouldMatch,
         Self::SipsUriWouldMatch,
         Self::SuffixOnly,
+        Self::SrvTargetWouldMatch,
+        Self::MissingIntermediate,
     ];
 }
 

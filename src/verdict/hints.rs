@@ -1,8 +1,11 @@
 //! Near misses: why a certificate that "looks right" was rejected. See [`Hint`] for the exact
 //! rule of each code.
 
+use rustls_pki_types::CertificateDer;
+
 use super::codes::Hint;
 use super::matching::wildcard_covers;
+use crate::chain::ChainError;
 use crate::identity::{Identities, Identity, IgnoreReason, IgnoredName, IgnoredSource, NearMiss};
 use crate::DomainName;
 
@@ -43,7 +46,57 @@ pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote>
             push(code, message);
         }
     }
+    if let Some(target) = ids.policy().insecure_srv_target() {
+        for id in ids.identities() {
+            if id.domain() == Some(target) {
+                push(
+                    Hint::SrvTargetWouldMatch,
+                    format!(
+                        "the certificate names {target} ({}), the SRV target of {}, but the SRV answer was not DNSSEC-secure, so only the SIP domain {} is a reference identity (RFC 5922 §7.2, RFC 7673 §4.1)",
+                        id.source().code(),
+                        reference.as_str(),
+                        reference.as_str()
+                    ),
+                );
+            }
+        }
+    }
     out
+}
+
+/// `hint-missing-intermediate`: path building failed with an unknown issuer, and no presented
+/// certificate is the end entity's issuer (by subject name), while the end entity is not
+/// self-issued.
+pub(crate) fn missing_intermediate(
+    error: &ChainError,
+    end_entity: &CertificateDer<'_>,
+    intermediates: &[CertificateDer<'_>],
+) -> Option<HintNote> {
+    match error {
+        ChainError::UnknownIssuer => {}
+        // Only an unknown issuer can come from a missing certificate.
+        _ => return None,
+    }
+    let (_, leaf) = x509_parser::parse_x509_certificate(end_entity.as_ref()).ok()?;
+    let issuer = leaf.tbs_certificate.issuer.as_raw();
+    if issuer == leaf.tbs_certificate.subject.as_raw() {
+        return None;
+    }
+    let presented = intermediates.iter().any(|c| {
+        x509_parser::parse_x509_certificate(c.as_ref())
+            .is_ok_and(|(_, cert)| cert.tbs_certificate.subject.as_raw() == issuer)
+    });
+    if presented {
+        return None;
+    }
+    Some(HintNote {
+        code: Hint::MissingIntermediate,
+        message: format!(
+            "the server sent {} certificate(s) besides its own, none of them its issuer {}, and no trust anchor issued it: the server most likely does not send its intermediate CA certificate (TLS 1.3 RFC 8446 §4.4.2, TLS 1.2 RFC 5246 §7.4.2 require the chain)",
+            intermediates.len(),
+            leaf.tbs_certificate.issuer
+        ),
+    })
 }
 
 /// An identity that is the reference's host or parent: the RFC 3261 shape or a suffix.
@@ -91,8 +144,25 @@ fn ignored_hint(
                 ),
             ))
         }
+        None if ig.source() == IgnoredSource::Cn && ig.reason() == IgnoreReason::CnNotDnsName => {
+            wildcard_cn_hint(value, reference)
+        }
         Some(NearMiss::Name(_) | NearMiss::WildcardBase(_) | NearMiss::Ip(_)) | None => None,
     }
+}
+
+/// A subject CN `*.B` that would have been the CN identity but for its wildcard.
+fn wildcard_cn_hint(value: &str, reference: &DomainName) -> Option<(Hint, String)> {
+    let base = DomainName::from_ascii(value.strip_prefix("*.")?).ok()?;
+    wildcard_covers(&base, reference).then(|| {
+        (
+            Hint::WildcardWouldMatch,
+            format!(
+                "the subject CN {value} would cover {} under RFC 6125, but RFC 5922 §7.2 forbids wildcard matching for SIP (in the CN too)",
+                reference.as_str()
+            ),
+        )
+    })
 }
 
 /// An ignored name that carries exactly the reference: why it did not count.

@@ -4,7 +4,7 @@
 //! [`ChainVerifier::check`](crate::chain::ChainVerifier::check) (the whole decision).
 
 mod codes;
-mod hints;
+pub(crate) mod hints;
 mod matching;
 mod warning;
 
@@ -380,6 +380,19 @@ impl Verdict {
             rejected.reasons.insert(0, Reason::new(code, message));
         }
         Self::Reject(rejected)
+    }
+
+    /// The same verdict with `hint` added to a rejection (an accept is unchanged).
+    pub(crate) fn with_hint(self, hint: Option<HintNote>) -> Self {
+        match (self, hint) {
+            (Self::Reject(mut r), Some(h)) => {
+                if !r.hints.iter().any(|x| x.code() == h.code()) {
+                    r.hints.push(h);
+                }
+                Self::Reject(r)
+            }
+            (v, _) => v,
+        }
     }
 
     /// The verdict as a rejection with a path-validation failure.

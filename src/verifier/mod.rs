@@ -50,6 +50,8 @@
 //! and hint, which [`rejection`] gets back. OCSP staples are ignored, as in rustls.
 
 mod client;
+#[cfg(feature = "dane")]
+mod dane;
 mod error;
 mod ext;
 mod providers;
@@ -69,6 +71,8 @@ pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,
     SipClientVerifierBuilder,
 };
+#[cfg(feature = "dane")]
+pub use dane::{dane_rejection, DaneRejected, DaneServerVerifier};
 pub use error::{rejection, VerifierBuilderError};
 #[cfg(feature = "native-roots")]
 pub use ext::{system_roots, SystemRootsError};

@@ -1,0 +1,393 @@
+//! One target: TCP connect, TLS handshake (capturing the presented chain), the RFC 5922 verdict,
+//! DANE, warnings, and `--options`.
+
+use std::io::{ErrorKind, Read, Write};
+use std::net::{SocketAddr, TcpStream};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, KeyLogFile, SignatureScheme};
+use sipcert::dane::{DaneOutcome, DaneStatus, TlsaSet};
+use sipcert::resolve::Target;
+use sipcert::verifier::{DaneServerVerifier, SipServerVerifier};
+use sipcert::Verdict;
+
+use super::certinfo::CertInfo;
+use super::{first_address, Context};
+
+/// A probe-level failure: (code, message).
+pub(crate) type Failure = (&'static str, String);
+
+/// What the probe of one target found.
+pub(crate) struct Report {
+    pub(crate) target: Target,
+    pub(crate) address: Option<SocketAddr>,
+    pub(crate) failure: Option<Failure>,
+    pub(crate) verdict: Option<Verdict>,
+    pub(crate) accepted: bool,
+    pub(crate) accepted_by_dane: bool,
+    pub(crate) dane: Option<(TlsaSet, DaneOutcome)>,
+    pub(crate) tls: Option<(String, String)>,
+    pub(crate) certs: Vec<CertInfo>,
+    pub(crate) options: Option<Result<(u16, String), String>>,
+    pub(crate) warnings: Vec<String>,
+    pub(crate) elapsed: Duration,
+}
+
+impl Report {
+    fn new(target: &Target) -> Self {
+        Self {
+            target: target.clone(),
+            address: first_address(target),
+            failure: None,
+            verdict: None,
+            accepted: false,
+            accepted_by_dane: false,
+            dane: None,
+            tls: None,
+            certs: Vec::new(),
+            options: None,
+            warnings: Vec::new(),
+            elapsed: Duration::ZERO,
+        }
+    }
+
+    pub(crate) fn internal(target: &Target, why: &str) -> Self {
+        let mut r = Self::new(target);
+        r.failure = Some(("connect-failed", why.to_owned()));
+        r
+    }
+
+    /// `accept`, or the first reason.
+    pub(crate) fn summary(&self) -> String {
+        if self.accepted {
+            return "accept".to_owned();
+        }
+        if let Some((code, _)) = &self.failure {
+            return format!("reject ({code})");
+        }
+        match self.verdict.as_ref().and_then(Verdict::rejected) {
+            Some(r) => format!(
+                "reject ({})",
+                r.reasons().first().map_or("rejected", |x| x.code().code())
+            ),
+            None => "reject".to_owned(),
+        }
+    }
+}
+
+/// Wraps the target's verifier and keeps the presented chain, whatever the outcome.
+#[derive(Debug)]
+struct Capture {
+    inner: Arc<dyn ServerCertVerifier>,
+    seen: Mutex<Option<Vec<CertificateDer<'static>>>>,
+}
+
+impl ServerCertVerifier for Capture {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let chain = std::iter::once(end_entity)
+            .chain(intermediates)
+            .map(|c| c.clone().into_owned())
+            .collect();
+        // A poisoned lock means another thread panicked while holding it: refuse.
+        let mut seen = self
+            .seen
+            .lock()
+            .map_err(|_| rustls::Error::General("certificate capture lock poisoned".into()))?;
+        *seen = Some(chain);
+        drop(seen);
+        self.inner
+            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls12_signature(message, cert, dss)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.inner.verify_tls13_signature(message, cert, dss)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.inner.supported_verify_schemes()
+    }
+}
+
+/// Probes one target.
+pub(crate) fn probe(ctx: &Context, target: &Target) -> Report {
+    let started = Instant::now();
+    let mut report = Report::new(target);
+    probe_into(ctx, target, &mut report);
+    report.elapsed = started.elapsed();
+    report
+}
+
+fn remaining(ctx: &Context) -> Option<Duration> {
+    ctx.deadline
+        .checked_duration_since(Instant::now())
+        .filter(|d| !d.is_zero())
+}
+
+#[allow(clippy::too_many_lines)] // the probe of one target, in order
+fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
+    if target.bogus {
+        report.failure = Some((
+            "dns-bogus",
+            format!(
+                "a DNS answer for {} (address or TLSA) is DNSSEC-bogus: not connecting",
+                target.host
+            ),
+        ));
+        return;
+    }
+    let Some(addr) = report.address else {
+        report.failure = Some((
+            "dns-no-targets",
+            format!("no address for {}", target.label()),
+        ));
+        return;
+    };
+    let Some(budget) = remaining(ctx) else {
+        report.failure = Some(("connect-failed", format!("{addr}: no time left")));
+        return;
+    };
+    let mut sock = match TcpStream::connect_timeout(&addr, budget) {
+        Ok(s) => s,
+        Err(e) => {
+            report.failure = Some(("connect-failed", format!("cannot connect to {addr}: {e}")));
+            return;
+        }
+    };
+    let budget = remaining(ctx).unwrap_or(Duration::from_millis(1));
+    if let Err(e) = sock
+        .set_read_timeout(Some(budget))
+        .and_then(|()| sock.set_write_timeout(Some(budget)))
+    {
+        report.failure = Some(("connect-failed", format!("{addr}: socket timeouts: {e}")));
+        return;
+    }
+    // The verifiers of this target: the SRV name as second reference only from secure DNS.
+    let policy = target.policy(ctx.base_policy.clone());
+    let sip =
+        match SipServerVerifier::builder_with_provider(ctx.roots.clone(), ctx.provider.clone())
+            .with_crls(ctx.crls.clone())
+            .policy(policy)
+            .build()
+        {
+            Ok(v) => v,
+            Err(e) => {
+                report.failure = Some(("tls-handshake-failed", format!("verifier: {e}")));
+                return;
+            }
+        };
+    let dane = target
+        .tlsa
+        .clone()
+        .map(|set| Arc::new(DaneServerVerifier::new(sip.clone(), set, &ctx.provider)));
+    let inner: Arc<dyn ServerCertVerifier> = match &dane {
+        Some(d) => d.clone(),
+        None => sip.clone(),
+    };
+    let capture = Arc::new(Capture {
+        inner,
+        seen: Mutex::new(None),
+    });
+    let config = match client_config(ctx, capture.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            report.failure = Some(("tls-handshake-failed", e));
+            return;
+        }
+    };
+    let mut conn = match ClientConnection::new(Arc::new(config), ctx.server_name.clone()) {
+        Ok(c) => c,
+        Err(e) => {
+            report.failure = Some(("tls-handshake-failed", e.to_string()));
+            return;
+        }
+    };
+    let outcome = handshake(&mut conn, &mut sock);
+    let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
+    let certs = capture
+        .seen
+        .lock()
+        .ok()
+        .and_then(|mut s| s.take())
+        .unwrap_or_default();
+    let Some((ee, intermediates)) = certs.split_first() else {
+        report.failure = Some((
+            "tls-handshake-failed",
+            match &outcome {
+                Err(e) => format!("TLS handshake with {addr} failed before a certificate: {e}"),
+                Ok(()) => format!("{addr} presented no certificate"),
+            },
+        ));
+        return;
+    };
+    let now = UnixTime::now();
+    let verdict = sip.check(ee, intermediates, &ctx.reference, now);
+    let dane_outcome = dane.as_ref().map(|d| {
+        (
+            d.tlsa().clone(),
+            d.check(ee, intermediates, &ctx.reference, now).1,
+        )
+    });
+    let permitted = match &dane_outcome {
+        Some((_, o)) => o.permits(&verdict),
+        None => verdict.is_accept(),
+    };
+    if let Some((_, o)) = &dane_outcome {
+        if o.status() == DaneStatus::Mismatch {
+            report.failure = Some(("dane-mismatch", o.detail().to_owned()));
+        }
+    }
+    if permitted && !handshake_ok {
+        let why = match &outcome {
+            Err(e) => format!("the certificate passed, but the TLS handshake failed: {e}"),
+            Ok(()) => "the certificate passed, but the TLS handshake did not complete".to_owned(),
+        };
+        report.failure = Some(("tls-handshake-failed", why));
+    }
+    report.accepted = permitted && handshake_ok;
+    report.accepted_by_dane = report.accepted && !verdict.is_accept();
+    if handshake_ok {
+        report.tls = Some((
+            conn.protocol_version()
+                .map_or_else(String::new, |v| format!("{v:?}")),
+            conn.negotiated_cipher_suite()
+                .map_or_else(String::new, |c| format!("{:?}", c.suite())),
+        ));
+    }
+    let unix_now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    report.certs = certs.iter().map(CertInfo::of).collect();
+    for (i, c) in report.certs.iter().enumerate() {
+        let days = c.days_left(unix_now);
+        let warn = i64::try_from(ctx.warn_days).unwrap_or(i64::MAX);
+        if (0..warn).contains(&days) {
+            report.warnings.push(format!(
+                "certificate {i} ({}) expires in {days} days, on {}",
+                c.subject, c.not_after
+            ));
+        }
+    }
+    if report.accepted_by_dane {
+        report.warnings.push(
+            "accepted by DANE although the PKIX/RFC 5922 verdict is reject (RFC 7671 §5.1)"
+                .to_owned(),
+        );
+    }
+    report.verdict = Some(verdict);
+    report.dane = dane_outcome;
+    if report.accepted && ctx.options {
+        report.options = Some(options(ctx, &mut conn, &mut sock));
+    }
+}
+
+/// The rustls client configuration: the capturing verifier, SSLKEYLOGFILE, client auth.
+fn client_config(ctx: &Context, capture: Arc<Capture>) -> Result<ClientConfig, String> {
+    let builder = ClientConfig::builder_with_provider(ctx.provider.clone())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| e.to_string())?
+        .dangerous()
+        .with_custom_certificate_verifier(capture);
+    let mut config = match &ctx.client_auth {
+        Some((chain, key)) => builder
+            .with_client_auth_cert(chain.clone(), key.clone_key())
+            .map_err(|e| format!("--cert/--key: {e}"))?,
+        None => builder.with_no_client_auth(),
+    };
+    // SSLKEYLOGFILE (NSS key log format) when set, so a capture can be decrypted.
+    config.key_log = Arc::new(KeyLogFile::new());
+    Ok(config)
+}
+
+/// Runs the handshake to its end or its first I/O error. The socket is blocking with read and
+/// write timeouts, so `WouldBlock` (what Unix reports when `SO_RCVTIMEO` expires) is the
+/// deadline: an error, never a reason to try again (that would spin forever on a peer that
+/// accepts TCP and never answers).
+fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Result<()> {
+    while conn.is_handshaking() {
+        match conn.complete_io(sock) {
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+                return Err(std::io::Error::new(
+                    ErrorKind::TimedOut,
+                    "timed out waiting for the server's TLS handshake",
+                ));
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
+}
+
+/// Sends a SIP OPTIONS over the established connection and reads the status line.
+fn options(
+    ctx: &Context,
+    conn: &mut ClientConnection,
+    sock: &mut TcpStream,
+) -> Result<(u16, String), String> {
+    let nonce = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos())
+        ^ u128::from(std::process::id());
+    let ruri = options_uri(&ctx.aus_text);
+    let local = sock
+        .local_addr()
+        .map_or_else(|_| "sipcert.invalid".to_owned(), |a| a.to_string());
+    let request = format!(
+        "OPTIONS {ruri} SIP/2.0\r\nVia: SIP/2.0/TLS {local};branch=z9hG4bK{nonce:x};rport\r\nMax-Forwards: 70\r\nFrom: <sip:sipcert@sipcert.invalid>;tag={nonce:x}\r\nTo: <{ruri}>\r\nCall-ID: {nonce:x}@sipcert.invalid\r\nCSeq: 1 OPTIONS\r\nAccept: application/sdp\r\nUser-Agent: sipcert-probe\r\nContent-Length: 0\r\n\r\n"
+    );
+    let mut stream = rustls::Stream::new(conn, sock);
+    stream
+        .write_all(request.as_bytes())
+        .and_then(|()| stream.flush())
+        .map_err(|e| format!("sending OPTIONS: {e}"))?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 2048];
+    while !buf.windows(2).any(|w| w == b"\r\n") && buf.len() < 8192 {
+        match stream.read(&mut chunk) {
+            Ok(0) => break,
+            Ok(n) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
+            Err(e) => return Err(format!("reading the OPTIONS response: {e}")),
+        }
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let line = text.lines().next().unwrap_or_default();
+    let mut parts = line.splitn(3, ' ');
+    match (
+        parts.next(),
+        parts.next().and_then(|c| c.parse::<u16>().ok()),
+        parts.next(),
+    ) {
+        (Some("SIP/2.0"), Some(code), reason) => Ok((code, reason.unwrap_or_default().to_owned())),
+        _ => Err(format!("no SIP status line in the response: {line:?}")),
+    }
+}
+
+/// The AUS without user part, parameters and headers: the OPTIONS Request-URI.
+fn options_uri(aus: &str) -> String {
+    let (scheme, rest) = aus.split_once(':').unwrap_or(("sip", aus));
+    let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+    let host = host.split([';', '?']).next().unwrap_or(host);
+    format!("{}:{host}", scheme.to_ascii_lowercase())
+}

@@ -1,0 +1,257 @@
+//! The probe report: one JSON object, or text, per target and overall.
+
+use std::time::Duration;
+
+use serde_json::{json, Map, Value};
+use sipcert::dane::{DaneStatus, TlsaSet, Unusable};
+use sipcert::resolve::{Answer, Resolution};
+
+use super::conn::Report;
+use super::Context;
+use crate::report;
+
+/// Prints the report; returns the overall verdict (accept only if every probed target was
+/// accepted and there was at least one).
+pub(crate) fn print(
+    json_out: bool,
+    single: bool,
+    ctx: &Context,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    elapsed: Duration,
+) -> bool {
+    let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
+    let overall_failure: Option<(&str, String)> = match resolution {
+        Some(r) if r.failure.is_some() || r.targets.is_empty() || reports.is_empty() => Some((
+            r.failure.as_ref().map_or("dns-no-targets", |f| f.code()),
+            r.failure_message()
+                .unwrap_or_else(|| "RFC 3263 resolution found no target".to_owned()),
+        )),
+        Some(_) | None => None,
+    };
+    let accepted =
+        overall_failure.is_none() && !reports.is_empty() && reports.iter().all(|r| r.accepted);
+    if json_out {
+        let targets: Vec<Value> = reports.iter().map(|r| target_json(r, now)).collect();
+        let reasons: Vec<Value> = overall_failure
+            .iter()
+            .map(|(c, m)| json!({"code": c, "message": m}))
+            .chain(
+                reports
+                    .iter()
+                    .filter(|r| !r.accepted)
+                    .map(|r| json!({"code": "target-rejected", "message": format!("{}: {}", r.target.label(), r.summary())})),
+            )
+            .collect();
+        let mut top = Map::new();
+        if single {
+            // `--connect`: the single target's fields at the top level, as before.
+            if let Some(Value::Object(t)) = targets.first() {
+                top.extend(t.clone());
+            }
+        }
+        top.insert(
+            "verdict".into(),
+            json!(if accepted { "accept" } else { "reject" }),
+        );
+        top.insert("reference".into(), json!(ctx.reference.to_string()));
+        if !single {
+            top.insert("reasons".into(), json!(reasons));
+        }
+        top.insert(
+            "dns".into(),
+            json!(resolution.map_or_else(Vec::new, |r| r
+                .steps
+                .iter()
+                .map(step_json)
+                .collect::<Vec<_>>())),
+        );
+        top.insert("targets".into(), json!(targets));
+        top.insert(
+            "elapsed_ms".into(),
+            json!(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)),
+        );
+        println!("{}", Value::Object(top));
+    } else {
+        print_text(
+            ctx,
+            resolution,
+            reports,
+            overall_failure.as_ref(),
+            accepted,
+            now,
+            elapsed,
+        );
+    }
+    accepted
+}
+
+fn step_json(s: &sipcert::resolve::Step) -> Value {
+    let (answers, outcome) = match &s.answer {
+        Answer::Records(r) => (r.clone(), "answer".to_owned()),
+        Answer::NoData => (Vec::new(), "nodata".to_owned()),
+        Answer::NxDomain => (Vec::new(), "nxdomain".to_owned()),
+        Answer::Failed(m) => (Vec::new(), format!("failed: {m}")),
+    };
+    json!({
+        "step": s.rtype.to_ascii_lowercase(),
+        "name": s.name,
+        "status": s.dnssec.code(),
+        "answers": answers,
+        "outcome": outcome,
+    })
+}
+
+/// The DANE status word of decisions §3 for a target's TLSA set and outcome.
+fn dane_status(set: &TlsaSet, status: DaneStatus, unusable: &[(usize, Unusable)]) -> &'static str {
+    match status {
+        DaneStatus::Authenticated => "verified",
+        DaneStatus::Mismatch => "mismatch",
+        DaneStatus::NotApplicable if set.records().is_empty() => "no-records",
+        DaneStatus::NotApplicable
+            if unusable
+                .iter()
+                .all(|(_, u)| matches!(u, Unusable::AnswerNotSecure | Unusable::SrvNotSecure)) =>
+        {
+            "insecure"
+        }
+        DaneStatus::NotApplicable => "unusable",
+    }
+}
+
+fn target_json(r: &Report, now: i64) -> Value {
+    let mut obj = match &r.verdict {
+        Some(v) => sipcert::json::verdict(v),
+        None => json!({
+            "verdict": "reject", "reference": null, "chain": null, "matched": null,
+            "identities": [], "ignored": [], "reasons": [], "hints": [], "relaxations": [],
+        }),
+    };
+    if let Some((code, message)) = &r.failure {
+        if let Some(Value::Array(reasons)) = obj.get_mut("reasons") {
+            reasons.insert(0, json!({"code": code, "message": message}));
+        }
+    }
+    obj["verdict"] = json!(if r.accepted { "accept" } else { "reject" });
+    if r.accepted_by_dane {
+        obj["accepted_by"] = json!("dane");
+    }
+    obj["target"] = json!(r.target.host);
+    obj["port"] = json!(r.target.port);
+    obj["address"] = json!(r.address.map(|a| a.to_string()));
+    obj["srv_target_reference"] = json!(r.target.srv_secure && r.target.srv_target.is_some());
+    obj["srv_note"] = json!(r.target.srv_note);
+    obj["dns_path"] = json!(r.target.path);
+    obj["tls"] = match &r.tls {
+        Some((v, c)) => json!({"version": v, "cipher": c}),
+        None => Value::Null,
+    };
+    obj["certificates"] = json!(r.certs.iter().map(|c| c.json(now)).collect::<Vec<_>>());
+    obj["dane"] = match &r.dane {
+        Some((set, o)) => json!({
+            "status": dane_status(set, o.status(), o.unusable()),
+            "detail": o.detail(),
+            "records": set.records().iter().map(ToString::to_string).collect::<Vec<_>>(),
+            "matched": o.matched().map(|m| json!({"record": m.record, "usage": m.usage.code(), "position": m.position})),
+            "unusable": o.unusable().iter().map(|(i, u)| json!({"record": i, "code": u.code(), "message": u.to_string()})).collect::<Vec<_>>(),
+        }),
+        None => Value::Null,
+    };
+    obj["tlsa_note"] = json!(r.target.tlsa_note);
+    obj["options"] = match &r.options {
+        Some(Ok((status, reason))) => json!({"status": status, "reason": reason}),
+        Some(Err(e)) => json!({"status": null, "reason": e}),
+        None => Value::Null,
+    };
+    obj["warnings"] = json!(r.warnings);
+    obj["elapsed_ms"] = json!(u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX));
+    obj
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_text(
+    ctx: &Context,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    failure: Option<&(&str, String)>,
+    accepted: bool,
+    now: i64,
+    elapsed: Duration,
+) {
+    println!("SIP domain (reference, SNI): {}", ctx.reference);
+    if let Some(res) = resolution {
+        println!("DNS (RFC 3263):");
+        for s in &res.steps {
+            let what = match &s.answer {
+                Answer::Records(r) => r.join(", "),
+                Answer::NoData => "no records".to_owned(),
+                Answer::NxDomain => "NXDOMAIN".to_owned(),
+                Answer::Failed(m) => format!("FAILED: {m}"),
+            };
+            println!(
+                "  {:<5} {:<40} [{}] {what}",
+                s.rtype,
+                s.name,
+                s.dnssec.code()
+            );
+        }
+    }
+    for r in reports {
+        println!();
+        println!(
+            "== target {} ({}) : {}",
+            r.target.label(),
+            r.address
+                .map_or_else(|| "no address".to_owned(), |a| a.to_string()),
+            if r.accepted { "ACCEPT" } else { "REJECT" }
+        );
+        println!("  SRV: {}", r.target.srv_note);
+        if let Some((code, message)) = &r.failure {
+            println!("  {code}: {message}");
+        }
+        if let Some((v, c)) = &r.tls {
+            println!("  tls: {v} {c}");
+        }
+        for (i, c) in r.certs.iter().enumerate() {
+            println!(
+                "  cert {i}: {} (issuer {}), {} .. {} ({} days left), {}, SANs: {}",
+                c.subject,
+                c.issuer,
+                c.not_before,
+                c.not_after,
+                c.days_left(now),
+                c.key,
+                c.sans.join(", ")
+            );
+        }
+        if let Some(v) = &r.verdict {
+            report::print_verdict_text(v);
+        }
+        match &r.dane {
+            Some((set, o)) => println!(
+                "  DANE: {} ({})",
+                dane_status(set, o.status(), o.unusable()),
+                o.detail()
+            ),
+            None => println!("  DANE: none ({})", r.target.tlsa_note),
+        }
+        match &r.options {
+            Some(Ok((s, reason))) => println!("  OPTIONS: {s} {reason}"),
+            Some(Err(e)) => println!("  OPTIONS: failed: {e}"),
+            None => {}
+        }
+        for w in &r.warnings {
+            println!("  warning: {w}");
+        }
+    }
+    println!();
+    if let Some((code, message)) = failure {
+        println!("{code}: {message}");
+    }
+    println!(
+        "overall: {} ({} target(s), {} ms)",
+        if accepted { "ACCEPT" } else { "REJECT" },
+        reports.len(),
+        elapsed.as_millis()
+    );
+}

@@ -1,0 +1,944 @@
+//! RFC 3263 §4 server location for SIP over TLS, with DNSSEC status on every step
+//! (feature `dns`, on hickory-resolver; the rest of the crate stays DNS-free).
+//!
+//! [`SipResolver::resolve`] turns an AUS into the ordered list of TLS-over-TCP targets a SIP
+//! client would try:
+//! - a numeric host: no DNS; the port of the URI or 5061;
+//! - an explicit port: A/AAAA of the host only (RFC 3263 §4.2);
+//! - else NAPTR (RFC 3263 §4.1; only `SIPS+D2T` is followed, since the probe speaks TLS over
+//!   TCP; others are listed in the step), ordered by order then preference; then SRV
+//!   (`_sips._tcp.<domain>` when there is no usable NAPTR), ordered by priority and, within a
+//!   priority, by weight, heaviest first (RFC 2782's weighted random choice made
+//!   deterministic so that reports are reproducible); then A/AAAA of each SRV target; without
+//!   SRV records, A/AAAA of the domain at port 5061.
+//!
+//! Each DNS [`Step`] records its answer and its DNSSEC [`Dnssec`] status. A **bogus** answer is
+//! never used: a bogus NAPTR or SRV answer ends resolution ([`Failure::Bogus`]), a bogus
+//! address answer marks its [`Target::bogus`] (never connect). Resolution is bounded: at most
+//! [`ResolverOptions::max_targets`] targets, at most [`MAX_CNAMES`] CNAMEs per answer, and one
+//! total deadline ([`ResolverOptions::total_timeout`]).
+//!
+//! RFC 7673: when the SRV answer (and the NAPTR answer that led to it, if any) is
+//! DNSSEC-secure, the SRV target becomes the second reference identity
+//! ([`Target::policy`] sets [`Policy::with_secure_srv_target`]), and the target's TLSA records
+//! (`_port._tcp.target`, [`crate::dane::tlsa_name`]) are looked up; otherwise the target is
+//! only given as a hint ([`Policy::with_insecure_srv_target`]) and [`Target::srv_note`] says
+//! why.
+//!
+//! The whole flow for one AUS, as `sipcert probe` runs it: resolve, then per target a verifier
+//! with that target's policy and TLSA records, a TCP connection to its address, and a TLS
+//! handshake whose SNI is the SIP domain.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//! use sipcert::resolve::{ResolverOptions, SipResolver};
+//! use sipcert::uri::SipUri;
+//! use sipcert::verifier::{server_name_for, DaneServerVerifier, SipServerVerifier};
+//! use sipcert::Policy;
+//!
+//! # fn roots() -> Arc<rustls::RootCertStore> { unimplemented!() }
+//! let aus = SipUri::parse("sips:example.com")?;
+//! let resolution = SipResolver::new(ResolverOptions::default())?.resolve(&aus);
+//! if let Some(why) = resolution.failure_message() {
+//!     eprintln!("{why}"); // dns-no-targets, dns-failure or dns-bogus
+//! }
+//! let provider = Arc::new(rustls::crypto::ring::default_provider());
+//! for target in resolution.targets.iter().filter(|t| !t.bogus) {
+//!     // RFC 7673: the SRV target is a second reference only from a secure SRV answer.
+//!     let sip = SipServerVerifier::builder_with_provider(roots(), provider.clone())
+//!         .policy(target.policy(Policy::default()))
+//!         .build()?;
+//!     let verifier: Arc<dyn rustls::client::danger::ServerCertVerifier> = match &target.tlsa {
+//!         Some(tlsa) => Arc::new(DaneServerVerifier::new(sip, tlsa.clone(), &provider)),
+//!         None => sip,
+//!     };
+//!     let config = rustls::ClientConfig::builder_with_provider(provider.clone())
+//!         .with_safe_default_protocol_versions()?
+//!         .dangerous()
+//!         .with_custom_certificate_verifier(verifier)
+//!         .with_no_client_auth();
+//!     let conn = rustls::ClientConnection::new(Arc::new(config), server_name_for(&aus)?)?;
+//!     // ... connect TCP to target.addresses[0]:target.port and drive `conn` ...
+//!     # drop(conn);
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use hickory_resolver::config::{
+    ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
+};
+use hickory_resolver::net::runtime::TokioRuntimeProvider;
+use hickory_resolver::net::{DnsError, NetError};
+use hickory_resolver::proto::dnssec::{Proof, TrustAnchors};
+use hickory_resolver::proto::op::ResponseCode;
+use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::TokioResolver;
+
+use crate::dane::{TlsaRecord, TlsaSet};
+use crate::uri::{Host, SipUri};
+use crate::{DomainName, Policy};
+
+/// The most CNAME records one answer may carry before the step fails.
+pub const MAX_CNAMES: usize = 8;
+
+/// The DNSSEC status of an answer (RFC 4033 §5, RFC 4035 §4.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Dnssec {
+    /// `bogus`: validation failed; the answer is never used.
+    Bogus,
+    /// `indeterminate`: the status could not be established.
+    Indeterminate,
+    /// `insecure`: provably unsigned (or no validation was possible below an insecure
+    /// delegation).
+    Insecure,
+    /// `secure`: validated from a trust anchor.
+    Secure,
+}
+
+impl Dnssec {
+    /// The stable code: `secure`, `insecure`, `bogus`, `indeterminate`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Secure => "secure",
+            Self::Insecure => "insecure",
+            Self::Bogus => "bogus",
+            Self::Indeterminate => "indeterminate",
+        }
+    }
+
+    fn from_proof(p: Proof) -> Self {
+        match p {
+            Proof::Secure => Self::Secure,
+            Proof::Insecure => Self::Insecure,
+            Proof::Bogus => Self::Bogus,
+            Proof::Indeterminate => Self::Indeterminate,
+        }
+    }
+}
+
+/// What one DNS query returned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Records, in presentation form (CNAMEs included).
+    Records(Vec<String>),
+    /// The name exists but has no record of the type.
+    NoData,
+    /// The name does not exist.
+    NxDomain,
+    /// SERVFAIL, a timeout, a network error, a bogus answer, or an over-long CNAME chain.
+    Failed(String),
+}
+
+/// One DNS query and its outcome.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The queried name (absolute).
+    pub name: String,
+    /// The record type (`NAPTR`, `SRV`, `A`, `AAAA`, `TLSA`).
+    pub rtype: &'static str,
+    /// The answer.
+    pub answer: Answer,
+    /// Its DNSSEC status.
+    pub dnssec: Dnssec,
+}
+
+/// One place to connect to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The host connected to: the SRV target, the AUS host, or an IP literal.
+    pub host: String,
+    /// The port.
+    pub port: u16,
+    /// The addresses, IPv4 first (empty when none was found or the answer was bogus).
+    pub addresses: Vec<IpAddr>,
+    /// The SRV target name, when SRV led here.
+    pub srv_target: Option<DomainName>,
+    /// Whether the SRV answer (and the NAPTR answer before it, if any) was DNSSEC-secure:
+    /// the SRV target is then a reference identity (RFC 7673).
+    pub srv_secure: bool,
+    /// Why the SRV target is, or is not, a reference identity.
+    pub srv_note: String,
+    /// Indices into [`Resolution::steps`] of the DNS path that led here.
+    pub path: Vec<usize>,
+    /// Whether an address or TLSA answer was bogus: never connect (RFC 6698 §4.1).
+    pub bogus: bool,
+    /// The TLSA records (`None` when not looked up, see `tlsa_note`).
+    pub tlsa: Option<TlsaSet>,
+    /// Why the TLSA records were or were not looked up.
+    pub tlsa_note: String,
+}
+
+impl Target {
+    /// `base` with this target's SRV name: the second reference identity when the SRV path
+    /// was DNSSEC-secure (RFC 7673 §4.1), else only a hint.
+    pub fn policy(&self, base: Policy) -> Policy {
+        match (&self.srv_target, self.srv_secure) {
+            (Some(t), true) => base.with_secure_srv_target(t.clone()),
+            (Some(t), false) => base.with_insecure_srv_target(t.clone()),
+            (None, _) => base,
+        }
+    }
+
+    /// `host:port` (IPv6 hosts bracketed).
+    pub fn label(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// Why resolution produced no target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// `dns-no-targets`: NXDOMAIN, no records, or an SRV "." (service not offered).
+    NoTargets(String),
+    /// `dns-failure`: SERVFAIL, a timeout or a network error at the named step.
+    Dns {
+        /// Index into [`Resolution::steps`].
+        step: usize,
+        /// What happened.
+        message: String,
+    },
+    /// `dns-bogus`: DNSSEC validation failed at the named step; nothing from it is used.
+    Bogus {
+        /// Index into [`Resolution::steps`].
+        step: usize,
+    },
+}
+
+impl Failure {
+    /// The stable code: `dns-no-targets`, `dns-failure`, `dns-bogus`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::NoTargets(_) => "dns-no-targets",
+            Self::Dns { .. } => "dns-failure",
+            Self::Bogus { .. } => "dns-bogus",
+        }
+    }
+}
+
+/// The outcome of [`SipResolver::resolve`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Resolution {
+    /// Every DNS query made, in order.
+    pub steps: Vec<Step>,
+    /// The targets, in the order a client tries them.
+    pub targets: Vec<Target>,
+    /// Set when there is no target.
+    pub failure: Option<Failure>,
+}
+
+impl Resolution {
+    /// A readable message for the failure, naming the step.
+    pub fn failure_message(&self) -> Option<String> {
+        let f = self.failure.as_ref()?;
+        Some(match f {
+            Failure::NoTargets(m) => m.clone(),
+            Failure::Dns { step, message } => match self.steps.get(*step) {
+                Some(s) => format!("{} {}: {message}", s.rtype, s.name),
+                None => message.clone(),
+            },
+            Failure::Bogus { step } => match self.steps.get(*step) {
+                Some(s) => format!(
+                    "{} {}: DNSSEC validation failed (bogus); the answer is not used",
+                    s.rtype, s.name
+                ),
+                None => "DNSSEC validation failed (bogus)".to_owned(),
+            },
+        })
+    }
+}
+
+/// How to resolve.
+#[derive(Debug, Clone)]
+pub struct ResolverOptions {
+    /// A DNS server to ask instead of the system's (`/etc/resolv.conf`).
+    pub server: Option<SocketAddr>,
+    /// A file of DNSKEY records (zone-file syntax) to use as trust anchors instead of the
+    /// root zone's keys.
+    pub trust_anchor: Option<PathBuf>,
+    /// At most this many targets (default 8).
+    pub max_targets: usize,
+    /// Time for one query, retries included (default 3 s).
+    pub query_timeout: Duration,
+    /// Time for the whole resolution (default 10 s).
+    pub total_timeout: Duration,
+    /// Whether the hosts file is consulted for A/AAAA (default `true`).
+    pub use_hosts_file: bool,
+}
+
+impl Default for ResolverOptions {
+    fn default() -> Self {
+        Self {
+            server: None,
+            trust_anchor: None,
+            max_targets: 8,
+            query_timeout: Duration::from_secs(3),
+            total_timeout: Duration::from_secs(10),
+            use_hosts_file: true,
+        }
+    }
+}
+
+/// Why a resolver could not be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResolverError {
+    /// The trust anchor file could not be read or parsed.
+    #[error("trust anchor {path}: {message}")]
+    TrustAnchor {
+        /// The file.
+        path: PathBuf,
+        /// What was wrong.
+        message: String,
+    },
+    /// The system configuration, the runtime or the resolver could not be set up.
+    #[error("DNS resolver: {0}")]
+    Setup(String),
+}
+
+/// A validating stub resolver for RFC 3263 (blocking API; it owns a small tokio runtime).
+pub struct SipResolver {
+    runtime: tokio::runtime::Runtime,
+    resolver: TokioResolver,
+    options: ResolverOptions,
+}
+
+impl std::fmt::Debug for SipResolver {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SipResolver")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SipResolver {
+    /// A resolver that validates DNSSEC with the root zone's trust anchors, or with
+    /// `options.trust_anchor`.
+    pub fn new(options: ResolverOptions) -> Result<Self, ResolverError> {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| ResolverError::Setup(e.to_string()))?;
+        let provider = TokioRuntimeProvider::default();
+        let mut builder = match options.server {
+            Some(addr) => {
+                let mut udp = ConnectionConfig::udp();
+                udp.port = addr.port();
+                let mut tcp = ConnectionConfig::tcp();
+                tcp.port = addr.port();
+                let ns = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+                TokioResolver::builder_with_config(
+                    ResolverConfig::from_name_servers(vec![ns]),
+                    provider,
+                )
+            }
+            None => TokioResolver::builder(provider)
+                .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?,
+        };
+        let anchors = match &options.trust_anchor {
+            Some(path) => {
+                TrustAnchors::from_file(path).map_err(|e| ResolverError::TrustAnchor {
+                    path: path.clone(),
+                    message: e.to_string(),
+                })?
+            }
+            None => TrustAnchors::default(),
+        };
+        let opts: &mut ResolverOpts = builder.options_mut();
+        opts.validate = true;
+        opts.timeout = options.query_timeout;
+        opts.attempts = 1;
+        opts.use_hosts_file = if options.use_hosts_file {
+            ResolveHosts::Auto
+        } else {
+            ResolveHosts::Never
+        };
+        opts.ndots = 0;
+        let resolver = builder
+            .with_trust_anchor(Arc::new(anchors))
+            .build()
+            .map_err(|e| ResolverError::Setup(e.to_string()))?;
+        Ok(Self {
+            runtime,
+            resolver,
+            options,
+        })
+    }
+
+    /// Resolves `aus` (RFC 3263 §4, TLS over TCP). Never fails: a failure is
+    /// [`Resolution::failure`], with every step made so far.
+    pub fn resolve(&self, aus: &SipUri<'_>) -> Resolution {
+        let mut run = Run {
+            resolver: &self.resolver,
+            options: &self.options,
+            steps: Vec::new(),
+        };
+        let total = self.options.total_timeout;
+        let started = Instant::now();
+        let result = self
+            .runtime
+            .block_on(async { tokio::time::timeout(total, run.resolve(aus)).await });
+        if let Ok((targets, failure)) = result {
+            Resolution {
+                steps: run.steps,
+                targets,
+                failure,
+            }
+        } else {
+            {
+                let step = run.steps.len();
+                run.steps.push(Step {
+                    name: aus.host_str().to_owned(),
+                    rtype: "-",
+                    answer: Answer::Failed(format!(
+                        "resolution exceeded its total time of {:?} (after {:?})",
+                        total,
+                        started.elapsed()
+                    )),
+                    dnssec: Dnssec::Indeterminate,
+                });
+                Resolution {
+                    steps: run.steps,
+                    targets: Vec::new(),
+                    failure: Some(Failure::Dns {
+                        step,
+                        message: "timeout".to_owned(),
+                    }),
+                }
+            }
+        }
+    }
+}
+
+/// One resolution in progress.
+struct Run<'a> {
+    resolver: &'a TokioResolver,
+    options: &'a ResolverOptions,
+    steps: Vec<Step>,
+}
+
+/// A NAPTR or SRV answer, with the step index.
+struct Looked {
+    step: usize,
+    data: Vec<RData>,
+}
+
+impl Run<'_> {
+    #[allow(clippy::too_many_lines)] // the RFC 3263 §4 sequence, read top to bottom
+    async fn resolve(&mut self, aus: &SipUri<'_>) -> (Vec<Target>, Option<Failure>) {
+        let domain = match aus.host() {
+            Host::Ipv4(a) => return (vec![Self::literal(IpAddr::V4(a), aus.port())], None),
+            Host::Ipv6(a) => return (vec![Self::literal(IpAddr::V6(a), aus.port())], None),
+            Host::Domain(d) => d.trim_end_matches('.').to_ascii_lowercase(),
+        };
+        if let Some(port) = aus.port() {
+            let target = self
+                .host_target(
+                    &domain,
+                    port,
+                    None,
+                    false,
+                    "an explicit port: no NAPTR/SRV (RFC 3263 §4.2)".to_owned(),
+                    Vec::new(),
+                )
+                .await;
+            return Self::finish(vec![target]);
+        }
+        // NAPTR.
+        let naptr = match self.query(&domain, RecordType::NAPTR).await {
+            Ok(l) => Some(l),
+            Err(Some(f)) => return (Vec::new(), Some(f)),
+            Err(None) => None,
+        };
+        let mut srv_names: Vec<(String, Option<usize>)> = Vec::new();
+        if let Some(l) = &naptr {
+            srv_names.extend(
+                naptr_sips_tcp(&l.data)
+                    .into_iter()
+                    .map(|name| (name, Some(l.step))),
+            );
+        }
+        if srv_names.is_empty() {
+            srv_names.push((format!("_sips._tcp.{domain}"), None));
+        }
+        // SRV, for each NAPTR replacement in order (or the constructed name).
+        let mut targets = Vec::new();
+        let mut srv_found = false;
+        for (name, naptr_step) in srv_names {
+            let naptr_secure = naptr_step
+                .and_then(|i| self.steps.get(i))
+                .is_none_or(|s| s.dnssec == Dnssec::Secure);
+            let srv = match self.query(&name, RecordType::SRV).await {
+                Ok(l) => l,
+                Err(Some(f)) => return (targets, Some(f)),
+                Err(None) => continue,
+            };
+            srv_found = true;
+            let srv_dnssec = self
+                .steps
+                .get(srv.step)
+                .map_or(Dnssec::Indeterminate, |s| s.dnssec);
+            let records = srv_order(&srv.data);
+            if records.len() == 1 && records.iter().all(|r| r.1 == ".") {
+                return (
+                    targets,
+                    Some(Failure::NoTargets(format!(
+                        "{name} SRV is \".\": the service is not offered (RFC 2782)"
+                    ))),
+                );
+            }
+            let secure = naptr_secure && srv_dnssec == Dnssec::Secure;
+            let note = match (secure, naptr_step.is_some()) {
+                (true, true) => "NAPTR and SRV answers DNSSEC-secure: the SRV target is a reference identity (RFC 7673 §4.1)".to_owned(),
+                (true, false) => "SRV answer DNSSEC-secure: the SRV target is a reference identity (RFC 7673 §4.1)".to_owned(),
+                (false, _) => format!(
+                    "the {} answer is {}: the SRV target is not a reference identity (RFC 5922 §7.2; RFC 7673 needs DNSSEC)",
+                    if naptr_secure { "SRV" } else { "NAPTR" },
+                    if naptr_secure { srv_dnssec.code() } else { "not secure" }
+                ),
+            };
+            let mut path = naptr_step.into_iter().collect::<Vec<_>>();
+            path.push(srv.step);
+            for (port, target) in records {
+                if targets.len() >= self.options.max_targets {
+                    break;
+                }
+                let host = target.trim_end_matches('.').to_ascii_lowercase();
+                let srv_target = DomainName::from_ascii(&host).ok();
+                let t = self
+                    .host_target(&host, port, srv_target, secure, note.clone(), path.clone())
+                    .await;
+                targets.push(t);
+            }
+            if !targets.is_empty() {
+                break;
+            }
+        }
+        if !srv_found {
+            let t = self
+                .host_target(
+                    &domain,
+                    5061,
+                    None,
+                    false,
+                    "no SRV records: A/AAAA of the domain at 5061 (RFC 3263 §4.2)".to_owned(),
+                    Vec::new(),
+                )
+                .await;
+            targets.push(t);
+        }
+        Self::finish(targets)
+    }
+
+    fn finish(targets: Vec<Target>) -> (Vec<Target>, Option<Failure>) {
+        if targets.iter().all(|t| t.addresses.is_empty() && !t.bogus) {
+            let names: Vec<String> = targets.iter().map(Target::label).collect();
+            return (
+                targets,
+                Some(Failure::NoTargets(format!(
+                    "no address for {}",
+                    if names.is_empty() {
+                        "any target".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
+                ))),
+            );
+        }
+        (targets, None)
+    }
+
+    fn literal(ip: IpAddr, port: Option<u16>) -> Target {
+        Target {
+            host: ip.to_string(),
+            port: port.unwrap_or(5061),
+            addresses: vec![ip],
+            srv_target: None,
+            srv_secure: false,
+            srv_note: "a numeric host: no DNS (RFC 3263 §4.2)".to_owned(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: "no DNS for a numeric host".to_owned(),
+        }
+    }
+
+    /// A/AAAA (and TLSA when the path is secure) of one host.
+    async fn host_target(
+        &mut self,
+        host: &str,
+        port: u16,
+        srv_target: Option<DomainName>,
+        srv_secure: bool,
+        srv_note: String,
+        mut path: Vec<usize>,
+    ) -> Target {
+        let mut addresses = Vec::new();
+        let mut bogus = false;
+        let mut address_secure = true;
+        for rtype in [RecordType::A, RecordType::AAAA] {
+            let (step, data) = self.raw_query(host, rtype).await;
+            path.push(step);
+            let dnssec = self
+                .steps
+                .get(step)
+                .map_or(Dnssec::Indeterminate, |s| s.dnssec);
+            bogus |= dnssec == Dnssec::Bogus;
+            if !data.is_empty() {
+                address_secure &= dnssec == Dnssec::Secure;
+            }
+            addresses.extend(data.iter().filter_map(|r| match r {
+                RData::A(a) => Some(IpAddr::V4(a.0)),
+                RData::AAAA(a) => Some(IpAddr::V6(a.0)),
+                _ => None,
+            }));
+        }
+        if bogus {
+            addresses.clear();
+        }
+        // RFC 7673 §3: TLSA only behind a secure SRV path (or, without SRV, secure addresses,
+        // RFC 6698 §4).
+        let tlsa_eligible = !bogus
+            && !addresses.is_empty()
+            && if srv_target.is_some() {
+                srv_secure
+            } else {
+                address_secure
+            };
+        let (tlsa, tlsa_note) = match DomainName::from_ascii(host) {
+            Ok(name) if tlsa_eligible => {
+                let qname = crate::dane::tlsa_name(port, &name);
+                let (step, data) = self.raw_query(&qname, RecordType::TLSA).await;
+                path.push(step);
+                let dnssec = self
+                    .steps
+                    .get(step)
+                    .map_or(Dnssec::Indeterminate, |s| s.dnssec);
+                let records: Vec<TlsaRecord> = data
+                    .iter()
+                    .filter_map(|r| match r {
+                        RData::TLSA(t) => Some(TlsaRecord::new(
+                            u8::from(t.cert_usage),
+                            u8::from(t.selector),
+                            u8::from(t.matching),
+                            t.cert_data.clone(),
+                        )),
+                        _ => None,
+                    })
+                    .collect();
+                match dnssec {
+                    Dnssec::Secure => (
+                        Some(TlsaSet::secure(records)),
+                        format!("{qname} TLSA answer secure"),
+                    ),
+                    // RFC 6698 §4.1: a bogus TLSA answer aborts the connection.
+                    Dnssec::Bogus => {
+                        bogus = true;
+                        (
+                            Some(TlsaSet::insecure(records)),
+                            format!("{qname} TLSA answer bogus: the target is not used"),
+                        )
+                    }
+                    other @ (Dnssec::Insecure | Dnssec::Indeterminate) => (
+                        Some(TlsaSet::insecure(records)),
+                        format!(
+                            "{qname} TLSA answer {}: its records are unusable",
+                            other.code()
+                        ),
+                    ),
+                }
+            }
+            Ok(_) | Err(_) => (
+                None,
+                if srv_target.is_some() {
+                    "not looked up: the SRV path is not DNSSEC-secure (RFC 7673 §3)".to_owned()
+                } else {
+                    "not looked up: the address answer is not DNSSEC-secure".to_owned()
+                },
+            ),
+        };
+        Target {
+            host: host.to_owned(),
+            port,
+            addresses,
+            srv_target,
+            srv_secure,
+            srv_note,
+            path,
+            bogus,
+            tlsa,
+            tlsa_note,
+        }
+    }
+
+    /// A NAPTR or SRV query: `Ok` with records, `Err(None)` for NXDOMAIN/NODATA (fall back),
+    /// `Err(Some(failure))` for a failure or a bogus answer (stop).
+    async fn query(&mut self, name: &str, rtype: RecordType) -> Result<Looked, Option<Failure>> {
+        let (step, data) = self.raw_query(name, rtype).await;
+        let Some(s) = self.steps.get(step) else {
+            return Err(Some(Failure::NoTargets("internal: step lost".to_owned())));
+        };
+        match (&s.answer, s.dnssec) {
+            (_, Dnssec::Bogus) => Err(Some(Failure::Bogus { step })),
+            (Answer::Failed(m), _) => Err(Some(Failure::Dns {
+                step,
+                message: m.clone(),
+            })),
+            (Answer::NoData | Answer::NxDomain, _) => Err(None),
+            (Answer::Records(_), _) => Ok(Looked { step, data }),
+        }
+    }
+
+    /// One query, recorded as a step; the records of the asked type (none when bogus).
+    async fn raw_query(&mut self, name: &str, rtype: RecordType) -> (usize, Vec<RData>) {
+        let qname = if name.ends_with('.') {
+            name.to_owned()
+        } else {
+            format!("{name}.")
+        };
+        let result = self.resolver.lookup(qname.as_str(), rtype).await;
+        let (answer, dnssec, data) = match result {
+            Ok(lookup) => {
+                let answers = lookup.answers();
+                let cnames = answers
+                    .iter()
+                    .filter(|r| r.record_type() == RecordType::CNAME)
+                    .count();
+                let relevant: Vec<_> = answers
+                    .iter()
+                    .filter(|r| r.record_type() == rtype || r.record_type() == RecordType::CNAME)
+                    .collect();
+                let dnssec = relevant
+                    .iter()
+                    .map(|r| Dnssec::from_proof(r.proof))
+                    .min()
+                    .unwrap_or(Dnssec::Indeterminate);
+                let data: Vec<RData> = answers
+                    .iter()
+                    .filter(|r| r.record_type() == rtype)
+                    .map(|r| r.data.clone())
+                    .collect();
+                if cnames > MAX_CNAMES {
+                    (
+                        Answer::Failed(format!("{cnames} CNAMEs: more than {MAX_CNAMES}")),
+                        dnssec,
+                        Vec::new(),
+                    )
+                } else if dnssec == Dnssec::Bogus {
+                    (
+                        Answer::Failed("DNSSEC bogus".to_owned()),
+                        dnssec,
+                        Vec::new(),
+                    )
+                } else if data.is_empty() {
+                    (Answer::NoData, dnssec, Vec::new())
+                } else {
+                    let shown = relevant.iter().map(|r| r.data.to_string()).collect();
+                    (Answer::Records(shown), dnssec, data)
+                }
+            }
+            Err(e) => {
+                let (answer, dnssec) = negative(&e);
+                (answer, dnssec, Vec::new())
+            }
+        };
+        self.steps.push(Step {
+            name: qname,
+            rtype: rtype_name(rtype),
+            answer,
+            dnssec,
+        });
+        (self.steps.len() - 1, data)
+    }
+}
+
+/// The SRV names of the NAPTR rules for SIP over TLS over TCP (`SIPS+D2T`, flag `s`), by
+/// order then preference (RFC 3263 §4.1, RFC 3403 §4.1).
+fn naptr_sips_tcp(data: &[RData]) -> Vec<String> {
+    let mut rules: Vec<(u16, u16, String)> = data
+        .iter()
+        .filter_map(|r| match r {
+            RData::NAPTR(n)
+                if n.services.eq_ignore_ascii_case(b"SIPS+D2T")
+                    && n.flags.eq_ignore_ascii_case(b"s") =>
+            {
+                Some((n.order, n.preference, n.replacement.to_ascii()))
+            }
+            _ => None,
+        })
+        .collect();
+    rules.sort();
+    rules.into_iter().map(|(_, _, name)| name).collect()
+}
+
+/// SRV records as (port, target), by priority, then by weight, heaviest first (RFC 2782's
+/// weighted choice made deterministic), then by target name.
+fn srv_order(data: &[RData]) -> Vec<(u16, String)> {
+    let mut records: Vec<(u16, u16, u16, String)> = data
+        .iter()
+        .filter_map(|r| match r {
+            RData::SRV(s) => Some((s.priority, s.weight, s.port, s.target.to_ascii())),
+            _ => None,
+        })
+        .collect();
+    records.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.3.cmp(&b.3)));
+    records
+        .into_iter()
+        .map(|(_, _, port, t)| (port, t))
+        .collect()
+}
+
+/// A failed lookup as an answer and a DNSSEC status.
+fn negative(e: &NetError) -> (Answer, Dnssec) {
+    let nx = |code: ResponseCode| {
+        if code == ResponseCode::NXDomain {
+            Answer::NxDomain
+        } else {
+            Answer::NoData
+        }
+    };
+    match e {
+        NetError::Dns(DnsError::NoRecordsFound(nr)) => {
+            // The denial's own records (SOA, NSEC) carry the validator's proof.
+            let dnssec = nr
+                .authorities
+                .as_deref()
+                .unwrap_or_default()
+                .iter()
+                .map(|r| Dnssec::from_proof(r.proof))
+                .min()
+                .unwrap_or(Dnssec::Indeterminate);
+            if dnssec == Dnssec::Bogus {
+                (
+                    Answer::Failed("DNSSEC bogus denial of existence".to_owned()),
+                    dnssec,
+                )
+            } else {
+                (nx(nr.response_code), dnssec)
+            }
+        }
+        NetError::Dns(DnsError::Nsec {
+            response, proof, ..
+        }) => {
+            let dnssec = Dnssec::from_proof(*proof);
+            if dnssec == Dnssec::Bogus {
+                (
+                    Answer::Failed("DNSSEC bogus denial of existence".to_owned()),
+                    dnssec,
+                )
+            } else {
+                (nx(response.response_code), dnssec)
+            }
+        }
+        NetError::Dns(DnsError::DnssecBogus) => {
+            (Answer::Failed("DNSSEC bogus".to_owned()), Dnssec::Bogus)
+        }
+        NetError::Dns(DnsError::ResponseCode(code)) => {
+            (Answer::Failed(format!("{code}")), Dnssec::Indeterminate)
+        }
+        NetError::Timeout => (Answer::Failed("timeout".to_owned()), Dnssec::Indeterminate),
+        other => (Answer::Failed(other.to_string()), Dnssec::Indeterminate),
+    }
+}
+
+fn rtype_name(t: RecordType) -> &'static str {
+    match t {
+        RecordType::NAPTR => "NAPTR",
+        RecordType::SRV => "SRV",
+        RecordType::A => "A",
+        RecordType::AAAA => "AAAA",
+        RecordType::TLSA => "TLSA",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use hickory_resolver::proto::rr::rdata::{NAPTR, SRV};
+    use hickory_resolver::proto::rr::Name;
+
+    use super::*;
+
+    fn name(s: &str) -> Name {
+        Name::from_ascii(s).expect("name")
+    }
+
+    #[test]
+    fn naptr_rules_for_tls_over_tcp_in_order() {
+        let rule = |order, pref, flags: &str, service: &str, to: &str| {
+            RData::NAPTR(NAPTR::new(
+                order,
+                pref,
+                flags.as_bytes().into(),
+                service.as_bytes().into(),
+                Box::default(),
+                name(to),
+            ))
+        };
+        let data = [
+            rule(20, 10, "s", "SIPS+D2T", "_sips._tcp.late.example."),
+            rule(10, 50, "s", "SIPS+D2T", "_sips._tcp.b.example."),
+            rule(10, 10, "S", "sips+d2t", "_sips._tcp.a.example."),
+            rule(5, 10, "s", "SIP+D2U", "_sip._udp.example."),
+            rule(5, 10, "s", "SIPS+D2S", "_sips._sctp.example."),
+            rule(5, 10, "a", "SIPS+D2T", "sip.example."),
+        ];
+        assert_eq!(
+            naptr_sips_tcp(&data),
+            [
+                "_sips._tcp.a.example.",
+                "_sips._tcp.b.example.",
+                "_sips._tcp.late.example."
+            ]
+        );
+    }
+
+    #[test]
+    fn srv_records_by_priority_then_weight() {
+        let srv = |p, w, port, t: &str| RData::SRV(SRV::new(p, w, port, name(t)));
+        let data = [
+            srv(20, 0, 5064, "d.example."),
+            srv(10, 10, 5062, "b.example."),
+            srv(10, 60, 5061, "a.example."),
+            srv(20, 50, 5063, "c.example."),
+            srv(10, 10, 5065, "a2.example."),
+        ];
+        let got: Vec<u16> = srv_order(&data).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(got, [5061, 5065, 5062, 5063, 5064]);
+    }
+
+    #[test]
+    fn target_policy_uses_the_srv_name_only_when_secure() {
+        let t = |secure| Target {
+            host: "sip1.example.net".to_owned(),
+            port: 5061,
+            addresses: Vec::new(),
+            srv_target: Some(DomainName::from_ascii("sip1.example.net").expect("name")),
+            srv_secure: secure,
+            srv_note: String::new(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: String::new(),
+        };
+        let secure = t(true).policy(Policy::default());
+        assert_eq!(
+            secure.secure_srv_target().map(DomainName::as_str),
+            Some("sip1.example.net")
+        );
+        let insecure = t(false).policy(Policy::default());
+        assert_eq!(insecure.secure_srv_target(), None);
+        assert_eq!(
+            insecure.insecure_srv_target().map(DomainName::as_str),
+            Some("sip1.example.net")
+        );
+    }
+}

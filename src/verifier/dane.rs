@@ -1,0 +1,401 @@
+//! [`DaneServerVerifier`]: a [`SipServerVerifier`] plus the TLSA records of one target
+//! (RFC 6698, RFC 7671, RFC 7673), enforced in the rustls handshake.
+
+use std::fmt;
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::{
+    verify_tls12_signature, verify_tls13_signature, CryptoProvider, WebPkiSupportedAlgorithms,
+};
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
+
+use super::{rejected_to_rustls, signature_methods, SipServerVerifier};
+use crate::chain::ChainVerifier;
+use crate::dane::{evaluate, DaneOutcome, DaneStatus, TlsaSet};
+use crate::{DomainName, ReasonCode, Reference, Rejected, Role, Verdict};
+
+/// A rustls `ServerCertVerifier` for one RFC 3263 target: the SIP verifier's PKIX + RFC 5922
+/// decision combined with that target's TLSA records.
+///
+/// - No usable TLSA record (none, or all unusable: unknown parameters, or from an answer
+///   that was not DNSSEC-secure): the [`SipServerVerifier`] decides alone.
+/// - Usable records: the server is accepted only when one of them authenticates it
+///   ([`crate::dane::evaluate`]): DANE-EE by the end entity alone (names and dates ignored,
+///   RFC 7671 §5.1); DANE-TA by a path to the matching presented certificate and the RFC 5922
+///   names (with the policy's secure SRV target, RFC 7673 §4.1); PKIX-EE and PKIX-TA on top
+///   of the SIP verifier's accept. Otherwise the handshake fails with a [`DaneRejected`]
+///   (see [`dane_rejection`]).
+///
+/// Build one per target, with the policy carrying that target's secure SRV name when the SRV
+/// answer was DNSSEC-secure:
+///
+/// ```
+/// use std::sync::Arc;
+/// use sipcert::dane::{TlsaRecord, TlsaSet};
+/// use sipcert::verifier::{DaneServerVerifier, SipServerVerifier};
+///
+/// # let ca = rcgen::generate_simple_self_signed(vec!["ca.example".to_owned()])?;
+/// let mut roots = rustls::RootCertStore::empty();
+/// roots.add(ca.cert.der().clone())?;
+/// let provider = Arc::new(rustls::crypto::ring::default_provider());
+/// let sip = SipServerVerifier::builder_with_provider(Arc::new(roots), provider.clone()).build()?;
+/// let tlsa = TlsaSet::secure(vec![TlsaRecord::from_presentation("3 1 1 00112233445566778899AABBCCDDEEFF00112233445566778899AABBCCDDEEFF")?]);
+/// let verifier = Arc::new(DaneServerVerifier::new(sip, tlsa, &provider));
+/// # drop(verifier);
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug)]
+pub struct DaneServerVerifier {
+    pkix: Arc<SipServerVerifier>,
+    tlsa: TlsaSet,
+    algorithms: WebPkiSupportedAlgorithms,
+}
+
+impl DaneServerVerifier {
+    /// Combines the SIP verifier of the target with its TLSA records; `provider`'s signature
+    /// algorithms check the DANE-TA paths and the handshake signatures.
+    pub fn new(pkix: Arc<SipServerVerifier>, tlsa: TlsaSet, provider: &CryptoProvider) -> Self {
+        Self {
+            pkix,
+            tlsa,
+            algorithms: provider.signature_verification_algorithms,
+        }
+    }
+
+    /// The TLSA records.
+    pub fn tlsa(&self) -> &TlsaSet {
+        &self.tlsa
+    }
+
+    /// The PKIX + RFC 5922 verdict and the DANE outcome for a presented chain, as
+    /// `verify_server_cert` decides them: the server is accepted exactly when
+    /// `outcome.permits(&verdict)`.
+    pub fn check(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        reference: &Reference,
+        now: UnixTime,
+    ) -> (Verdict, DaneOutcome) {
+        let pkix = self.pkix.check(end_entity, intermediates, reference, now);
+        let chain: Vec<CertificateDer<'_>> = std::iter::once(end_entity.clone())
+            .chain(intermediates.iter().cloned())
+            .collect();
+        let outcome = evaluate(&self.tlsa, &chain, &pkix, |anchor| {
+            self.dane_ta(anchor, end_entity, intermediates, reference, now)
+        });
+        (pkix, outcome)
+    }
+
+    /// The verdict with `anchor` (a presented certificate matched by a DANE-TA record) as the
+    /// only trust anchor.
+    fn dane_ta(
+        &self,
+        anchor: &CertificateDer<'_>,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        reference: &Reference,
+        now: UnixTime,
+    ) -> Verdict {
+        match webpki::anchor_from_trusted_cert(anchor) {
+            Ok(ta) => ChainVerifier::new(self.algorithms.all, [ta.to_owned()]).check(
+                end_entity,
+                intermediates,
+                now,
+                reference,
+                Role::Server,
+                self.pkix.policy(),
+            ),
+            Err(e) => Verdict::Reject(Rejected::new(
+                ReasonCode::ChainInvalid,
+                format!(
+                    "the certificate matched by the DANE-TA record is no usable trust anchor: {e}"
+                ),
+                Some(reference.clone()),
+            )),
+        }
+    }
+}
+
+/// A handshake refused by DANE: usable TLSA records and none authenticated the server (or
+/// the PKIX verdict the matching record needed was a reject).
+#[derive(Debug, Clone)]
+pub struct DaneRejected {
+    outcome: DaneOutcome,
+    pkix: Verdict,
+}
+
+impl DaneRejected {
+    /// The DANE outcome (status [`DaneStatus::Mismatch`]).
+    pub fn outcome(&self) -> &DaneOutcome {
+        &self.outcome
+    }
+
+    /// The PKIX + RFC 5922 verdict on the same chain.
+    pub fn pkix(&self) -> &Verdict {
+        &self.pkix
+    }
+}
+
+impl fmt::Display for DaneRejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "DANE: {}", self.outcome)
+    }
+}
+
+impl std::error::Error for DaneRejected {}
+
+/// The [`DaneRejected`] inside a rustls error from a [`DaneServerVerifier`], if that is what
+/// it is.
+pub fn dane_rejection(error: &Error) -> Option<&DaneRejected> {
+    match error {
+        Error::InvalidCertificate(CertificateError::Other(OtherError(inner))) => {
+            inner.downcast_ref::<DaneRejected>()
+        }
+        _ => None,
+    }
+}
+
+/// The reference identity rustls gives us; fails closed on anything but a DNS name or an IP.
+#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
+fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
+    match server_name {
+        ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
+            .map(Reference::Domain)
+            .map_err(|e| {
+                Rejected::new(
+                    ReasonCode::ReferenceInvalid,
+                    format!(
+                        "the server name {:?} is not a SIP domain: {e}",
+                        name.as_ref()
+                    ),
+                    None,
+                )
+            }),
+        ServerName::IpAddress(ip) => Ok(Reference::Ip(std::net::IpAddr::from(*ip))),
+        other => Err(Rejected::new(
+            ReasonCode::ReferenceInvalid,
+            format!("unsupported server name {other:?}"),
+            None,
+        )),
+    }
+}
+
+impl ServerCertVerifier for DaneServerVerifier {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, Error> {
+        let reference = reference_of(server_name).map_err(rejected_to_rustls)?;
+        let (pkix, outcome) = self.check(end_entity, intermediates, &reference, now);
+        match (outcome.status(), pkix) {
+            (DaneStatus::Authenticated, _) | (DaneStatus::NotApplicable, Verdict::Accept(_)) => {
+                Ok(ServerCertVerified::assertion())
+            }
+            (DaneStatus::NotApplicable, Verdict::Reject(r)) => Err(rejected_to_rustls(r)),
+            (DaneStatus::Mismatch, pkix) => Err(Error::InvalidCertificate(
+                CertificateError::Other(OtherError(Arc::new(DaneRejected { outcome, pkix }))),
+            )),
+        }
+    }
+
+    signature_methods!();
+}
+
+#[cfg(test)]
+mod tests {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+    use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
+    use sha2::{Digest, Sha256};
+    use sipcert_testkit::pki::{Ca, CaSpec, LeafSpec};
+
+    use super::*;
+    use crate::dane::TlsaRecord;
+
+    fn sha256(b: &[u8]) -> Vec<u8> {
+        Sha256::digest(b).to_vec()
+    }
+
+    /// A real handshake against a server presenting `chain`, with `tlsa` and `trusted` roots.
+    fn handshake(
+        chain: Vec<CertificateDer<'static>>,
+        key: PrivateKeyDer<'static>,
+        trusted: &Ca,
+        tlsa: TlsaSet,
+        sni: &str,
+    ) -> Result<(), Error> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut roots = RootCertStore::empty();
+        roots.add(trusted.der.clone()).expect("root");
+        let sip = SipServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .expect("verifier");
+        let verifier = Arc::new(DaneServerVerifier::new(sip, tlsa, &provider));
+        let client = ClientConfig::builder_with_provider(provider.clone())
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        let server = ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .expect("versions")
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .expect("server cert");
+        let name = ServerName::try_from(sni.to_owned()).expect("sni");
+        let mut c = ClientConnection::new(Arc::new(client), name).expect("client");
+        let mut s = ServerConnection::new(Arc::new(server)).expect("server");
+        loop {
+            let mut buf = Vec::new();
+            while c.wants_write() {
+                c.write_tls(&mut buf).expect("write");
+            }
+            let mut rd = buf.as_slice();
+            while !rd.is_empty() {
+                s.read_tls(&mut rd).expect("read");
+            }
+            s.process_new_packets()?;
+            let mut buf = Vec::new();
+            while s.wants_write() {
+                s.write_tls(&mut buf).expect("write");
+            }
+            let mut rd = buf.as_slice();
+            while !rd.is_empty() {
+                c.read_tls(&mut rd).expect("read");
+            }
+            c.process_new_packets()?;
+            if !c.is_handshaking() && !s.is_handshaking() {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The handshake outcome per TLSA set: DANE overrides PKIX only through a usable,
+    /// matching record; a usable non-matching set refuses a PKIX-valid server.
+    #[test]
+    #[allow(clippy::too_many_lines, clippy::type_complexity)] // one table
+    fn dane_in_the_handshake() {
+        let root = Ca::root("Root");
+        let inter = root.intermediate(CaSpec::new("Inter"));
+        let other_root = Ca::root("Unrelated");
+        // Names only the SRV target: PKIX + RFC 5922 rejects it for example.com.
+        let leaf = inter.leaf(LeafSpec::new().dns("sip1.provider.net"));
+        let good = inter.leaf(LeafSpec::new().dns("example.com"));
+        let leaf_sha = sha256(leaf.der.as_ref());
+        let good_sha = sha256(good.der.as_ref());
+        let inter_sha = sha256(inter.der.as_ref());
+        // (name, leaf, trusted root, TLSA, accepted, DANE rejection expected)
+        let cases: Vec<(
+            &str,
+            &sipcert_testkit::pki::Issued,
+            &Ca,
+            TlsaSet,
+            bool,
+            bool,
+        )> = vec![
+            (
+                "no TLSA, PKIX accepts",
+                &good,
+                &root,
+                TlsaSet::secure(vec![]),
+                true,
+                false,
+            ),
+            (
+                "no TLSA, wrong name",
+                &leaf,
+                &root,
+                TlsaSet::secure(vec![]),
+                false,
+                false,
+            ),
+            (
+                "DANE-EE matches, wrong name, untrusted",
+                &leaf,
+                &other_root,
+                TlsaSet::secure(vec![TlsaRecord::new(3, 0, 1, leaf_sha.clone())]),
+                true,
+                false,
+            ),
+            (
+                "DANE-EE from an insecure answer",
+                &leaf,
+                &other_root,
+                TlsaSet::insecure(vec![TlsaRecord::new(3, 0, 1, leaf_sha.clone())]),
+                false,
+                false,
+            ),
+            (
+                "DANE-EE mismatch, PKIX would accept",
+                &good,
+                &root,
+                TlsaSet::secure(vec![TlsaRecord::new(3, 0, 1, leaf_sha.clone())]),
+                false,
+                true,
+            ),
+            (
+                "DANE-TA, untrusted root, good name",
+                &good,
+                &other_root,
+                TlsaSet::secure(vec![TlsaRecord::new(2, 0, 1, inter_sha.clone())]),
+                true,
+                false,
+            ),
+            (
+                "DANE-TA, wrong name",
+                &leaf,
+                &other_root,
+                TlsaSet::secure(vec![TlsaRecord::new(2, 0, 1, inter_sha.clone())]),
+                false,
+                true,
+            ),
+            (
+                "PKIX-EE, trusted",
+                &good,
+                &root,
+                TlsaSet::secure(vec![TlsaRecord::new(1, 0, 1, good_sha.clone())]),
+                true,
+                false,
+            ),
+            (
+                "PKIX-EE, untrusted",
+                &good,
+                &other_root,
+                TlsaSet::secure(vec![TlsaRecord::new(1, 0, 1, good_sha.clone())]),
+                false,
+                true,
+            ),
+            (
+                "PKIX-TA, trusted",
+                &good,
+                &root,
+                TlsaSet::secure(vec![TlsaRecord::new(0, 0, 1, inter_sha.clone())]),
+                true,
+                false,
+            ),
+            (
+                "unusable only: PKIX decides",
+                &good,
+                &root,
+                TlsaSet::secure(vec![TlsaRecord::new(3, 1, 1, vec![1; 31])]),
+                true,
+                false,
+            ),
+        ];
+        for (name, issued, trusted, tlsa, accepted, dane_error) in cases {
+            let chain = vec![issued.der.clone(), inter.der.clone()];
+            let result = handshake(chain, issued.key.clone_key(), trusted, tlsa, "example.com");
+            assert_eq!(result.is_ok(), accepted, "{name}: {result:?}");
+            if let Err(e) = &result {
+                assert_eq!(dane_rejection(e).is_some(), dane_error, "{name}: {e}");
+            }
+        }
+    }
+}
