@@ -153,23 +153,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     })
 }
 
-/// The system trust store (rustls-native-certs).
+/// The system trust store (the library's `native-roots` feature, rustls-native-certs).
 fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
-    let found = rustls_native_certs::load_native_certs();
-    let mut store = RootCertStore::empty();
-    let (_added, _ignored) = store.add_parsable_certificates(found.certs);
-    if store.is_empty() {
-        let errors: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
-        return Err(InputError(format!(
-            "no trust anchors in the system trust store ({}); give --roots PEM",
-            if errors.is_empty() {
-                "none found".to_owned()
-            } else {
-                errors.join("; ")
-            }
-        )));
-    }
-    Ok(Arc::new(store))
+    sipcert::verifier::system_roots().map_err(|e| InputError(format!("{e}; give --roots PEM")))
 }
 
 /// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first).
