@@ -16,10 +16,9 @@
 
 use std::fs;
 use std::io::{BufReader, Write};
-use std::net::{SocketAddr, TcpListener, TcpStream, UdpSocket};
-use std::os::unix::process::CommandExt;
+use std::net::{SocketAddr, TcpStream, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -29,8 +28,9 @@ use rcgen::{
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sipcert::chain::ChainVerifier;
 use sipcert::{DomainName, Policy, Reference, Role};
+use sipcert_interop_tests::harness::{self, free_tcp_port, free_udp_port, Proc, Scratch};
 use sipcert_interop_tests::sip::{self, SipMessage};
-use sipcert_testkit::programs::{self, skip};
+use sipcert_testkit::programs::skip;
 
 const KEMI_CFG: &str = include_str!("interop/kemi.cfg.in");
 const KEMI_TLS_CFG: &str = include_str!("interop/kemi_tls.cfg.in");
@@ -53,31 +53,7 @@ struct Install {
 /// Kamailio, its tls and app_python3 modules, and the installed sipcert package; `None`
 /// (after saying why) when one is missing.
 fn install() -> Option<Install> {
-    let Some(kamailio) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
-        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules kamailio-python3-modules)");
-        return None;
-    };
-    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    for lib in [
-        "/usr/lib",
-        "/usr/lib64",
-        "/usr/local/lib",
-        "/usr/local/lib64",
-    ] {
-        candidates.push(Path::new(lib).join("kamailio/modules"));
-        if let Ok(entries) = fs::read_dir(lib) {
-            for e in entries.flatten() {
-                candidates.push(e.path().join("kamailio/modules"));
-            }
-        }
-    }
-    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
-        skip("kamailio's tls module is not installed (Debian: kamailio-tls-modules)");
-        return None;
-    };
+    let harness::KamailioInstall { binary, modules } = harness::kamailio()?;
     if !modules.join("app_python3.so").is_file() {
         skip("kamailio's app_python3 module is not installed (Debian: kamailio-python3-modules)");
         return None;
@@ -87,7 +63,7 @@ fn install() -> Option<Install> {
         return None;
     };
     Some(Install {
-        kamailio,
+        kamailio: binary,
         modules,
         site_packages,
     })
@@ -121,40 +97,6 @@ fn site_packages() -> Option<PathBuf> {
 // ---------------------------------------------------------------------------------------
 // Scratch directory, certificates, processes
 // ---------------------------------------------------------------------------------------
-
-/// A per-test directory, removed at the end unless the test failed (then kept, logs inside).
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "sipcert-kemi-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir).expect("create scratch dir");
-        Self(dir)
-    }
-
-    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(file);
-        fs::write(&p, contents).expect("write scratch file");
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("kemi scratch dir kept: {}", self.0.display());
-        } else {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
 
 /// A leaf certificate: its chain (DER) for rustls and for sipcert, its key.
 struct Leaf {
@@ -233,24 +175,9 @@ impl Pki {
     }
 }
 
-fn free_udp_port() -> u16 {
-    UdpSocket::bind("127.0.0.1:0")
-        .and_then(|s| s.local_addr())
-        .expect("bind loopback")
-        .port()
-}
-
-fn free_tcp_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("bind loopback")
-        .port()
-}
-
-/// Kamailio in its own process group, output in a log file; the group is ended on drop.
+/// Kamailio with the KEMI configuration (its process group is ended on drop, by [`Proc`]).
 struct Kamailio {
-    child: Child,
-    log: PathBuf,
+    proc: Proc,
     udp: SocketAddr,
     tls: SocketAddr,
 }
@@ -283,28 +210,18 @@ impl Kamailio {
                 .replace("@TLS_CFG@", &path(&tls_cfg))
                 .replace("@SCRIPT@", &path(&script)),
         );
-        let run_dir = scratch.0.join("run");
+        let run_dir = scratch.path("run");
         fs::create_dir_all(&run_dir).expect("run dir");
-        let log = scratch.0.join("kamailio.log");
-        let out = fs::File::create(&log).expect("create log");
-        let err = out.try_clone().expect("dup log");
-        let child = Command::new(&install.kamailio)
-            // -DD: foreground; -E: log to stderr; -Y: runtime dir; small memory.
-            .args(["-DD", "-E", "-f"])
+        let mut cmd = Command::new(&install.kamailio);
+        // -DD: foreground; -E: log to stderr; -Y: runtime dir; small memory.
+        cmd.args(["-DD", "-E", "-f"])
             .arg(&cfg)
             .arg("-Y")
             .arg(&run_dir)
             .args(["-m", "64", "-M", "8"])
-            .current_dir(&scratch.0)
-            .stdin(Stdio::null())
-            .stdout(out)
-            .stderr(err)
-            .process_group(0)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start kamailio: {e}"));
+            .current_dir(scratch.dir());
         let mut k = Self {
-            child,
-            log,
+            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
             udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
             tls: SocketAddr::from(([127, 0, 0, 1], tls_port)),
         };
@@ -313,7 +230,7 @@ impl Kamailio {
     }
 
     fn log(&self) -> String {
-        fs::read_to_string(&self.log).unwrap_or_default()
+        self.proc.log()
     }
 
     /// Polls with OPTIONS over UDP until the script answers (403 "TLS Required").
@@ -324,7 +241,7 @@ impl Kamailio {
             .expect("timeout");
         let mut buf = vec![0u8; 65536];
         while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
+            if let Some(status) = self.proc.exited() {
                 panic!(
                     "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
                     self.log()
@@ -349,31 +266,6 @@ impl Kamailio {
             self.udp,
             self.log()
         );
-    }
-
-    fn signal_group(&self, signal: &str) {
-        let _ = Command::new("kill")
-            .args(["-s", signal, "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-    }
-}
-
-impl Drop for Kamailio {
-    fn drop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            self.signal_group("TERM");
-            let deadline = Instant::now() + Duration::from_secs(3);
-            while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
-                std::thread::sleep(Duration::from_millis(25));
-            }
-        }
-        // Kamailio's workers share the group; none may outlive the test.
-        self.signal_group("KILL");
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -11,10 +11,11 @@ use rustls::crypto::{
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
+use super::server::reference_of;
 use super::{rejected_to_rustls, signature_methods, SipServerVerifier};
 use crate::chain::ChainVerifier;
 use crate::dane::{evaluate, DaneOutcome, DaneStatus, TlsaSet};
-use crate::{DomainName, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::{ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// A rustls `ServerCertVerifier` for one RFC 3263 target: the SIP verifier's PKIX + RFC 5922
 /// decision combined with that target's TLSA records.
@@ -155,31 +156,6 @@ pub fn dane_rejection(error: &Error) -> Option<&DaneRejected> {
             inner.downcast_ref::<DaneRejected>()
         }
         _ => None,
-    }
-}
-
-/// The reference identity rustls gives us; fails closed on anything but a DNS name or an IP.
-#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
-fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
-    match server_name {
-        ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
-            .map(Reference::Domain)
-            .map_err(|e| {
-                Rejected::new(
-                    ReasonCode::ReferenceInvalid,
-                    format!(
-                        "the server name {:?} is not a SIP domain: {e}",
-                        name.as_ref()
-                    ),
-                    None,
-                )
-            }),
-        ServerName::IpAddress(ip) => Ok(Reference::Ip(std::net::IpAddr::from(*ip))),
-        other => Err(Rejected::new(
-            ReasonCode::ReferenceInvalid,
-            format!("unsupported server name {other:?}"),
-            None,
-        )),
     }
 }
 

@@ -136,7 +136,7 @@ impl SipServerVerifier {
 /// The reference identity rustls gives us; an unusable one is a `reference-invalid`
 /// rejection.
 #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
-fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
+pub(super) fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
     match server_name {
         ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
             .map(Reference::Domain)
