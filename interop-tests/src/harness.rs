@@ -92,9 +92,13 @@ impl Scratch {
         self.0.join(file)
     }
 
-    /// Writes `file` inside the directory and returns its path.
+    /// Writes `file` (a relative path; missing subdirectories are created) inside the
+    /// directory and returns its path.
     pub fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
         let p = self.path(file);
+        if let Some(parent) = p.parent() {
+            fs::create_dir_all(parent).expect("scratch subdir");
+        }
         fs::write(&p, contents).expect("write scratch file");
         p
     }

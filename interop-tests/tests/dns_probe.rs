@@ -23,9 +23,8 @@
 use std::fs;
 use std::io::{Read, Write};
 use std::net::{TcpListener, UdpSocket};
-use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +32,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use rustls::{ServerConfig, ServerConnection};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use sipcert_interop_tests::harness::{self, Proc, Scratch};
 use sipcert_testkit::pki::{Ca, CaSpec, Date, Issued, LeafSpec};
 use sipcert_testkit::programs::{self, skip, Target};
 
@@ -49,67 +49,16 @@ const KAMAILIO_TLS: &str = include_str!("interop/tls.cfg.in");
 // Scratch directory and processes
 // ---------------------------------------------------------------------------------------
 
-/// A directory under the system temp dir, kept when the test fails.
-struct Scratch(PathBuf);
-
-impl Scratch {
-    fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let dir =
-            std::env::temp_dir().join(format!("sipcert-dns-{name}-{}-{nanos}", std::process::id()));
-        fs::create_dir_all(&dir).expect("create scratch dir");
-        Self(dir)
-    }
-
-    fn path(&self, file: &str) -> PathBuf {
-        self.0.join(file)
-    }
-
-    fn write(&self, file: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.path(file);
-        if let Some(parent) = p.parent() {
-            fs::create_dir_all(parent).expect("scratch subdir");
-        }
-        fs::write(&p, contents).expect("write scratch file");
-        p
-    }
-}
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            eprintln!("dns probe scratch dir kept: {}", self.0.display());
-        } else {
-            let _ = fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// knotd in its own process group, terminated on drop.
+/// knotd (or Kamailio) in its own process group, ended on drop by [`Proc`].
 struct Knot {
-    child: Child,
+    proc: Proc,
     conf: PathBuf,
-    log: PathBuf,
     port: u16,
 }
 
-impl Drop for Knot {
-    fn drop(&mut self) {
-        let _ = Command::new("kill")
-            .args(["-s", "TERM", "--", &format!("-{}", self.child.id())])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(3);
-        while Instant::now() < deadline {
-            if self.child.try_wait().ok().flatten().is_some() {
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(25));
-        }
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+impl Knot {
+    fn log(&self) -> String {
+        self.proc.log()
     }
 }
 
@@ -342,7 +291,7 @@ fn build_world() -> Option<World> {
         }
         s
     };
-    let dir = scratch.0.display().to_string();
+    let dir = scratch.dir().display().to_string();
     let port = free_port();
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(scratch.path(d)).expect("knot dirs");
@@ -358,21 +307,11 @@ fn build_world() -> Option<World> {
     scratch.write("zones/unsigned.test.zone", render(UNSIGNED_ZONE));
     scratch.write("zones/bogus.test.zone", render(BOGUS_ZONE));
     scratch.write("zones/example.test.zone", render(EXAMPLE_ZONE));
-    let log = scratch.path("knotd.log");
-    let out = fs::File::create(&log).expect("log");
-    let child = Command::new(&knotd)
-        .arg("-c")
-        .arg(&conf)
-        .stdin(Stdio::null())
-        .stdout(out.try_clone().expect("dup"))
-        .stderr(out)
-        .process_group(0)
-        .spawn()
-        .expect("start knotd");
+    let mut cmd = Command::new(&knotd);
+    cmd.arg("-c").arg(&conf);
     let knot = Knot {
-        child,
+        proc: Proc::spawn("knotd", cmd, scratch.path("knotd.log")),
         conf: conf.clone(),
-        log,
         port,
     };
     let conf_s = knot.conf.display().to_string();
@@ -386,7 +325,7 @@ fn build_world() -> Option<World> {
             assert!(
                 Instant::now() < deadline,
                 "Knot: no {what} within 30 s\n--- knotd log ---\n{}",
-                fs::read_to_string(&knot.log).unwrap_or_default()
+                knot.log()
             );
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -448,29 +387,7 @@ fn start_kamailio(
     inter: &Ca,
     roots: &std::path::Path,
 ) -> Option<(Knot, u16)> {
-    let Some(binary) = programs::find("kamailio", "SIPCERT_KAMAILIO") else {
-        skip("kamailio is not installed (Debian: apt-get install kamailio kamailio-tls-modules)");
-        return None;
-    };
-    let mut candidates: Vec<PathBuf> = std::env::var_os("SIPCERT_KAMAILIO_MODULES")
-        .map(PathBuf::from)
-        .into_iter()
-        .collect();
-    for lib in [
-        "/usr/lib",
-        "/usr/lib64",
-        "/usr/local/lib",
-        "/usr/local/lib64",
-    ] {
-        candidates.push(PathBuf::from(lib).join("kamailio/modules"));
-        if let Ok(entries) = fs::read_dir(lib) {
-            candidates.extend(entries.flatten().map(|e| e.path().join("kamailio/modules")));
-        }
-    }
-    let Some(modules) = candidates.into_iter().find(|d| d.join("tls.so").is_file()) else {
-        skip("kamailio's tls module (tls.so) is not installed (Debian: kamailio-tls-modules)");
-        return None;
-    };
+    let harness::KamailioInstall { binary, modules } = harness::kamailio()?;
     let chain = scratch.write(
         "kamailio.pem",
         pem(leaf.der.as_ref()) + &pem(inter.der.as_ref()),
@@ -502,25 +419,16 @@ fn start_kamailio(
     );
     let run_dir = scratch.path("kamailio-run");
     fs::create_dir_all(&run_dir).expect("run dir");
-    let log = scratch.path("kamailio.log");
-    let out = fs::File::create(&log).expect("log");
-    let child = Command::new(binary)
-        .args(["-DD", "-E", "-f"])
+    let mut cmd = Command::new(binary);
+    cmd.args(["-DD", "-E", "-f"])
         .arg(&cfg)
         .arg("-Y")
         .arg(&run_dir)
         .args(["-m", "64", "-M", "8"])
-        .current_dir(&scratch.0)
-        .stdin(Stdio::null())
-        .stdout(out.try_clone().expect("dup"))
-        .stderr(out)
-        .process_group(0)
-        .spawn()
-        .expect("start kamailio");
+        .current_dir(scratch.dir());
     let proc = Knot {
-        child,
+        proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
         conf: cfg,
-        log,
         port: tls_port,
     };
     // Ready when its TLS port takes connections.
@@ -529,7 +437,7 @@ fn start_kamailio(
         assert!(
             Instant::now() < deadline,
             "kamailio did not listen on {tls_port}\n--- log ---\n{}",
-            fs::read_to_string(&proc.log).unwrap_or_default()
+            proc.log()
         );
         std::thread::sleep(Duration::from_millis(50));
     }
@@ -570,7 +478,7 @@ fn probe_within(w: &World, seconds: &str, extra: &[&str]) -> (i32, Value, String
         "sipcert {}\n{stdout}\n{}\n(scratch {})",
         args.join(" "),
         String::from_utf8_lossy(&out.stderr),
-        w.scratch.0.display()
+        w.scratch.dir().display()
     );
     let v = serde_json::from_str(&stdout).unwrap_or(Value::Null);
     (out.status.code().unwrap_or(-1), v, text)
