@@ -227,12 +227,18 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     };
     let outcome = handshake(&mut conn, &mut sock);
     let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
-    let certs = capture
+    // A poisoned lock means the verifier panicked while capturing: say so, never guess.
+    let Ok(certs) = capture
         .seen
         .lock()
-        .ok()
-        .and_then(|mut s| s.take())
-        .unwrap_or_default();
+        .map(|mut s| s.take().unwrap_or_default())
+    else {
+        report.failure = Some((
+            "tls-handshake-failed",
+            "internal error: the certificate capture lock is poisoned".to_owned(),
+        ));
+        return;
+    };
     let Some((ee, intermediates)) = certs.split_first() else {
         report.failure = Some((
             "tls-handshake-failed",
