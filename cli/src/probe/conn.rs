@@ -250,13 +250,15 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         return;
     };
     let now = UnixTime::now();
-    let verdict = sip.check(ee, intermediates, &ctx.reference, now);
-    let dane_outcome = dane.as_ref().map(|d| {
-        (
-            d.tlsa().clone(),
-            d.check(ee, intermediates, &ctx.reference, now).1,
-        )
-    });
+    // With TLSA records the DANE verifier runs the PKIX check itself (it wraps `sip`): take
+    // its verdict instead of validating the chain twice.
+    let (verdict, dane_outcome) = match &dane {
+        Some(d) => {
+            let (pkix, outcome) = d.check(ee, intermediates, &ctx.reference, now);
+            (pkix, Some((d.tlsa().clone(), outcome)))
+        }
+        None => (sip.check(ee, intermediates, &ctx.reference, now), None),
+    };
     let permitted = match &dane_outcome {
         Some((_, o)) => o.permits(&verdict),
         None => verdict.is_accept(),
