@@ -18,8 +18,16 @@ use rustls_pki_types::{CertificateDer, UnixTime};
 use crate::chain::ChainVerifier;
 use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
-use crate::verdict::{hints, names_verdict, ChainCheck};
+use crate::verdict::{
+    accept_names, accepted, hints, names_rejection, names_verdict, ChainCheck, NamesAccepted,
+};
 use crate::{Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+
+/// An accepted chain, not rendered yet: the identities and the names-and-EKU accept.
+pub(crate) struct Decided {
+    identities: Identities,
+    accept: NamesAccepted,
+}
 
 /// The end entity, parsed once: its identities and its EKU outcome.
 struct Examined {
@@ -91,22 +99,53 @@ impl ChainVerifier {
         role: Role,
         policy: &Policy,
     ) -> Verdict {
-        let examined = match examine(end_entity.as_ref(), role, policy) {
-            Ok(e) => e,
-            Err(r) => return Verdict::Reject(r.with_reference(reference)),
-        };
-        match self.verify_extracted(end_entity, intermediates, now, role, examined.identities) {
-            Ok(verified) => names_verdict(
-                verified.into_identities(),
+        match self.decide(end_entity, intermediates, now, reference, role, policy) {
+            Ok(Decided { identities, accept }) => Verdict::Accept(accepted(
+                identities,
                 reference,
-                examined.eku,
+                accept,
                 ChainCheck::Validated,
-            ),
+            )),
+            Err(rejected) => Verdict::Reject(rejected),
+        }
+    }
+
+    /// [`ChainVerifier::check`]'s decision, with an accept left unrendered: the rustls
+    /// verifiers need only the decision, and rendering an [`Accepted`](crate::Accepted)
+    /// (the matched name, the relaxations) would cost allocations on every handshake.
+    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
+    pub(crate) fn decide(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        now: UnixTime,
+        reference: &Reference,
+        role: Role,
+        policy: &Policy,
+    ) -> Result<Decided, Rejected> {
+        let examined =
+            examine(end_entity.as_ref(), role, policy).map_err(|r| r.with_reference(reference))?;
+        match self.verify_extracted(end_entity, intermediates, now, role, examined.identities) {
+            Ok(verified) => {
+                let identities = verified.into_identities();
+                match accept_names(&identities, reference, &examined.eku) {
+                    Some(accept) => Ok(Decided { identities, accept }),
+                    None => Err(names_rejection(
+                        identities,
+                        reference,
+                        examined.eku,
+                        ChainCheck::Validated,
+                    )),
+                }
+            }
             Err((e, identities)) => {
                 let missing = hints::missing_intermediate(&e, end_entity, intermediates);
-                names_verdict(identities, reference, examined.eku, ChainCheck::Validated)
-                    .with_path_error(e)
-                    .with_hint(missing)
+                Err(
+                    names_verdict(identities, reference, examined.eku, ChainCheck::Validated)
+                        .with_path_error(e)
+                        .with_hint(missing)
+                        .into_rejected(),
+                )
             }
         }
     }

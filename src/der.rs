@@ -36,10 +36,23 @@ pub(crate) const OID_SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1D, 0x11];
 pub(crate) const OID_EXT_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x25];
 /// id-at-commonName, 2.5.4.3 (content octets).
 pub(crate) const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+/// id-ce-nameConstraints, 2.5.29.30 (content octets).
+pub(crate) const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1D, 0x1E];
+/// id-ce-keyUsage, 2.5.29.15 (content octets).
+pub(crate) const OID_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x0F];
 
-/// The extension list is allocated for this many extensions at first (a typical leaf or CA
-/// certificate has 5 to 10).
-const EXTENSIONS_CAPACITY: usize = 12;
+/// The extensions sipcert decides on, the only ones a [`Certificate`] keeps (every other
+/// extension is walked and checked for duplicates, then left to path validation).
+const DECIDED_EXTENSIONS: [&[u8]; 4] = [
+    OID_SUBJECT_ALT_NAME,
+    OID_EXT_KEY_USAGE,
+    OID_KEY_USAGE,
+    OID_NAME_CONSTRAINTS,
+];
+
+/// Up to this many extensions, their OIDs are held for the duplicate check without
+/// allocating (a typical leaf or CA certificate has 5 to 10).
+const INLINE_EXTENSIONS: usize = 16;
 
 /// Up to this many extensions, duplicates are found by comparing every pair.
 const PAIRWISE_DUPLICATE_LIMIT: usize = 32;
@@ -294,8 +307,6 @@ pub(crate) fn for_each_attribute<'a>(
 /// One certificate extension (RFC 5280 §4.1.2.9).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Extension<'a> {
-    /// extnID content octets (minimally encoded).
-    pub(crate) oid: &'a [u8],
     /// The `critical` flag (DER: present only when TRUE).
     #[allow(
         dead_code,
@@ -304,8 +315,6 @@ pub(crate) struct Extension<'a> {
     pub(crate) critical: bool,
     /// A reader over the extnValue OCTET STRING contents.
     pub(crate) value: Reader<'a>,
-    /// Absolute offset of the Extension SEQUENCE.
-    pub(crate) offset: usize,
 }
 
 /// Which extension a duplicate is, for callers that name it.
@@ -359,14 +368,18 @@ pub(crate) enum WalkError {
 pub(crate) struct Certificate<'a> {
     /// A reader over the subject Name contents (already walked strictly).
     pub(crate) subject: Reader<'a>,
-    /// Every extension, in certificate order; no OID appears twice.
-    pub(crate) extensions: Vec<Extension<'a>>,
+    /// The extensions of [`DECIDED_EXTENSIONS`], in that order, where present. The walk made
+    /// sure that no extension OID appears twice.
+    decided: [Option<Extension<'a>>; DECIDED_EXTENSIONS.len()],
 }
 
 impl<'a> Certificate<'a> {
-    /// The extension with this OID (content octets), if present.
+    /// The extension with this OID (content octets), if present: subjectAltName,
+    /// extKeyUsage, keyUsage or nameConstraints (a certificate keeps no other; asking for
+    /// another OID gives `None`).
     pub(crate) fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
-        self.extensions.iter().find(|e| e.oid == oid)
+        let i = DECIDED_EXTENSIONS.iter().position(|d| *d == oid)?;
+        self.decided.get(i)?.as_ref()
     }
 
     /// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
@@ -443,8 +456,7 @@ impl<'a> Certificate<'a> {
         for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
             tbs.read_optional(tag).map_err(field(name))?;
         }
-        // Room for a typical certificate's extensions: one allocation.
-        let mut extensions = Vec::with_capacity(EXTENSIONS_CAPACITY);
+        let mut decided = [None; DECIDED_EXTENSIONS.len()];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             // `[0] { INTEGER 2 }`: version 3.
@@ -454,14 +466,11 @@ impl<'a> Certificate<'a> {
                     detail: "extensions only in a version 3 certificate",
                 }));
             }
-            parse_extensions(wrapper, &mut extensions)?;
+            parse_extensions(wrapper, &mut decided)?;
         }
         tbs.expect_end("the end of the tbsCertificate after the extensions")
             .map_err(field("tbsCertificate"))?;
-        Ok(Self {
-            subject,
-            extensions,
-        })
+        Ok(Self { subject, decided })
     }
 
     fn parse_tbs(mut tbs: Reader<'a>) -> Result<Self, WalkError> {
@@ -547,8 +556,7 @@ impl<'a> Certificate<'a> {
                 check_bit_string(id).map_err(field(name))?;
             }
         }
-        // Room for a typical certificate's extensions: one allocation.
-        let mut extensions = Vec::with_capacity(EXTENSIONS_CAPACITY);
+        let mut decided = [None; DECIDED_EXTENSIONS.len()];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             if version != 3 {
@@ -557,14 +565,11 @@ impl<'a> Certificate<'a> {
                     detail: "extensions only in a version 3 certificate",
                 }));
             }
-            parse_extensions(wrapper, &mut extensions)?;
+            parse_extensions(wrapper, &mut decided)?;
         }
         tbs.expect_end("the end of the tbsCertificate after the extensions")
             .map_err(field("tbsCertificate"))?;
-        Ok(Self {
-            subject,
-            extensions,
-        })
+        Ok(Self { subject, decided })
     }
 }
 
@@ -652,10 +657,11 @@ fn check_time(tag: u8, time: Reader<'_>) -> Result<(), DerError> {
     }
 }
 
-/// `[3] EXPLICIT Extensions`, `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`.
+/// `[3] EXPLICIT Extensions`, `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`: every
+/// extension walked, no OID twice, the [`DECIDED_EXTENSIONS`] kept in `decided`.
 fn parse_extensions<'a>(
     mut wrapper: Reader<'a>,
-    out: &mut Vec<Extension<'a>>,
+    decided: &mut [Option<Extension<'a>>; DECIDED_EXTENSIONS.len()],
 ) -> Result<(), WalkError> {
     let err = field("extensions");
     let mut list = wrapper
@@ -664,6 +670,7 @@ fn parse_extensions<'a>(
     wrapper
         .expect_end("the end of the [3] field after the Extensions SEQUENCE")
         .map_err(&err)?;
+    let mut seen = ExtensionOids::default();
     // RFC 5280 says SIZE (1..MAX), but an empty list is common in test certificates, names
     // nothing, and OpenSSL accepts it: tolerated.
     while !list.at_end() {
@@ -689,36 +696,81 @@ fn parse_extensions<'a>(
             .map_err(&err)?;
         ext.expect_end("the end of the Extension after extnValue")
             .map_err(&err)?;
-        out.push(Extension {
-            oid,
-            critical,
-            value,
-            offset,
-        });
+        seen.push(oid, offset);
+        let slot = DECIDED_EXTENSIONS
+            .iter()
+            .position(|d| *d == oid)
+            .and_then(|i| decided.get_mut(i));
+        if let Some(slot @ None) = slot {
+            // A repeated one stays the first: the duplicate check below refuses the whole
+            // certificate anyway.
+            *slot = Some(Extension { critical, value });
+        }
     }
-    find_duplicate(out)
+    find_duplicate(seen.as_slice())
+}
+
+/// The OIDs and offsets of a certificate's extensions, in order: inline up to
+/// [`INLINE_EXTENSIONS`], on the heap beyond.
+struct ExtensionOids<'a> {
+    inline: [(&'a [u8], usize); INLINE_EXTENSIONS],
+    len: usize,
+    heap: Vec<(&'a [u8], usize)>,
+}
+
+impl Default for ExtensionOids<'_> {
+    fn default() -> Self {
+        Self {
+            inline: [(&[], 0); INLINE_EXTENSIONS],
+            len: 0,
+            heap: Vec::new(),
+        }
+    }
+}
+
+impl<'a> ExtensionOids<'a> {
+    fn push(&mut self, oid: &'a [u8], offset: usize) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = (oid, offset);
+                self.len += 1;
+                return;
+            }
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push((oid, offset));
+    }
+
+    fn as_slice(&self) -> &[(&'a [u8], usize)] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.len).unwrap_or_default()
+        } else {
+            &self.heap
+        }
+    }
 }
 
 /// RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular
-/// extension." OIDs are minimal, so equal OIDs have equal octets.
-fn find_duplicate(list: &[Extension<'_>]) -> Result<(), WalkError> {
-    let duplicate = |e: &Extension<'_>| WalkError::DuplicateExtension {
-        offset: e.offset,
-        which: KnownExtension::of(e.oid),
+/// extension." OIDs are minimal, so equal OIDs have equal octets. `list` holds each
+/// extension's OID and offset, in certificate order.
+fn find_duplicate(list: &[(&[u8], usize)]) -> Result<(), WalkError> {
+    let duplicate = |&(oid, offset): &(&[u8], usize)| WalkError::DuplicateExtension {
+        offset,
+        which: KnownExtension::of(oid),
     };
     if list.len() <= PAIRWISE_DUPLICATE_LIMIT {
         for (i, later) in list.iter().enumerate() {
-            if list.iter().take(i).any(|earlier| earlier.oid == later.oid) {
+            if list.iter().take(i).any(|earlier| earlier.0 == later.0) {
                 return Err(duplicate(later));
             }
         }
         return Ok(());
     }
-    let mut sorted: Vec<&Extension<'_>> = list.iter().collect();
-    sorted.sort_by(|a, b| a.oid.cmp(b.oid).then(a.offset.cmp(&b.offset)));
+    let mut sorted: Vec<&(&[u8], usize)> = list.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
     match sorted
         .windows(2)
-        .find(|w| matches!(w, [a, b] if a.oid == b.oid))
+        .find(|w| matches!(w, [a, b] if a.0 == b.0))
     {
         Some([_, later]) => Err(duplicate(later)),
         Some(_) | None => Ok(()),

@@ -40,10 +40,7 @@ pub(super) fn parse(index: usize, der: &[u8]) -> Result<Certificate<'_>, ChainEr
     })
 }
 
-/// id-ce-nameConstraints, 2.5.29.30 (content octets).
-pub(super) const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1D, 0x1E];
-/// id-ce-keyUsage, 2.5.29.15 (content octets).
-pub(super) const OID_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x0F];
+pub(super) use crate::der::{OID_KEY_USAGE, OID_NAME_CONSTRAINTS};
 
 /// The OID of the Extension SEQUENCE at `offset` of `der` (a duplicate the walk reported).
 fn extension_at(der: &[u8], offset: usize) -> Option<&[u8]> {

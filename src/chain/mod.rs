@@ -69,7 +69,7 @@ use crate::{Policy, Role};
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
 
-use name_constraints::NameConstraintBudget;
+use name_constraints::{NameConstraintBudget, PathConstraints};
 
 /// Revocation-checking options; they only matter when CRLs are configured. The defaults are
 /// rustls's: every certificate of the path, unknown status denied, CRL expiry ignored.
@@ -312,6 +312,9 @@ impl ChainVerifier {
     }
 }
 
+/// Intermediates of a path held without allocating; webpki builds paths of at most six.
+const INLINE_INTERMEDIATES: usize = 6;
+
 /// sipcert's own checks of one candidate path: CA keyUsage, then the name constraints of
 /// every CA applied to the SIP identities. Each intermediate is walked once, strictly, for
 /// both. Returns whether any CA of the path carries dNSName or iPAddress constraints.
@@ -321,18 +324,42 @@ fn check_path(
     budget: &mut NameConstraintBudget,
 ) -> Result<bool, ChainError> {
     // The DER of every intermediate (borrowed, no copy), so the walks can borrow from it.
-    let ders: Vec<CertificateDer<'_>> = path
-        .intermediate_certificates()
-        .map(webpki::Cert::der)
-        .collect();
-    let mut cas = Vec::with_capacity(ders.len());
+    let count = path.intermediate_certificates().count();
+    if count <= INLINE_INTERMEDIATES {
+        let mut ders: [CertificateDer<'_>; INLINE_INTERMEDIATES] =
+            core::array::from_fn(|_| CertificateDer::from(&[][..]));
+        for (slot, cert) in ders.iter_mut().zip(path.intermediate_certificates()) {
+            *slot = cert.der();
+        }
+        check_cas(
+            path.anchor(),
+            ders.get(..count).unwrap_or_default(),
+            names,
+            budget,
+        )
+    } else {
+        let ders: Vec<CertificateDer<'_>> = path
+            .intermediate_certificates()
+            .map(webpki::Cert::der)
+            .collect();
+        check_cas(path.anchor(), &ders, names, budget)
+    }
+}
+
+/// [`check_path`] on the intermediates' DER.
+fn check_cas(
+    anchor: &TrustAnchor<'_>,
+    ders: &[CertificateDer<'_>],
+    names: &[Identity],
+    budget: &mut NameConstraintBudget,
+) -> Result<bool, ChainError> {
+    let mut constraints = PathConstraints::of_anchor(anchor)?;
     for (index, der) in ders.iter().enumerate() {
         let der = der.as_ref();
         let cert = ca::parse(index, der)?;
         key_usage::check(&cert, &ca::CaName::Intermediate { index, der })?;
-        cas.push((cert, der));
+        constraints.add_intermediate(index, &cert, der)?;
     }
-    let constraints = name_constraints::from_path(path.anchor(), &cas)?;
     constraints.check(names, budget)?;
     Ok(!constraints.is_empty())
 }

@@ -315,31 +315,40 @@ impl PathConstraints<'_> {
     }
 }
 
-/// Collects the dNSName and iPAddress constraints of a path: the trust anchor's, then each
-/// intermediate's (`cas`, walked by [`super::ca::parse`], with their DER for messages), read
-/// strictly. A malformed constraint is [`ChainError::MalformedNameConstraint`], whatever the
-/// identities.
-pub(crate) fn from_path<'a>(
-    anchor: &rustls_pki_types::TrustAnchor<'_>,
-    cas: &[(Certificate<'a>, &'a [u8])],
-) -> Result<PathConstraints<'a>, ChainError> {
-    let mut out = Vec::new();
-    if let Some(nc) = &anchor.name_constraints {
-        let c = parse_contents(nc.as_ref(), CaName::Anchor)?;
-        if !c.is_empty() {
-            out.push(c);
+impl<'a> PathConstraints<'a> {
+    /// The trust anchor's dNSName and iPAddress constraints, read strictly; the
+    /// intermediates' are added with [`PathConstraints::add_intermediate`]. A malformed
+    /// constraint is [`ChainError::MalformedNameConstraint`], whatever the identities.
+    pub(crate) fn of_anchor(
+        anchor: &rustls_pki_types::TrustAnchor<'_>,
+    ) -> Result<Self, ChainError> {
+        let mut out = Self::default();
+        if let Some(nc) = &anchor.name_constraints {
+            let c = parse_contents(nc.as_ref(), CaName::Anchor)?;
+            if !c.is_empty() {
+                out.cas.push(c);
+            }
         }
+        Ok(out)
     }
-    for (index, (cert, der)) in cas.iter().enumerate() {
+
+    /// Adds the constraints of the intermediate at `index` of the path (`cert`, walked by
+    /// [`super::ca::parse`] from `der`, which messages name it by).
+    pub(crate) fn add_intermediate(
+        &mut self,
+        index: usize,
+        cert: &Certificate<'a>,
+        der: &'a [u8],
+    ) -> Result<(), ChainError> {
         if let Some(ext) = cert.extension(OID_NAME_CONSTRAINTS) {
             let ca = CaName::Intermediate { index, der };
             let c = parse_extension_value(ext.value.as_bytes(), ca)?;
             if !c.is_empty() {
-                out.push(c);
+                self.cas.push(c);
             }
         }
+        Ok(())
     }
-    Ok(PathConstraints { cas: out })
 }
 
 fn malformed(detail: impl Into<String>) -> ChainError {

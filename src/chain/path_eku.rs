@@ -37,33 +37,45 @@ impl PathEku {
     }
 }
 
+/// Purposes held without allocating while looking for an accepted one (a certificate
+/// rarely lists more).
+const INLINE_PURPOSES: usize = 8;
+
 impl ExtendedKeyUsageValidator for PathEku {
     fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
-        // The purposes seen before an accepted one: kept (without copying) only to name
-        // them in the error, so the common case allocates nothing.
-        let mut before = Vec::new();
+        // The purposes before the first accepted one, for the error only: inline, then on
+        // the heap (already decoded) beyond.
+        let mut before = [None; INLINE_PURPOSES];
+        let mut held = 0;
+        let mut more: Vec<Vec<usize>> = Vec::new();
         let mut ok = false;
+        // Every purpose is read, also after an accepted one: a malformed EKU fails the path.
         for id in iter {
-            // A malformed EKU is an error, never "absent".
             let id = id?;
             if ok {
                 continue;
             }
             if self.accepted.iter().any(|a| KeyPurposeId::new(a) == id) {
                 ok = true;
+            } else if let Some(slot) = before.get_mut(held) {
+                *slot = Some(id);
+                held += 1;
             } else {
-                before.push(id);
+                more.push(id.to_decoded_oid());
             }
         }
-        // An EKU extension with no purpose is rejected by webpki before we are called
-        // (EmptyEkuExtension), so an empty list here means "no EKU extension".
-        if ok || before.is_empty() {
+        if ok || held == 0 {
             return Ok(());
         }
         Err(webpki::Error::RequiredEkuNotFoundContext(
             RequiredEkuNotFoundContext {
                 required: KeyUsage::required(EKU_SIP_DOMAIN),
-                present: before.iter().map(KeyPurposeId::to_decoded_oid).collect(),
+                present: before
+                    .iter()
+                    .flatten()
+                    .map(KeyPurposeId::to_decoded_oid)
+                    .chain(more)
+                    .collect(),
             },
         ))
     }

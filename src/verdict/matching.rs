@@ -4,7 +4,7 @@ use core::fmt;
 use std::net::IpAddr;
 
 use super::codes::{ReasonCode, Relaxation, Via};
-use crate::identity::{Identities, IdentityName, IdentitySource, IgnoreReason, NearMiss};
+use crate::identity::{Identities, Identity, IdentityName, IdentitySource, IgnoreReason, NearMiss};
 use crate::uri::{ReferenceError, SipUri, UriError};
 use crate::{DomainName, DomainNameError};
 
@@ -156,6 +156,44 @@ impl MatchedIdentity {
     }
 }
 
+/// Where a match was found, before anything is rendered: which identity (or which ignored
+/// wildcard dNSName, under [`crate::danger::allow_wildcards`]) and through which reference.
+/// Only [`Identities::find`] makes one; [`Identities::matched_identity`] renders it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Found {
+    at: FoundAt,
+    via: Via,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FoundAt {
+    /// `identities()[i]` equals the reference.
+    Identity(usize),
+    /// `ignored()[i]` is a wildcard dNSName that covers the reference.
+    Wildcard(usize),
+}
+
+/// The name a reference asks for, borrowed.
+#[derive(Debug, Clone, Copy)]
+enum Wanted<'a> {
+    Domain(&'a DomainName),
+    Ip(IpAddr),
+}
+
+impl Wanted<'_> {
+    /// Whether an identity's name is exactly this one (names are normalized, so equal names
+    /// are equal values).
+    fn is(self, name: &IdentityName) -> bool {
+        match (name, self) {
+            (IdentityName::Domain(a), Wanted::Domain(b)) => a == b,
+            (IdentityName::Ip(a), Wanted::Ip(b)) => *a == b,
+            (IdentityName::Domain(_), Wanted::Ip(_)) | (IdentityName::Ip(_), Wanted::Domain(_)) => {
+                false
+            }
+        }
+    }
+}
+
 impl Identities {
     /// Compares the reference (then, for a domain reference, the policy's secure SRV target)
     /// with the identity set, RFC 5922 §7.2: whole names, ASCII case-insensitive (names are
@@ -165,8 +203,19 @@ impl Identities {
     /// The policy is the one the identities were extracted with ([`Identities::policy`]), so
     /// extraction and matching can never disagree.
     pub fn matches(&self, reference: &Reference) -> Option<MatchedIdentity> {
-        if let Some(m) = self.match_one(reference, Via::Reference) {
-            return Some(m);
+        self.find(reference)
+            .map(|found| self.matched_identity(found, reference))
+    }
+
+    /// [`Identities::matches`] without rendering the match: the decision alone, allocation
+    /// free. Every accept in the crate goes through here.
+    pub(crate) fn find(&self, reference: &Reference) -> Option<Found> {
+        let wanted = match reference {
+            Reference::Domain(d) => Wanted::Domain(d),
+            Reference::Ip(ip) => Wanted::Ip(*ip),
+        };
+        if let Some(found) = self.find_one(wanted, Via::Reference) {
+            return Some(found);
         }
         // An IP-literal AUS is not resolved through SRV (RFC 3263 §4.2), so no SRV target
         // can stand in for it.
@@ -174,54 +223,78 @@ impl Identities {
             Reference::Ip(_) => None,
             Reference::Domain(_) => {
                 let target = self.policy().secure_srv_target()?;
-                self.match_one(&Reference::Domain(target.clone()), Via::SecureSrvTarget)
+                self.find_one(Wanted::Domain(target), Via::SecureSrvTarget)
             }
         }
     }
 
-    fn match_one(&self, reference: &Reference, via: Via) -> Option<MatchedIdentity> {
+    fn find_one(&self, wanted: Wanted<'_>, via: Via) -> Option<Found> {
         let policy = self.policy();
-        let mut relaxations = Vec::new();
-        match via {
-            Via::SecureSrvTarget => relaxations.push(Relaxation::SecureSrvTarget),
-            Via::Reference => {}
-        }
-        let wanted = match reference {
-            Reference::Domain(d) => IdentityName::Domain(d.clone()),
-            Reference::Ip(_) if !policy.are_ip_literals_allowed() => return None,
-            Reference::Ip(ip) => {
-                relaxations.push(Relaxation::IpLiteral);
-                IdentityName::Ip(*ip)
-            }
+        let domain = match wanted {
+            Wanted::Ip(_) if !policy.are_ip_literals_allowed() => return None,
+            Wanted::Ip(_) => None,
+            Wanted::Domain(d) => Some(d),
         };
-        if let Some(id) = self.identities().iter().find(|id| *id.name() == wanted) {
-            match id.source() {
-                IdentitySource::Cn => relaxations.push(Relaxation::CnFallback),
-                IdentitySource::SanUri | IdentitySource::SanDns | IdentitySource::SanIp => {}
-            }
-            return Some(MatchedIdentity {
-                presented: id.name().to_string(),
-                name: wanted,
-                source: id.source(),
+        if let Some(i) = self.identities().iter().position(|id| wanted.is(id.name())) {
+            return Some(Found {
+                at: FoundAt::Identity(i),
                 via,
-                relaxations,
             });
         }
-        let Reference::Domain(domain) = reference else {
-            return None;
-        };
+        let domain = domain?;
         if !policy.are_wildcards_allowed() || !self.dns_sans_usable() {
             return None;
         }
-        let pattern = self.wildcard_covering(domain)?;
-        relaxations.push(Relaxation::Wildcard);
-        Some(MatchedIdentity {
-            name: wanted,
-            presented: pattern,
-            source: IdentitySource::SanDns,
+        let i = self.wildcard_covering(domain)?;
+        Some(Found {
+            at: FoundAt::Wildcard(i),
             via,
-            relaxations,
         })
+    }
+
+    /// Renders a match [`Identities::find`] returned for `reference`.
+    pub(crate) fn matched_identity(&self, found: Found, reference: &Reference) -> MatchedIdentity {
+        let mut relaxations = Vec::new();
+        let name = match found.via {
+            Via::SecureSrvTarget => {
+                relaxations.push(Relaxation::SecureSrvTarget);
+                match self.policy().secure_srv_target() {
+                    Some(target) => IdentityName::Domain(target.clone()),
+                    // `find` matched through the target, so the policy has one.
+                    None => reference_name(reference),
+                }
+            }
+            Via::Reference => reference_name(reference),
+        };
+        if let IdentityName::Ip(_) = name {
+            relaxations.push(Relaxation::IpLiteral);
+        }
+        let (presented, source) = match found.at {
+            FoundAt::Identity(i) => {
+                let id = self.identities().get(i);
+                let source = id.map_or(IdentitySource::SanDns, Identity::source);
+                match source {
+                    IdentitySource::Cn => relaxations.push(Relaxation::CnFallback),
+                    IdentitySource::SanUri | IdentitySource::SanDns | IdentitySource::SanIp => {}
+                }
+                (
+                    id.map(|id| id.name().to_string()).unwrap_or_default(),
+                    source,
+                )
+            }
+            FoundAt::Wildcard(i) => {
+                relaxations.push(Relaxation::Wildcard);
+                let pattern = self.ignored().get(i).map(|ig| ig.value().to_owned());
+                (pattern.unwrap_or_default(), IdentitySource::SanDns)
+            }
+        };
+        MatchedIdentity {
+            name,
+            presented,
+            source,
+            via: found.via,
+            relaxations,
+        }
     }
 
     /// DNS SANs count only when no `sip:` URI domain identity exists and the policy does not
@@ -234,16 +307,23 @@ impl Identities {
                 .any(|id| id.source() == IdentitySource::SanUri && id.domain().is_some())
     }
 
-    /// The first `*.base` dNSName that covers `domain` under RFC 6125 §6.4.3.
-    pub(crate) fn wildcard_covering(&self, domain: &DomainName) -> Option<String> {
-        self.ignored().iter().find_map(|ig| match ig.near_miss() {
-            Some(NearMiss::WildcardBase(base))
-                if ig.reason() == IgnoreReason::DnsWildcard && wildcard_covers(base, domain) =>
-            {
-                Some(ig.value().to_owned())
+    /// The position in [`Identities::ignored`] of the first `*.base` dNSName that covers
+    /// `domain` under RFC 6125 §6.4.3.
+    pub(crate) fn wildcard_covering(&self, domain: &DomainName) -> Option<usize> {
+        self.ignored().iter().position(|ig| match ig.near_miss() {
+            Some(NearMiss::WildcardBase(base)) => {
+                ig.reason() == IgnoreReason::DnsWildcard && wildcard_covers(base, domain)
             }
-            Some(NearMiss::Name(_) | NearMiss::WildcardBase(_) | NearMiss::Ip(_)) | None => None,
+            Some(NearMiss::Name(_) | NearMiss::Ip(_)) | None => false,
         })
+    }
+}
+
+/// The name a reference asks for, owned (for a rendered match).
+fn reference_name(reference: &Reference) -> IdentityName {
+    match reference {
+        Reference::Domain(d) => IdentityName::Domain(d.clone()),
+        Reference::Ip(ip) => IdentityName::Ip(*ip),
     }
 }
 

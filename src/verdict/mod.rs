@@ -12,7 +12,9 @@ use core::fmt;
 
 pub use codes::{Hint, ReasonCode, Relaxation, Via};
 pub use hints::HintNote;
+pub(crate) use matching::Found;
 pub use matching::{AusError, MatchedIdentity, Reference};
+
 pub use warning::{
     warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
 };
@@ -424,7 +426,7 @@ impl Verdict {
             .map_or(rejected.chain.code(), ReasonCode::code)
     }
 
-    fn into_rejected(self) -> Rejected {
+    pub(crate) fn into_rejected(self) -> Rejected {
         match self {
             Self::Accept(a) => Rejected {
                 reference: Some(a.reference),
@@ -440,6 +442,31 @@ impl Verdict {
     }
 }
 
+/// A names-and-EKU accept, not rendered yet: the match and the EKU outcome. Only
+/// [`accept_names`] makes one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NamesAccepted {
+    found: Found,
+    eku: EkuAcceptance,
+}
+
+/// The one accept rule of RFC 5922 §7.2 with RFC 5924 §5, for every entry point: the EKU
+/// allows the role, and the reference (or the policy's secure SRV target) equals an
+/// identity under the policy the identities were extracted with. Decides without
+/// allocating; [`names_verdict`] and [`accepted`] render the outcome.
+pub(crate) fn accept_names(
+    ids: &Identities,
+    reference: &Reference,
+    eku: &Result<EkuAcceptance, EkuError>,
+) -> Option<NamesAccepted> {
+    let eku = match eku {
+        Ok(acceptance) => *acceptance,
+        Err(_) => return None,
+    };
+    let found = ids.find(reference)?;
+    Some(NamesAccepted { found, eku })
+}
+
 /// The names-and-EKU verdict (RFC 5922 §7.2 and RFC 5924 §5) on extracted identities. `chain`
 /// says what the caller established about the path; a path failure is folded in afterwards.
 pub(crate) fn names_verdict(
@@ -448,15 +475,49 @@ pub(crate) fn names_verdict(
     eku: Result<EkuAcceptance, EkuError>,
     chain: ChainCheck,
 ) -> Verdict {
+    match accept_names(&ids, reference, &eku) {
+        Some(accept) => Verdict::Accept(accepted(ids, reference, accept, chain)),
+        None => Verdict::Reject(names_rejection(ids, reference, eku, chain)),
+    }
+}
+
+/// Renders an accept of [`accept_names`].
+pub(crate) fn accepted(
+    ids: Identities,
+    reference: &Reference,
+    accept: NamesAccepted,
+    chain: ChainCheck,
+) -> Accepted {
+    let matched = ids.matched_identity(accept.found, reference);
+    let mut relaxations = matched.relaxations().to_vec();
+    if accept.eku.is_relaxation() {
+        relaxations.push(Relaxation::EkuTlsCompatible);
+    }
+    let (identities, ignored) = ids.into_parts();
+    Accepted {
+        reference: reference.clone(),
+        matched,
+        relaxations,
+        eku: accept.eku,
+        chain,
+        identities,
+        ignored,
+    }
+}
+
+/// The rejection when [`accept_names`] does not accept: every reason (EKU, IP-literal
+/// reference, no matching identity) and the near-miss hints.
+pub(crate) fn names_rejection(
+    ids: Identities,
+    reference: &Reference,
+    eku: Result<EkuAcceptance, EkuError>,
+    chain: ChainCheck,
+) -> Rejected {
     let mut reasons = Vec::new();
-    let eku = match eku {
-        Ok(acceptance) => Some(acceptance),
-        Err(e) => {
-            reasons.push(Reason::new(e.reason_code(), e.to_string()));
-            None
-        }
-    };
-    let matched = match reference {
+    if let Err(e) = &eku {
+        reasons.push(Reason::new(e.reason_code(), e.to_string()));
+    }
+    let ip_literal_refused = match reference {
         Reference::Ip(ip) if !ids.policy().are_ip_literals_allowed() => {
             reasons.push(Reason::new(
                 ReasonCode::ReferenceIsIpLiteral,
@@ -464,53 +525,29 @@ pub(crate) fn names_verdict(
                     "the reference {ip} is an IP literal, not a SIP domain (RFC 5922 §7.2 compares DNS names); IP matching needs the allow_ip_literals policy"
                 ),
             ));
-            None
+            true
         }
-        // Listed, not `_`: a new kind of reference must be looked at before it can match.
-        Reference::Ip(_) | Reference::Domain(_) => ids.matches(reference),
+        Reference::Ip(_) | Reference::Domain(_) => false,
     };
-    match (matched, eku) {
-        (Some(matched), Some(eku)) if reasons.is_empty() => {
-            let mut relaxations = matched.relaxations().to_vec();
-            if eku.is_relaxation() {
-                relaxations.push(Relaxation::EkuTlsCompatible);
-            }
-            let (identities, ignored) = ids.into_parts();
-            Verdict::Accept(Accepted {
-                reference: reference.clone(),
-                matched,
-                relaxations,
-                eku,
-                chain,
-                identities,
-                ignored,
-            })
-        }
-        (matched, _) => {
-            if matched.is_none()
-                && !reasons
-                    .iter()
-                    .any(|r| r.code == ReasonCode::ReferenceIsIpLiteral)
-            {
-                reasons.push(no_match_reason(&ids, reference));
-            }
-            // Near misses explain a name mismatch; when the name matched (and only the EKU
-            // failed) there is nothing to explain about names.
-            let hints = match (&matched, reference) {
-                (None, Reference::Domain(d)) => hints::compute(&ids, d),
-                (Some(_), _) | (None, Reference::Ip(_)) => Vec::new(),
-            };
-            let (identities, ignored) = ids.into_parts();
-            Verdict::Reject(Rejected {
-                reference: Some(reference.clone()),
-                reasons,
-                identities,
-                ignored,
-                hints,
-                path_error: None,
-                chain,
-            })
-        }
+    let matched = ids.find(reference).is_some();
+    if !matched && !ip_literal_refused {
+        reasons.push(no_match_reason(&ids, reference));
+    }
+    // Near misses explain a name mismatch; when the name matched (and only the EKU failed)
+    // there is nothing to explain about names.
+    let hints = match (matched, reference) {
+        (false, Reference::Domain(d)) => hints::compute(&ids, d),
+        (true, _) | (false, Reference::Ip(_)) => Vec::new(),
+    };
+    let (identities, ignored) = ids.into_parts();
+    Rejected {
+        reference: Some(reference.clone()),
+        reasons,
+        identities,
+        ignored,
+        hints,
+        path_error: None,
+        chain,
     }
 }
 
