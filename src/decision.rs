@@ -44,9 +44,9 @@ fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rej
             None,
         )
     };
-    let cert = identity::parse_certificate(cert_der).map_err(malformed)?;
+    let (cert, read_eku) = identity::parse_certificate(cert_der).map_err(malformed)?;
     let identities = identity::extract_from_parsed(&cert, policy).map_err(malformed)?;
-    let eku = eku::evaluate_parsed(&cert, role, policy.eku_mode());
+    let eku = eku::evaluate_read(read_eku, role, policy.eku_mode());
     Ok(Examined { identities, eku })
 }
 
@@ -73,7 +73,7 @@ pub fn check_end_entity(
     policy: &Policy,
 ) -> Verdict {
     match examine(cert_der, role, policy) {
-        Ok(e) => names_verdict(e.identities, reference, e.eku, ChainCheck::NotChecked),
+        Ok(e) => names_verdict(e.identities, reference, &e.eku, ChainCheck::NotChecked),
         Err(r) => Verdict::Reject(r.with_reference(reference)),
     }
 }
@@ -133,7 +133,7 @@ impl ChainVerifier {
                     None => Err(names_rejection(
                         identities,
                         reference,
-                        examined.eku,
+                        &examined.eku,
                         ChainCheck::Validated,
                     )),
                 }
@@ -141,7 +141,7 @@ impl ChainVerifier {
             Err((e, identities)) => {
                 let missing = hints::missing_intermediate(&e, end_entity, intermediates);
                 Err(
-                    names_verdict(identities, reference, examined.eku, ChainCheck::Validated)
+                    names_verdict(identities, reference, &examined.eku, ChainCheck::Validated)
                         .with_path_error(e)
                         .with_hint(missing)
                         .into_rejected(),

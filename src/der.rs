@@ -42,20 +42,35 @@ pub(crate) const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1D, 0x1E];
 pub(crate) const OID_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x0F];
 
 /// The extensions sipcert decides on, the only ones a [`Certificate`] keeps (every other
-/// extension is walked and checked for duplicates, then left to path validation).
-const DECIDED_EXTENSIONS: [&[u8]; 4] = [
+/// extension is walked and checked for duplicates, then left to path validation), in the
+/// order of [`decided_index`].
+#[cfg(test)]
+const DECIDED_EXTENSIONS: [&[u8]; DECIDED] = [
     OID_SUBJECT_ALT_NAME,
     OID_EXT_KEY_USAGE,
     OID_KEY_USAGE,
     OID_NAME_CONSTRAINTS,
 ];
 
-/// Up to this many extensions, their OIDs are held for the duplicate check without
-/// allocating (a typical leaf or CA certificate has 5 to 10).
-const INLINE_EXTENSIONS: usize = 16;
+/// How many extensions a [`Certificate`] keeps.
+const DECIDED: usize = 4;
 
-/// Up to this many extensions, duplicates are found by comparing every pair.
-const PAIRWISE_DUPLICATE_LIMIT: usize = 32;
+/// The slot of a kept extension (subjectAltName, extKeyUsage, keyUsage, nameConstraints:
+/// all in the id-ce arc, `55 1D x`), `None` for any other OID.
+fn decided_index(oid: &[u8]) -> Option<usize> {
+    match oid {
+        [0x55, 0x1D, 0x11] => Some(0),
+        [0x55, 0x1D, 0x25] => Some(1),
+        [0x55, 0x1D, 0x0F] => Some(2),
+        [0x55, 0x1D, 0x1E] => Some(3),
+        _ => None,
+    }
+}
+
+/// Up to this many extensions outside the id-ce arc (`2.5.29`), their OIDs are held for the
+/// duplicate check without allocating and compared pairwise as they come (a typical leaf or
+/// CA certificate has one to three: authorityInfoAccess, certificate transparency).
+const INLINE_EXTENSIONS: usize = 4;
 
 /// Where the DER stopped being canonical, and what was expected there.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,25 +137,42 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one TLV: its tag and a reader over its contents.
+    #[inline]
     pub(crate) fn read_tlv(&mut self) -> Result<(u8, Self), DerError> {
-        // The common case first: a low tag number and a short-form length that fits.
-        if let [tag, len @ 0..=0x7f, rest @ ..] = self.input {
-            if tag & 0x1f != 0x1f {
-                if let Some((contents, rest)) = rest.split_at_checked(usize::from(*len)) {
-                    let child = Self {
-                        input: contents,
-                        offset: self.offset + 2,
-                    };
-                    self.input = rest;
-                    self.offset += 2 + contents.len();
-                    return Ok((*tag, child));
-                }
+        // The common cases first, each in its minimal form: a low tag number with a
+        // short-form length, or a one- or two-octet long-form length (128..=65535), which
+        // every certificate has a few of. Anything else, and every error, is read octet by
+        // octet.
+        let (tag, header, len) = match self.input {
+            [tag, len @ 0..=0x7f, ..] => (*tag, 2, usize::from(*len)),
+            [tag, 0x81, len @ 0x80..=0xff, ..] => (*tag, 3, usize::from(*len)),
+            [tag, 0x82, high @ 0x01..=0xff, low, ..] => {
+                (*tag, 4, usize::from(*high) << 8 | usize::from(*low))
+            }
+            _ => return self.read_tlv_checked(),
+        };
+        if tag & 0x1f != 0x1f {
+            if let Some((contents, rest)) = self
+                .input
+                .get(header..)
+                .and_then(|after| after.split_at_checked(len))
+            {
+                let child = Self {
+                    input: contents,
+                    offset: self.offset + header,
+                };
+                self.input = rest;
+                self.offset += header + len;
+                return Ok((tag, child));
             }
         }
         self.read_tlv_checked()
     }
 
-    /// [`Reader::read_tlv`] octet by octet, with the precise error.
+    /// [`Reader::read_tlv`] octet by octet, with the precise error: long-form lengths and
+    /// every malformed case, kept out of line so that the short-form path inlines.
+    #[cold]
+    #[inline(never)]
     fn read_tlv_checked(&mut self) -> Result<(u8, Self), DerError> {
         let tag_at = self.offset;
         let tag = self.byte("a tag, found the end of the enclosing value")?;
@@ -192,6 +224,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one TLV that must carry `tag`; `expected` says what it is (used as the error).
+    #[inline]
     pub(crate) fn read_expected(
         &mut self,
         tag: u8,
@@ -205,6 +238,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Reads one TLV carrying `tag` if the next value has that tag.
+    #[inline]
     pub(crate) fn read_optional(&mut self, tag: u8) -> Result<Option<Self>, DerError> {
         if self.peek() == Some(tag) {
             let (_, contents) = self.read_tlv()?;
@@ -236,6 +270,11 @@ impl<'a> Reader<'a> {
 /// subidentifier starting with the octet 0x80, the last octet without the continuation bit.
 pub(crate) fn check_oid(contents: Reader<'_>) -> Result<(), DerError> {
     let bytes = contents.as_bytes();
+    // An OID of the id-ce arc (`2.5.29.x`, x below 128: every extension sipcert reads, and
+    // most others) is minimal by its shape.
+    if let [0x55, 0x1D, 0..=0x7f] = bytes {
+        return Ok(());
+    }
     if bytes.is_empty() {
         return Err(contents.error("an OBJECT IDENTIFIER with content octets"));
     }
@@ -368,9 +407,9 @@ pub(crate) enum WalkError {
 pub(crate) struct Certificate<'a> {
     /// A reader over the subject Name contents (already walked strictly).
     pub(crate) subject: Reader<'a>,
-    /// The extensions of [`DECIDED_EXTENSIONS`], in that order, where present. The walk made
+    /// The extensions of [`decided_index`], in its order, where present. The walk made
     /// sure that no extension OID appears twice.
-    decided: [Option<Extension<'a>>; DECIDED_EXTENSIONS.len()],
+    decided: [Option<Extension<'a>>; DECIDED],
 }
 
 impl<'a> Certificate<'a> {
@@ -378,7 +417,7 @@ impl<'a> Certificate<'a> {
     /// extKeyUsage, keyUsage or nameConstraints (a certificate keeps no other; asking for
     /// another OID gives `None`).
     pub(crate) fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
-        let i = DECIDED_EXTENSIONS.iter().position(|d| *d == oid)?;
+        let i = decided_index(oid)?;
         self.decided.get(i)?.as_ref()
     }
 
@@ -456,7 +495,7 @@ impl<'a> Certificate<'a> {
         for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
             tbs.read_optional(tag).map_err(field(name))?;
         }
-        let mut decided = [None; DECIDED_EXTENSIONS.len()];
+        let mut decided = [None; DECIDED];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             // `[0] { INTEGER 2 }`: version 3.
@@ -556,7 +595,7 @@ impl<'a> Certificate<'a> {
                 check_bit_string(id).map_err(field(name))?;
             }
         }
-        let mut decided = [None; DECIDED_EXTENSIONS.len()];
+        let mut decided = [None; DECIDED];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             if version != 3 {
@@ -658,10 +697,10 @@ fn check_time(tag: u8, time: Reader<'_>) -> Result<(), DerError> {
 }
 
 /// `[3] EXPLICIT Extensions`, `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`: every
-/// extension walked, no OID twice, the [`DECIDED_EXTENSIONS`] kept in `decided`.
+/// extension walked, no OID twice, the ones of [`decided_index`] kept in `decided`.
 fn parse_extensions<'a>(
     mut wrapper: Reader<'a>,
-    decided: &mut [Option<Extension<'a>>; DECIDED_EXTENSIONS.len()],
+    decided: &mut [Option<Extension<'a>>; DECIDED],
 ) -> Result<(), WalkError> {
     let err = field("extensions");
     let mut list = wrapper
@@ -697,40 +736,61 @@ fn parse_extensions<'a>(
         ext.expect_end("the end of the Extension after extnValue")
             .map_err(&err)?;
         seen.push(oid, offset);
-        let slot = DECIDED_EXTENSIONS
-            .iter()
-            .position(|d| *d == oid)
-            .and_then(|i| decided.get_mut(i));
+        let slot = decided_index(oid).and_then(|i| decided.get_mut(i));
         if let Some(slot @ None) = slot {
-            // A repeated one stays the first: the duplicate check below refuses the whole
+            // A repeated one stays the first: the duplicate check refuses the whole
             // certificate anyway.
             *slot = Some(Extension { critical, value });
         }
     }
-    find_duplicate(seen.as_slice())
+    seen.check()
 }
 
-/// The OIDs and offsets of a certificate's extensions, in order: inline up to
-/// [`INLINE_EXTENSIONS`], on the heap beyond.
+/// The OIDs of a certificate's extensions, for RFC 5280 §4.2: "A certificate MUST NOT
+/// include more than one instance of a particular extension." OIDs are minimal, so equal
+/// OIDs have equal octets.
+///
+/// id-ce OIDs (`2.5.29.x`, x below 128: three content octets `55 1D x`) are one bit each;
+/// any other OID is compared with the others seen so far, inline up to
+/// [`INLINE_EXTENSIONS`]; past that, they go to the heap and are sorted once at the end, so
+/// that a certificate with thousands of extensions costs `n log n`, not `n²`.
 struct ExtensionOids<'a> {
+    id_ce: u128,
     inline: [(&'a [u8], usize); INLINE_EXTENSIONS],
     len: usize,
     heap: Vec<(&'a [u8], usize)>,
+    /// The first repetition seen as the walk went (its OID and offset).
+    duplicate: Option<(&'a [u8], usize)>,
 }
 
 impl Default for ExtensionOids<'_> {
     fn default() -> Self {
         Self {
+            id_ce: 0,
             inline: [(&[], 0); INLINE_EXTENSIONS],
             len: 0,
             heap: Vec::new(),
+            duplicate: None,
         }
     }
 }
 
 impl<'a> ExtensionOids<'a> {
+    /// Records the extension with this OID at `offset`.
     fn push(&mut self, oid: &'a [u8], offset: usize) {
+        if let [0x55, 0x1D, x @ 0..=0x7f] = oid {
+            let bit = 1u128 << x;
+            if self.id_ce & bit != 0 {
+                self.duplicate.get_or_insert((oid, offset));
+            }
+            self.id_ce |= bit;
+            return;
+        }
         if self.heap.is_empty() {
+            let held = self.inline.get(..self.len).unwrap_or_default();
+            if held.iter().any(|(earlier, _)| *earlier == oid) {
+                self.duplicate.get_or_insert((oid, offset));
+            }
             if let Some(slot) = self.inline.get_mut(self.len) {
                 *slot = (oid, offset);
                 self.len += 1;
@@ -741,45 +801,44 @@ impl<'a> ExtensionOids<'a> {
         self.heap.push((oid, offset));
     }
 
-    fn as_slice(&self) -> &[(&'a [u8], usize)] {
-        if self.heap.is_empty() {
-            self.inline.get(..self.len).unwrap_or_default()
-        } else {
-            &self.heap
+    /// The first repetition found, as a [`WalkError::DuplicateExtension`] at its offset.
+    fn check(mut self) -> Result<(), WalkError> {
+        if self.duplicate.is_none() && !self.heap.is_empty() {
+            self.heap
+                .sort_unstable_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
+            self.duplicate = self.heap.windows(2).find_map(|w| match w {
+                [a, b] if a.0 == b.0 => Some(*b),
+                [_, _] | [] | [_] | [_, _, _, ..] => None,
+            });
         }
-    }
-}
-
-/// RFC 5280 §4.2: "A certificate MUST NOT include more than one instance of a particular
-/// extension." OIDs are minimal, so equal OIDs have equal octets. `list` holds each
-/// extension's OID and offset, in certificate order.
-fn find_duplicate(list: &[(&[u8], usize)]) -> Result<(), WalkError> {
-    let duplicate = |&(oid, offset): &(&[u8], usize)| WalkError::DuplicateExtension {
-        offset,
-        which: KnownExtension::of(oid),
-    };
-    if list.len() <= PAIRWISE_DUPLICATE_LIMIT {
-        for (i, later) in list.iter().enumerate() {
-            if list.iter().take(i).any(|earlier| earlier.0 == later.0) {
-                return Err(duplicate(later));
-            }
+        match self.duplicate {
+            None => Ok(()),
+            Some((oid, offset)) => Err(WalkError::DuplicateExtension {
+                offset,
+                which: KnownExtension::of(oid),
+            }),
         }
-        return Ok(());
-    }
-    let mut sorted: Vec<&(&[u8], usize)> = list.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(b.0).then(a.1.cmp(&b.1)));
-    match sorted
-        .windows(2)
-        .find(|w| matches!(w, [a, b] if a.0 == b.0))
-    {
-        Some([_, later]) => Err(duplicate(later)),
-        Some(_) | None => Ok(()),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn decided_extensions_have_their_slots() {
+        for (i, oid) in DECIDED_EXTENSIONS.iter().enumerate() {
+            assert_eq!(decided_index(oid), Some(i), "{oid:02x?}");
+        }
+        for other in [
+            &[0x55, 0x1D, 0x13][..],
+            &[0x55, 0x1D, 0x11, 0x00],
+            &[0x55, 0x1D],
+            &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01],
+        ] {
+            assert_eq!(decided_index(other), None, "{other:02x?}");
+        }
+    }
 
     fn tlv(r: &mut Reader<'_>) -> Result<(u8, Vec<u8>, usize), DerError> {
         let (tag, c) = r.read_tlv()?;

@@ -240,14 +240,36 @@ pub(crate) fn evaluate_parsed(
     role: Role,
     mode: EkuMode,
 ) -> Result<EkuAcceptance, EkuError> {
-    let Some(ext) = cert.extension(der::OID_EXT_KEY_USAGE) else {
+    match read_extension(cert) {
+        Ok(read) => evaluate_read(read, role, mode),
+        Err(_) => Err(EkuError::Malformed),
+    }
+}
+
+/// The extended key usage extension of a walked certificate, read strictly: its purposes
+/// and its value (for the message that lists them), `None` when the extension is absent.
+pub(crate) fn read_extension<'a>(
+    cert: &Certificate<'a>,
+) -> Result<Option<(Purposes, Reader<'a>)>, DerError> {
+    match cert.extension(der::OID_EXT_KEY_USAGE) {
+        None => Ok(None),
+        Some(ext) => Ok(Some((parse_purposes(ext.value)?, ext.value))),
+    }
+}
+
+/// [`evaluate_parsed`] on the extension [`read_extension`] read.
+pub(crate) fn evaluate_read(
+    read: Option<(Purposes, Reader<'_>)>,
+    role: Role,
+    mode: EkuMode,
+) -> Result<EkuAcceptance, EkuError> {
+    let Some((purposes, value)) = read else {
         return Ok(EkuAcceptance::Absent);
     };
-    let purposes = parse_purposes(ext.value).map_err(|_| EkuError::Malformed)?;
     if purposes.count == 0 {
         return Err(EkuError::Empty);
     }
-    decide(&purposes, ext.value, role, mode)
+    decide(&purposes, value, role, mode)
 }
 
 fn decide(

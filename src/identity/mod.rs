@@ -23,7 +23,8 @@ use core::fmt;
 use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::collections::hash_map::{Entry, HashMap, RandomState};
 
-use crate::der::{self, Certificate, DerError, KnownExtension, WalkError};
+use crate::der::{self, Certificate, DerError, KnownExtension, Reader, WalkError};
+use crate::eku::Purposes;
 use crate::Policy;
 
 pub(crate) use names::NearMiss;
@@ -261,20 +262,21 @@ impl Hasher for Prehashed {
 /// assert!(extract_identities(&[0x30, 0x00], &Policy::default()).is_err());
 /// ```
 pub fn extract_identities(cert_der: &[u8], policy: &Policy) -> Result<Identities, ExtractError> {
-    let cert = parse_certificate(cert_der)?;
+    let (cert, _) = parse_certificate(cert_der)?;
     extract_from_parsed(&cert, policy)
 }
 
 /// The strict walk of the certificate, plus the DER of the extended key usage extension, which
 /// sipcert decides on too: whoever reads the certificate, a non-canonical EKU makes it
-/// malformed. (Whether the EKU allows the role is [`crate::eku`]'s business.)
-pub(crate) fn parse_certificate(cert_der: &[u8]) -> Result<Certificate<'_>, ExtractError> {
+/// malformed. The purposes read come back for [`crate::eku::evaluate_read`], so that the EKU
+/// is read once. (Whether the EKU allows the role is [`crate::eku`]'s business.)
+pub(crate) fn parse_certificate(
+    cert_der: &[u8],
+) -> Result<(Certificate<'_>, Option<(Purposes, Reader<'_>)>), ExtractError> {
     let cert = Certificate::parse(cert_der).map_err(ExtractError::from_walk)?;
-    if let Some(ext) = cert.extension(der::OID_EXT_KEY_USAGE) {
-        crate::eku::parse_purposes(ext.value)
-            .map_err(|e| ExtractError::non_canonical("extendedKeyUsage", e))?;
-    }
-    Ok(cert)
+    let eku = crate::eku::read_extension(&cert)
+        .map_err(|e| ExtractError::non_canonical("extendedKeyUsage", e))?;
+    Ok((cert, eku))
 }
 
 pub(crate) fn extract_from_parsed(

@@ -472,10 +472,10 @@ pub(crate) fn accept_names(
 pub(crate) fn names_verdict(
     ids: Identities,
     reference: &Reference,
-    eku: Result<EkuAcceptance, EkuError>,
+    eku: &Result<EkuAcceptance, EkuError>,
     chain: ChainCheck,
 ) -> Verdict {
-    match accept_names(&ids, reference, &eku) {
+    match accept_names(&ids, reference, eku) {
         Some(accept) => Verdict::Accept(accepted(ids, reference, accept, chain)),
         None => Verdict::Reject(names_rejection(ids, reference, eku, chain)),
     }
@@ -510,11 +510,11 @@ pub(crate) fn accepted(
 pub(crate) fn names_rejection(
     ids: Identities,
     reference: &Reference,
-    eku: Result<EkuAcceptance, EkuError>,
+    eku: &Result<EkuAcceptance, EkuError>,
     chain: ChainCheck,
 ) -> Rejected {
     let mut reasons = Vec::new();
-    if let Err(e) = &eku {
+    if let Err(e) = eku {
         reasons.push(Reason::new(e.reason_code(), e.to_string()));
     }
     let ip_literal_refused = match reference {
