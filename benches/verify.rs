@@ -135,7 +135,9 @@ fn case(case: &str) -> (&str, bool) {
 }
 
 /// `verify_server_cert`: `SipServerVerifier` (`/sip`) or `WebPkiServerVerifier` (`/webpki`).
-#[divan::bench(args = CASES)]
+/// 1 000 samples of 4 verifications: the ratio sought is a few percent, so the median must
+/// not move with a few disturbed samples.
+#[divan::bench(args = CASES, sample_count = 1000, sample_size = 4)]
 fn server(bencher: Bencher<'_, '_>, case_name: &str) {
     let (chain_name, sip) = case(case_name);
     let c = chain(chain_name);
@@ -146,8 +148,9 @@ fn server(bencher: Bencher<'_, '_>, case_name: &str) {
     bencher.bench_local(|| server_ok(&*v, &c, now));
 }
 
-/// `verify_client_cert`: `SipClientVerifier` (`/sip`) or `WebPkiClientVerifier` (`/webpki`).
-#[divan::bench(args = CASES)]
+/// `verify_client_cert`: `SipClientVerifier` (`/sip`) or `WebPkiClientVerifier` (`/webpki`),
+/// sampled as [`server`].
+#[divan::bench(args = CASES, sample_count = 1000, sample_size = 4)]
 fn client(bencher: Bencher<'_, '_>, case_name: &str) {
     let (chain_name, sip) = case(case_name);
     let c = chain(chain_name);
@@ -207,7 +210,7 @@ const HANDSHAKE_CASES: &[&str] = &[
 ];
 
 /// Mutual-TLS handshakes: see [`mutual_tls`].
-#[divan::bench(args = HANDSHAKE_CASES, sample_count = 30, sample_size = 4)]
+#[divan::bench(args = HANDSHAKE_CASES, sample_count = 200, sample_size = 4)]
 fn handshake(bencher: Bencher<'_, '_>, case_name: &str) {
     let (chain_name, sip) = case(case_name);
     mutual_tls(bencher, chain_name, sip);
