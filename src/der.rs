@@ -826,6 +826,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn times() {
+        const ROWS: &[(u8, &str, bool)] = &[
+            (UTC_TIME, "250101000000Z", true),
+            (UTC_TIME, "491231235959Z", true),
+            (UTC_TIME, "500101000000Z", true),
+            (UTC_TIME, "240229120000Z", true),
+            (UTC_TIME, "230229120000Z", false),
+            (UTC_TIME, "250101240000Z", false),
+            (UTC_TIME, "250101006000Z", false),
+            (UTC_TIME, "250101000060Z", false),
+            (UTC_TIME, "251301000000Z", false),
+            (UTC_TIME, "250100000000Z", false),
+            (UTC_TIME, "250431000000Z", false),
+            (UTC_TIME, "2501010000Z", false),
+            (UTC_TIME, "250101000000", false),
+            (UTC_TIME, "25010100000aZ", false),
+            (UTC_TIME, "250101000000+0000", false),
+            (UTC_TIME, "20250101000000Z", false),
+            (GENERALIZED_TIME, "20250101000000Z", true),
+            (GENERALIZED_TIME, "20000229000000Z", true),
+            (GENERALIZED_TIME, "21000229000000Z", false),
+            (GENERALIZED_TIME, "99991231235959Z", true),
+            (GENERALIZED_TIME, "2x250101000000Z", false),
+            (GENERALIZED_TIME, "250101000000Z", false),
+            (GENERALIZED_TIME, "20250101000000.5Z", false),
+            (INTEGER, "250101000000Z", false),
+        ];
+        for &(tag, text, ok) in ROWS {
+            let got = check_time(tag, Reader::new(text.as_bytes()));
+            assert_eq!(got.is_ok(), ok, "tag {tag:#04x}, {text:?}: {got:?}");
+        }
+    }
+
+    #[test]
     fn decided_extensions_have_their_slots() {
         for (i, oid) in DECIDED_EXTENSIONS.iter().enumerate() {
             assert_eq!(decided_index(oid), Some(i), "{oid:02x?}");
