@@ -20,8 +20,45 @@ use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
 use crate::verdict::{
     accept_names, accepted, hints, names_rejection, names_verdict, ChainCheck, NamesAccepted,
+    Wanted,
 };
 use crate::{Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+
+/// The reference a decision is made for.
+pub(crate) enum ReferenceArg<'a> {
+    /// A built reference.
+    Built(&'a Reference),
+    /// A plain host name borrowed from the connection ([`Wanted::plain_host`]), matched as
+    /// it is; `build` makes its [`Reference`] (or the rejection of the name) for a rejection
+    /// to report.
+    Host {
+        /// The name, as [`Wanted::plain_host`] accepted it.
+        wanted: Wanted<'a>,
+        /// Builds the reference.
+        build: &'a dyn Fn() -> Result<Reference, Rejected>,
+    },
+}
+
+impl ReferenceArg<'_> {
+    fn wanted(&self) -> Wanted<'_> {
+        match self {
+            Self::Built(reference) => Wanted::of(reference),
+            Self::Host { wanted, .. } => *wanted,
+        }
+    }
+
+    /// The rejection `reject` makes for the built reference (or, should the name not build,
+    /// the rejection of the name).
+    fn with(&self, reject: impl FnOnce(&Reference) -> Rejected) -> Rejected {
+        match self {
+            Self::Built(reference) => reject(reference),
+            Self::Host { build, .. } => match build() {
+                Ok(reference) => reject(&reference),
+                Err(rejected) => rejected,
+            },
+        }
+    }
+}
 
 /// An accepted chain, not rendered yet: the identities and the names-and-EKU accept.
 pub(crate) struct Decided {
@@ -99,7 +136,8 @@ impl ChainVerifier {
         role: Role,
         policy: &Policy,
     ) -> Verdict {
-        match self.decide(end_entity, intermediates, now, reference, role, policy) {
+        let arg = ReferenceArg::Built(reference);
+        match self.decide(end_entity, intermediates, now, &arg, role, policy) {
             Ok(Decided { identities, accept }) => Verdict::Accept(accepted(
                 identities,
                 reference,
@@ -119,33 +157,32 @@ impl ChainVerifier {
         end_entity: &CertificateDer<'_>,
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
-        reference: &Reference,
+        reference: &ReferenceArg<'_>,
         role: Role,
         policy: &Policy,
     ) -> Result<Decided, Rejected> {
-        let examined =
-            examine(end_entity.as_ref(), role, policy).map_err(|r| r.with_reference(reference))?;
+        let examined = match examine(end_entity.as_ref(), role, policy) {
+            Ok(examined) => examined,
+            Err(r) => return Err(reference.with(|reference| r.with_reference(reference))),
+        };
         match self.verify_extracted(end_entity, intermediates, now, role, examined.identities) {
             Ok(verified) => {
                 let identities = verified.into_identities();
-                match accept_names(&identities, reference, &examined.eku) {
+                match accept_names(&identities, reference.wanted(), &examined.eku) {
                     Some(accept) => Ok(Decided { identities, accept }),
-                    None => Err(names_rejection(
-                        identities,
-                        reference,
-                        &examined.eku,
-                        ChainCheck::Validated,
-                    )),
+                    None => Err(reference.with(|reference| {
+                        names_rejection(identities, reference, &examined.eku, ChainCheck::Validated)
+                    })),
                 }
             }
             Err((e, identities)) => {
                 let missing = hints::missing_intermediate(&e, end_entity, intermediates);
-                Err(
+                Err(reference.with(|reference| {
                     names_verdict(identities, reference, &examined.eku, ChainCheck::Validated)
                         .with_path_error(e)
                         .with_hint(missing)
-                        .into_rejected(),
-                )
+                        .into_rejected()
+                }))
             }
         }
     }

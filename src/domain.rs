@@ -305,6 +305,14 @@ fn check_label(label: &[u8], offset: usize, dns_lengths: bool) -> Result<(), Dom
 /// `None` for anything else, which the label-by-label check then accepts or refuses with
 /// the precise error.
 fn plain_ldh(input: &[u8]) -> Option<DomainName> {
+    let text = plain_ldh_str(input)?;
+    Some(DomainName(text.to_ascii_lowercase()))
+}
+
+/// The check of [`plain_ldh`] without building the name: the name as given (not lower-cased,
+/// without its trailing dot) when it is a plain LDH host name, whose [`DomainName`] is its
+/// ASCII lower case.
+pub(crate) fn plain_ldh_str(input: &[u8]) -> Option<&str> {
     let name = input.strip_suffix(b".").unwrap_or(input);
     if name.is_empty() || name.len() > MAX_NAME_LEN {
         return None;
@@ -323,8 +331,7 @@ fn plain_ldh(input: &[u8]) -> Option<DomainName> {
     if !last.first()?.is_ascii_alphabetic() {
         return None;
     }
-    let text = core::str::from_utf8(name).ok()?;
-    Some(DomainName(text.to_ascii_lowercase()))
+    core::str::from_utf8(name).ok()
 }
 
 /// `Some` for a label of 1 to 63 LDH octets with no hyphen at either end that does not look

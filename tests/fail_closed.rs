@@ -268,3 +268,100 @@ fn server_verifier_rejection_is_reachable() {
         assert!(r.path_error().is_none(), "{name}: the path was valid");
     }
 }
+
+/// (server name, accepted by default, accepted under `danger::allow_wildcards`) for a leaf
+/// naming `example.com`, `*.wild.example` and `xn--bcher-kva.example`.
+const SERVER_NAMES: &[(&str, bool, bool)] = &[
+    ("example.com", true, true),
+    ("EXAMPLE.Com", true, true),
+    ("example.com.", true, true),
+    ("www.example.com", false, false),
+    ("example.co", false, false),
+    ("com", false, false),
+    ("a.wild.example", false, true),
+    ("A.Wild.Example.", false, true),
+    ("a.b.wild.example", false, false),
+    ("xn--bcher-kva.example", true, true),
+    ("XN--BCHER-KVA.example", true, true),
+    ("xn--abc.example", false, false),
+    ("192.0.2.1", false, false),
+    ("2001:db8::1", false, false),
+];
+
+/// The server verifier matches a plain host name as the connection gives it, building the
+/// reference only to report a rejection: every form of server name (case, trailing dot,
+/// A-labels, IP addresses, names that are no SIP domain) must decide as
+/// `SipServerVerifier::check` does with the built reference, under the default policy and
+/// under `danger::allow_wildcards`.
+#[test]
+fn every_server_name_form_decides_as_check() {
+    use sipcert::ReasonCode;
+    let pki = Pki::new();
+    let leaf = pki.leaf(
+        vec![
+            SanType::DnsName("example.com".try_into().unwrap()),
+            SanType::DnsName("*.wild.example".try_into().unwrap()),
+            SanType::DnsName("xn--bcher-kva.example".try_into().unwrap()),
+        ],
+        &[],
+    );
+    let now = UnixTime::now();
+    for wildcards in [false, true] {
+        let policy = if wildcards {
+            sipcert::danger::allow_wildcards(Policy::default())
+        } else {
+            Policy::default()
+        };
+        let verifier = SipServerVerifier::builder_with_provider(pki.roots(), provider())
+            .policy(policy)
+            .build()
+            .unwrap();
+        for &(name, by_default, with_wildcards) in SERVER_NAMES {
+            let expected = if wildcards {
+                with_wildcards
+            } else {
+                by_default
+            };
+            let server_name = ServerName::try_from(name).unwrap();
+            let got = verifier.verify_server_cert(&leaf, &[], &server_name, &[], now);
+            assert_eq!(
+                got.is_ok(),
+                expected,
+                "{name:?} (wildcards {wildcards}): {got:?}"
+            );
+            let built = match name.parse::<std::net::IpAddr>() {
+                Ok(ip) => Ok(Reference::Ip(ip)),
+                Err(_) => DomainName::from_ascii(name).map(Reference::Domain),
+            };
+            let Ok(built) = built else {
+                // Not a SIP domain: refused before any certificate is looked at.
+                let e = got.unwrap_err();
+                let r = rejection(&e).expect("a sipcert rejection");
+                assert_eq!(
+                    r.reasons()[0].code(),
+                    ReasonCode::ReferenceInvalid,
+                    "{name:?}"
+                );
+                continue;
+            };
+            let verdict = verifier.check(&leaf, &[], &built, now);
+            assert_eq!(
+                verdict.is_accept(),
+                expected,
+                "{name:?} (wildcards {wildcards}): check says {verdict:?}"
+            );
+            if let (Err(e), Some(checked)) = (&got, verdict.rejected()) {
+                if let Some(r) = rejection(e) {
+                    let codes = |r: &sipcert::Rejected| {
+                        r.reasons()
+                            .iter()
+                            .map(sipcert::Reason::code)
+                            .collect::<Vec<_>>()
+                    };
+                    assert_eq!(codes(r), codes(checked), "{name:?} (wildcards {wildcards})");
+                    assert_eq!(r.reference(), checked.reference(), "{name:?}");
+                }
+            }
+        }
+    }
+}

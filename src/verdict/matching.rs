@@ -173,23 +173,45 @@ enum FoundAt {
     Wildcard(usize),
 }
 
-/// The name a reference asks for, borrowed.
+/// The name a reference asks for, borrowed: from a [`Reference`], or a plain host name taken
+/// as given (for a verifier, which then builds a [`Reference`] only to report a rejection).
 #[derive(Debug, Clone, Copy)]
-enum Wanted<'a> {
+pub(crate) enum Wanted<'a> {
+    /// A normalized SIP domain.
     Domain(&'a DomainName),
+    /// A plain LDH host name without A-labels or trailing dot, not lower-cased: its
+    /// [`DomainName`] is its ASCII lower case, so it equals an identity's name exactly when
+    /// the two are equal ASCII case-insensitively. Only [`Wanted::plain_host`] makes one.
+    Host(&'a str),
+    /// An IP address.
     Ip(IpAddr),
 }
 
-impl Wanted<'_> {
+impl<'a> Wanted<'a> {
+    /// The name `reference` asks for.
+    pub(crate) fn of(reference: &'a Reference) -> Self {
+        match reference {
+            Reference::Domain(d) => Self::Domain(d),
+            Reference::Ip(ip) => Self::Ip(*ip),
+        }
+    }
+
+    /// `host` (the text of a DNS name, as a TLS server name carries it) as a wanted name, when
+    /// it is a plain LDH host name; `None` when only [`DomainName::from_ascii`] can say what
+    /// it is.
+    pub(crate) fn plain_host(host: &'a str) -> Option<Self> {
+        crate::domain::plain_ldh_str(host.as_bytes()).map(Self::Host)
+    }
+
     /// Whether an identity's name is exactly this one (names are normalized, so equal names
     /// are equal values).
     fn is(self, name: &IdentityName) -> bool {
         match (name, self) {
             (IdentityName::Domain(a), Wanted::Domain(b)) => a == b,
+            (IdentityName::Domain(a), Wanted::Host(b)) => a.as_str().eq_ignore_ascii_case(b),
             (IdentityName::Ip(a), Wanted::Ip(b)) => *a == b,
-            (IdentityName::Domain(_), Wanted::Ip(_)) | (IdentityName::Ip(_), Wanted::Domain(_)) => {
-                false
-            }
+            (IdentityName::Domain(_), Wanted::Ip(_))
+            | (IdentityName::Ip(_), Wanted::Domain(_) | Wanted::Host(_)) => false,
         }
     }
 }
@@ -210,18 +232,19 @@ impl Identities {
     /// [`Identities::matches`] without rendering the match: the decision alone, allocation
     /// free. Every accept in the crate goes through here.
     pub(crate) fn find(&self, reference: &Reference) -> Option<Found> {
-        let wanted = match reference {
-            Reference::Domain(d) => Wanted::Domain(d),
-            Reference::Ip(ip) => Wanted::Ip(*ip),
-        };
+        self.find_wanted(Wanted::of(reference))
+    }
+
+    /// [`Identities::find`] for a borrowed name.
+    pub(crate) fn find_wanted(&self, wanted: Wanted<'_>) -> Option<Found> {
         if let Some(found) = self.find_one(wanted, Via::Reference) {
             return Some(found);
         }
         // An IP-literal AUS is not resolved through SRV (RFC 3263 §4.2), so no SRV target
         // can stand in for it.
-        match reference {
-            Reference::Ip(_) => None,
-            Reference::Domain(_) => {
+        match wanted {
+            Wanted::Ip(_) => None,
+            Wanted::Domain(_) | Wanted::Host(_) => {
                 let target = self.policy().secure_srv_target()?;
                 self.find_one(Wanted::Domain(target), Via::SecureSrvTarget)
             }
@@ -230,22 +253,29 @@ impl Identities {
 
     fn find_one(&self, wanted: Wanted<'_>, via: Via) -> Option<Found> {
         let policy = self.policy();
-        let domain = match wanted {
-            Wanted::Ip(_) if !policy.are_ip_literals_allowed() => return None,
-            Wanted::Ip(_) => None,
-            Wanted::Domain(d) => Some(d),
-        };
+        if let Wanted::Ip(_) = wanted {
+            if !policy.are_ip_literals_allowed() {
+                return None;
+            }
+        }
         if let Some(i) = self.identities().iter().position(|id| wanted.is(id.name())) {
             return Some(Found {
                 at: FoundAt::Identity(i),
                 via,
             });
         }
-        let domain = domain?;
         if !policy.are_wildcards_allowed() || !self.dns_sans_usable() {
             return None;
         }
-        let i = self.wildcard_covering(domain)?;
+        let i = match wanted {
+            Wanted::Domain(domain) => self.wildcard_covering(domain)?,
+            // Wildcards are a danger-module policy: the name is built for them only.
+            Wanted::Host(host) => {
+                let domain = DomainName::from_plain_ldh(host.as_bytes())?;
+                self.wildcard_covering(&domain)?
+            }
+            Wanted::Ip(_) => return None,
+        };
         Some(Found {
             at: FoundAt::Wildcard(i),
             via,

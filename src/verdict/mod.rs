@@ -12,8 +12,8 @@ use core::fmt;
 
 pub use codes::{Hint, ReasonCode, Relaxation, Via};
 pub use hints::HintNote;
-pub(crate) use matching::Found;
 pub use matching::{AusError, MatchedIdentity, Reference};
+pub(crate) use matching::{Found, Wanted};
 
 pub use warning::{
     warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
@@ -456,14 +456,14 @@ pub(crate) struct NamesAccepted {
 /// allocating; [`names_verdict`] and [`accepted`] render the outcome.
 pub(crate) fn accept_names(
     ids: &Identities,
-    reference: &Reference,
+    wanted: Wanted<'_>,
     eku: &Result<EkuAcceptance, EkuError>,
 ) -> Option<NamesAccepted> {
     let eku = match eku {
         Ok(acceptance) => *acceptance,
         Err(_) => return None,
     };
-    let found = ids.find(reference)?;
+    let found = ids.find_wanted(wanted)?;
     Some(NamesAccepted { found, eku })
 }
 
@@ -475,7 +475,7 @@ pub(crate) fn names_verdict(
     eku: &Result<EkuAcceptance, EkuError>,
     chain: ChainCheck,
 ) -> Verdict {
-    match accept_names(&ids, reference, eku) {
+    match accept_names(&ids, Wanted::of(reference), eku) {
         Some(accept) => Verdict::Accept(accepted(ids, reference, accept, chain)),
         None => Verdict::Reject(names_rejection(ids, reference, eku, chain)),
     }

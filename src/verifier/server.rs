@@ -11,6 +11,8 @@ use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
 use crate::chain::ChainVerifier;
+use crate::decision::ReferenceArg;
+use crate::verdict::Wanted;
 use crate::{DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder_with_provider`].
@@ -168,8 +170,25 @@ impl ServerCertVerifier for SipServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        let reference = reference_of(server_name).map_err(rejected_to_rustls)?;
-        // The decision of `check`, without rendering an accept.
+        // The decision of `check`, without rendering an accept, and for a plain host name
+        // (the common case) without building the reference unless a rejection reports it.
+        #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
+        let make_reference = || reference_of(server_name);
+        let owned;
+        let plain = match server_name {
+            ServerName::DnsName(name) => Wanted::plain_host(name.as_ref()),
+            // Anything else is built (and an unsupported kind refused) by `reference_of`.
+            _ => None,
+        };
+        let reference = if let Some(wanted) = plain {
+            ReferenceArg::Host {
+                wanted,
+                build: &make_reference,
+            }
+        } else {
+            owned = make_reference().map_err(rejected_to_rustls)?;
+            ReferenceArg::Built(&owned)
+        };
         match self.chain.decide(
             end_entity,
             intermediates,
