@@ -825,6 +825,75 @@ impl<'a> ExtensionOids<'a> {
 mod tests {
     use super::*;
 
+    fn refs(v: &[Vec<u8>]) -> Vec<&[u8]> {
+        v.iter().map(Vec::as_slice).collect()
+    }
+
+    /// A row of [`duplicate_extensions`]: what, the OIDs in order, the offset reported.
+    type DuplicateRow<'a> = (&'static str, Vec<&'a [u8]>, Option<usize>);
+
+    /// The duplicate check on its own: id-ce OIDs by bitmap, the others inline and then,
+    /// past [`INLINE_EXTENSIONS`], sorted; the offset reported is the repetition's.
+    #[test]
+    fn duplicate_extensions() {
+        const AIA: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01];
+        const SCT: &[u8] = &[0x2B, 0x06, 0x01, 0x04, 0x01, 0xD6, 0x79, 0x02, 0x04, 0x02];
+        let other = |n: u8| -> Vec<u8> { vec![0x2B, 0x06, 0x01, 0x04, 0x01, n] };
+        let many: Vec<Vec<u8>> = (0..20).map(other).collect();
+        let rows: Vec<DuplicateRow<'_>> = vec![
+            ("none", vec![], None),
+            (
+                "distinct id-ce and others",
+                vec![OID_SUBJECT_ALT_NAME, AIA, OID_KEY_USAGE, SCT],
+                None,
+            ),
+            (
+                "id-ce twice",
+                vec![OID_KEY_USAGE, AIA, OID_KEY_USAGE],
+                Some(2),
+            ),
+            ("other twice, inline", vec![AIA, SCT, AIA], Some(2)),
+            (
+                "first repetition wins",
+                vec![AIA, OID_KEY_USAGE, OID_KEY_USAGE, AIA],
+                Some(2),
+            ),
+            ("many distinct others (heap)", refs(&many), None),
+            (
+                "repetition among the heap ones",
+                [refs(&many), vec![many[12].as_slice()]].concat(),
+                Some(20),
+            ),
+            (
+                "repetition of an inline one after the spill",
+                [refs(&many), vec![many[0].as_slice()]].concat(),
+                Some(20),
+            ),
+            (
+                "id-ce repetition after the spill",
+                [
+                    vec![OID_EXT_KEY_USAGE],
+                    refs(&many),
+                    vec![OID_EXT_KEY_USAGE],
+                ]
+                .concat(),
+                Some(21),
+            ),
+        ];
+        for (what, oids, expected) in rows {
+            let mut seen = ExtensionOids::default();
+            for (i, oid) in oids.iter().enumerate() {
+                seen.push(oid, i);
+            }
+            let got = match seen.check() {
+                Ok(()) => None,
+                Err(WalkError::DuplicateExtension { offset, .. }) => Some(offset),
+                Err(e) => panic!("{what}: {e:?}"),
+            };
+            assert_eq!(got, expected, "{what}");
+        }
+    }
+
     #[test]
     fn times() {
         const ROWS: &[(u8, &str, bool)] = &[
@@ -913,6 +982,14 @@ mod tests {
                 1,
             ),
             ("five length octets", &[0x04, 0x85, 1, 0, 0, 0, 0], 1),
+            ("high tag number, 0x81 length", &[0x1f, 0x81, 0x80], 0),
+            ("high tag number, 0x82 length", &[0x3f, 0x82, 0x01, 0x00], 0),
+            ("0x81 contents past the end", &[0x04, 0x81, 0x80, 1, 2], 1),
+            (
+                "0x82 contents past the end",
+                &[0x04, 0x82, 0x01, 0x00, 1, 2],
+                1,
+            ),
             ("truncated length octets", &[0x04, 0x82, 0x01], 3),
             ("contents past the end", &[0x04, 0x03, 1, 2], 1),
             (

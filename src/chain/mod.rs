@@ -312,8 +312,8 @@ impl ChainVerifier {
     }
 }
 
-/// Intermediates of a path held without allocating; webpki builds paths of at most six.
-const INLINE_INTERMEDIATES: usize = 6;
+/// Intermediates of a path held without allocating: webpki builds paths of at most six.
+const MAX_INTERMEDIATES: usize = 6;
 
 /// sipcert's own checks of one candidate path: CA keyUsage, then the name constraints of
 /// every CA applied to the SIP identities. Each intermediate is walked once, strictly, for
@@ -324,26 +324,23 @@ fn check_path(
     budget: &mut NameConstraintBudget,
 ) -> Result<bool, ChainError> {
     // The DER of every intermediate (borrowed, no copy), so the walks can borrow from it.
-    let count = path.intermediate_certificates().count();
-    if count <= INLINE_INTERMEDIATES {
-        let mut ders: [CertificateDer<'_>; INLINE_INTERMEDIATES] =
-            core::array::from_fn(|_| CertificateDer::from(&[][..]));
-        for (slot, cert) in ders.iter_mut().zip(path.intermediate_certificates()) {
-            *slot = cert.der();
-        }
-        check_cas(
-            path.anchor(),
-            ders.get(..count).unwrap_or_default(),
-            names,
-            budget,
-        )
-    } else {
-        let ders: Vec<CertificateDer<'_>> = path
-            .intermediate_certificates()
-            .map(webpki::Cert::der)
-            .collect();
-        check_cas(path.anchor(), &ders, names, budget)
+    let mut ders: [CertificateDer<'_>; MAX_INTERMEDIATES] =
+        core::array::from_fn(|_| CertificateDer::from(&[][..]));
+    let mut count = 0;
+    for cert in path.intermediate_certificates() {
+        // A longer path than webpki builds is refused, not checked in part.
+        let slot = ders.get_mut(count).ok_or_else(|| ChainError::Malformed {
+            detail: format!("a path of more than {MAX_INTERMEDIATES} intermediates"),
+        })?;
+        *slot = cert.der();
+        count += 1;
     }
+    check_cas(
+        path.anchor(),
+        ders.get(..count).unwrap_or_default(),
+        names,
+        budget,
+    )
 }
 
 /// [`check_path`] on the intermediates' DER.
