@@ -39,33 +39,70 @@ pub(crate) const OID_COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
 /// id-ce-nameConstraints, 2.5.29.30 (content octets).
 pub(crate) const OID_NAME_CONSTRAINTS: &[u8] = &[0x55, 0x1D, 0x1E];
 /// id-ce-keyUsage, 2.5.29.15 (content octets).
+#[cfg(test)]
 pub(crate) const OID_KEY_USAGE: &[u8] = &[0x55, 0x1D, 0x0F];
 
 /// The extensions sipcert decides on, the only ones a [`Certificate`] keeps (every other
-/// extension is walked and checked for duplicates, then left to path validation), in the
-/// order of [`decided_index`].
-#[cfg(test)]
-const DECIDED_EXTENSIONS: [&[u8]; DECIDED] = [
-    OID_SUBJECT_ALT_NAME,
-    OID_EXT_KEY_USAGE,
-    OID_KEY_USAGE,
-    OID_NAME_CONSTRAINTS,
-];
+/// extension is walked and checked for duplicates, then left to path validation). Asking a
+/// certificate for an extension takes one of these, so no caller can ask for one the walk
+/// did not keep and read its absence as "not present".
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DecidedExtension {
+    /// subjectAltName, 2.5.29.17.
+    SubjectAltName,
+    /// extKeyUsage, 2.5.29.37.
+    ExtKeyUsage,
+    /// keyUsage, 2.5.29.15.
+    KeyUsage,
+    /// nameConstraints, 2.5.29.30.
+    NameConstraints,
+}
 
-/// How many extensions a [`Certificate`] keeps.
-const DECIDED: usize = 4;
+impl DecidedExtension {
+    /// Every one, in slot order.
+    const ALL: [Self; 4] = [
+        Self::SubjectAltName,
+        Self::ExtKeyUsage,
+        Self::KeyUsage,
+        Self::NameConstraints,
+    ];
 
-/// The slot of a kept extension (subjectAltName, extKeyUsage, keyUsage, nameConstraints:
-/// all in the id-ce arc, `55 1D x`), `None` for any other OID.
-fn decided_index(oid: &[u8]) -> Option<usize> {
-    match oid {
-        [0x55, 0x1D, 0x11] => Some(0),
-        [0x55, 0x1D, 0x25] => Some(1),
-        [0x55, 0x1D, 0x0F] => Some(2),
-        [0x55, 0x1D, 0x1E] => Some(3),
-        _ => None,
+    /// The extension with this OID (content octets; all four are in the id-ce arc,
+    /// `55 1D x`), `None` for any other.
+    fn of(oid: &[u8]) -> Option<Self> {
+        match oid {
+            [0x55, 0x1D, 0x11] => Some(Self::SubjectAltName),
+            [0x55, 0x1D, 0x25] => Some(Self::ExtKeyUsage),
+            [0x55, 0x1D, 0x0F] => Some(Self::KeyUsage),
+            [0x55, 0x1D, 0x1E] => Some(Self::NameConstraints),
+            _ => None,
+        }
+    }
+
+    /// Its OID (content octets).
+    #[cfg(test)]
+    fn oid(self) -> &'static [u8] {
+        match self {
+            Self::SubjectAltName => OID_SUBJECT_ALT_NAME,
+            Self::ExtKeyUsage => OID_EXT_KEY_USAGE,
+            Self::KeyUsage => OID_KEY_USAGE,
+            Self::NameConstraints => OID_NAME_CONSTRAINTS,
+        }
+    }
+
+    /// Its slot in [`Certificate`].
+    fn slot(self) -> usize {
+        match self {
+            Self::SubjectAltName => 0,
+            Self::ExtKeyUsage => 1,
+            Self::KeyUsage => 2,
+            Self::NameConstraints => 3,
+        }
     }
 }
+
+/// How many extensions a [`Certificate`] keeps.
+const DECIDED: usize = DecidedExtension::ALL.len();
 
 /// Up to this many extensions outside the id-ce arc (`2.5.29`), their OIDs are held for the
 /// duplicate check without allocating and compared pairwise as they come (a typical leaf or
@@ -407,18 +444,15 @@ pub(crate) enum WalkError {
 pub(crate) struct Certificate<'a> {
     /// A reader over the subject Name contents (already walked strictly).
     pub(crate) subject: Reader<'a>,
-    /// The extensions of [`decided_index`], in its order, where present. The walk made
-    /// sure that no extension OID appears twice.
+    /// The [`DecidedExtension`]s present, each in its slot. The walk made sure that no
+    /// extension OID appears twice.
     decided: [Option<Extension<'a>>; DECIDED],
 }
 
 impl<'a> Certificate<'a> {
-    /// The extension with this OID (content octets), if present: subjectAltName,
-    /// extKeyUsage, keyUsage or nameConstraints (a certificate keeps no other; asking for
-    /// another OID gives `None`).
-    pub(crate) fn extension(&self, oid: &[u8]) -> Option<&Extension<'a>> {
-        let i = decided_index(oid)?;
-        self.decided.get(i)?.as_ref()
+    /// The extension `which`, if the certificate has it.
+    pub(crate) fn extension(&self, which: DecidedExtension) -> Option<&Extension<'a>> {
+        self.decided.get(which.slot())?.as_ref()
     }
 
     /// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
@@ -432,17 +466,7 @@ impl<'a> Certificate<'a> {
     /// signature are checked for shape only (their contents are path validation's business).
     /// Extension values are not read here: each decider reads its own strictly.
     pub(crate) fn parse(der: &'a [u8]) -> Result<Self, WalkError> {
-        let mut outer = Reader::new(der);
-        if outer.peek() != Some(SEQUENCE) {
-            return Err(WalkError::NotACertificate);
-        }
-        let mut cert = outer.read_tlv().map_err(field("certificate"))?.1;
-        if !outer.at_end() {
-            return Err(WalkError::TrailingData);
-        }
-        let tbs = cert
-            .read_expected(SEQUENCE, "a tbsCertificate SEQUENCE")
-            .map_err(field("tbsCertificate"))?;
+        let (mut cert, tbs) = open(der)?;
         let alg = cert
             .read_expected(SEQUENCE, "a signatureAlgorithm SEQUENCE")
             .map_err(field("signatureAlgorithm"))?;
@@ -463,17 +487,7 @@ impl<'a> Certificate<'a> {
     /// [`Certificate::parse`]: minimal OIDs, `critical` only as TRUE, no OID twice); the
     /// other fields' contents are left to the path validator.
     pub(crate) fn parse_extensions_only(der: &'a [u8]) -> Result<Self, WalkError> {
-        let mut outer = Reader::new(der);
-        if outer.peek() != Some(SEQUENCE) {
-            return Err(WalkError::NotACertificate);
-        }
-        let mut cert = outer.read_tlv().map_err(field("certificate"))?.1;
-        if !outer.at_end() {
-            return Err(WalkError::TrailingData);
-        }
-        let mut tbs = cert
-            .read_expected(SEQUENCE, "a tbsCertificate SEQUENCE")
-            .map_err(field("tbsCertificate"))?;
+        let (_, mut tbs) = open(der)?;
         let version = tbs.read_optional(0xa0).map_err(field("version"))?;
         for (tag, name, expected) in [
             (INTEGER, "serialNumber", "a serialNumber INTEGER"),
@@ -495,21 +509,9 @@ impl<'a> Certificate<'a> {
         for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
             tbs.read_optional(tag).map_err(field(name))?;
         }
-        let mut decided = [None; DECIDED];
-        let at = tbs.offset();
-        if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
-            // `[0] { INTEGER 2 }`: version 3.
-            if version.map(|v| v.as_bytes()) != Some(&[INTEGER, 0x01, 0x02][..]) {
-                return Err(field("extensions")(DerError {
-                    offset: at,
-                    detail: "extensions only in a version 3 certificate",
-                }));
-            }
-            parse_extensions(wrapper, &mut decided)?;
-        }
-        tbs.expect_end("the end of the tbsCertificate after the extensions")
-            .map_err(field("tbsCertificate"))?;
-        Ok(Self { subject, decided })
+        // `[0] { INTEGER 2 }`: version 3.
+        let v3 = version.map(|v| v.as_bytes()) == Some(&[INTEGER, 0x01, 0x02][..]);
+        Self::finish(tbs, v3, subject)
     }
 
     fn parse_tbs(mut tbs: Reader<'a>) -> Result<Self, WalkError> {
@@ -595,10 +597,16 @@ impl<'a> Certificate<'a> {
                 check_bit_string(id).map_err(field(name))?;
             }
         }
+        Self::finish(tbs, version == 3, subject)
+    }
+
+    /// The rest of a TBSCertificate after the unique identifiers: `[3] Extensions`, only in a
+    /// version 3 certificate (`v3`), walked by [`parse_extensions`], then nothing.
+    fn finish(mut tbs: Reader<'a>, v3: bool, subject: Reader<'a>) -> Result<Self, WalkError> {
         let mut decided = [None; DECIDED];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
-            if version != 3 {
+            if !v3 {
                 return Err(field("extensions")(DerError {
                     offset: at,
                     detail: "extensions only in a version 3 certificate",
@@ -610,6 +618,23 @@ impl<'a> Certificate<'a> {
             .map_err(field("tbsCertificate"))?;
         Ok(Self { subject, decided })
     }
+}
+
+/// `Certificate ::= SEQUENCE { tbsCertificate, ... }` with nothing after it: readers over the
+/// Certificate's contents after the TBSCertificate, and over the TBSCertificate's contents.
+fn open(der: &[u8]) -> Result<(Reader<'_>, Reader<'_>), WalkError> {
+    let mut outer = Reader::new(der);
+    if outer.peek() != Some(SEQUENCE) {
+        return Err(WalkError::NotACertificate);
+    }
+    let mut cert = outer.read_tlv().map_err(field("certificate"))?.1;
+    if !outer.at_end() {
+        return Err(WalkError::TrailingData);
+    }
+    let tbs = cert
+        .read_expected(SEQUENCE, "a tbsCertificate SEQUENCE")
+        .map_err(field("tbsCertificate"))?;
+    Ok((cert, tbs))
 }
 
 /// A closure that wraps a [`DerError`] into a [`WalkError::Field`].
@@ -697,7 +722,7 @@ fn check_time(tag: u8, time: Reader<'_>) -> Result<(), DerError> {
 }
 
 /// `[3] EXPLICIT Extensions`, `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`: every
-/// extension walked, no OID twice, the ones of [`decided_index`] kept in `decided`.
+/// extension walked, no OID twice, the [`DecidedExtension`]s kept in `decided`.
 fn parse_extensions<'a>(
     mut wrapper: Reader<'a>,
     decided: &mut [Option<Extension<'a>>; DECIDED],
@@ -736,7 +761,7 @@ fn parse_extensions<'a>(
         ext.expect_end("the end of the Extension after extnValue")
             .map_err(&err)?;
         seen.push(oid, offset);
-        let slot = decided_index(oid).and_then(|i| decided.get_mut(i));
+        let slot = DecidedExtension::of(oid).and_then(|d| decided.get_mut(d.slot()));
         if let Some(slot @ None) = slot {
             // A repeated one stays the first: the duplicate check refuses the whole
             // certificate anyway.
@@ -930,8 +955,9 @@ mod tests {
 
     #[test]
     fn decided_extensions_have_their_slots() {
-        for (i, oid) in DECIDED_EXTENSIONS.iter().enumerate() {
-            assert_eq!(decided_index(oid), Some(i), "{oid:02x?}");
+        for (i, which) in DecidedExtension::ALL.into_iter().enumerate() {
+            assert_eq!(DecidedExtension::of(which.oid()), Some(which), "{which:?}");
+            assert_eq!(which.slot(), i, "{which:?}");
         }
         for other in [
             &[0x55, 0x1D, 0x13][..],
@@ -939,7 +965,7 @@ mod tests {
             &[0x55, 0x1D],
             &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01],
         ] {
-            assert_eq!(decided_index(other), None, "{other:02x?}");
+            assert_eq!(DecidedExtension::of(other), None, "{other:02x?}");
         }
     }
 

@@ -251,7 +251,7 @@ pub(crate) fn evaluate_parsed(
 pub(crate) fn read_extension<'a>(
     cert: &Certificate<'a>,
 ) -> Result<Option<(Purposes, Reader<'a>)>, DerError> {
-    match cert.extension(der::OID_EXT_KEY_USAGE) {
+    match cert.extension(der::DecidedExtension::ExtKeyUsage) {
         None => Ok(None),
         Some(ext) => Ok(Some((parse_purposes(ext.value)?, ext.value))),
     }

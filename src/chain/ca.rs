@@ -40,7 +40,7 @@ pub(super) fn parse(index: usize, der: &[u8]) -> Result<Certificate<'_>, ChainEr
     })
 }
 
-pub(super) use crate::der::{OID_KEY_USAGE, OID_NAME_CONSTRAINTS};
+use crate::der::OID_NAME_CONSTRAINTS;
 
 /// The OID of the Extension SEQUENCE at `offset` of `der` (a duplicate the walk reported).
 fn extension_at(der: &[u8], offset: usize) -> Option<&[u8]> {

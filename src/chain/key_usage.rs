@@ -18,9 +18,10 @@
 //! §11.2.2), at most the nine bits RFC 5280 defines, and nothing after it. A malformed or
 //! duplicated keyUsage on a CA is [`ChainError::Malformed`].
 
-use super::ca::{CaName, OID_KEY_USAGE};
+use super::ca::CaName;
 use super::ChainError;
 use crate::der::Certificate;
+use crate::der::DecidedExtension;
 
 /// keyCertSign is bit 5 (RFC 5280 §4.2.1.3): in the first octet, counted from the most
 /// significant bit.
@@ -34,7 +35,7 @@ const TAG_BIT_STRING: u8 = 0x03;
 /// a malformed keyUsage is [`ChainError::Malformed`]. A CA without a keyUsage extension
 /// passes (RFC 5280 allows it; every mainstream verifier accepts it).
 pub(super) fn check(cert: &Certificate<'_>, ca: &CaName<'_>) -> Result<(), ChainError> {
-    let Some(ext) = cert.extension(OID_KEY_USAGE) else {
+    let Some(ext) = cert.extension(DecidedExtension::KeyUsage) else {
         return Ok(());
     };
     let allowed = allows_cert_sign(ext.value.as_bytes()).map_err(|why| ChainError::Malformed {

@@ -37,8 +37,9 @@
 use core::fmt;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-use super::ca::{CaName, OID_NAME_CONSTRAINTS};
+use super::ca::CaName;
 use super::ChainError;
+use crate::der::DecidedExtension;
 use crate::der::{self, Certificate};
 use crate::{DomainName, Identity, IdentityName};
 
@@ -340,7 +341,7 @@ impl<'a> PathConstraints<'a> {
         cert: &Certificate<'a>,
         der: &'a [u8],
     ) -> Result<(), ChainError> {
-        if let Some(ext) = cert.extension(OID_NAME_CONSTRAINTS) {
+        if let Some(ext) = cert.extension(DecidedExtension::NameConstraints) {
             let ca = CaName::Intermediate { index, der };
             let c = parse_extension_value(ext.value.as_bytes(), ca)?;
             if !c.is_empty() {

@@ -23,7 +23,7 @@ use core::fmt;
 use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::collections::hash_map::{Entry, HashMap, RandomState};
 
-use crate::der::{self, Certificate, DerError, KnownExtension, Reader, WalkError};
+use crate::der::{Certificate, DecidedExtension, DerError, KnownExtension, Reader, WalkError};
 use crate::eku::Purposes;
 use crate::Policy;
 
@@ -283,7 +283,7 @@ pub(crate) fn extract_from_parsed(
     cert: &Certificate<'_>,
     policy: &Policy,
 ) -> Result<Identities, ExtractError> {
-    let san = cert.extension(der::OID_SUBJECT_ALT_NAME);
+    let san = cert.extension(DecidedExtension::SubjectAltName);
     let mut out = Identities {
         found: Vec::new(),
         ignored: Vec::new(),
