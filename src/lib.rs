@@ -83,6 +83,7 @@ mod policy;
 #[cfg(feature = "dns")]
 pub mod resolve;
 pub mod reuse;
+pub mod time;
 pub mod uri;
 mod verdict;
 pub mod verifier;

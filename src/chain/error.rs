@@ -2,6 +2,7 @@
 
 use rustls_pki_types::UnixTime;
 
+use crate::time::Rfc3339;
 use crate::{IdentityName, ReasonCode};
 
 /// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
@@ -14,7 +15,7 @@ use crate::{IdentityName, ReasonCode};
 #[non_exhaustive]
 pub enum ChainError {
     /// A certificate on the path had expired at the validation time.
-    #[error("certificate expired: validation time {} is after notAfter {}", time.as_secs(), not_after.as_secs())]
+    #[error("certificate expired: validation time {} is after notAfter {}", Rfc3339(time.as_secs()), Rfc3339(not_after.as_secs()))]
     Expired {
         /// The validation time.
         time: UnixTime,
@@ -22,7 +23,7 @@ pub enum ChainError {
         not_after: UnixTime,
     },
     /// A certificate on the path was not yet valid at the validation time.
-    #[error("certificate not yet valid: validation time {} is before notBefore {}", time.as_secs(), not_before.as_secs())]
+    #[error("certificate not yet valid: validation time {} is before notBefore {}", Rfc3339(time.as_secs()), Rfc3339(not_before.as_secs()))]
     NotYetValid {
         /// The validation time.
         time: UnixTime,
@@ -129,8 +130,21 @@ pub enum ChainError {
     /// Any other path-validation failure, with webpki's error (a CA used as an end entity, an
     /// unsupported critical extension or signature algorithm, an expired CRL, a path-building
     /// budget, ...).
-    #[error("invalid certificate path: {0:?}")]
+    #[error("invalid certificate path: {}", webpki_detail(.0))]
     Invalid(webpki::Error),
+}
+
+/// webpki's error for a person: its name, with the times of an expired CRL in RFC 3339 (webpki's
+/// `Debug` would show Unix seconds).
+fn webpki_detail(e: &webpki::Error) -> String {
+    match e {
+        webpki::Error::CrlExpired { time, next_update } => format!(
+            "a CRL expired: validation time {} is after its nextUpdate {}",
+            Rfc3339(time.as_secs()),
+            Rfc3339(next_update.as_secs())
+        ),
+        other => format!("{other:?}"),
+    }
 }
 
 fn fmt_oids(oids: &[String]) -> String {
@@ -349,6 +363,39 @@ mod tests {
         for (e, code) in rows {
             assert_eq!(e.code(), code, "{e:?}");
             assert_eq!(e.reason_code().code(), code, "{e:?}");
+        }
+    }
+
+    /// Messages for people show RFC 3339 UTC times, never Unix seconds.
+    #[test]
+    fn messages_show_rfc3339_times() {
+        let at = |secs: u64| UnixTime::since_unix_epoch(core::time::Duration::from_secs(secs));
+        let rows: Vec<(webpki::Error, &str)> = vec![
+            (
+                webpki::Error::CertExpired {
+                    time: at(1_796_678_877),
+                    not_after: at(1_609_459_200),
+                },
+                "certificate expired: validation time 2026-12-07T21:27:57Z is after notAfter 2021-01-01T00:00:00Z",
+            ),
+            (
+                webpki::Error::CertNotValidYet {
+                    time: at(951_782_400),
+                    not_before: at(4_107_542_400),
+                },
+                "certificate not yet valid: validation time 2000-02-29T00:00:00Z is before notBefore 2100-03-01T00:00:00Z",
+            ),
+            (
+                webpki::Error::CrlExpired {
+                    time: at(1_796_678_877),
+                    next_update: at(1_609_459_200),
+                },
+                "invalid certificate path: a CRL expired: validation time 2026-12-07T21:27:57Z is after its nextUpdate 2021-01-01T00:00:00Z",
+            ),
+        ];
+        for (input, want) in rows {
+            let got = from_webpki(input.clone()).to_string();
+            assert_eq!(got, want, "from_webpki({input:?})");
         }
     }
 }
