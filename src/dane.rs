@@ -188,6 +188,13 @@ impl TlsaRecord {
             let f = fields
                 .next()
                 .ok_or_else(|| TlsaParseError(format!("{text:?}: the {name} field is missing")))?;
+            // RFC 6698 §2.2: an unsigned decimal integer, ASCII digits only (`u8::from_str`
+            // alone would also take a leading '+').
+            if !f.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(TlsaParseError(format!(
+                    "{text:?}: the {name} {f:?} is not a decimal number (digits only, RFC 6698 §2.2)"
+                )));
+            }
             f.parse::<u8>()
                 .map_err(|_| TlsaParseError(format!("{text:?}: the {name} {f:?} is not 0-255")))
         };

@@ -388,9 +388,31 @@ fn record_forms() {
         "3 1 1 abc",
         "256 1 1 00",
         "3 -1 1 00",
+        // RFC 6698 §2.2: the three fields are unsigned decimal integers, digits only (Rust's
+        // integer parser would take a leading '+').
+        "+3 1 1 00",
+        "3 +1 1 00",
+        "3 1 +1 00",
+        "+3 +1 +1 00",
+        "3 1 1 +00",
+        "0x3 1 1 00",
+        "3 1.0 1 00",
+        "\u{663} 1 1 00",
+        "\u{ff13} 1 1 00",
     ];
     for b in bad {
         assert!(TlsaRecord::from_presentation(b).is_err(), "{b:?} parsed");
+    }
+    // Digits only, leading zeros included, up to 255.
+    let good: &[(&str, (u8, u8, u8))] = &[
+        ("3 1 1 00", (3, 1, 1)),
+        ("003 01 1 00", (3, 1, 1)),
+        ("255 0 0 00", (255, 0, 0)),
+        ("\t2\n0 1 00", (2, 0, 1)),
+    ];
+    for (text, want) in good {
+        let got = TlsaRecord::from_presentation(text).map(|r| r.parameters());
+        assert_eq!(got, Ok(*want), "{text:?}");
     }
     assert!(TlsaRecord::from_rdata(&[3, 1]).is_err());
     assert_eq!(
