@@ -149,6 +149,13 @@ struct Layout {
     headers: Option<Range<usize>>,
 }
 
+/// The RFC 3261 §25.1 `host` at the start of `input` (a hostname, an RFC 5954 IPv4 address
+/// or a bracketed IPv6 reference), the grammar a SIP URI's host is parsed with: the offset
+/// where it ends (at the first `:`, `;`, `?` or the end, or after the `]`), or why it is none.
+pub(crate) fn host_prefix(input: &[u8]) -> Result<usize, UriError> {
+    host::parse_host(input, 0).map(|(end, _)| end)
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum HostRepr {
     Domain,

@@ -1,10 +1,8 @@
 //! A rejection as a SIP `Warning` header value (RFC 3261 §20.43), so that a server refusing a
 //! peer's certificate can tell the requester why.
 
-use core::fmt;
-use std::net::{Ipv4Addr, Ipv6Addr};
-
 use super::Rejected;
+use core::fmt;
 
 /// The warn-code of [`warning_header`]: 399, "Miscellaneous warning" (RFC 3261 §21.5 lists
 /// 399 as the code for a warning that fits no other code; its text is for a human or a log).
@@ -148,8 +146,11 @@ fn is_token_char(b: u8) -> bool {
         )
 }
 
-/// RFC 3261 §20.43 `warn-agent = hostport / pseudonym`: a `[IPv6]` reference, a hostname or
-/// IPv4 address with an optional port, or a token.
+/// RFC 3261 §20.43 `warn-agent = hostport / pseudonym`: a `host` by the crate's SIP URI host
+/// grammar (RFC 3261 §25.1 hostname, RFC 5954 IPv4 address, bracketed IPv6 reference) with an
+/// optional port, or a token. A token of digits and dots only is read as an address by people
+/// and by parsers, so it must be an IPv4 address (`1.2.3.999` is refused, not taken as a
+/// pseudonym).
 fn validate_agent(agent: &str) -> Result<(), WarnAgentError> {
     let err = |offset, problem| Err(WarnAgentError::new(agent, offset, problem));
     if agent.is_empty() {
@@ -158,78 +159,40 @@ fn validate_agent(agent: &str) -> Result<(), WarnAgentError> {
     if agent.len() > MAX_WARN_AGENT_LEN {
         return err(MAX_WARN_AGENT_LEN, "longer than 255 octets");
     }
-    if let Some(rest) = agent.strip_prefix('[') {
-        let Some(close) = rest.find(']') else {
-            return err(agent.len(), "an IPv6 reference without ']'");
-        };
-        let inner = rest.get(..close).unwrap_or("");
-        if inner.parse::<Ipv6Addr>().is_err() {
-            return err(1, "not an IPv6 address inside '[...]'");
-        }
-        let after = close + 2; // '[' and ']'
-        return match agent.get(after..) {
-            Some("") | None => Ok(()),
-            Some(tail) => match tail.strip_prefix(':') {
-                Some(port) => validate_port(agent, after + 1, port),
-                None => err(after, "expected ':' and a port after ']'"),
-            },
-        };
+    let bytes = agent.as_bytes();
+    let pseudonym = bytes.iter().all(|&b| is_token_char(b))
+        && !bytes.iter().all(|&b| b.is_ascii_digit() || b == b'.');
+    if pseudonym {
+        return Ok(());
     }
-    let (host, port) = match agent.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
-        None => (agent, None),
-    };
-    if let Some(offset) = host.bytes().position(|b| !is_token_char(b)) {
-        return err(
-            offset,
-            "a character that is not allowed in a host or a token",
-        );
-    }
-    match port {
-        // A pseudonym is any token; a hostname is one too.
-        None => Ok(()),
-        Some(port) => {
-            if host.is_empty() {
-                return err(0, "a port without a host");
-            }
-            if host.parse::<Ipv4Addr>().is_err() {
-                validate_hostname(agent, host)?;
-            }
-            validate_port(agent, host.len() + 1, port)
-        }
+    let end = crate::uri::host_prefix(bytes)
+        .map_err(|e| WarnAgentError::new(agent, e.offset(), host_problem(e.kind())))?;
+    match agent.get(end..) {
+        Some("") => Ok(()),
+        Some(tail) => match tail.strip_prefix(':') {
+            Some(port) => validate_port(agent, end + 1, port),
+            None => err(end, "expected ':' and a port after the host"),
+        },
+        None => err(end, "not a host"),
     }
 }
 
-/// RFC 3261 §25.1 `hostname = *( domainlabel "." ) toplabel [ "." ]`.
-fn validate_hostname(agent: &str, host: &str) -> Result<(), WarnAgentError> {
-    let err = |offset, problem| Err(WarnAgentError::new(agent, offset, problem));
-    let trimmed = host.strip_suffix('.').unwrap_or(host);
-    let mut offset = 0;
-    for label in trimmed.split('.') {
-        let bytes = label.as_bytes();
-        match (bytes.first(), bytes.last()) {
-            (Some(first), Some(last)) => {
-                if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-                    return err(
-                        offset,
-                        "a host label must start and end with a letter or digit",
-                    );
-                }
-                if let Some(i) = bytes
-                    .iter()
-                    .position(|b| !b.is_ascii_alphanumeric() && *b != b'-')
-                {
-                    return err(offset + i, "a character that is not allowed in a host name");
-                }
-                if bytes.len() > 63 {
-                    return err(offset, "a host label longer than 63 octets");
-                }
-            }
-            (None, _) | (_, None) => return err(offset, "an empty host label"),
+/// What is wrong with a warn-agent's host, by the host grammar's error.
+fn host_problem(kind: crate::uri::UriErrorKind) -> &'static str {
+    use crate::uri::UriErrorKind as K;
+    match kind {
+        K::EmptyHost => "a port without a host",
+        K::InvalidIpv4 => {
+            "not an IPv4 address (four decimal octets 0-255 without leading zeros) nor a host name"
         }
-        offset += label.len() + 1;
+        K::InvalidIpv6 => "not an IPv6 address inside '[...]'",
+        K::UnterminatedIpv6 => "an IPv6 reference without ']'",
+        K::UnbracketedIpv6 => "an IPv6 address must be written in '[...]'",
+        K::InvalidByte => "a character that is not allowed in a host or a token",
+        // Every other host error: not a hostname by RFC 3261 §25.1 (labels of letters, digits
+        // and '-', neither starting nor ending with '-', a top label starting with a letter).
+        _ => "not a host name (RFC 3261 §25.1)",
     }
-    Ok(())
 }
 
 fn validate_port(agent: &str, offset: usize, port: &str) -> Result<(), WarnAgentError> {
@@ -263,6 +226,14 @@ mod tests {
         "my-proxy_1",
         "a:0",
         "a:65535",
+        "1.2.3.4:5060",
+        "0.0.0.0:5060",
+        "255.255.255.255",
+        "proxy.example.com.:5061",
+        "a1.example:5060",
+        "x:5060",
+        "[::1]:5061",
+        "[::ffff:192.0.2.1]",
     ];
 
     /// (agent, byte offset of the problem)
@@ -279,12 +250,25 @@ mod tests {
         ("a..b:1", 2),
         ("-a.example:1", 0),
         ("a.example-:1", 2),
-        ("[2001:db8::1", 12),
+        ("[2001:db8::1", 0),
         ("[not-v6]", 1),
         ("[2001:db8::1]x", 13),
         ("[2001:db8::1]:", 14),
         ("host:1:2", 5),
         ("h\u{e9}", 1),
+        // RFC 3261 §25.1: neither an IPv4address (dec-octets 0-255, RFC 5954: no leading
+        // zeros) nor a hostname (the top label starts with a letter).
+        ("1.2.3.999:5060", 0),
+        ("256.1.1.1:5060", 0),
+        ("01.2.3.4:5060", 0),
+        ("1.2.3:5060", 0),
+        ("1.2.3.4.5:5060", 0),
+        ("example.123:5060", 8),
+        ("example.1a:5060", 8),
+        ("a_b.example:5060", 1),
+        // Without a port, an all-digit dotted token would be read as an address.
+        ("1.2.3.999", 0),
+        ("1.2.3", 0),
     ];
 
     #[test]
@@ -296,12 +280,18 @@ mod tests {
 
     #[test]
     fn invalid_agents_are_refused_with_the_offset() {
-        for (agent, offset) in BAD_AGENTS {
-            match validate_agent(agent) {
-                Ok(()) => panic!("agent {agent:?} was accepted"),
-                Err(e) => assert_eq!(e.offset(), *offset, "agent {agent:?}: {e}"),
-            }
-        }
+        let wrong: Vec<String> = BAD_AGENTS
+            .iter()
+            .filter_map(|(agent, offset)| match validate_agent(agent) {
+                Ok(()) => Some(format!("agent {agent:?} was accepted")),
+                Err(e) if e.offset() != *offset => Some(format!(
+                    "agent {agent:?}: offset {} not {offset}: {e}",
+                    e.offset()
+                )),
+                Err(_) => None,
+            })
+            .collect();
+        assert!(wrong.is_empty(), "{wrong:#?}");
         let long = "a".repeat(MAX_WARN_AGENT_LEN + 1);
         assert!(validate_agent(&long).is_err(), "a 256-octet agent");
         assert_eq!(validate_agent(&"a".repeat(MAX_WARN_AGENT_LEN)), Ok(()));
