@@ -11,15 +11,17 @@
 //!   matches (RFC 7671 §5):
 //!   - DANE-EE (3): the end-entity certificate (or its SPKI) matches. Names and validity
 //!     dates are ignored (RFC 7671 §5.1).
-//!   - DANE-TA (2): a certificate the server presented above its end entity matches; the end
-//!     entity must chain to it (as trust anchor), and its names must match the reference
-//!     identities (RFC 7671 §5.2, RFC 7673 §4.1).
+//!   - DANE-TA (2): a CA certificate the server presented above its end entity matches
+//!     (basicConstraints cA TRUE, keyUsage with keyCertSign when present, neither the end
+//!     entity again nor a certificate with the end entity's key); the end entity must chain to
+//!     it (as trust anchor), and its names must match the reference identities (RFC 7671
+//!     §5.2, RFC 7673 §4.1).
 //!   - PKIX-EE (1): the end entity matches, and PKIX validation (with the RFC 5922 name
 //!     check) accepts it.
-//!   - PKIX-TA (0): a certificate the server presented above its end entity matches, PKIX
-//!     validation accepts the chain, and the end entity chains to the matched certificate
-//!     (RFC 6698 §2.1.1: it must be on a certification path; the trust anchor must be among
-//!     the certificates the server sent).
+//!   - PKIX-TA (0): a CA certificate the server presented above its end entity matches (as
+//!     for DANE-TA), PKIX validation accepts the chain, and the end entity chains to the
+//!     matched certificate (RFC 6698 §2.1.1: it must be on a certification path; the trust
+//!     anchor must be among the certificates the server sent).
 //!
 //! RFC 7673 §3: the TLSA records of an SRV target `sip1.example.net` at port 5061 are at
 //! `_5061._tcp.sip1.example.net` ([`tlsa_name`]), and are looked up only when the SRV answer
@@ -532,16 +534,32 @@ pub fn evaluate(
     for &(index, record, usage) in &usable {
         let found = match usage {
             Usage::PkixEe | Usage::DaneEe => chain.first().filter(|c| record.matches(c)).map(|_| 0),
+            // The first matching certificate above the end entity that can be a trust anchor
+            // (RFC 6698 §2.1.1: a CA; not the end entity again): its position alone says
+            // nothing. A matching certificate that cannot is reported and passed over.
             Usage::PkixTa | Usage::DaneTa => chain
                 .iter()
                 .enumerate()
                 .skip(1)
-                .find(|(_, c)| record.matches(c))
+                .filter(|(_, c)| record.matches(c))
+                .find(
+                    |(i, c)| match chain.first().map(|ee| check_trust_anchor(ee, c)) {
+                        Some(Ok(())) => true,
+                        Some(Err(why)) => {
+                            notes.push(format!(
+                                "record {index} ({}) matches certificate {i}, which {why}",
+                                usage.code()
+                            ));
+                            false
+                        }
+                        None => false,
+                    },
+                )
                 .map(|(i, _)| i),
         };
         let Some(position) = found else {
             notes.push(format!(
-                "record {index} ({}) matches no presented certificate",
+                "record {index} ({}) matches no presented certificate that it may name",
                 usage.code()
             ));
             continue;
@@ -605,6 +623,87 @@ pub fn evaluate(
             notes.join("; ")
         ),
         unusable,
+    }
+}
+
+/// Why a presented certificate cannot be the trust anchor a PKIX-TA (0) or DANE-TA (2) record
+/// names: RFC 6698 §2.1.1 and RFC 7671 §5.2 make it a CA that issued a certificate of the
+/// path above the end entity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(crate) enum NotATrustAnchor {
+    /// It is the end entity itself (sent again above it).
+    EndEntity,
+    /// It carries the end entity's public key: the "anchor" would be the end entity's own key.
+    EndEntityKey,
+    /// No basicConstraints extension with cA TRUE.
+    NotACa,
+    /// A keyUsage extension without keyCertSign (RFC 5280 §4.2.1.3).
+    NoKeyCertSign,
+    /// It, or the end entity's key, cannot be read (not a certificate, a repeated or
+    /// malformed basicConstraints or keyUsage extension).
+    Unreadable,
+}
+
+impl fmt::Display for NotATrustAnchor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::EndEntity => "is the end entity itself, no trust anchor above it",
+            Self::EndEntityKey => "carries the end entity's own key, so it is no trust anchor above it",
+            Self::NotACa => "is not a CA certificate (no basicConstraints cA TRUE), so it is no trust anchor",
+            Self::NoKeyCertSign => {
+                "has a keyUsage without keyCertSign, so it may not issue certificates (RFC 5280 §4.2.1.3)"
+            }
+            Self::Unreadable => {
+                "cannot be read as a CA certificate (or the end entity's key cannot be read)"
+            }
+        })
+    }
+}
+
+/// Whether `cert`, presented above `end_entity`, may be the trust anchor of a PKIX-TA or
+/// DANE-TA record: a CA certificate (basicConstraints cA TRUE; keyUsage, when present, with
+/// keyCertSign) that is neither the end entity nor carries its key. Path validation to it as
+/// the only trust anchor then shows that it issued a certificate of the path (webpki itself
+/// reads nothing of an anchor but its subject, key and name constraints).
+pub(crate) fn check_trust_anchor(
+    end_entity: &CertificateDer<'_>,
+    cert: &CertificateDer<'_>,
+) -> Result<(), NotATrustAnchor> {
+    use x509_parser::extensions::ParsedExtension;
+    use x509_parser::oid_registry::{OID_X509_EXT_BASIC_CONSTRAINTS, OID_X509_EXT_KEY_USAGE};
+
+    if cert.as_ref() == end_entity.as_ref() {
+        return Err(NotATrustAnchor::EndEntity);
+    }
+    let parsed = match x509_parser::parse_x509_certificate(cert.as_ref()) {
+        Ok((rest, parsed)) if rest.is_empty() => parsed,
+        Ok(_) | Err(_) => return Err(NotATrustAnchor::Unreadable),
+    };
+    match spki(end_entity) {
+        Some(ee_key) if ee_key == parsed.tbs_certificate.subject_pki.raw => {
+            return Err(NotATrustAnchor::EndEntityKey)
+        }
+        Some(_) => {}
+        None => return Err(NotATrustAnchor::Unreadable),
+    }
+    // A repeated extension is an error; one that did not parse as its type is unreadable.
+    match parsed.get_extension_unique(&OID_X509_EXT_BASIC_CONSTRAINTS) {
+        Ok(Some(ext)) => match ext.parsed_extension() {
+            ParsedExtension::BasicConstraints(bc) if bc.ca => {}
+            ParsedExtension::BasicConstraints(_) => return Err(NotATrustAnchor::NotACa),
+            _ => return Err(NotATrustAnchor::Unreadable),
+        },
+        Ok(None) => return Err(NotATrustAnchor::NotACa),
+        Err(_) => return Err(NotATrustAnchor::Unreadable),
+    }
+    match parsed.get_extension_unique(&OID_X509_EXT_KEY_USAGE) {
+        Ok(None) => Ok(()),
+        Ok(Some(ext)) => match ext.parsed_extension() {
+            ParsedExtension::KeyUsage(ku) if ku.key_cert_sign() => Ok(()),
+            ParsedExtension::KeyUsage(_) => Err(NotATrustAnchor::NoKeyCertSign),
+            _ => Err(NotATrustAnchor::Unreadable),
+        },
+        Err(_) => Err(NotATrustAnchor::Unreadable),
     }
 }
 

@@ -420,3 +420,193 @@ fn record_forms() {
         Ok(true)
     );
 }
+
+/// An end entity for `example.com` and the certificate that signed it, built with rcgen:
+/// `is_ca` and `key_usages` of the signer as given.
+fn signed_by(
+    is_ca: rcgen::IsCa,
+    key_usages: Vec<rcgen::KeyUsagePurpose>,
+) -> (CertificateDer<'static>, CertificateDer<'static>) {
+    let signer_key = rcgen::KeyPair::generate().expect("key");
+    let mut sp = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    sp.distinguished_name = rcgen::DistinguishedName::new();
+    sp.distinguished_name
+        .push(rcgen::DnType::CommonName, "Signer");
+    sp.is_ca = is_ca;
+    sp.key_usages = key_usages;
+    let signer = sp.self_signed(&signer_key).expect("signer").der().clone();
+    let issuer = rcgen::Issuer::new(sp, signer_key);
+    let leaf_key = rcgen::KeyPair::generate().expect("key");
+    let lp = rcgen::CertificateParams::new(vec!["example.com".to_owned()]).expect("params");
+    let leaf = lp
+        .signed_by(&leaf_key, &issuer)
+        .expect("leaf")
+        .der()
+        .clone();
+    (leaf, signer)
+}
+
+/// A self-signed end entity for `example.com` (not a CA) and its key.
+fn self_signed_leaf() -> (CertificateDer<'static>, rcgen::KeyPair) {
+    let key = rcgen::KeyPair::generate().expect("key");
+    let p = rcgen::CertificateParams::new(vec!["example.com".to_owned()]).expect("params");
+    (p.self_signed(&key).expect("cert").der().clone(), key)
+}
+
+/// A certificate with `key`, the subject of the end entity of [`self_signed_leaf`] (rcgen's
+/// default), and cA TRUE: it "issued" that end entity, with the end entity's own key.
+fn ca_with_key(key: &rcgen::KeyPair) -> CertificateDer<'static> {
+    let mut p = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
+    p.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    p.self_signed(key).expect("cert").der().clone()
+}
+
+/// RFC 6698 §2.1.1, RFC 7671 §5.2: a trust-anchor record (PKIX-TA 0, DANE-TA 2) names a CA
+/// above the end entity. The matched certificate must be a CA (basicConstraints cA TRUE,
+/// keyUsage with keyCertSign when present), other than the end entity and without its key;
+/// its position in the chain alone proves nothing. The path check (the closure) accepts
+/// everything here, so only that rule decides; it must not even be asked.
+#[test]
+#[allow(clippy::too_many_lines)] // one table
+fn trust_anchor_records_name_a_ca_above_the_end_entity() {
+    use rcgen::{BasicConstraints, IsCa, KeyUsagePurpose as Ku};
+    let p = pki();
+    let accept = verdict(&p.leaf.der, "example.com");
+    let reject = verdict(&p.leaf.der, "other.example");
+    let (leaf_no_bc, signer_no_bc) = signed_by(IsCa::NoCa, Vec::new());
+    let (leaf_ca_false, signer_ca_false) = signed_by(IsCa::ExplicitNoCa, Vec::new());
+    let (leaf_no_certsign, signer_no_certsign) = signed_by(
+        IsCa::Ca(BasicConstraints::Unconstrained),
+        vec![Ku::DigitalSignature, Ku::CrlSign],
+    );
+    let (leaf_ca, signer_ca) = signed_by(
+        IsCa::Ca(BasicConstraints::Unconstrained),
+        vec![Ku::KeyCertSign],
+    );
+    let (s, s_key) = self_signed_leaf();
+    let s_spki = rcgen::PublicKeyData::subject_public_key_info(&s_key);
+    let same_key_ca = ca_with_key(&s_key);
+    // (name, chain, record usage, selected content of the record's target, authenticated)
+    let cases: Vec<(&str, Vec<CertificateDer<'static>>, u8, u8, Vec<u8>, bool)> = vec![
+        (
+            "signer without basicConstraints",
+            vec![leaf_no_bc.clone(), signer_no_bc.clone()],
+            2,
+            0,
+            signer_no_bc.to_vec(),
+            false,
+        ),
+        (
+            "signer with cA FALSE",
+            vec![leaf_ca_false.clone(), signer_ca_false.clone()],
+            2,
+            0,
+            signer_ca_false.to_vec(),
+            false,
+        ),
+        (
+            "signer with cA FALSE, SPKI record",
+            vec![leaf_ca_false.clone(), signer_ca_false.clone()],
+            2,
+            1,
+            spki(&signer_ca_false).expect("spki").to_vec(),
+            false,
+        ),
+        (
+            "PKIX-TA: signer without basicConstraints",
+            vec![leaf_no_bc.clone(), signer_no_bc.clone()],
+            0,
+            0,
+            signer_no_bc.to_vec(),
+            false,
+        ),
+        (
+            "CA whose keyUsage lacks keyCertSign",
+            vec![leaf_no_certsign.clone(), signer_no_certsign.clone()],
+            2,
+            0,
+            signer_no_certsign.to_vec(),
+            false,
+        ),
+        (
+            "self-signed end entity sent twice",
+            vec![s.clone(), s.clone()],
+            2,
+            0,
+            s.to_vec(),
+            false,
+        ),
+        (
+            "self-signed end entity sent twice, SPKI record",
+            vec![s.clone(), s.clone()],
+            2,
+            1,
+            s_spki.clone(),
+            false,
+        ),
+        (
+            "PKIX-TA: self-signed end entity sent twice",
+            vec![s.clone(), s.clone()],
+            0,
+            0,
+            s.to_vec(),
+            false,
+        ),
+        (
+            "a CA certificate with the end entity's key",
+            vec![s.clone(), same_key_ca.clone()],
+            2,
+            0,
+            same_key_ca.to_vec(),
+            false,
+        ),
+        (
+            "a CA with keyCertSign",
+            vec![leaf_ca.clone(), signer_ca.clone()],
+            2,
+            0,
+            signer_ca.to_vec(),
+            true,
+        ),
+        (
+            "a CA without keyUsage",
+            vec![p.leaf.der.clone(), p.inter.der.clone()],
+            2,
+            1,
+            spki(&p.inter.der).expect("spki").to_vec(),
+            true,
+        ),
+        (
+            "PKIX-TA: a CA",
+            vec![p.leaf.der.clone(), p.inter.der.clone()],
+            0,
+            0,
+            p.inter.der.to_vec(),
+            true,
+        ),
+    ];
+    for (name, chain, usage, selector, selected, authenticated) in cases {
+        let record = TlsaRecord::new(usage, selector, 1, sha256(&selected));
+        let set = TlsaSet::secure(vec![record.clone()]);
+        let mut asked = 0;
+        let out = evaluate(&set, &chain, &accept, |_| {
+            asked += 1;
+            accept.clone()
+        });
+        let want = if authenticated {
+            DaneStatus::Authenticated
+        } else {
+            DaneStatus::Mismatch
+        };
+        assert_eq!(out.status(), want, "{name}: {record}: {out}");
+        assert_eq!(
+            asked,
+            usize::from(authenticated),
+            "{name}: {record}: the path check was asked {asked} times"
+        );
+        assert!(
+            out.permits(&reject) == authenticated,
+            "{name}: {record}: {out}"
+        );
+    }
+}

@@ -14,7 +14,7 @@ use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, Signatu
 use super::server::reference_of;
 use super::{rejected_to_rustls, signature_methods, SipServerVerifier};
 use crate::chain::ChainVerifier;
-use crate::dane::{evaluate, DaneOutcome, DaneStatus, TlsaSet};
+use crate::dane::{check_trust_anchor, evaluate, DaneOutcome, DaneStatus, TlsaSet};
 use crate::{ReasonCode, Reference, Rejected, Role, Verdict};
 
 /// A rustls `ServerCertVerifier` for one RFC 3263 target: the SIP verifier's PKIX + RFC 5922
@@ -100,6 +100,15 @@ impl DaneServerVerifier {
         reference: &Reference,
         now: UnixTime,
     ) -> Verdict {
+        // `evaluate` asks only about a certificate that passed this check; the anchor is built
+        // here, so it is checked here too.
+        if let Err(why) = check_trust_anchor(end_entity, anchor) {
+            return Verdict::Reject(Rejected::new(
+                ReasonCode::ChainInvalid,
+                format!("the certificate matched by the TLSA record {why}"),
+                Some(reference.clone()),
+            ));
+        }
         match webpki::anchor_from_trusted_cert(anchor) {
             Ok(ta) => ChainVerifier::new(self.algorithms.all, [ta.to_owned()]).check(
                 end_entity,
@@ -372,6 +381,98 @@ mod tests {
             if let Err(e) = &result {
                 assert_eq!(dane_rejection(e).is_some(), dane_error, "{name}: {e}");
             }
+        }
+    }
+
+    /// DANE-TA through the whole verifier (path validation included): before the matched
+    /// certificate was required to be a CA other than the end entity, webpki accepted a path
+    /// to any presented certificate used as trust anchor, CA or not, the end entity itself
+    /// included. PKIX rejects every chain here (unrelated roots), so only DANE decides.
+    #[test]
+    fn dane_ta_requires_a_ca_above_the_end_entity() {
+        use rcgen::{
+            BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair,
+        };
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let unrelated = Ca::root("Unrelated");
+        let mut roots = RootCertStore::empty();
+        roots.add(unrelated.der.clone()).expect("root");
+        let sip = SipServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
+            .build()
+            .expect("verifier");
+        // An end entity for example.com signed by a certificate with this `is_ca`.
+        let signed_by = |is_ca: IsCa| {
+            let key = KeyPair::generate().expect("key");
+            let mut sp = CertificateParams::new(Vec::<String>::new()).expect("params");
+            sp.distinguished_name = DistinguishedName::new();
+            sp.distinguished_name.push(DnType::CommonName, "Signer");
+            sp.is_ca = is_ca;
+            let signer = sp.self_signed(&key).expect("signer").der().clone();
+            let issuer = rcgen::Issuer::new(sp, key);
+            let lp = CertificateParams::new(vec!["example.com".to_owned()]).expect("params");
+            let leaf = lp
+                .signed_by(&KeyPair::generate().expect("key"), &issuer)
+                .expect("leaf")
+                .der()
+                .clone();
+            (leaf, signer)
+        };
+        let (leaf_non_ca, non_ca) = signed_by(IsCa::NoCa);
+        let (leaf_ca_false, ca_false) = signed_by(IsCa::ExplicitNoCa);
+        let (leaf_ca, ca) = signed_by(IsCa::Ca(BasicConstraints::Unconstrained));
+        let self_key = KeyPair::generate().expect("key");
+        let selfsigned = CertificateParams::new(vec!["example.com".to_owned()])
+            .expect("params")
+            .self_signed(&self_key)
+            .expect("cert")
+            .der()
+            .clone();
+        // (name, chain, DANE-TA certificate, authenticated)
+        let cases: Vec<(
+            &str,
+            Vec<CertificateDer<'static>>,
+            &CertificateDer<'static>,
+            bool,
+        )> = vec![
+            (
+                "signer without basicConstraints",
+                vec![leaf_non_ca, non_ca.clone()],
+                &non_ca,
+                false,
+            ),
+            (
+                "signer with cA FALSE",
+                vec![leaf_ca_false, ca_false.clone()],
+                &ca_false,
+                false,
+            ),
+            (
+                "self-signed end entity sent twice",
+                vec![selfsigned.clone(), selfsigned.clone()],
+                &selfsigned,
+                false,
+            ),
+            ("a CA signer", vec![leaf_ca, ca.clone()], &ca, true),
+        ];
+        let reference =
+            Reference::Domain(crate::DomainName::from_ascii("example.com").expect("domain"));
+        for (name, chain, anchor, authenticated) in cases {
+            let tlsa = TlsaSet::secure(vec![TlsaRecord::new(2, 0, 1, sha256(anchor.as_ref()))]);
+            let verifier = DaneServerVerifier::new(sip.clone(), tlsa, &provider);
+            let (end_entity, intermediates) = chain.split_first().expect("chain");
+            let (pkix, outcome) = verifier.check(
+                end_entity,
+                intermediates,
+                &reference,
+                sipcert_testkit::pki::now(),
+            );
+            assert!(!pkix.is_accept(), "{name}: PKIX accepted");
+            assert_eq!(
+                outcome.status() == DaneStatus::Authenticated,
+                authenticated,
+                "{name}: {outcome}"
+            );
+            assert_eq!(outcome.permits(&pkix), authenticated, "{name}: {outcome}");
         }
     }
 }
