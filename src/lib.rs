@@ -17,7 +17,9 @@
 //!   constraints applied to every SIP identity (URI host, DNS, CN);
 //! - [`verifier`]: rustls `ServerCertVerifier` / `ClientCertVerifier` adapters;
 //! - [`reuse`]: the RFC 5923 connection-reuse (alias) table;
-//! - [`danger`]: relaxations a careful deployment should not need (wildcards).
+//! - [`danger`]: relaxations a careful deployment should not need (wildcards);
+//! - [`encoding`]: PEM or DER, one rule for telling certificate inputs apart;
+//! - [`time`]: Unix seconds as RFC 3339 UTC, for messages.
 //!
 //! The core (URI, identities, matching, EKU, chain) has no rustls trait types; the library
 //! enables no crypto provider: it takes an `Arc<CryptoProvider>` (features `ring` and
@@ -76,6 +78,7 @@ mod decision;
 mod der;
 mod domain;
 mod eku;
+pub mod encoding;
 mod identity;
 #[cfg(feature = "json")]
 pub mod json;

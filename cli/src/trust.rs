@@ -7,6 +7,7 @@ use rustls::RootCertStore;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateRevocationListDer, UnixTime};
 use sipcert::chain::ChainVerifier;
+use sipcert::encoding::{detect_encoding, Encoding};
 
 use crate::{input, InputError};
 
@@ -34,9 +35,17 @@ pub(crate) fn crls(
     for path in paths {
         let bytes =
             std::fs::read(path).map_err(|e| InputError(format!("cannot read {path}: {e}")))?;
-        if bytes.first() == Some(&0x30) {
-            out.push(CertificateRevocationListDer::from(bytes));
-            continue;
+        match detect_encoding(&bytes) {
+            Ok(Encoding::Der) => {
+                out.push(CertificateRevocationListDer::from(bytes));
+                continue;
+            }
+            Ok(Encoding::Pem) => {}
+            Err(e) => {
+                return Err(InputError(format!(
+                    "{path}: no X509 CRL in the file (expected PEM or DER): {e}"
+                )))
+            }
         }
         let found = CertificateRevocationListDer::pem_slice_iter(&bytes)
             .collect::<Result<Vec<_>, _>>()

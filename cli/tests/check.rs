@@ -196,3 +196,41 @@ fn input_errors_exit_2() {
     assert_eq!(code, 2);
     assert!(err.contains("no CERTIFICATE"), "{err}");
 }
+
+/// PEM is recognised by its `-----BEGIN` line and DER only as one complete SEQUENCE
+/// (`sipcert::encoding`): text before the PEM that happens to start with `0` (0x30, the
+/// SEQUENCE tag) is not DER, and what is neither is an input error (exit 2), never a verdict.
+#[test]
+fn pem_or_der_by_the_library_rule() {
+    let pem_path = cert("enc.pem", &[uri("sip:atlanta.com")], None, false);
+    let der_path = cert("enc.der", &[uri("sip:atlanta.com")], None, true);
+    let pem = std::fs::read(&pem_path).unwrap();
+    let der = std::fs::read(&der_path).unwrap();
+    let with = |head: &[u8], body: &[u8]| -> Vec<u8> { head.iter().chain(body).copied().collect() };
+    // (name, file contents, exit status of `identities`)
+    let cases: Vec<(&str, Vec<u8>, i32)> = vec![
+        ("PEM", pem.clone(), 0),
+        ("DER", der.clone(), 0),
+        (
+            "'0 certs follow', then PEM",
+            with(b"0 certs follow\n", &pem),
+            0,
+        ),
+        ("'0 certs follow' only", b"0 certs follow\n".to_vec(), 2),
+        ("DER with trailing data", with(&der, b"\n"), 2),
+        ("truncated DER", der[..der.len() - 1].to_vec(), 2),
+    ];
+    let dir = std::env::temp_dir().join(format!("sipcert-cli-enc-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, (name, contents, want)) in cases.into_iter().enumerate() {
+        let path = dir.join(format!("case-{i}"));
+        std::fs::write(&path, &contents).unwrap();
+        let (code, out, err) = run(&["identities", "--json", path.to_str().unwrap()]);
+        assert_eq!(code, want, "{name}: stdout {out} stderr {err}");
+        if want == 0 {
+            assert!(out.contains("atlanta.com"), "{name}: {out}");
+        } else {
+            assert!(err.contains("no CERTIFICATE"), "{name}: {err}");
+        }
+    }
+}
