@@ -20,6 +20,7 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, TrustAnchor, UnixTime};
 use sipcert::chain::ChainVerifier;
+use sipcert::encoding::{check_der_framing, detect_encoding, has_pem_begin_line, Encoding};
 use sipcert::uri::SipUri;
 use sipcert::{DomainName, EkuMode, Policy, Reference, Role, Verdict};
 
@@ -69,13 +70,6 @@ struct Input<'a> {
     text: bool,
 }
 
-impl Input<'_> {
-    /// DER: `bytes` starting with a SEQUENCE tag (a `str` is always PEM).
-    fn is_der(&self) -> bool {
-        !self.text && self.bytes.first() == Some(&0x30)
-    }
-}
-
 fn input_bytes<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Input<'a>> {
     let text = obj.cast::<PyString>().is_ok();
     let bytes: Cow<'a, [u8]> = if let Ok(s) = obj.cast::<PyString>() {
@@ -108,47 +102,19 @@ fn input_bytes<'a>(obj: &'a Bound<'_, PyAny>, what: &str) -> PyResult<Input<'a>>
     Ok(Input { bytes, text })
 }
 
-/// The outer framing of a DER certificate: one SEQUENCE whose length is exactly the input's.
-/// (What is inside is the library's to judge: a malformed certificate is a rejection.)
-fn der_framing(der: &[u8], what: &str) -> PyResult<()> {
-    let fail = |m: String| Err(CertificateError::new_err(format!("{what}: {m}")));
-    if der.first() != Some(&0x30) {
-        return fail("not a DER SEQUENCE at offset 0".to_owned());
-    }
-    let Some(&l0) = der.get(1) else {
-        return fail("truncated DER: no length octet at offset 1".to_owned());
-    };
-    let (len, header) = if l0 < 0x80 {
-        (usize::from(l0), 2usize)
-    } else {
-        let n = usize::from(l0 & 0x7f);
-        if n == 0 || n > 4 {
-            return fail(format!(
-                "unsupported DER length octet 0x{l0:02x} at offset 1"
-            ));
-        }
-        let Some(octets) = der.get(2..2 + n) else {
-            return fail("truncated DER: the length at offset 1 is cut short".to_owned());
+/// PEM or DER by the library's rule ([`sipcert::encoding`]): PEM by its `-----BEGIN` line,
+/// DER only as one complete SEQUENCE; a `str` is PEM text only.
+fn encoding_of(input: &Input<'_>, what: &str) -> PyResult<Encoding> {
+    if input.text {
+        return if has_pem_begin_line(&input.bytes) {
+            Ok(Encoding::Pem)
+        } else {
+            Err(CertificateError::new_err(format!(
+                "{what}: neither DER (a str is PEM text; pass DER as bytes) nor PEM (no -----BEGIN line)"
+            )))
         };
-        (
-            octets
-                .iter()
-                .fold(0usize, |a, b| (a << 8) | usize::from(*b)),
-            2 + n,
-        )
-    };
-    let present = der.len() - header;
-    match present.cmp(&len) {
-        std::cmp::Ordering::Equal => Ok(()),
-        std::cmp::Ordering::Less => fail(format!(
-            "truncated DER: the certificate SEQUENCE announces {len} content octets at offset 1, only {present} are present"
-        )),
-        std::cmp::Ordering::Greater => fail(format!(
-            "{} octets of trailing data after the certificate, at offset {}",
-            present - len,
-            header + len
-        )),
     }
+    detect_encoding(&input.bytes).map_err(|e| CertificateError::new_err(format!("{what}: {e}")))
 }
 
 /// The `-----BEGIN X-----` labels of a PEM text, for the error message.
@@ -166,9 +132,9 @@ fn pem_labels(bytes: &[u8]) -> Vec<String> {
 /// text in order.
 fn certificates(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<CertificateDer<'static>>> {
     let input = input_bytes(obj, what)?;
-    if input.is_der() {
-        der_framing(&input.bytes, what)?;
-        return Ok(vec![CertificateDer::from(input.bytes.into_owned())]);
+    match encoding_of(&input, what)? {
+        Encoding::Der => return Ok(vec![CertificateDer::from(input.bytes.into_owned())]),
+        Encoding::Pem => {}
     }
     let bytes = input.bytes;
     let labels = pem_labels(&bytes);
@@ -187,7 +153,8 @@ fn certificates(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<CertificateD
                 "{what}: more than {MAX_CERTS} certificates"
             )));
         }
-        der_framing(cert.as_ref(), &format!("{what} (PEM block {i})"))?;
+        check_der_framing(cert.as_ref())
+            .map_err(|e| CertificateError::new_err(format!("{what} (PEM block {i}): {e}")))?;
         certs.push(cert);
     }
     if certs.is_empty() {
@@ -238,10 +205,12 @@ fn crl_list(obj: &Bound<'_, PyAny>) -> PyResult<Vec<CertificateRevocationListDer
     for (i, item) in items.iter().enumerate() {
         let what = format!("crls[{i}]");
         let input = input_bytes(item, &what)?;
-        if input.is_der() {
-            der_framing(&input.bytes, &what)?;
-            out.push(CertificateRevocationListDer::from(input.bytes.into_owned()));
-            continue;
+        match encoding_of(&input, &what)? {
+            Encoding::Der => {
+                out.push(CertificateRevocationListDer::from(input.bytes.into_owned()));
+                continue;
+            }
+            Encoding::Pem => {}
         }
         let bytes = input.bytes;
         let before = out.len();

@@ -160,3 +160,38 @@ print("ok")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300)
     assert proc.returncode == 0 and proc.stdout.strip() == "ok", proc.stderr[-2000:]
+
+
+def _der_of(pem):
+    import ssl
+
+    text = pem.decode()
+    end = "-----END CERTIFICATE-----"
+    return ssl.PEM_cert_to_DER_cert(text[: text.index(end) + len(end)])
+
+
+# PEM is recognised by its -----BEGIN line, DER only as one complete SEQUENCE: text that
+# happens to start with "0" (0x30, the SEQUENCE tag) before the PEM is not DER.
+# (label, certificate argument, accepted for atlanta.com, or the error's message fragment)
+ENCODINGS = [
+    ("PEM", GOOD, True),
+    ("DER", _der_of(GOOD), True),
+    ("'0 certs follow', then PEM", b"0 certs follow\n" + GOOD, True),
+    ("'0 certs follow', then PEM, as str", "0 certs follow\n" + GOOD.decode(), True),
+    ("'0 certs follow' only", b"0 certs follow\n", "neither DER"),
+    ("DER, then a newline", _der_of(GOOD) + b"\n", "trailing data"),
+    ("two DER certificates", _der_of(GOOD) * 2, "trailing data"),
+    ("non-minimal DER length", b"\x30\x81\x03\x02\x01\x00", "non-minimal"),
+]
+
+
+@pytest.mark.parametrize("label,cert,outcome", ENCODINGS, ids=[e[0] for e in ENCODINGS])
+def test_pem_or_der_by_the_library_rule(label, cert, outcome):
+    if outcome is True:
+        assert sipcert.check(cert, domain="atlanta.com").accepted, label
+        assert sipcert.identities(cert), label
+    else:
+        with pytest.raises(sipcert.CertificateError, match=outcome):
+            sipcert.check(cert, domain="atlanta.com")
+        with pytest.raises(sipcert.CertificateError, match=outcome):
+            sipcert.identities(cert)
