@@ -534,28 +534,12 @@ pub fn evaluate(
     for &(index, record, usage) in &usable {
         let found = match usage {
             Usage::PkixEe | Usage::DaneEe => chain.first().filter(|c| record.matches(c)).map(|_| 0),
-            // The first matching certificate above the end entity that can be a trust anchor
-            // (RFC 6698 §2.1.1: a CA; not the end entity again): its position alone says
-            // nothing. A matching certificate that cannot is reported and passed over.
-            Usage::PkixTa | Usage::DaneTa => chain
-                .iter()
-                .enumerate()
-                .skip(1)
-                .filter(|(_, c)| record.matches(c))
-                .find(
-                    |(i, c)| match chain.first().map(|ee| check_trust_anchor(ee, c)) {
-                        Some(Ok(())) => true,
-                        Some(Err(why)) => {
-                            notes.push(format!(
-                                "record {index} ({}) matches certificate {i}, which {why}",
-                                usage.code()
-                            ));
-                            false
-                        }
-                        None => false,
-                    },
-                )
-                .map(|(i, _)| i),
+            Usage::PkixTa | Usage::DaneTa => trust_anchor_position(record, chain, |i, why| {
+                notes.push(format!(
+                    "record {index} ({}) matches certificate {i}, which {why}",
+                    usage.code()
+                ));
+            }),
         };
         let Some(position) = found else {
             notes.push(format!(
@@ -675,9 +659,8 @@ pub(crate) fn check_trust_anchor(
     if cert.as_ref() == end_entity.as_ref() {
         return Err(NotATrustAnchor::EndEntity);
     }
-    let parsed = match x509_parser::parse_x509_certificate(cert.as_ref()) {
-        Ok((rest, parsed)) if rest.is_empty() => parsed,
-        Ok(_) | Err(_) => return Err(NotATrustAnchor::Unreadable),
+    let Ok(([], parsed)) = x509_parser::parse_x509_certificate(cert.as_ref()) else {
+        return Err(NotATrustAnchor::Unreadable);
     };
     match spki(end_entity) {
         Some(ee_key) if ee_key == parsed.tbs_certificate.subject_pki.raw => {
@@ -705,6 +688,31 @@ pub(crate) fn check_trust_anchor(
         },
         Err(_) => Err(NotATrustAnchor::Unreadable),
     }
+}
+
+/// The position of the first certificate above the end entity that matches `record` and may
+/// be a trust anchor ([`check_trust_anchor`]: RFC 6698 §2.1.1, a CA; not the end entity
+/// again): a position alone says nothing. Each matching certificate that may not is passed
+/// over and reported to `passed_over`.
+fn trust_anchor_position(
+    record: &TlsaRecord,
+    chain: &[CertificateDer<'_>],
+    mut passed_over: impl FnMut(usize, NotATrustAnchor),
+) -> Option<usize> {
+    let end_entity = chain.first()?;
+    chain
+        .iter()
+        .enumerate()
+        .skip(1)
+        .filter(|(_, c)| record.matches(c))
+        .find(|(i, c)| match check_trust_anchor(end_entity, c) {
+            Ok(()) => true,
+            Err(why) => {
+                passed_over(*i, why);
+                false
+            }
+        })
+        .map(|(i, _)| i)
 }
 
 fn first_reason(r: &crate::Rejected) -> String {

@@ -160,6 +160,7 @@ mod tests {
 
     /// (name, input, expected encoding or error)
     #[test]
+    #[allow(clippy::too_many_lines)] // one table
     fn pem_by_its_begin_line_der_by_one_complete_sequence() {
         use DerFramingError as D;
         use EncodingError as E;

@@ -467,7 +467,7 @@ fn ca_with_key(key: &rcgen::KeyPair) -> CertificateDer<'static> {
 /// its position in the chain alone proves nothing. The path check (the closure) accepts
 /// everything here, so only that rule decides; it must not even be asked.
 #[test]
-#[allow(clippy::too_many_lines)] // one table
+#[allow(clippy::too_many_lines, clippy::type_complexity)] // one table
 fn trust_anchor_records_name_a_ca_above_the_end_entity() {
     use rcgen::{BasicConstraints, IsCa, KeyUsagePurpose as Ku};
     let p = pki();
