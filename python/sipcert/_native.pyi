@@ -4,7 +4,9 @@ from datetime import datetime
 from typing import Any, Dict, List, Literal, Optional, Sequence, Union
 
 CertInput = Union[str, bytes]
-"""A certificate: PEM text (``str`` or ``bytes``) or DER ``bytes``."""
+"""A certificate: PEM text (``str`` or ``bytes``) or DER ``bytes``. PEM is recognised by its
+``-----BEGIN`` line; DER only as one complete SEQUENCE (tag 0x30 and a DER length that spans
+exactly the input); anything else raises :class:`CertificateError`."""
 
 CertsInput = Union[CertInput, Sequence[CertInput]]
 
