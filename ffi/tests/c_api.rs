@@ -350,8 +350,47 @@ fn expected_line(
         .to_string(),
         Err(_) => "SIPCERT_CERT_MALFORMED".to_owned(),
     };
+    // What corpus.c prints through the typed accessors (control bytes as \xNN).
+    let text = |s: &str| {
+        s.chars().fold(String::new(), |mut out, c| {
+            if u32::from(c) < 0x20 {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            } else {
+                out.push(c);
+            }
+            out
+        })
+    };
+    let semi = |v: Vec<String>| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(";")
+        }
+    };
+    let typed_ids = semi(
+        verdict
+            .identities()
+            .iter()
+            .map(|i| format!("{}/{}", text(&i.name().to_string()), i.source().code()))
+            .collect(),
+    );
+    let typed_ignored = semi(
+        verdict
+            .ignored()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{}/{}/{}",
+                    text(n.value()),
+                    n.source().code(),
+                    n.reason().code()
+                )
+            })
+            .collect(),
+    );
     format!(
-        "{id}\t{}\t{}\t{}\t{reasons}\t{hints}\t{relaxations}\t{name}\t{source}\t{}\t{ids}",
+        "{id}\t{}\t{}\t{}\t{reasons}\t{hints}\t{relaxations}\t{name}\t{source}\t{}\t{typed_ids}\t{typed_ignored}\t{ids}",
         if verdict.is_accept() {
             "accept"
         } else {

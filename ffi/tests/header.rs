@@ -1,5 +1,6 @@
 //! `include/sipcert.h` is what cbindgen generates from `src/lib.rs` with `cbindgen.toml`:
-//! a stale committed header fails here. `SIPCERT_BLESS=1` rewrites it.
+//! a stale committed header fails here. `SIPCERT_BLESS=1` rewrites it. The header's
+//! `SIPCERT_VERSION_*` macros are the crate version.
 
 use std::path::Path;
 
@@ -25,5 +26,36 @@ fn header_is_current() {
         committed == generated,
         "{} is stale: regenerate it with `SIPCERT_BLESS=1 cargo test -p sipcert-ffi --test header`",
         path.display()
+    );
+}
+
+/// `SIPCERT_VERSION_MAJOR/MINOR/PATCH` in the committed header are the package version (a
+/// version bump without updating the constants in `src/lib.rs` fails here).
+#[test]
+fn version_macros_are_the_crate_version() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/sipcert.h");
+    let header = std::fs::read_to_string(&path).expect("include/sipcert.h");
+    for (name, want) in [
+        ("MAJOR", env!("CARGO_PKG_VERSION_MAJOR")),
+        ("MINOR", env!("CARGO_PKG_VERSION_MINOR")),
+        ("PATCH", env!("CARGO_PKG_VERSION_PATCH")),
+    ] {
+        let line = format!("#define SIPCERT_VERSION_{name} {want}\n");
+        assert!(
+            header.contains(&line),
+            "{}: no `{}` (the crate version is {})",
+            path.display(),
+            line.trim_end(),
+            env!("CARGO_PKG_VERSION")
+        );
+    }
+    assert_eq!(
+        format!(
+            "{}.{}.{}",
+            sipcert_ffi::SIPCERT_VERSION_MAJOR,
+            sipcert_ffi::SIPCERT_VERSION_MINOR,
+            sipcert_ffi::SIPCERT_VERSION_PATCH
+        ),
+        env!("CARGO_PKG_VERSION")
     );
 }
