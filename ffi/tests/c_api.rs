@@ -592,6 +592,163 @@ fn bad_input_from_c_under_asan() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Installed into a prefix (`ffi/install.sh`) and linked with pkg-config, as a C developer
+// without cargo-c would: the shared library's SONAME, the program's NEEDED entry, and the
+// static library with `pkg-config --static`.
+
+/// The dynamic section entries of kind `tag` (`SONAME`, `NEEDED`) of an ELF file, by
+/// `readelf -d`.
+fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
+    let o = Command::new("readelf")
+        .arg("-d")
+        .arg(file)
+        .output()
+        .expect("run readelf (binutils, installed with the C compiler)");
+    assert!(o.status.success(), "readelf -d {}", file.display());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.contains(&format!("({tag})")))
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+        .collect()
+}
+
+fn pkg_config(pc_dir: &Path, args: &[&str]) -> Vec<String> {
+    let o = Command::new("pkg-config")
+        .args(args)
+        .arg("sipcert")
+        .env("PKG_CONFIG_PATH", pc_dir)
+        .output()
+        .expect("run pkg-config");
+    assert!(
+        o.status.success(),
+        "pkg-config {args:?} sipcert:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn installed_library_links_with_pkg_config() {
+    let Some(lib) = toolchain() else { return };
+    if !programs::available("pkg-config", &["--version"]) {
+        return;
+    }
+    let deps = lib.parent().expect("deps/");
+    let prefix = work_dir().join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    let o = Command::new("sh")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
+        .arg("--prefix")
+        .arg(&prefix)
+        .arg("--build-dir")
+        .arg(deps)
+        .output()
+        .expect("run ffi/install.sh");
+    assert!(
+        o.status.success(),
+        "install.sh failed:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let libdir = prefix.join("lib");
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    let soname = format!("libsipcert.so.{major}");
+    let real = libdir.join(format!("libsipcert.so.{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(dynamic_entries(&real, "SONAME"), [soname.clone()]);
+    assert_eq!(
+        std::fs::read_link(libdir.join(&soname)).expect("libsipcert.so.MAJOR link"),
+        Path::new(real.file_name().expect("file name"))
+    );
+    assert!(libdir.join("libsipcert.so").exists());
+    assert!(libdir.join("libsipcert.a").is_file());
+    assert!(prefix.join("include/sipcert.h").is_file());
+
+    let pc_dir = libdir.join("pkgconfig");
+    assert_eq!(
+        pkg_config(&pc_dir, &["--modversion"]),
+        [env!("CARGO_PKG_VERSION")]
+    );
+    let flags = pkg_config(&pc_dir, &["--cflags", "--libs"]);
+    assert!(
+        flags.contains(&"-lsipcert".to_owned()),
+        "pkg-config flags: {flags:?}"
+    );
+    let leaf = fixture_der("rfc5922-sip-uri/chain.pem", Build::Plain);
+    let root = fixture_der("rfc5922-sip-uri/root.pem", Build::Plain);
+    let args = [leaf.to_str().expect("path"), root.to_str().expect("path")];
+    let src = Path::new(C_DIR).join("bad_input.c");
+    let cc_args = [
+        "-std=c11",
+        "-D_POSIX_C_SOURCE=200809L",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+    ];
+
+    // Shared: `cc prog.c $(pkg-config --cflags --libs sipcert)`; only the installed header
+    // is on the include path.
+    let shared = Program(work_dir().join("pkg-config-shared"));
+    let o = Command::new(cc())
+        .args(cc_args)
+        .arg(&src)
+        .arg("-o")
+        .arg(&*shared)
+        .args(&flags)
+        .output()
+        .expect("run cc");
+    assert!(
+        o.status.success(),
+        "cc bad_input.c $(pkg-config --cflags --libs sipcert):\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        dynamic_entries(&shared, "NEEDED")
+            .into_iter()
+            .filter(|n| n.starts_with("libsipcert"))
+            .collect::<Vec<_>>(),
+        [soname],
+        "the program must depend on the versioned name"
+    );
+    let o = Command::new(&*shared)
+        .args(args)
+        .env("LD_LIBRARY_PATH", &libdir)
+        .output()
+        .expect("run the pkg-config program");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "bad_input: ok");
+
+    // Static: the archive plus `pkg-config --static`'s Libs.private, no runtime dependency.
+    let private: Vec<_> = pkg_config(&pc_dir, &["--static", "--libs"])
+        .into_iter()
+        .filter(|f| f != "-lsipcert")
+        .collect();
+    let fixed = Program(work_dir().join("pkg-config-static"));
+    let o = Command::new(cc())
+        .args(cc_args)
+        .arg(&src)
+        .arg("-o")
+        .arg(&*fixed)
+        .args(pkg_config(&pc_dir, &["--cflags"]))
+        .arg(libdir.join("libsipcert.a"))
+        .args(&private)
+        .arg("-Wl,--gc-sections")
+        .output()
+        .expect("run cc");
+    assert!(
+        o.status.success(),
+        "cc bad_input.c libsipcert.a $(pkg-config --static --libs sipcert):\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(dynamic_entries(&fixed, "NEEDED")
+        .iter()
+        .all(|n| !n.starts_with("libsipcert")));
+    assert_eq!(run(&fixed, &args, Build::Plain).trim(), "bad_input: ok");
+}
+
+// ---------------------------------------------------------------------------------------
 // OpenSSL client with a verify callback, against `openssl s_server`.
 
 struct KillOnDrop(Child);
