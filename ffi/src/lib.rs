@@ -13,7 +13,14 @@
 //! - no panic crosses the boundary: every entry point runs its body under `catch_unwind` and
 //!   returns [`SIPCERT_PANIC`] (or a null/zero/false value for
 //!   accessors) instead (the library must be built with `panic = "unwind"`, the default);
-//! - no global state: every handle is independent.
+//! - no global state: every handle is independent;
+//! - text inputs are (pointer, length) pairs, with `_cstr` variants for NUL-terminated
+//!   strings; the identities and ignored names of a verdict are read through typed accessors
+//!   (`sipcert_verdict_identity`, `sipcert_verdict_ignored`) as well as the JSON;
+//! - the header carries `SIPCERT_VERSION_MAJOR/MINOR/PATCH`, and enums for the role, the EKU
+//!   mode, the revocation flags and the name sources (passed as `uint32_t`, so an unknown
+//!   value is `SIPCERT_INVALID_ARGUMENT`, never an invalid Rust enum); `build.rs` gives the
+//!   shared library the SONAME `libsipcert.so.<major>`.
 //!
 //! Thread safety: a `sipcert_policy` may be read by several threads at once (by the check
 //! functions) but must not be modified by a setter while another thread uses it. A

@@ -59,3 +59,21 @@ fn version_macros_are_the_crate_version() {
         env!("CARGO_PKG_VERSION")
     );
 }
+
+/// What a C developer must know from the header alone: a verify callback sets an error on a
+/// reject, and a resumed session skips the check (key sessions by SIP domain).
+#[test]
+fn header_warns_about_callback_errors_and_resumption() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("include/sipcert.h");
+    let header = std::fs::read_to_string(&path).expect("include/sipcert.h");
+    for needle in [
+        "X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REJECTED)",
+        "internal_error(80)",
+        "resumption skips the verify callback",
+        "SSL_set_session",
+        "SSL_SESS_CACHE_OFF",
+        "RFC 5923",
+    ] {
+        assert!(header.contains(needle), "{}: no `{needle}`", path.display());
+    }
+}
