@@ -13,7 +13,14 @@
 //! - no panic crosses the boundary: every entry point runs its body under `catch_unwind` and
 //!   returns [`SIPCERT_PANIC`] (or a null/zero/false value for
 //!   accessors) instead (the library must be built with `panic = "unwind"`, the default);
-//! - no global state: every handle is independent.
+//! - no global state: every handle is independent;
+//! - text inputs are (pointer, length) pairs, with `_cstr` variants for NUL-terminated
+//!   strings; the identities and ignored names of a verdict are read through typed accessors
+//!   (`sipcert_verdict_identity`, `sipcert_verdict_ignored`) as well as the JSON;
+//! - the header carries `SIPCERT_VERSION_MAJOR/MINOR/PATCH`, and enums for the role, the EKU
+//!   mode, the revocation flags and the name sources (passed as `uint32_t`, so an unknown
+//!   value is `SIPCERT_INVALID_ARGUMENT`, never an invalid Rust enum); `build.rs` gives the
+//!   shared library the SONAME `libsipcert.so.<major>`.
 //!
 //! Thread safety: a `sipcert_policy` may be read by several threads at once (by the check
 //! functions) but must not be modified by a setter while another thread uses it. A
@@ -47,25 +54,138 @@ pub const SIPCERT_MAX_TEXT_LEN: usize = 8192;
 /// The largest number of items in a DER list (chain, trust anchors, CRLs).
 pub const SIPCERT_MAX_LIST_LEN: usize = 1024;
 
-/// `role`: the peer is a server (a client checks it, RFC 5922 §7.3).
-pub const SIPCERT_ROLE_SERVER: u32 = 0;
-/// `role`: the peer is a client (a server checks it, RFC 5922 §7.4).
-pub const SIPCERT_ROLE_CLIENT: u32 = 1;
+/// The major version of this library (`SIPCERT_VERSION_MAJOR`); the shared library's SONAME
+/// is `libsipcert.so.<major>`. The three version numbers equal the crate version and what
+/// `sipcert_version()` returns (`ffi/tests/header.rs` fails when they drift apart).
+pub const SIPCERT_VERSION_MAJOR: u32 = 0;
+/// The minor version of this library.
+pub const SIPCERT_VERSION_MINOR: u32 = 1;
+/// The patch version of this library.
+pub const SIPCERT_VERSION_PATCH: u32 = 0;
 
-/// EKU mode: interoperable with Web PKI certificates (the default): an EKU extension must be
-/// absent or contain id-kp-sipDomain, anyExtendedKeyUsage, or serverAuth (server) /
-/// clientAuth or serverAuth (client).
-pub const SIPCERT_EKU_COMPATIBLE: u32 = 0;
-/// EKU mode: RFC 5924 §5 literally: an EKU extension, when present, must contain
-/// id-kp-sipDomain or anyExtendedKeyUsage.
-pub const SIPCERT_EKU_RFC5924: u32 = 1;
+/// Which side the peer is (the `role` argument of the check functions). The functions take the
+/// value as a 32-bit integer (`sipcert_role` is `uint32_t` in C), so any other value is
+/// refused with `SIPCERT_INVALID_ARGUMENT` rather than being undefined.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sipcert_role {
+    /// The peer is a server (a client checks it, RFC 5922 §7.3).
+    SIPCERT_ROLE_SERVER = 0,
+    /// The peer is a client (a server checks it, RFC 5922 §7.4).
+    SIPCERT_ROLE_CLIENT = 1,
+}
 
-/// Revocation flag: check the revocation status of the end entity only.
-pub const SIPCERT_REVOCATION_END_ENTITY_ONLY: u32 = 1;
-/// Revocation flag: a certificate no CRL covers is not refused.
-pub const SIPCERT_REVOCATION_ALLOW_UNKNOWN: u32 = 2;
-/// Revocation flag: a CRL past its nextUpdate is refused.
-pub const SIPCERT_REVOCATION_ENFORCE_EXPIRATION: u32 = 4;
+/// The EKU mode of a policy (`sipcert_policy_set_eku_mode`, a 32-bit integer).
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sipcert_eku_mode {
+    /// Interoperable with Web PKI certificates (the default): an EKU extension must be absent
+    /// or contain id-kp-sipDomain, anyExtendedKeyUsage, or serverAuth (server) / clientAuth or
+    /// serverAuth (client).
+    SIPCERT_EKU_COMPATIBLE = 0,
+    /// RFC 5924 §5 literally: an EKU extension, when present, must contain id-kp-sipDomain or
+    /// anyExtendedKeyUsage.
+    SIPCERT_EKU_RFC5924 = 1,
+}
+
+/// The revocation flags of `sipcert_chain_verifier_new`; the argument is these values or'ed
+/// (a 32-bit integer), 0 for the defaults.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sipcert_revocation_flag {
+    /// Check the revocation status of the end entity only.
+    SIPCERT_REVOCATION_END_ENTITY_ONLY = 1,
+    /// A certificate no CRL covers is not refused.
+    SIPCERT_REVOCATION_ALLOW_UNKNOWN = 2,
+    /// A CRL past its nextUpdate is refused.
+    SIPCERT_REVOCATION_ENFORCE_EXPIRATION = 4,
+}
+
+/// Where an identity or an ignored name came from (`sipcert_verdict_identity`,
+/// `sipcert_verdict_ignored`, ...); `sipcert_source_code` gives its stable code string.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum sipcert_source {
+    /// A uniformResourceIdentifier SAN (`san-uri`).
+    SIPCERT_SOURCE_SAN_URI = 0,
+    /// A dNSName SAN (`san-dns`).
+    SIPCERT_SOURCE_SAN_DNS = 1,
+    /// An iPAddress SAN (`san-ip`).
+    SIPCERT_SOURCE_SAN_IP = 2,
+    /// Any other SAN entry (`san-other`: rfc822Name, otherName, directoryName, ...); ignored
+    /// names only.
+    SIPCERT_SOURCE_SAN_OTHER = 3,
+    /// The subject CN (`cn`).
+    SIPCERT_SOURCE_CN = 4,
+    /// A source added by a later version of the library; its code string names it.
+    SIPCERT_SOURCE_UNKNOWN = 255,
+}
+
+impl sipcert_source {
+    const ALL: [Self; 5] = [
+        Self::SIPCERT_SOURCE_SAN_URI,
+        Self::SIPCERT_SOURCE_SAN_DNS,
+        Self::SIPCERT_SOURCE_SAN_IP,
+        Self::SIPCERT_SOURCE_SAN_OTHER,
+        Self::SIPCERT_SOURCE_CN,
+    ];
+
+    /// The stable code (`san-uri`, `san-dns`, `san-ip`, `san-other`, `cn`); `None` for
+    /// `SIPCERT_SOURCE_UNKNOWN`.
+    pub fn code(self) -> Option<&'static CStr> {
+        match self {
+            Self::SIPCERT_SOURCE_SAN_URI => Some(c"san-uri"),
+            Self::SIPCERT_SOURCE_SAN_DNS => Some(c"san-dns"),
+            Self::SIPCERT_SOURCE_SAN_IP => Some(c"san-ip"),
+            Self::SIPCERT_SOURCE_SAN_OTHER => Some(c"san-other"),
+            Self::SIPCERT_SOURCE_CN => Some(c"cn"),
+            Self::SIPCERT_SOURCE_UNKNOWN => None,
+        }
+    }
+
+    /// The value for a library source code (`IdentitySource::code`, `IgnoredSource::code`).
+    pub fn from_code(code: &str) -> Self {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.code().is_some_and(|c| c.to_bytes() == code.as_bytes()))
+            .unwrap_or(Self::SIPCERT_SOURCE_UNKNOWN)
+    }
+}
+
+/// `role` as the `u32` the entry points take.
+/// cbindgen:ignore
+pub const SIPCERT_ROLE_SERVER: u32 = sipcert_role::SIPCERT_ROLE_SERVER as u32;
+/// `role` as the `u32` the entry points take.
+/// cbindgen:ignore
+pub const SIPCERT_ROLE_CLIENT: u32 = sipcert_role::SIPCERT_ROLE_CLIENT as u32;
+/// The EKU mode as the `u32` the setter takes.
+/// cbindgen:ignore
+pub const SIPCERT_EKU_COMPATIBLE: u32 = sipcert_eku_mode::SIPCERT_EKU_COMPATIBLE as u32;
+/// The EKU mode as the `u32` the setter takes.
+/// cbindgen:ignore
+pub const SIPCERT_EKU_RFC5924: u32 = sipcert_eku_mode::SIPCERT_EKU_RFC5924 as u32;
+/// A revocation flag as a `u32` bit.
+/// cbindgen:ignore
+pub const SIPCERT_REVOCATION_END_ENTITY_ONLY: u32 =
+    sipcert_revocation_flag::SIPCERT_REVOCATION_END_ENTITY_ONLY as u32;
+/// A revocation flag as a `u32` bit.
+/// cbindgen:ignore
+pub const SIPCERT_REVOCATION_ALLOW_UNKNOWN: u32 =
+    sipcert_revocation_flag::SIPCERT_REVOCATION_ALLOW_UNKNOWN as u32;
+/// A revocation flag as a `u32` bit.
+/// cbindgen:ignore
+pub const SIPCERT_REVOCATION_ENFORCE_EXPIRATION: u32 =
+    sipcert_revocation_flag::SIPCERT_REVOCATION_ENFORCE_EXPIRATION as u32;
+
+/// The `role` argument in the C signatures: a `sipcert_role` value carried as `uint32_t`
+/// (cbindgen.toml renames it to `sipcert_role`, which C declares as `uint32_t`).
+pub type sipcert_role_arg = u32;
+/// The `mode` argument of `sipcert_policy_set_eku_mode`: a `sipcert_eku_mode` value carried as
+/// `uint32_t` (renamed to `sipcert_eku_mode` in the header).
+pub type sipcert_eku_mode_arg = u32;
+/// The `source` argument of `sipcert_source_code`: a `sipcert_source` value carried as
+/// `uint32_t` (renamed to `sipcert_source` in the header).
+pub type sipcert_source_arg = u32;
 
 /// `now_unix_secs`: use the system clock.
 pub const SIPCERT_TIME_NOW: u64 = 0;
@@ -101,6 +221,8 @@ pub enum sipcert_result {
     SIPCERT_INVALID_DOMAIN = 9,
     /// An internal error (a caught panic); nothing was returned.
     SIPCERT_PANIC = 10,
+    /// An index is not below the count of its list (`sipcert_verdict_identity`, ...).
+    SIPCERT_INDEX_OUT_OF_RANGE = 11,
 }
 
 impl sipcert_result {
@@ -118,14 +240,16 @@ impl sipcert_result {
             Self::SIPCERT_INVALID_CRL => c"SIPCERT_INVALID_CRL",
             Self::SIPCERT_INVALID_DOMAIN => c"SIPCERT_INVALID_DOMAIN",
             Self::SIPCERT_PANIC => c"SIPCERT_PANIC",
+            Self::SIPCERT_INDEX_OUT_OF_RANGE => c"SIPCERT_INDEX_OUT_OF_RANGE",
         }
     }
 }
 
 use sipcert_result::{
-    SIPCERT_CERT_MALFORMED, SIPCERT_INVALID_ARGUMENT, SIPCERT_INVALID_CRL, SIPCERT_INVALID_DOMAIN,
-    SIPCERT_INVALID_LENGTH, SIPCERT_INVALID_REFERENCE, SIPCERT_INVALID_TRUST_ANCHOR,
-    SIPCERT_INVALID_UTF8, SIPCERT_NULL_PARAMETER, SIPCERT_OK, SIPCERT_PANIC,
+    SIPCERT_CERT_MALFORMED, SIPCERT_INDEX_OUT_OF_RANGE, SIPCERT_INVALID_ARGUMENT,
+    SIPCERT_INVALID_CRL, SIPCERT_INVALID_DOMAIN, SIPCERT_INVALID_LENGTH, SIPCERT_INVALID_REFERENCE,
+    SIPCERT_INVALID_TRUST_ANCHOR, SIPCERT_INVALID_UTF8, SIPCERT_NULL_PARAMETER, SIPCERT_OK,
+    SIPCERT_PANIC,
 };
 
 /// The knobs of RFC 5922 matching (a `sipcert::Policy`). Created by `sipcert_policy_new`
@@ -162,6 +286,7 @@ pub struct sipcert_verdict {
     reasons: Vec<(CString, CString)>,
     hints: Vec<(CString, CString)>,
     relaxations: Vec<CString>,
+    names: Names,
     message: CString,
     json: CString,
 }
@@ -178,9 +303,79 @@ struct Matched {
 /// from several threads at once.
 #[derive(Debug)]
 pub struct sipcert_identities {
-    names: Vec<(CString, CString)>,
-    ignored: Vec<(CString, CString, CString)>,
+    names: Names,
     json: CString,
+}
+
+/// A presented name: its exact bytes (NUL-terminated after its length, though it may hold a
+/// NUL itself), and the same text with an interior NUL written `\0`.
+#[derive(Debug)]
+struct Text {
+    raw: Box<[u8]>,
+    escaped: CString,
+}
+
+impl Text {
+    fn new(s: &str) -> Self {
+        let mut raw = Vec::with_capacity(s.len() + 1);
+        raw.extend_from_slice(s.as_bytes());
+        raw.push(0);
+        Self {
+            raw: raw.into_boxed_slice(),
+            escaped: cstring(s),
+        }
+    }
+
+    /// The pointer and the length of the exact bytes (without the terminating NUL).
+    fn ptr_len(&self) -> (*const c_char, usize) {
+        (self.raw.as_ptr().cast(), self.raw.len() - 1)
+    }
+}
+
+#[derive(Debug)]
+struct IdentityEntry {
+    name: Text,
+    source: sipcert_source,
+    source_code: CString,
+}
+
+#[derive(Debug)]
+struct IgnoredEntry {
+    value: Text,
+    source: sipcert_source,
+    source_code: CString,
+    reason: CString,
+}
+
+/// The identities and ignored names of a verdict or of `sipcert_extract_identities`.
+#[derive(Debug)]
+struct Names {
+    identities: Vec<IdentityEntry>,
+    ignored: Vec<IgnoredEntry>,
+}
+
+impl Names {
+    fn new(identities: &[sipcert::Identity], ignored: &[sipcert::IgnoredName]) -> Self {
+        Self {
+            identities: identities
+                .iter()
+                .map(|i| IdentityEntry {
+                    name: Text::new(&i.name().to_string()),
+                    source: sipcert_source::from_code(i.source().code()),
+                    source_code: cstring(i.source().code()),
+                })
+                .collect(),
+            ignored: ignored
+                .iter()
+                .map(|n| IgnoredEntry {
+                    value: Text::new(n.value()),
+                    source: sipcert_source::from_code(n.source().code()),
+                    source_code: cstring(n.source().code()),
+                    reason: cstring(n.reason().code()),
+                })
+                .collect(),
+        }
+    }
 }
 
 /// A C string of `s`; an interior NUL (a certificate may carry one in a name that is then
@@ -235,6 +430,7 @@ impl sipcert_verdict {
                     reasons: Vec::new(),
                     hints: Vec::new(),
                     relaxations: relaxations.into_iter().map(cstring).collect(),
+                    names: Names::new(verdict.identities(), verdict.ignored()),
                     message: cstring(&message),
                     json,
                 }
@@ -255,6 +451,7 @@ impl sipcert_verdict {
                     .map(|h| (cstring(h.code().code()), cstring(h.message())))
                     .collect(),
                 relaxations: Vec::new(),
+                names: Names::new(verdict.identities(), verdict.ignored()),
                 message: cstring(&r.to_string()),
                 json,
             },
@@ -285,22 +482,7 @@ impl sipcert_identities {
             "ignored": sipcert::json::ignored(ids.ignored()),
         });
         Self {
-            names: ids
-                .identities()
-                .iter()
-                .map(|i| (cstring(&i.name().to_string()), cstring(i.source().code())))
-                .collect(),
-            ignored: ids
-                .ignored()
-                .iter()
-                .map(|n| {
-                    (
-                        cstring(n.value()),
-                        cstring(n.source().code()),
-                        cstring(n.reason().code()),
-                    )
-                })
-                .collect(),
+            names: Names::new(ids.identities(), ids.ignored()),
             json: cstring(&json.to_string()),
         }
     }
@@ -620,6 +802,7 @@ pub extern "C" fn sipcert_result_name(result: u32) -> *const c_char {
             SIPCERT_INVALID_CRL,
             SIPCERT_INVALID_DOMAIN,
             SIPCERT_PANIC,
+            SIPCERT_INDEX_OUT_OF_RANGE,
         ];
         all.iter()
             .find(|r| **r as u32 == result)
@@ -634,7 +817,8 @@ const VERSION: &CStr =
         Err(_) => c"unknown",
     };
 
-/// The library version (`"0.1.0"`). The string is static.
+/// The library version (`"0.1.0"`: `SIPCERT_VERSION_MAJOR.MINOR.PATCH` of the library that is
+/// linked, which may differ from the header's macros). The string is static.
 #[no_mangle]
 pub extern "C" fn sipcert_version() -> *const c_char {
     VERSION.as_ptr()
@@ -736,7 +920,7 @@ pub unsafe extern "C" fn sipcert_policy_set_allow_ip_literals(
 #[no_mangle]
 pub unsafe extern "C" fn sipcert_policy_set_eku_mode(
     policy: *mut sipcert_policy,
-    mode: u32,
+    mode: sipcert_eku_mode_arg,
 ) -> sipcert_result {
     let mode = match mode {
         SIPCERT_EKU_COMPATIBLE => EkuMode::Compatible,
@@ -786,12 +970,24 @@ pub unsafe extern "C" fn sipcert_policy_danger_allow_wildcards(
 
 /// The names-and-EKU check of a leaf certificate, for stacks that keep OpenSSL's own path
 /// validation: RFC 5922 §7.1 identity extraction and §7.2 matching against `reference`, and
-/// the RFC 5924 EKU policy for `role` (`SIPCERT_ROLE_SERVER` / `SIPCERT_ROLE_CLIENT`).
+/// the RFC 5924 EKU policy for `role` (a `sipcert_role`: `SIPCERT_ROLE_SERVER` /
+/// `SIPCERT_ROLE_CLIENT`).
 ///
 /// The certificate path is NOT checked (signatures, validity, trust, revocation, CA name
 /// constraints): `sipcert_verdict_chain_checked` is false and the chain status `unchecked`.
 /// Call it from an OpenSSL verify callback at depth 0, after OpenSSL's own verification
-/// succeeded (`preverify_ok`).
+/// succeeded (`preverify_ok`). On a reject, set an error before returning 0
+/// (`X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REJECTED)`): without one OpenSSL reports
+/// "unspecified certificate verification error" and sends the peer internal_error(80); with
+/// it, bad_certificate(42).
+///
+/// TLS session resumption: a resumed session runs NO verify callback (the peer's certificate
+/// is not presented again), so a session cache keyed by address or host carries the
+/// authentication of one SIP domain over to a connection for another (the RFC 5923 confusion
+/// again). Offer a session only to a connection for the same SIP domain
+/// (`SSL_set_session` with a session stored under that domain, `SSL_CTX_sess_set_new_cb` to
+/// store it), or disable resumption (`SSL_OP_NO_TICKET` and
+/// `SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF)`).
 ///
 /// `reference` (`reference_len` bytes of UTF-8, no NUL needed): a `sip:`/`sips:` URI (the
 /// AUS; its host is the reference), a domain name, or an IP address.
@@ -810,7 +1006,7 @@ pub unsafe extern "C" fn sipcert_check_end_entity(
     cert_der_len: usize,
     reference: *const u8,
     reference_len: usize,
-    role: u32,
+    role: sipcert_role_arg,
     verdict_out: *mut *mut sipcert_verdict,
 ) -> sipcert_result {
     guard(|| {
@@ -899,7 +1095,7 @@ pub unsafe extern "C" fn sipcert_chain_verifier_check(
     chain_count: usize,
     reference: *const u8,
     reference_len: usize,
-    role: u32,
+    role: sipcert_role_arg,
     now_unix_secs: u64,
     verdict_out: *mut *mut sipcert_verdict,
 ) -> sipcert_result {
@@ -1245,7 +1441,7 @@ pub unsafe extern "C" fn sipcert_identities_free(identities: *mut sipcert_identi
 #[no_mangle]
 pub unsafe extern "C" fn sipcert_identities_count(identities: *const sipcert_identities) -> usize {
     // SAFETY: forwarded contract.
-    unsafe { read(identities, 0, |i| i.names.len()) }
+    unsafe { read(identities, 0, |i| i.names.identities.len()) }
 }
 
 /// Identity `index`: the domain (or IP address); null when out of range or null.
@@ -1261,8 +1457,9 @@ pub unsafe extern "C" fn sipcert_identities_name(
     unsafe {
         read(identities, std::ptr::null(), |i| {
             i.names
+                .identities
                 .get(index)
-                .map_or(std::ptr::null(), |n| n.0.as_ptr())
+                .map_or(std::ptr::null(), |n| n.name.escaped.as_ptr())
         })
     }
 }
@@ -1281,8 +1478,9 @@ pub unsafe extern "C" fn sipcert_identities_source(
     unsafe {
         read(identities, std::ptr::null(), |i| {
             i.names
+                .identities
                 .get(index)
-                .map_or(std::ptr::null(), |n| n.1.as_ptr())
+                .map_or(std::ptr::null(), |n| n.source_code.as_ptr())
         })
     }
 }
@@ -1296,7 +1494,7 @@ pub unsafe extern "C" fn sipcert_identities_ignored_count(
     identities: *const sipcert_identities,
 ) -> usize {
     // SAFETY: forwarded contract.
-    unsafe { read(identities, 0, |i| i.ignored.len()) }
+    unsafe { read(identities, 0, |i| i.names.ignored.len()) }
 }
 
 /// Ignored name `index`: its value as presented (an interior NUL written `\0`); null when out
@@ -1312,9 +1510,10 @@ pub unsafe extern "C" fn sipcert_identities_ignored_value(
     // SAFETY: forwarded contract.
     unsafe {
         read(identities, std::ptr::null(), |i| {
-            i.ignored
+            i.names
+                .ignored
                 .get(index)
-                .map_or(std::ptr::null(), |n| n.0.as_ptr())
+                .map_or(std::ptr::null(), |n| n.value.escaped.as_ptr())
         })
     }
 }
@@ -1331,9 +1530,10 @@ pub unsafe extern "C" fn sipcert_identities_ignored_reason(
     // SAFETY: forwarded contract.
     unsafe {
         read(identities, std::ptr::null(), |i| {
-            i.ignored
+            i.names
+                .ignored
                 .get(index)
-                .map_or(std::ptr::null(), |n| n.2.as_ptr())
+                .map_or(std::ptr::null(), |n| n.reason.as_ptr())
         })
     }
 }
@@ -1349,6 +1549,395 @@ pub unsafe extern "C" fn sipcert_identities_json(
 ) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { read(identities, std::ptr::null(), |i| i.json.as_ptr()) }
+}
+
+/// The stable code of a `sipcert_source` value (`"san-uri"`, `"san-dns"`, `"san-ip"`,
+/// `"san-other"`, `"cn"`); null for `SIPCERT_SOURCE_UNKNOWN` or any other value. The string is
+/// static.
+#[no_mangle]
+pub extern "C" fn sipcert_source_code(source: sipcert_source_arg) -> *const c_char {
+    guard_or(std::ptr::null(), || {
+        sipcert_source::ALL
+            .into_iter()
+            .find(|s| *s as u32 == source)
+            .and_then(sipcert_source::code)
+            .map_or(std::ptr::null(), CStr::as_ptr)
+    })
+}
+
+/// Writes `value` behind `out` when `out` is non-null.
+///
+/// # Safety
+/// `out` must be null or writable.
+unsafe fn set<T>(out: *mut T, value: T) {
+    if !out.is_null() {
+        // SAFETY: `out` is non-null and writable (the caller's contract).
+        unsafe { out.write(value) };
+    }
+}
+
+/// Identity `index` of `names` into the out-pointers (each cleared first when non-null).
+///
+/// # Safety
+/// Each out-pointer must be null or writable; `names` must outlive the use of the pointer
+/// written to `name_out`.
+unsafe fn identity_at(
+    names: Option<&Names>,
+    index: usize,
+    name_out: *mut *const c_char,
+    name_len_out: *mut usize,
+    source_out: *mut sipcert_source,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: each out-pointer is null or writable (the contract).
+        unsafe {
+            set(name_out, std::ptr::null());
+            set(name_len_out, 0);
+            set(source_out, sipcert_source::SIPCERT_SOURCE_UNKNOWN);
+        }
+        let names = names.ok_or(SIPCERT_NULL_PARAMETER)?;
+        if name_out.is_null() || name_len_out.is_null() || source_out.is_null() {
+            return Err(SIPCERT_NULL_PARAMETER);
+        }
+        let entry = names
+            .identities
+            .get(index)
+            .ok_or(SIPCERT_INDEX_OUT_OF_RANGE)?;
+        let (ptr, len) = entry.name.ptr_len();
+        // SAFETY: checked non-null above; writable by the contract.
+        unsafe {
+            set(name_out, ptr);
+            set(name_len_out, len);
+            set(source_out, entry.source);
+        }
+        Ok(())
+    })
+}
+
+/// Ignored name `index` of `names` into the out-pointers (each cleared first when non-null).
+///
+/// # Safety
+/// As [`identity_at`].
+unsafe fn ignored_at(
+    names: Option<&Names>,
+    index: usize,
+    value_out: *mut *const c_char,
+    value_len_out: *mut usize,
+    source_out: *mut sipcert_source,
+    reason_out: *mut *const c_char,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: each out-pointer is null or writable (the contract).
+        unsafe {
+            set(value_out, std::ptr::null());
+            set(value_len_out, 0);
+            set(source_out, sipcert_source::SIPCERT_SOURCE_UNKNOWN);
+            set(reason_out, std::ptr::null());
+        }
+        let names = names.ok_or(SIPCERT_NULL_PARAMETER)?;
+        if value_out.is_null()
+            || value_len_out.is_null()
+            || source_out.is_null()
+            || reason_out.is_null()
+        {
+            return Err(SIPCERT_NULL_PARAMETER);
+        }
+        let entry = names.ignored.get(index).ok_or(SIPCERT_INDEX_OUT_OF_RANGE)?;
+        let (ptr, len) = entry.value.ptr_len();
+        // SAFETY: checked non-null above; writable by the contract.
+        unsafe {
+            set(value_out, ptr);
+            set(value_len_out, len);
+            set(source_out, entry.source);
+            set(reason_out, entry.reason.as_ptr());
+        }
+        Ok(())
+    })
+}
+
+/// The number of SIP domain identities the certificate presents (RFC 5922 §7.1), for an
+/// accept and for a reject (0 for null).
+///
+/// # Safety
+/// `verdict` must be null or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_verdict_identity_count(verdict: *const sipcert_verdict) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { read(verdict, 0, |v| v.names.identities.len()) }
+}
+
+/// Identity `index` of the verdict's certificate: `*name` points to the domain (or IP
+/// address) and `*name_len` is its length in bytes (it is also NUL-terminated, so `*name` is a
+/// C string); `*source` says where it came from (`sipcert_source_code` gives its code).
+/// The name stays valid until the verdict is freed.
+///
+/// Errors: `SIPCERT_NULL_PARAMETER` (null verdict or out-pointer),
+/// `SIPCERT_INDEX_OUT_OF_RANGE` (`index` >= `sipcert_verdict_identity_count`); every non-null
+/// out-pointer is then set to NULL / 0 / `SIPCERT_SOURCE_UNKNOWN`.
+///
+/// # Safety
+/// `verdict` must be null or a live verdict; each out-pointer must be null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_verdict_identity(
+    verdict: *const sipcert_verdict,
+    index: usize,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+    source: *mut sipcert_source,
+) -> sipcert_result {
+    // SAFETY: a non-null `verdict` is live (the contract); out-pointers forwarded.
+    unsafe {
+        identity_at(
+            verdict.as_ref().map(|v| &v.names),
+            index,
+            name,
+            name_len,
+            source,
+        )
+    }
+}
+
+/// The number of presented names that are not identities (0 for null).
+///
+/// # Safety
+/// `verdict` must be null or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_verdict_ignored_count(verdict: *const sipcert_verdict) -> usize {
+    // SAFETY: forwarded contract.
+    unsafe { read(verdict, 0, |v| v.names.ignored.len()) }
+}
+
+/// Ignored name `index`: `*value` points to the name exactly as the certificate presents it
+/// and `*value_len` is its length in bytes (NUL-terminated after that length; a hostile
+/// certificate may put a NUL inside, so trust the length); `*source` says where it came from
+/// and `*reason` is the stable code why it is no identity (`dns-wildcard`,
+/// `uri-has-user-part`, ...). The strings stay valid until the verdict is freed.
+///
+/// Errors as `sipcert_verdict_identity`.
+///
+/// # Safety
+/// `verdict` must be null or a live verdict; each out-pointer must be null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_verdict_ignored(
+    verdict: *const sipcert_verdict,
+    index: usize,
+    value: *mut *const c_char,
+    value_len: *mut usize,
+    source: *mut sipcert_source,
+    reason: *mut *const c_char,
+) -> sipcert_result {
+    // SAFETY: a non-null `verdict` is live (the contract); out-pointers forwarded.
+    unsafe {
+        ignored_at(
+            verdict.as_ref().map(|v| &v.names),
+            index,
+            value,
+            value_len,
+            source,
+            reason,
+        )
+    }
+}
+
+/// Identity `index` of `sipcert_extract_identities`, as `sipcert_verdict_identity`.
+///
+/// # Safety
+/// `identities` must be null or live; each out-pointer must be null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_identities_identity(
+    identities: *const sipcert_identities,
+    index: usize,
+    name: *mut *const c_char,
+    name_len: *mut usize,
+    source: *mut sipcert_source,
+) -> sipcert_result {
+    // SAFETY: a non-null `identities` is live (the contract); out-pointers forwarded.
+    unsafe {
+        identity_at(
+            identities.as_ref().map(|i| &i.names),
+            index,
+            name,
+            name_len,
+            source,
+        )
+    }
+}
+
+/// Ignored name `index` of `sipcert_extract_identities`, as `sipcert_verdict_ignored`.
+///
+/// # Safety
+/// `identities` must be null or live; each out-pointer must be null or writable.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_identities_ignored(
+    identities: *const sipcert_identities,
+    index: usize,
+    value: *mut *const c_char,
+    value_len: *mut usize,
+    source: *mut sipcert_source,
+    reason: *mut *const c_char,
+) -> sipcert_result {
+    // SAFETY: a non-null `identities` is live (the contract); out-pointers forwarded.
+    unsafe {
+        ignored_at(
+            identities.as_ref().map(|i| &i.names),
+            index,
+            value,
+            value_len,
+            source,
+            reason,
+        )
+    }
+}
+
+/// The source code of ignored name `index` (`san-uri`, `san-dns`, `san-ip`, `san-other`,
+/// `cn`); null when out of range or null.
+///
+/// # Safety
+/// `identities` must be null or live.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_identities_ignored_source(
+    identities: *const sipcert_identities,
+    index: usize,
+) -> *const c_char {
+    // SAFETY: forwarded contract.
+    unsafe {
+        read(identities, std::ptr::null(), |i| {
+            i.names
+                .ignored
+                .get(index)
+                .map_or(std::ptr::null(), |n| n.source_code.as_ptr())
+        })
+    }
+}
+
+/// The bytes of the NUL-terminated string at `s`, without the NUL. A string longer than
+/// `SIPCERT_MAX_TEXT_LEN` is `SIPCERT_INVALID_LENGTH`, found without reading more than
+/// `SIPCERT_MAX_TEXT_LEN + 1` bytes.
+///
+/// # Safety
+/// `s` must be null, or point to a NUL-terminated string, or to at least
+/// `SIPCERT_MAX_TEXT_LEN + 1` readable bytes; they must stay valid and unmodified for `'a`.
+unsafe fn cstr_bytes<'a>(s: *const c_char) -> Result<&'a [u8], sipcert_result> {
+    if s.is_null() {
+        return Err(SIPCERT_NULL_PARAMETER);
+    }
+    let mut len = 0;
+    loop {
+        // SAFETY: no NUL was found in bytes 0..len and len <= SIPCERT_MAX_TEXT_LEN, so byte
+        // `len` is readable (the string goes on, or the contract's minimum applies).
+        if unsafe { *s.add(len) } == 0 {
+            break;
+        }
+        if len == SIPCERT_MAX_TEXT_LEN {
+            return Err(SIPCERT_INVALID_LENGTH);
+        }
+        len += 1;
+    }
+    // SAFETY: bytes 0..len were read above and are valid for `'a` (the contract).
+    Ok(unsafe { std::slice::from_raw_parts(s.cast::<u8>(), len) })
+}
+
+/// Turns an entry point's result back into a `Result`.
+fn result(r: sipcert_result) -> Result<(), sipcert_result> {
+    match r {
+        SIPCERT_OK => Ok(()),
+        e => Err(e),
+    }
+}
+
+/// `sipcert_check_end_entity` with `reference` as a NUL-terminated string (a SIP URI, a
+/// domain name or an IP address); NULL is `SIPCERT_NULL_PARAMETER`, the empty string and a
+/// string longer than `SIPCERT_MAX_TEXT_LEN` are `SIPCERT_INVALID_LENGTH`.
+///
+/// # Safety
+/// As `sipcert_check_end_entity`; `reference` must be null or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_check_end_entity_cstr(
+    policy: *const sipcert_policy,
+    cert_der: *const u8,
+    cert_der_len: usize,
+    reference: *const c_char,
+    role: sipcert_role_arg,
+    verdict_out: *mut *mut sipcert_verdict,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: `verdict_out` is null or writable (the contract).
+        unsafe { clear(verdict_out) }?;
+        // SAFETY: `reference` is null or a NUL-terminated string (the contract).
+        let reference = unsafe { cstr_bytes(reference) }?;
+        // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
+        result(unsafe {
+            sipcert_check_end_entity(
+                policy,
+                cert_der,
+                cert_der_len,
+                reference.as_ptr(),
+                reference.len(),
+                role,
+                verdict_out,
+            )
+        })
+    })
+}
+
+/// `sipcert_chain_verifier_check` with `reference` as a NUL-terminated string (as
+/// `sipcert_check_end_entity_cstr`).
+///
+/// # Safety
+/// As `sipcert_chain_verifier_check`; `reference` must be null or a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_chain_verifier_check_cstr(
+    verifier: *const sipcert_chain_verifier,
+    policy: *const sipcert_policy,
+    chain: *const *const u8,
+    chain_lens: *const usize,
+    chain_count: usize,
+    reference: *const c_char,
+    role: sipcert_role_arg,
+    now_unix_secs: u64,
+    verdict_out: *mut *mut sipcert_verdict,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: `verdict_out` is null or writable (the contract).
+        unsafe { clear(verdict_out) }?;
+        // SAFETY: `reference` is null or a NUL-terminated string (the contract).
+        let reference = unsafe { cstr_bytes(reference) }?;
+        // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
+        result(unsafe {
+            sipcert_chain_verifier_check(
+                verifier,
+                policy,
+                chain,
+                chain_lens,
+                chain_count,
+                reference.as_ptr(),
+                reference.len(),
+                role,
+                now_unix_secs,
+                verdict_out,
+            )
+        })
+    })
+}
+
+/// `sipcert_policy_set_secure_srv_target` with `target` as a NUL-terminated string.
+///
+/// # Safety
+/// As `sipcert_policy_set_secure_srv_target`; `target` must be null or a NUL-terminated
+/// string.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_policy_set_secure_srv_target_cstr(
+    policy: *mut sipcert_policy,
+    target: *const c_char,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: `target` is null or a NUL-terminated string (the contract).
+        let target = unsafe { cstr_bytes(target) }?;
+        // SAFETY: forwarded contract; `target` is `target.len()` readable bytes.
+        result(unsafe {
+            sipcert_policy_set_secure_srv_target(policy, target.as_ptr(), target.len())
+        })
+    })
 }
 
 #[cfg(test)]

@@ -4,14 +4,18 @@
 //! valgrind):
 //!
 //! - `corpus.c`: every row of `fixtures/manifest.json` through the C API agrees with the Rust
-//!   library's verdict (the same `check --json` object, codes, matched identity) and with the
-//!   manifest;
+//!   library's verdict (the same `check --json` object, codes, matched identity, and the
+//!   identities and ignored names through the typed accessors) and with the manifest;
 //! - `bad_input.c`: null pointers, zero and huge lengths, non-UTF-8 and empty references,
-//!   garbage DER: each its own error code, never a crash;
-//! - `openssl_client.c`: an OpenSSL client whose verify callback calls sipcert at depth 0,
-//!   against `openssl s_server` with an RFC 5922 certificate (handshake succeeds) and an
-//!   RFC 3261 host-style one (handshake fails with `no-matching-identity` and
-//!   `hint-host-within-domain`).
+//!   garbage DER, out-of-range indexes: each its own error code, never a crash;
+//! - `openssl_client.c`: an OpenSSL client built from the README's verify callback and
+//!   per-domain session cache (the README's blocks are extracted and compiled), against
+//!   `openssl s_server`: an RFC 5922 certificate is accepted, an RFC 3261 host-style one and
+//!   a wrong SIP domain are refused with bad_certificate(42) at the server (not
+//!   internal_error(80)), a connection without a SIP domain with handshake_failure(40), and a
+//!   session is resumed only for the SIP domain it was made for;
+//! - `ffi/install.sh` into a temporary prefix: the SONAME, and `bad_input.c` linked with
+//!   `pkg-config --cflags --libs sipcert` (shared) and `--static`.
 //!
 //! Skips, saying so, when there is no C compiler, no OpenSSL headers or no `openssl`
 //! program, unless `SIPCERT_REQUIRE_INTEROP=1`.
@@ -155,6 +159,8 @@ fn compile(lib: &Path, name: &str, build: Build, libs: &[&str]) -> Program {
     ])
     .arg("-I")
     .arg(INCLUDE_DIR)
+    .arg("-I")
+    .arg(build_dir(build))
     .arg(Path::new(C_DIR).join(format!("{name}.c")));
     if build == Build::Asan && lsan_works() {
         cmd.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
@@ -218,6 +224,11 @@ fn lsan_works() -> bool {
 /// Runs `exe args`; under [`Build::Asan`] with leak detection, or under valgrind when
 /// LeakSanitizer does not work here. Fails on a non-zero exit; returns stdout.
 fn run(exe: &Path, args: &[&str], build: Build) -> String {
+    run_with_stderr(exe, args, build).0
+}
+
+/// [`run`], returning stdout and stderr.
+fn run_with_stderr(exe: &Path, args: &[&str], build: Build) -> (String, String) {
     let mut cmd = if build == Build::Asan && !lsan_works() {
         let mut c = Command::new("valgrind");
         c.args([
@@ -241,7 +252,10 @@ fn run(exe: &Path, args: &[&str], build: Build) -> String {
         exe.display(),
         o.status
     );
-    String::from_utf8(o.stdout).expect("UTF-8 output")
+    (
+        String::from_utf8(o.stdout).expect("UTF-8 output"),
+        stderr.into_owned(),
+    )
 }
 
 // ---------------------------------------------------------------------------------------
@@ -350,8 +364,47 @@ fn expected_line(
         .to_string(),
         Err(_) => "SIPCERT_CERT_MALFORMED".to_owned(),
     };
+    // What corpus.c prints through the typed accessors (control bytes as \xNN).
+    let text = |s: &str| {
+        s.chars().fold(String::new(), |mut out, c| {
+            if u32::from(c) < 0x20 {
+                let _ = write!(out, "\\x{:02x}", u32::from(c));
+            } else {
+                out.push(c);
+            }
+            out
+        })
+    };
+    let semi = |v: Vec<String>| {
+        if v.is_empty() {
+            "-".to_owned()
+        } else {
+            v.join(";")
+        }
+    };
+    let typed_ids = semi(
+        verdict
+            .identities()
+            .iter()
+            .map(|i| format!("{}/{}", text(&i.name().to_string()), i.source().code()))
+            .collect(),
+    );
+    let typed_ignored = semi(
+        verdict
+            .ignored()
+            .iter()
+            .map(|n| {
+                format!(
+                    "{}/{}/{}",
+                    text(n.value()),
+                    n.source().code(),
+                    n.reason().code()
+                )
+            })
+            .collect(),
+    );
     format!(
-        "{id}\t{}\t{}\t{}\t{reasons}\t{hints}\t{relaxations}\t{name}\t{source}\t{}\t{ids}",
+        "{id}\t{}\t{}\t{}\t{reasons}\t{hints}\t{relaxations}\t{name}\t{source}\t{}\t{typed_ids}\t{typed_ignored}\t{ids}",
         if verdict.is_accept() {
             "accept"
         } else {
@@ -553,6 +606,166 @@ fn bad_input_from_c_under_asan() {
 }
 
 // ---------------------------------------------------------------------------------------
+// Installed into a prefix (`ffi/install.sh`) and linked with pkg-config, as a C developer
+// without cargo-c would: the shared library's SONAME, the program's NEEDED entry, and the
+// static library with `pkg-config --static`.
+
+/// The dynamic section entries of kind `tag` (`SONAME`, `NEEDED`) of an ELF file, by
+/// `readelf -d`.
+fn dynamic_entries(file: &Path, tag: &str) -> Vec<String> {
+    let o = Command::new("readelf")
+        .arg("-d")
+        .arg(file)
+        .output()
+        .expect("run readelf (binutils, installed with the C compiler)");
+    assert!(o.status.success(), "readelf -d {}", file.display());
+    String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter(|l| l.contains(&format!("({tag})")))
+        .filter_map(|l| Some(l.split_once('[')?.1.split_once(']')?.0.to_owned()))
+        .collect()
+}
+
+fn pkg_config(pc_dir: &Path, args: &[&str]) -> Vec<String> {
+    let o = Command::new("pkg-config")
+        .args(args)
+        .arg("sipcert")
+        .env("PKG_CONFIG_PATH", pc_dir)
+        .output()
+        .expect("run pkg-config");
+    assert!(
+        o.status.success(),
+        "pkg-config {args:?} sipcert:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    String::from_utf8_lossy(&o.stdout)
+        .split_whitespace()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn installed_library_links_with_pkg_config() {
+    let Some(lib) = toolchain() else { return };
+    if !programs::available("pkg-config", &["--version"]) {
+        return;
+    }
+    let deps = lib.parent().expect("deps/");
+    let prefix = work_dir().join("prefix");
+    let _ = std::fs::remove_dir_all(&prefix);
+    let o = Command::new("sh")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("install.sh"))
+        .arg("--prefix")
+        .arg(&prefix)
+        .arg("--build-dir")
+        .arg(deps)
+        .output()
+        .expect("run ffi/install.sh");
+    assert!(
+        o.status.success(),
+        "install.sh failed:\n{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let libdir = prefix.join("lib");
+    let major = env!("CARGO_PKG_VERSION_MAJOR");
+    let soname = format!("libsipcert.so.{major}");
+    let real = libdir.join(format!("libsipcert.so.{}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        dynamic_entries(&real, "SONAME"),
+        std::slice::from_ref(&soname)
+    );
+    assert_eq!(
+        std::fs::read_link(libdir.join(&soname)).expect("libsipcert.so.MAJOR link"),
+        Path::new(real.file_name().expect("file name"))
+    );
+    assert!(libdir.join("libsipcert.so").exists());
+    assert!(libdir.join("libsipcert.a").is_file());
+    assert!(prefix.join("include/sipcert.h").is_file());
+
+    let pc_dir = libdir.join("pkgconfig");
+    assert_eq!(
+        pkg_config(&pc_dir, &["--modversion"]),
+        [env!("CARGO_PKG_VERSION")]
+    );
+    let flags = pkg_config(&pc_dir, &["--cflags", "--libs"]);
+    assert!(
+        flags.contains(&"-lsipcert".to_owned()),
+        "pkg-config flags: {flags:?}"
+    );
+    let leaf = fixture_der("rfc5922-sip-uri/chain.pem", Build::Plain);
+    let root = fixture_der("rfc5922-sip-uri/root.pem", Build::Plain);
+    let args = [leaf.to_str().expect("path"), root.to_str().expect("path")];
+    let src = Path::new(C_DIR).join("bad_input.c");
+    let cc_args = [
+        "-std=c11",
+        "-D_POSIX_C_SOURCE=200809L",
+        "-Wall",
+        "-Wextra",
+        "-Werror",
+    ];
+
+    // Shared: `cc prog.c $(pkg-config --cflags --libs sipcert)`; only the installed header
+    // is on the include path.
+    let shared = Program(work_dir().join("pkg-config-shared"));
+    let o = Command::new(cc())
+        .args(cc_args)
+        .arg(&src)
+        .arg("-o")
+        .arg(&*shared)
+        .args(&flags)
+        .output()
+        .expect("run cc");
+    assert!(
+        o.status.success(),
+        "cc bad_input.c $(pkg-config --cflags --libs sipcert):\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        dynamic_entries(&shared, "NEEDED")
+            .into_iter()
+            .filter(|n| n.starts_with("libsipcert"))
+            .collect::<Vec<_>>(),
+        [soname],
+        "the program must depend on the versioned name"
+    );
+    let o = Command::new(&*shared)
+        .args(args)
+        .env("LD_LIBRARY_PATH", &libdir)
+        .output()
+        .expect("run the pkg-config program");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert_eq!(String::from_utf8_lossy(&o.stdout).trim(), "bad_input: ok");
+
+    // Static: the archive plus `pkg-config --static`'s Libs.private, no runtime dependency.
+    let private: Vec<_> = pkg_config(&pc_dir, &["--static", "--libs"])
+        .into_iter()
+        .filter(|f| f != "-lsipcert")
+        .collect();
+    let fixed = Program(work_dir().join("pkg-config-static"));
+    let o = Command::new(cc())
+        .args(cc_args)
+        .arg(&src)
+        .arg("-o")
+        .arg(&*fixed)
+        .args(pkg_config(&pc_dir, &["--cflags"]))
+        .arg(libdir.join("libsipcert.a"))
+        .args(&private)
+        .arg("-Wl,--gc-sections")
+        .output()
+        .expect("run cc");
+    assert!(
+        o.status.success(),
+        "cc bad_input.c libsipcert.a $(pkg-config --static --libs sipcert):\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(dynamic_entries(&fixed, "NEEDED")
+        .iter()
+        .all(|n| !n.starts_with("libsipcert")));
+    assert_eq!(run(&fixed, &args, Build::Plain).trim(), "bad_input: ok");
+}
+
+// ---------------------------------------------------------------------------------------
 // OpenSSL client with a verify callback, against `openssl s_server`.
 
 struct KillOnDrop(Child);
@@ -564,9 +777,9 @@ impl Drop for KillOnDrop {
     }
 }
 
-/// `openssl s_server` presenting the fixture `name` (leaf, then intermediate); waits until it
-/// accepts.
-fn s_server(name: &str) -> (KillOnDrop, u16) {
+/// `openssl s_server` presenting the fixture `name` (leaf, then intermediate), its stderr
+/// (where it logs the alerts it receives) in a file; waits until it accepts.
+fn s_server(name: &str, log: &Path) -> (KillOnDrop, u16) {
     let dir = fixtures::dir().join(name);
     let port = TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -585,7 +798,7 @@ fn s_server(name: &str) -> (KillOnDrop, u16) {
         .arg("-quiet")
         .stdin(Stdio::piped())
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(std::fs::File::create(log).expect("create the s_server log"))
         .spawn()
         .expect("spawn openssl s_server");
     let guard = KillOnDrop(child);
@@ -598,29 +811,113 @@ fn s_server(name: &str) -> (KillOnDrop, u16) {
     panic!("openssl s_server did not start on port {port}");
 }
 
-/// One handshake: the server's fixture, the SIP domain the client asks for, and the outcome.
-struct Handshake {
-    fixture: &'static str,
-    domain: &'static str,
-    ok: bool,
-    reasons: &'static [&'static str],
-    hints: &'static [&'static str],
+/// The TLS alerts `openssl s_server` logged as received ("SSL alert number N"), waiting up
+/// to five seconds for `want` of them (and a moment more, for one too many).
+fn alerts_received(log: &Path, want: usize) -> Vec<u8> {
+    let read = || -> Vec<u8> {
+        std::fs::read_to_string(log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| l.split_once("SSL alert number ")?.1.trim().parse().ok())
+            .collect()
+    };
+    for _ in 0..50 {
+        if read().len() >= want {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    read()
 }
 
-const HANDSHAKES: &[Handshake] = &[
-    Handshake {
+/// The README's C blocks marked `<!-- compiled by ffi/tests/c_api.rs: NAME -->`, written to
+/// `NAME.c` in the build directory, where `openssl_client.c` includes them.
+fn readme_blocks(build: Build) {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
+        .expect("README.md");
+    let mut found = Vec::new();
+    let mut rest = readme.as_str();
+    while let Some((_, after)) = rest.split_once("<!-- compiled by ffi/tests/c_api.rs: ") {
+        let (name, after) = after.split_once(" -->").expect("marker end");
+        let code = after
+            .trim_start()
+            .strip_prefix("```c\n")
+            .unwrap_or_else(|| panic!("README: a ```c block must follow the {name} marker"));
+        let (code, after) = code.split_once("\n```").expect("README: the block ends");
+        std::fs::write(
+            build_dir(build).join(format!("{name}.c")),
+            format!("{code}\n"),
+        )
+        .expect("write the README block");
+        found.push(name.to_owned());
+        rest = after;
+    }
+    assert_eq!(
+        found,
+        ["readme_verify_cb", "readme_sessions"],
+        "README C blocks"
+    );
+}
+
+/// One run of `openssl_client`: the server's fixture, the session cache mode, the SIP
+/// domains connected in order, and what is expected: one line per connection, what the
+/// client logs (sipcert's codes), and the alerts the server receives.
+struct Scenario {
+    fixture: &'static str,
+    mode: &'static str,
+    domains: &'static [&'static str],
+    lines: &'static [&'static str],
+    logged: &'static [&'static str],
+    alerts: &'static [u8],
+}
+
+const SCENARIOS: &[Scenario] = &[
+    // RFC 5922 certificate: accepted; a session made for atlanta.com is not offered to
+    // biloxi.com (rejected, bad_certificate(42), not internal_error(80)), and is resumed
+    // for atlanta.com again.
+    Scenario {
         fixture: "rfc5922-sip-uri",
-        domain: "atlanta.com",
-        ok: true,
-        reasons: &[],
-        hints: &[],
+        mode: "by-domain",
+        domains: &["atlanta.com", "biloxi.com", "atlanta.com"],
+        lines: &[
+            "atlanta.com: handshake ok, resumed 0, verify: ok",
+            "biloxi.com: handshake failed, resumed 0, verify: certificate rejected",
+            "atlanta.com: handshake ok, resumed 1, verify: ok",
+        ],
+        logged: &["no-matching-identity"],
+        alerts: &[42],
     },
-    Handshake {
+    // What the README warns about: sessions keyed by address. biloxi.com resumes
+    // atlanta.com's session; the callback does not run and biloxi.com is "authenticated".
+    Scenario {
+        fixture: "rfc5922-sip-uri",
+        mode: "by-address",
+        domains: &["atlanta.com", "biloxi.com"],
+        lines: &[
+            "atlanta.com: handshake ok, resumed 0, verify: ok",
+            "biloxi.com: handshake ok, resumed 1, verify: ok",
+        ],
+        logged: &[],
+        alerts: &[],
+    },
+    // RFC 3261 host-style certificate: rejected with the reason and the hint.
+    Scenario {
         fixture: "rfc3261-host-style",
-        domain: "atlanta.com",
-        ok: false,
-        reasons: &["no-matching-identity"],
-        hints: &["hint-host-within-domain"],
+        mode: "by-domain",
+        domains: &["atlanta.com"],
+        lines: &["atlanta.com: handshake failed, resumed 0, verify: certificate rejected"],
+        logged: &["no-matching-identity", "hint-host-within-domain"],
+        alerts: &[42],
+    },
+    // No SIP domain on the connection: the callback refuses (handshake_failure(40)).
+    Scenario {
+        fixture: "rfc5922-sip-uri",
+        mode: "by-domain",
+        domains: &["-"],
+        lines: &["-: handshake failed, resumed 0, verify: application verification failure"],
+        logged: &[],
+        alerts: &[40],
     },
 ];
 
@@ -629,55 +926,29 @@ fn check_openssl(build: Build) {
     if !openssl_dev() || !programs::available("openssl", &["version"]) {
         return;
     }
+    readme_blocks(build);
     let exe = compile(&lib, "openssl_client", build, &["-lssl", "-lcrypto"]);
-    for &Handshake {
-        fixture,
-        domain,
-        ok,
-        reasons,
-        hints,
-    } in HANDSHAKES
-    {
-        let (_server, port) = s_server(fixture);
-        let ca = fixtures::dir().join(fixture).join("root.pem");
-        let out = run(
-            &exe,
-            &[&port.to_string(), domain, ca.to_str().expect("path")],
-            build,
+    for (i, sc) in SCENARIOS.iter().enumerate() {
+        let log = build_dir(build).join(format!("s_server-{i}.log"));
+        let (_server, port) = s_server(sc.fixture, &log);
+        let ca = fixtures::dir().join(sc.fixture).join("root.pem");
+        let port = port.to_string();
+        let mut args = vec![port.as_str(), ca.to_str().expect("path"), sc.mode];
+        args.extend(sc.domains);
+        let (out, err) = run_with_stderr(&exe, &args, build);
+        let label = format!(
+            "{} {} {:?} ({build:?}):\n{out}{err}",
+            sc.fixture, sc.mode, sc.domains
         );
-        let label = format!("{fixture} for {domain} ({build:?}):\n{out}");
-        let mut lines = out.lines();
+        assert_eq!(out.lines().collect::<Vec<_>>(), sc.lines, "{label}");
+        for code in sc.logged {
+            assert!(err.contains(code), "{label}: {code} not logged");
+        }
         assert_eq!(
-            lines.next(),
-            Some(if ok {
-                "handshake: ok"
-            } else {
-                "handshake: failed"
-            }),
-            "{label}"
+            alerts_received(&log, sc.alerts.len()),
+            sc.alerts,
+            "{label}: alerts the server received"
         );
-        let json = lines
-            .next()
-            .and_then(|l| l.strip_prefix("verdict: "))
-            .unwrap_or_else(|| panic!("{label}: no verdict line"));
-        let v: Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{label}: {e}"));
-        assert_eq!(
-            v["verdict"],
-            if ok { "accept" } else { "reject" },
-            "{label}"
-        );
-        assert_eq!(
-            v["chain"], "unchecked",
-            "{label}: OpenSSL checked the path, not sipcert"
-        );
-        let codes: Vec<_> = v["reasons"]
-            .as_array()
-            .expect("reasons")
-            .iter()
-            .map(|r| r["code"].as_str().expect("code"))
-            .collect();
-        assert_eq!(codes, reasons, "{label}");
-        assert_eq!(strings(&v["hints"]), hints, "{label}");
     }
 }
 

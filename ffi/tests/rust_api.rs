@@ -9,8 +9,8 @@ use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use sipcert::Policy;
 use sipcert_ffi::sipcert_result::{
-    self, SIPCERT_CERT_MALFORMED, SIPCERT_INVALID_ARGUMENT, SIPCERT_INVALID_CRL,
-    SIPCERT_INVALID_DOMAIN, SIPCERT_INVALID_LENGTH, SIPCERT_INVALID_REFERENCE,
+    self, SIPCERT_CERT_MALFORMED, SIPCERT_INDEX_OUT_OF_RANGE, SIPCERT_INVALID_ARGUMENT,
+    SIPCERT_INVALID_CRL, SIPCERT_INVALID_DOMAIN, SIPCERT_INVALID_LENGTH, SIPCERT_INVALID_REFERENCE,
     SIPCERT_INVALID_TRUST_ANCHOR, SIPCERT_INVALID_UTF8, SIPCERT_NULL_PARAMETER, SIPCERT_OK,
     SIPCERT_PANIC,
 };
@@ -48,19 +48,20 @@ const ALL_RESULTS: &[sipcert_result] = &[
     SIPCERT_INVALID_CRL,
     SIPCERT_INVALID_DOMAIN,
     SIPCERT_PANIC,
+    SIPCERT_INDEX_OUT_OF_RANGE,
 ];
 
 #[test]
 fn result_codes_are_distinct_and_named() {
     for (i, a) in ALL_RESULTS.iter().enumerate() {
-        assert_eq!(*a as usize, i, "{a:?}: the codes are 0..=10 in order");
+        assert_eq!(*a as usize, i, "{a:?}: the codes are 0..=11 in order");
         // SAFETY: sipcert_result_name returns a static NUL-terminated string.
         let name = unsafe { CStr::from_ptr(sipcert_result_name(*a as u32)) };
         assert_eq!(name, a.name(), "{a:?}");
         assert_eq!(name.to_str().unwrap(), format!("{a:?}"));
     }
     // SAFETY: as above.
-    let unknown = unsafe { CStr::from_ptr(sipcert_result_name(11)) };
+    let unknown = unsafe { CStr::from_ptr(sipcert_result_name(12)) };
     assert_eq!(unknown, c"SIPCERT_UNKNOWN");
 }
 

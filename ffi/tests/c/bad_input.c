@@ -109,6 +109,121 @@ int main(int argc, char **argv) {
   EXPECT(sipcert_extract_identities(policy, leaf, 0, &ids), SIPCERT_INVALID_LENGTH);
   EXPECT(sipcert_extract_identities(policy, leaf, leaf_len, NULL), SIPCERT_NULL_PARAMETER);
 
+  /* Typed accessors of a verdict (the leaf presents URI:sip:atlanta.com and
+   * DNS:atlanta.com; the URI suppresses the DNS name). */
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "sips:alice@atlanta.com",
+                                       SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_OK);
+  CHECK(sipcert_verdict_is_accept(v));
+  CHECK(sipcert_verdict_identity_count(v) == 1);
+  CHECK(sipcert_verdict_ignored_count(v) == 1);
+  const char *name = NULL, *reason = NULL;
+  size_t name_len = 0;
+  sipcert_source source = SIPCERT_SOURCE_UNKNOWN;
+  EXPECT(sipcert_verdict_identity(v, 0, &name, &name_len, &source), SIPCERT_OK);
+  CHECK(name_len == strlen("atlanta.com") && memcmp(name, "atlanta.com", name_len) == 0);
+  CHECK(name[name_len] == '\0');
+  CHECK(source == SIPCERT_SOURCE_SAN_URI);
+  CHECK(strcmp(sipcert_source_code(source), "san-uri") == 0);
+  EXPECT(sipcert_verdict_ignored(v, 0, &name, &name_len, &source, &reason), SIPCERT_OK);
+  CHECK(name_len == strlen("atlanta.com") && strcmp(name, "atlanta.com") == 0);
+  CHECK(source == SIPCERT_SOURCE_SAN_DNS);
+  CHECK(strcmp(reason, "dns-suppressed-by-sip-uri") == 0);
+  /* Out of range: an error code, and every out-pointer cleared. */
+  EXPECT(sipcert_verdict_identity(v, 1, &name, &name_len, &source), SIPCERT_INDEX_OUT_OF_RANGE);
+  CHECK(name == NULL && name_len == 0 && source == SIPCERT_SOURCE_UNKNOWN);
+  reason = "x";
+  EXPECT(sipcert_verdict_ignored(v, SIZE_MAX, &name, &name_len, &source, &reason),
+         SIPCERT_INDEX_OUT_OF_RANGE);
+  CHECK(name == NULL && name_len == 0 && source == SIPCERT_SOURCE_UNKNOWN && reason == NULL);
+  /* Null verdict or out-pointers. */
+  EXPECT(sipcert_verdict_identity(NULL, 0, &name, &name_len, &source), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_verdict_identity(v, 0, NULL, &name_len, &source), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_verdict_identity(v, 0, &name, NULL, &source), SIPCERT_NULL_PARAMETER);
+  CHECK(name == NULL);
+  EXPECT(sipcert_verdict_identity(v, 0, &name, &name_len, NULL), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_verdict_ignored(NULL, 0, &name, &name_len, &source, &reason),
+         SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_verdict_ignored(v, 0, &name, &name_len, &source, NULL), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_verdict_ignored(v, 0, NULL, NULL, NULL, NULL), SIPCERT_NULL_PARAMETER);
+  CHECK(sipcert_verdict_identity_count(NULL) == 0);
+  CHECK(sipcert_verdict_ignored_count(NULL) == 0);
+  sipcert_verdict_free(v);
+  v = NULL;
+
+  /* The same through sipcert_extract_identities. */
+  EXPECT(sipcert_extract_identities(policy, leaf, leaf_len, &ids), SIPCERT_OK);
+  EXPECT(sipcert_identities_identity(ids, 0, &name, &name_len, &source), SIPCERT_OK);
+  CHECK(strcmp(name, "atlanta.com") == 0 && source == SIPCERT_SOURCE_SAN_URI);
+  EXPECT(sipcert_identities_ignored(ids, 0, &name, &name_len, &source, &reason), SIPCERT_OK);
+  CHECK(strcmp(reason, "dns-suppressed-by-sip-uri") == 0 && source == SIPCERT_SOURCE_SAN_DNS);
+  CHECK(strcmp(sipcert_identities_ignored_source(ids, 0), "san-dns") == 0);
+  CHECK(sipcert_identities_ignored_source(ids, 1) == NULL);
+  CHECK(sipcert_identities_ignored_source(NULL, 0) == NULL);
+  EXPECT(sipcert_identities_identity(ids, 1, &name, &name_len, &source),
+         SIPCERT_INDEX_OUT_OF_RANGE);
+  EXPECT(sipcert_identities_ignored(ids, 1, &name, &name_len, &source, &reason),
+         SIPCERT_INDEX_OUT_OF_RANGE);
+  EXPECT(sipcert_identities_identity(NULL, 0, &name, &name_len, &source), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_identities_ignored(ids, 0, &name, NULL, &source, &reason),
+         SIPCERT_NULL_PARAMETER);
+  sipcert_identities_free(ids);
+  ids = NULL;
+
+  /* Source codes: every enumerator has one; anything else is NULL. */
+  CHECK(strcmp(sipcert_source_code(SIPCERT_SOURCE_SAN_DNS), "san-dns") == 0);
+  CHECK(strcmp(sipcert_source_code(SIPCERT_SOURCE_SAN_IP), "san-ip") == 0);
+  CHECK(strcmp(sipcert_source_code(SIPCERT_SOURCE_SAN_OTHER), "san-other") == 0);
+  CHECK(strcmp(sipcert_source_code(SIPCERT_SOURCE_CN), "cn") == 0);
+  CHECK(sipcert_source_code(SIPCERT_SOURCE_UNKNOWN) == NULL);
+  CHECK(sipcert_source_code((sipcert_source)77) == NULL);
+
+  /* NUL-terminated inputs: NULL, empty, over-long, non-UTF-8, unusable. */
+  v = (sipcert_verdict *)&v;
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, NULL, SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_NULL_PARAMETER);
+  CHECK(v == NULL);
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "", SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_INVALID_LENGTH);
+  char *huge = malloc(SIPCERT_MAX_TEXT_LEN + 2);
+  CHECK(huge != NULL);
+  memset(huge, 'a', SIPCERT_MAX_TEXT_LEN + 1);
+  huge[SIPCERT_MAX_TEXT_LEN + 1] = '\0';
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, huge, SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_INVALID_LENGTH);
+  EXPECT(sipcert_policy_set_secure_srv_target_cstr(policy, huge), SIPCERT_INVALID_LENGTH);
+  free(huge);
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "ex\xc3\x28.com",
+                                       SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_INVALID_UTF8);
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "sip:", SIPCERT_ROLE_SERVER, &v),
+         SIPCERT_INVALID_REFERENCE);
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "atlanta.com", 9, &v),
+         SIPCERT_INVALID_ARGUMENT);
+  EXPECT(sipcert_check_end_entity_cstr(NULL, leaf, leaf_len, "atlanta.com", SIPCERT_ROLE_SERVER,
+                                       &v),
+         SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_check_end_entity_cstr(policy, leaf, leaf_len, "atlanta.com",
+                                       SIPCERT_ROLE_SERVER, NULL),
+         SIPCERT_NULL_PARAMETER);
+  CHECK(v == NULL);
+  EXPECT(sipcert_policy_set_secure_srv_target_cstr(policy, NULL), SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_policy_set_secure_srv_target_cstr(policy, ""), SIPCERT_INVALID_LENGTH);
+  EXPECT(sipcert_policy_set_secure_srv_target_cstr(policy, "a b"), SIPCERT_INVALID_DOMAIN);
+  EXPECT(sipcert_policy_set_secure_srv_target_cstr(NULL, "sip.atlanta.com"),
+         SIPCERT_NULL_PARAMETER);
+
+  /* Version: the header's macros are the library's version. */
+  char version[64];
+  snprintf(version, sizeof version, "%d.%d.%d", SIPCERT_VERSION_MAJOR, SIPCERT_VERSION_MINOR,
+           SIPCERT_VERSION_PATCH);
+  CHECK(strcmp(sipcert_version(), version) == 0);
+  /* The enums are 32-bit integers, as the functions take them. */
+  CHECK(sizeof(sipcert_role) == 4 && sizeof(sipcert_eku_mode) == 4 && sizeof(sipcert_source) == 4);
+  CHECK(SIPCERT_REVOCATION_END_ENTITY_ONLY == 1 && SIPCERT_REVOCATION_ALLOW_UNKNOWN == 2 &&
+        SIPCERT_REVOCATION_ENFORCE_EXPIRATION == 4);
+  CHECK(strcmp(sipcert_result_name(SIPCERT_INDEX_OUT_OF_RANGE), "SIPCERT_INDEX_OUT_OF_RANGE") == 0);
+
   /* Accessors on null: null, zero, false. */
   CHECK(!sipcert_verdict_is_accept(NULL));
   CHECK(!sipcert_verdict_chain_checked(NULL));
@@ -170,6 +285,24 @@ int main(int argc, char **argv) {
          SIPCERT_OK);
   CHECK(!sipcert_verdict_is_accept(v));
   CHECK(strcmp(sipcert_verdict_chain_status(v), "cert-malformed") == 0);
+  sipcert_verdict_free(v);
+  v = NULL;
+  /* The chain check with a NUL-terminated reference. */
+  const uint8_t *rchain[1] = {leaf};
+  EXPECT(sipcert_chain_verifier_check_cstr(ver, policy, rchain, &leaf_len, 1, NULL,
+                                           SIPCERT_ROLE_SERVER, SIPCERT_TIME_NOW, &v),
+         SIPCERT_NULL_PARAMETER);
+  EXPECT(sipcert_chain_verifier_check_cstr(ver, policy, rchain, &leaf_len, 0, "atlanta.com",
+                                           SIPCERT_ROLE_SERVER, SIPCERT_TIME_NOW, &v),
+         SIPCERT_INVALID_LENGTH);
+  EXPECT(sipcert_chain_verifier_check_cstr(NULL, policy, rchain, &leaf_len, 1, "atlanta.com",
+                                           SIPCERT_ROLE_SERVER, SIPCERT_TIME_NOW, &v),
+         SIPCERT_NULL_PARAMETER);
+  CHECK(v == NULL);
+  EXPECT(sipcert_chain_verifier_check_cstr(ver, policy, rchain, &leaf_len, 1, "atlanta.com",
+                                           SIPCERT_ROLE_SERVER, SIPCERT_TIME_NOW, &v),
+         SIPCERT_OK);
+  CHECK(v != NULL && sipcert_verdict_json(v) != NULL);
   sipcert_verdict_free(v);
 
   sipcert_chain_verifier_free(ver);

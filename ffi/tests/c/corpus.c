@@ -9,7 +9,8 @@
  *
  * Prints for each case: id, accept|reject, chain status, chain_checked, the reason codes,
  * the hint codes, the relaxations (each ,-joined or "-"), the matched name and source, the
- * verdict JSON, then the identities JSON of the leaf (or the error name), tab-separated.
+ * verdict JSON, the verdict's identities and ignored names through the typed accessors,
+ * then the identities JSON of the leaf (or the error name), tab-separated.
  */
 #include "common.h"
 
@@ -40,6 +41,51 @@ static void print_codes(const sipcert_verdict *v, size_t n,
   }
   /* out of range is null, never a crash */
   CHECK(get(v, n) == NULL);
+}
+
+/* The bytes of a name, control characters (a NUL included) as \xNN. */
+static void print_bytes(const char *p, size_t n) {
+  for (size_t i = 0; i < n; i++) {
+    unsigned char c = (unsigned char)p[i];
+    if (c < 0x20) {
+      printf("\\x%02x", c);
+    } else {
+      putchar(c);
+    }
+  }
+}
+
+/* The verdict's identities and ignored names through the typed accessors:
+ * name/source;...  TAB  value/source/reason;...  ("-" for none). */
+static void print_names(const sipcert_verdict *v) {
+  const char *p, *reason;
+  size_t len;
+  sipcert_source src;
+  size_t n = sipcert_verdict_identity_count(v);
+  if (n == 0) {
+    fputs("-", stdout);
+  }
+  for (size_t i = 0; i < n; i++) {
+    CHECK(sipcert_verdict_identity(v, i, &p, &len, &src) == SIPCERT_OK);
+    CHECK(p != NULL && p[len] == '\0' && sipcert_source_code(src) != NULL);
+    fputs(i ? ";" : "", stdout);
+    print_bytes(p, len);
+    printf("/%s", sipcert_source_code(src));
+  }
+  CHECK(sipcert_verdict_identity(v, n, &p, &len, &src) == SIPCERT_INDEX_OUT_OF_RANGE);
+  putchar('\t');
+  n = sipcert_verdict_ignored_count(v);
+  if (n == 0) {
+    fputs("-", stdout);
+  }
+  for (size_t i = 0; i < n; i++) {
+    CHECK(sipcert_verdict_ignored(v, i, &p, &len, &src, &reason) == SIPCERT_OK);
+    CHECK(p != NULL && p[len] == '\0' && reason != NULL && sipcert_source_code(src) != NULL);
+    fputs(i ? ";" : "", stdout);
+    print_bytes(p, len);
+    printf("/%s/%s", sipcert_source_code(src), reason);
+  }
+  CHECK(sipcert_verdict_ignored(v, n, &p, &len, &src, &reason) == SIPCERT_INDEX_OUT_OF_RANGE);
 }
 
 static void run_case(char *line) {
@@ -141,20 +187,37 @@ static void run_case(char *line) {
   }
   CHECK(sipcert_verdict_message(v) != NULL && strlen(sipcert_verdict_message(v)) > 0);
   printf("\t%s\t%s\t%s\t", name ? name : "-", source ? source : "-", sipcert_verdict_json(v));
+  print_names(v);
+  putchar('\t');
   sipcert_verdict_free(v);
 
   sipcert_identities *ids = NULL;
   r = sipcert_extract_identities(policy, chain[0], chain_lens[0], &ids);
   if (r == SIPCERT_OK) {
     size_t n = sipcert_identities_count(ids);
+    const char *p, *reason;
+    size_t len;
+    sipcert_source src;
     for (size_t i = 0; i < n; i++) {
       CHECK(sipcert_identities_name(ids, i) != NULL && sipcert_identities_source(ids, i) != NULL);
+      /* the typed accessor gives the same name and source */
+      CHECK(sipcert_identities_identity(ids, i, &p, &len, &src) == SIPCERT_OK);
+      CHECK(memchr(p, 0, len) != NULL || strcmp(p, sipcert_identities_name(ids, i)) == 0);
+      CHECK(strcmp(sipcert_source_code(src), sipcert_identities_source(ids, i)) == 0);
     }
     CHECK(sipcert_identities_name(ids, n) == NULL);
-    for (size_t i = 0; i < sipcert_identities_ignored_count(ids); i++) {
+    CHECK(sipcert_identities_identity(ids, n, &p, &len, &src) == SIPCERT_INDEX_OUT_OF_RANGE);
+    size_t m = sipcert_identities_ignored_count(ids);
+    for (size_t i = 0; i < m; i++) {
       CHECK(sipcert_identities_ignored_value(ids, i) != NULL &&
             sipcert_identities_ignored_reason(ids, i) != NULL);
+      CHECK(sipcert_identities_ignored(ids, i, &p, &len, &src, &reason) == SIPCERT_OK);
+      CHECK(memchr(p, 0, len) != NULL || strcmp(p, sipcert_identities_ignored_value(ids, i)) == 0);
+      CHECK(strcmp(sipcert_source_code(src), sipcert_identities_ignored_source(ids, i)) == 0);
+      CHECK(strcmp(reason, sipcert_identities_ignored_reason(ids, i)) == 0);
     }
+    CHECK(sipcert_identities_ignored(ids, m, &p, &len, &src, &reason) ==
+          SIPCERT_INDEX_OUT_OF_RANGE);
     printf("%s\n", sipcert_identities_json(ids));
   } else {
     CHECK(ids == NULL);

@@ -3,8 +3,18 @@
  * path (SSL_VERIFY_PEER with the CA file), and the verify callback asks sipcert, at depth 0,
  * whether the server's certificate is valid for the SIP domain (RFC 5922 §7.2, §7.3).
  *
- * usage: openssl_client PORT SIP-DOMAIN CA.pem
- * Prints "handshake: ok" or "handshake: failed", then "verdict: <check --json object>".
+ * The callback and the per-domain session cache are the README's code blocks ("C API"),
+ * which ffi/tests/c_api.rs extracts into readme_verify_cb.c and readme_sessions.c: the
+ * README shows exactly what is tested here.
+ *
+ * usage: openssl_client PORT CA.pem MODE DOMAIN...
+ *   One connection per DOMAIN, in order, to 127.0.0.1:PORT, over TLS 1.2 (the session is
+ *   complete when the handshake is). DOMAIN "-" sets no SIP domain on the connection.
+ *   MODE "by-domain": sessions are offered through the README's per-domain cache;
+ *   MODE "by-address": the last session is offered to every connection (what a cache keyed
+ *   by address does; shows why the README warns against it).
+ * Prints per connection: "DOMAIN: handshake ok|failed, resumed 0|1, verify: <OpenSSL's
+ * verify result text>". The callback logs the sipcert verdict on stderr.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -17,87 +27,76 @@
 
 #include "common.h"
 
-struct sip_tls_state {
-  const char *domain;  /* the SIP domain of the AUS (RFC 5922 §7.3) */
-  sipcert_policy *policy;
-  char *verdict_json;  /* the last verdict, for the log */
-};
+#include "readme_verify_cb.c"
+#include "readme_sessions.c"
 
-static int state_index = -1;
-
-static int verify_callback(int preverify_ok, X509_STORE_CTX *ctx) {
-  if (!preverify_ok) {
-    return 0; /* OpenSSL refused the path: keep its error */
-  }
-  if (X509_STORE_CTX_get_error_depth(ctx) != 0) {
-    return 1; /* CA certificates: OpenSSL's job */
-  }
-  SSL *ssl = X509_STORE_CTX_get_ex_data(ctx, SSL_get_ex_data_X509_STORE_CTX_idx());
-  struct sip_tls_state *st = SSL_get_ex_data(ssl, state_index);
-  X509 *cert = X509_STORE_CTX_get_current_cert(ctx);
-  unsigned char *der = NULL;
-  int der_len = i2d_X509(cert, &der);
-  if (der_len <= 0) {
-    return 0;
-  }
-  sipcert_verdict *verdict = NULL;
-  sipcert_result r =
-      sipcert_check_end_entity(st->policy, der, (size_t)der_len, (const uint8_t *)st->domain,
-                               strlen(st->domain), SIPCERT_ROLE_SERVER, &verdict);
-  OPENSSL_free(der);
-  if (r != SIPCERT_OK) {
-    fprintf(stderr, "sipcert: %s\n", sipcert_result_name(r));
-    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-    return 0;
-  }
-  int ok = sipcert_verdict_is_accept(verdict);
-  free(st->verdict_json);
-  st->verdict_json = strdup(sipcert_verdict_json(verdict));
-  if (!ok) {
-    fprintf(stderr, "sipcert: %s\n", sipcert_verdict_message(verdict));
-    X509_STORE_CTX_set_error(ctx, X509_V_ERR_APPLICATION_VERIFICATION);
-  }
-  sipcert_verdict_free(verdict);
-  return ok;
-}
-
-int main(int argc, char **argv) {
-  if (argc != 4) {
-    fprintf(stderr, "usage: openssl_client PORT SIP-DOMAIN CA.pem\n");
-    return 2;
-  }
-  struct sip_tls_state st = {argv[2], NULL, NULL};
-  CHECK(sipcert_policy_new(&st.policy) == SIPCERT_OK);
-
-  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
-  CHECK(ctx != NULL);
-  CHECK(SSL_CTX_load_verify_locations(ctx, argv[3], NULL) == 1);
-  state_index = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
-
+static int connect_loopback(const char *port) {
   int fd = socket(AF_INET, SOCK_STREAM, 0);
   CHECK(fd >= 0);
   struct sockaddr_in addr;
   memset(&addr, 0, sizeof addr);
   addr.sin_family = AF_INET;
-  addr.sin_port = htons((uint16_t)atoi(argv[1]));
+  addr.sin_port = htons((uint16_t)atoi(port));
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   CHECK(connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0);
+  return fd;
+}
 
-  SSL *ssl = SSL_new(ctx);
-  CHECK(ssl != NULL);
-  SSL_set_ex_data(ssl, state_index, &st);
-  SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_callback);
-  SSL_set_fd(ssl, fd);
-  int ok = SSL_connect(ssl) == 1;
-  printf("handshake: %s\n", ok ? "ok" : "failed");
-  printf("verdict: %s\n", st.verdict_json ? st.verdict_json : "none");
-  if (ok) {
-    SSL_shutdown(ssl);
+int main(int argc, char **argv) {
+  if (argc < 5) {
+    fprintf(stderr, "usage: openssl_client PORT CA.pem by-domain|by-address DOMAIN...\n");
+    return 2;
   }
-  SSL_free(ssl);
-  close(fd);
+  int by_domain = strcmp(argv[3], "by-domain") == 0;
+  CHECK(by_domain || strcmp(argv[3], "by-address") == 0);
+  CHECK(sipcert_policy_new(&policy) == SIPCERT_OK);
+  sip_domain_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+  CHECK(sip_domain_idx >= 0);
+
+  SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+  CHECK(ctx != NULL);
+  CHECK(SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) == 1);
+  CHECK(SSL_CTX_load_verify_locations(ctx, argv[2], NULL) == 1);
+  SSL_SESSION *by_address = NULL;
+
+  for (int i = 4; i < argc; i++) {
+    const char *domain = strcmp(argv[i], "-") == 0 ? NULL : argv[i];
+    int fd = connect_loopback(argv[1]);
+    SSL *ssl = SSL_new(ctx);
+    CHECK(ssl != NULL);
+    if (domain != NULL) {
+      SSL_set_ex_data(ssl, sip_domain_idx, (void *)domain);
+    }
+    if (by_domain && domain != NULL) {
+      sip_session_offer(ssl, domain);
+    } else if (!by_domain && by_address != NULL) {
+      SSL_set_session(ssl, by_address);
+    }
+    SSL_set_verify(ssl, SSL_VERIFY_PEER, verify_cb);
+    SSL_set_fd(ssl, fd);
+    int ok = SSL_connect(ssl) == 1;
+    printf("%s: handshake %s, resumed %d, verify: %s\n", argv[i], ok ? "ok" : "failed",
+           SSL_session_reused(ssl), X509_verify_cert_error_string(SSL_get_verify_result(ssl)));
+    fflush(stdout);
+    if (ok) {
+      if (by_domain && domain != NULL) {
+        sip_session_store(ssl, domain);
+      } else {
+        SSL_SESSION_free(by_address);
+        by_address = SSL_get1_session(ssl);
+      }
+      SSL_shutdown(ssl);
+    }
+    SSL_free(ssl);
+    close(fd);
+  }
+
+  for (int i = 0; i < SIP_SESSIONS; i++) {
+    SSL_SESSION_free(sip_sessions[i].session);
+    free(sip_sessions[i].domain);
+  }
+  SSL_SESSION_free(by_address);
   SSL_CTX_free(ctx);
-  free(st.verdict_json);
-  sipcert_policy_free(st.policy);
+  sipcert_policy_free(policy);
   return 0;
 }
