@@ -396,7 +396,7 @@ fn build_world() -> Option<World> {
             let keys: Vec<String> = out
                 .lines()
                 .filter(|l| ok && l.contains(" DNSKEY 257 "))
-                .map(str::to_owned)
+                .map(|l| l.replacen(" DNSKEY", " 3600 IN DNSKEY", 1))
                 .collect();
             (!keys.is_empty()).then(|| keys.join("\n") + "\n")
         })
@@ -685,9 +685,9 @@ fn island_anchor_secures_its_zone_only(w: &World) {
             "{aus}: {out}"
         );
         assert!(
-            v["targets"]
-                .as_array()
-                .is_some_and(|t| !t.is_empty() && t.iter().all(|x| !x["tls"].is_null())),
+            v["targets"].as_array().is_some_and(|t| !t.is_empty()
+                && t.iter()
+                    .all(|x| x["certificates"].as_array().is_some_and(|c| !c.is_empty()))),
             "{aus}: every target probed: {out}"
         );
     }
@@ -723,7 +723,12 @@ fn signed_cname_chain_with_secure_nodata(w: &World) {
     assert!(steps.iter().all(|(_, _, s)| s == "secure"), "{out}");
     let t = target(&v, "c1.signed.test");
     assert_eq!(t["verdict"], "accept", "{out}");
-    assert_eq!(t["address"], "127.0.0.1", "{out}");
+    assert!(
+        t["address"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:")),
+        "{out}"
+    );
 }
 
 /// A resolver that strips DNSSEC: its own code and advice, nothing probed; with `--dnssec off`
