@@ -371,8 +371,11 @@ struct Validation {
     /// How the server is named in messages.
     server_label: String,
     /// Per anchor zone: until when the outcome holds, and the outcome.
-    primed: Mutex<HashMap<Name, (Instant, Result<Arc<TokioResolver>, PrimeError>)>>,
+    primed: Mutex<HashMap<Name, (Instant, Primed)>>,
 }
+
+/// The outcome of priming one anchor zone: the resolver that validates from its keys.
+type Primed = Result<Arc<TokioResolver>, PrimeError>;
 
 /// Where one query goes.
 enum Route {
@@ -492,49 +495,45 @@ fn build_resolver(
 
 impl Validation {
     fn new(options: &ResolverOptions) -> Result<Self, ResolverError> {
-        let anchors = match &options.trust_anchor {
-            Some(path) => {
-                let error = |line, message| ResolverError::TrustAnchor {
-                    path: path.clone(),
-                    line,
-                    message,
-                };
-                let text = std::fs::read_to_string(path).map_err(|e| error(None, e.to_string()))?;
-                anchors::parse(&text).map_err(|e| error(e.line, e.message))?
-            }
-            None => {
-                // hickory's copy of IANA's root key-signing keys.
-                let root = TrustAnchors::default();
-                (0..root.len())
-                    .filter_map(|i| root.get(i))
-                    .map(|k| Anchor {
-                        zone: Name::root(),
-                        key: AnchorKey::Dnskey(DNSKEY::with_flags(
-                            257,
-                            PublicKeyBuf::new(k.public_bytes().to_vec(), k.algorithm()),
-                        )),
-                        line: 0,
-                    })
-                    .collect()
-            }
+        let anchors = if let Some(path) = &options.trust_anchor {
+            let error = |line, message| ResolverError::TrustAnchor {
+                path: path.clone(),
+                line,
+                message,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| error(None, e.to_string()))?;
+            anchors::parse(&text).map_err(|e| error(e.line, e.message))?
+        } else {
+            // hickory's copy of IANA's root key-signing keys.
+            let root = TrustAnchors::default();
+            (0..root.len())
+                .filter_map(|i| root.get(i))
+                .map(|k| Anchor {
+                    zone: Name::root(),
+                    key: AnchorKey::Dnskey(DNSKEY::with_flags(
+                        257,
+                        PublicKeyBuf::new(k.public_bytes().to_vec(), k.algorithm()),
+                    )),
+                    line: 0,
+                })
+                .collect()
         };
-        let (servers, server_label) = match options.server {
-            Some(addr) => (vec![addr], addr.to_string()),
-            None => {
-                let (config, _) = hickory_resolver::system_conf::read_system_conf()
-                    .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?;
-                let servers: Vec<SocketAddr> = config
-                    .name_servers()
-                    .iter()
-                    .map(|ns| {
-                        let port = ns.connections.first().map_or(53, |c| c.port);
-                        SocketAddr::new(ns.ip, port)
-                    })
-                    .collect();
-                let list: Vec<String> = servers.iter().map(ToString::to_string).collect();
-                let label = format!("{} (the system's, /etc/resolv.conf)", list.join(", "));
-                (servers, label)
-            }
+        let (servers, server_label) = if let Some(addr) = options.server {
+            (vec![addr], addr.to_string())
+        } else {
+            let (config, _) = hickory_resolver::system_conf::read_system_conf()
+                .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?;
+            let servers: Vec<SocketAddr> = config
+                .name_servers()
+                .iter()
+                .map(|ns| {
+                    let port = ns.connections.first().map_or(53, |c| c.port);
+                    SocketAddr::new(ns.ip, port)
+                })
+                .collect();
+            let list: Vec<String> = servers.iter().map(ToString::to_string).collect();
+            let label = format!("{} (the system's, /etc/resolv.conf)", list.join(", "));
+            (servers, label)
         };
         Ok(Self {
             anchors,
@@ -565,15 +564,14 @@ impl Validation {
             .ok()
             .and_then(|m| m.get(&zone).cloned())
             .filter(|(until, _)| Instant::now() < *until);
-        let outcome = match cached {
-            Some((_, outcome)) => outcome,
-            None => {
-                let (outcome, keep) = self.prime(&zone, options).await;
-                if let (Some(keep), Ok(mut m)) = (keep, self.primed.lock()) {
-                    m.insert(zone.clone(), (Instant::now() + keep, outcome.clone()));
-                }
-                outcome
+        let outcome = if let Some((_, outcome)) = cached {
+            outcome
+        } else {
+            let (outcome, keep) = self.prime(&zone, options).await;
+            if let (Some(keep), Ok(mut m)) = (keep, self.primed.lock()) {
+                m.insert(zone.clone(), (Instant::now() + keep, outcome.clone()));
             }
+            outcome
         };
         match outcome {
             Ok(resolver) => Route::Validated(resolver),

@@ -211,7 +211,7 @@ fn dnskey(rdata: &[String]) -> Result<DNSKEY, String> {
 }
 
 fn hex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 {
+    if !text.len().is_multiple_of(2) {
         return None;
     }
     text.as_bytes()
@@ -236,7 +236,7 @@ fn base64(text: &str) -> Option<Vec<u8>> {
     };
     let body = text.trim_end_matches('=');
     let padding = text.len() - body.len();
-    if text.len() % 4 != 0 || padding > 2 || body.is_empty() {
+    if !text.len().is_multiple_of(4) || padding > 2 || body.is_empty() {
         return None;
     }
     let mut out = Vec::with_capacity(body.len() * 3 / 4);
