@@ -25,6 +25,54 @@
 //! only given as a hint ([`Policy::with_insecure_srv_target`]) and [`Target::srv_note`] says
 //! why.
 //!
+//! # DNSSEC: trust anchors and what is built on hickory
+//!
+//! Trust anchors ([`ResolverOptions::trust_anchor`]; default: IANA's root keys) are DS or
+//! DNSKEY records in zone-file syntax, for the root or for any zone, several per file, with
+//! `;`/`#` comments and parentheses; a bad line is an error naming the line
+//! ([`ResolverError::TrustAnchor`]). An anchor below the root is an island of security
+//! (RFC 4033 §3), as unbound's `trust-anchor` and BIND's `trust-anchors` configure one.
+//!
+//! hickory's validator (`DnssecDnsHandle`) cannot use such anchors by itself: its anchor file
+//! reader takes DNSKEY records only (a DS line fails with "invalid time string"); it trusts
+//! only the anchored keys themselves, so a zone whose other keys (the ZSK) are not anchored
+//! is checked against a DS at its parent, which an island does not have; and it climbs to the
+//! root to prove a name insecure, so with no root anchor every answer, even in an unrelated
+//! unsigned zone, is bogus. So validation here is split:
+//! - **priming** (this module, over hickory's DNS client and DNSSEC primitives): for the
+//!   closest anchor zone at or above a query name, the zone's DNSKEY RRset is asked with the
+//!   DO and CD bits set; a key matching a DNSKEY anchor (same algorithm and key) or a DS anchor
+//!   (`DS::covers`, same key tag and algorithm) must have signed the RRset (`Verifier::
+//!   verify_rrsig`, inside its validity period); then every key of that RRset is trusted for
+//!   the zone until the RRset's TTL (at most an hour) or the signature's expiry;
+//! - **validation** by hickory, one validating resolver per anchor zone, whose only anchors are
+//!   that zone's primed keys: answers in the zone and below (through DS chains) are secure,
+//!   insecure below a proven insecure delegation, or bogus. A name under the zone with its
+//!   signatures stripped is bogus: the proof of an insecure delegation would have to come from
+//!   above the anchor, where this resolver has no key. An answer that leaves the anchor's zone
+//!   through a CNAME is validated under that anchor only, so it is bogus;
+//! - **routing**: a name under no configured anchor is asked without validation and is
+//!   `insecure` (RFC 4035 §4.3: no anchor covers it), never bogus.
+//!
+//! A signature that does not verify under a configured anchor stays bogus: a DNSKEY RRset
+//! that no anchor matches or whose signature does not verify makes every name under that
+//! anchor bogus ([`Failure::Bogus`]). When the DNSKEY query for the anchor's zone comes back
+//! with no DNSSEC data at all (no DNSKEY records, or no signatures over them, as from a
+//! resolver that strips DNSSEC), names under that anchor fail with
+//! [`Failure::DnssecUnavailable`] (`dns-dnssec-unavailable`), whose message names the server
+//! and what to do; nothing is used from them either.
+//!
+//! hickory checks the denial of existence in a CNAME answer against the query name instead of
+//! the chain's end, so a signed CNAME chain ending in a signed NODATA (an SRV target with an A
+//! record and no AAAA) comes back bogus. When a negative answer is bogus, the chain is
+//! followed here link by link (each CNAME validated, the end proven to have no CNAME, then the
+//! end asked for the type, where the denial matches the name); any part not validating leaves
+//! the answer bogus.
+//!
+//! [`DnssecMode::Off`] resolves without validation: every answer is insecure, so no SRV target
+//! becomes an identity and no TLSA record is looked up; the certificate must name the SIP
+//! domain. It only narrows what is accepted.
+//!
 //! The whole flow for one AUS, as `sipcert probe` runs it: resolve, then per target a verifier
 //! with that target's policy and TLSA records, a TCP connection to its address, and a TLS
 //! handshake whose SNI is the SIP domain.

@@ -211,3 +211,192 @@ fn matches(zone: &Name, anchor: &AnchorKey, key: &DNSKEY) -> bool {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use hickory_resolver::proto::dnssec::crypto::EcdsaSigningKey;
+    use hickory_resolver::proto::dnssec::rdata::sig::SigInput;
+    use hickory_resolver::proto::dnssec::rdata::DS;
+    use hickory_resolver::proto::dnssec::{Algorithm, DigestType, SigningKey, TBS};
+    use hickory_resolver::proto::op::Message;
+    use hickory_resolver::proto::rr::SerialNumber;
+
+    use super::*;
+
+    const NOW: u32 = 1_800_000_000;
+
+    fn key() -> EcdsaSigningKey {
+        let alg = Algorithm::ECDSAP256SHA256;
+        let pkcs8 = EcdsaSigningKey::generate_pkcs8(alg).expect("generate");
+        EcdsaSigningKey::from_pkcs8(&pkcs8, alg).expect("key")
+    }
+
+    fn dnskey(k: &EcdsaSigningKey, flags: u16) -> DNSKEY {
+        DNSKEY::with_flags(flags, k.to_public_key().expect("public key"))
+    }
+
+    /// How the DNSKEY answer is built.
+    #[derive(Clone, Copy)]
+    enum Shape {
+        /// The KSK signs the RRset {KSK, ZSK}, valid now.
+        Good,
+        /// The signature expired before NOW.
+        Expired,
+        /// A key is added to the RRset after it was signed.
+        Tampered,
+        /// The RRSIG is left out.
+        Stripped,
+        /// NOERROR, no records.
+        Empty,
+        /// NXDOMAIN, no records.
+        NxDomain,
+    }
+
+    fn response(
+        zone: &Name,
+        ksk: &EcdsaSigningKey,
+        zsk: &EcdsaSigningKey,
+        shape: Shape,
+    ) -> DnsResponse {
+        let record = |k: DNSKEY| {
+            Record::from_rdata(zone.clone(), 3600, RData::DNSSEC(DNSSECRData::DNSKEY(k)))
+        };
+        let mut records = vec![record(dnskey(ksk, 257)), record(dnskey(zsk, 256))];
+        let (inception, expiration) = match shape {
+            Shape::Expired => (NOW - 7200, NOW - 3600),
+            _ => (NOW - 3600, NOW + 3600),
+        };
+        let input = SigInput {
+            type_covered: RecordType::DNSKEY,
+            algorithm: Algorithm::ECDSAP256SHA256,
+            num_labels: zone.num_labels(),
+            original_ttl: 3600,
+            sig_expiration: SerialNumber::new(expiration),
+            sig_inception: SerialNumber::new(inception),
+            key_tag: dnskey(ksk, 257).calculate_key_tag().expect("tag"),
+            signer_name: zone.clone(),
+        };
+        let tbs = TBS::from_input(zone, DNSClass::IN, &input, records.iter()).expect("tbs");
+        let sig = ksk.sign(&tbs).expect("sign");
+        let rrsig = Record::from_rdata(
+            zone.clone(),
+            3600,
+            RData::DNSSEC(DNSSECRData::RRSIG(RRSIG::from_sig(input, sig))),
+        );
+        if matches!(shape, Shape::Tampered) {
+            records.push(record(dnskey(&key(), 256)));
+        }
+        let mut m = Message::query();
+        match shape {
+            Shape::Empty => {}
+            Shape::NxDomain => m.metadata.response_code = ResponseCode::NXDomain,
+            Shape::Stripped => {
+                m.add_answers(records);
+            }
+            _ => {
+                m.add_answers(records);
+                m.add_answer(rrsig);
+            }
+        }
+        DnsResponse::from_message(m.into_response()).expect("response")
+    }
+
+    /// (case, anchor, answer shape, expected outcome: "ok", "bogus: …", "unavailable: …")
+    #[test]
+    fn priming_is_checked_against_the_anchor() {
+        let zone = Name::from_ascii("island.test.").expect("name");
+        let (ksk, zsk, other) = (key(), key(), key());
+        let ds = |k: &EcdsaSigningKey| {
+            AnchorKey::Ds(
+                DS::from_key(
+                    &k.to_public_key().expect("public"),
+                    &zone,
+                    DigestType::SHA256,
+                )
+                .expect("ds"),
+            )
+        };
+        let wrong_digest = {
+            let AnchorKey::Ds(d) = ds(&ksk) else {
+                unreachable!()
+            };
+            AnchorKey::Ds(DS::new(
+                d.key_tag(),
+                d.algorithm(),
+                d.digest_type(),
+                vec![0; 32],
+            ))
+        };
+        let cases: Vec<(&str, AnchorKey, Shape, &str)> = vec![
+            (
+                "DNSKEY anchor, KSK-signed",
+                AnchorKey::Dnskey(dnskey(&ksk, 257)),
+                Shape::Good,
+                "ok",
+            ),
+            ("DS anchor, KSK-signed", ds(&ksk), Shape::Good, "ok"),
+            (
+                "anchor no key of the zone matches",
+                AnchorKey::Dnskey(dnskey(&other, 257)),
+                Shape::Good,
+                "bogus: no DNSKEY",
+            ),
+            (
+                "DS anchor with a wrong digest",
+                wrong_digest,
+                Shape::Good,
+                "bogus: no DNSKEY",
+            ),
+            (
+                "anchor is the ZSK, which signs no DNSKEY",
+                AnchorKey::Dnskey(dnskey(&zsk, 256)),
+                Shape::Good,
+                "bogus: no signature",
+            ),
+            (
+                "expired signature",
+                ds(&ksk),
+                Shape::Expired,
+                "bogus: no signature",
+            ),
+            (
+                "RRset changed after signing",
+                ds(&ksk),
+                Shape::Tampered,
+                "bogus: no signature",
+            ),
+            (
+                "signatures stripped",
+                ds(&ksk),
+                Shape::Stripped,
+                "unavailable: DNSKEY records without signatures",
+            ),
+            (
+                "no DNSKEY records",
+                ds(&ksk),
+                Shape::Empty,
+                "unavailable: no DNSKEY records",
+            ),
+            (
+                "NXDOMAIN",
+                ds(&ksk),
+                Shape::NxDomain,
+                "unavailable: NXDOMAIN",
+            ),
+        ];
+        for (case, anchor, shape, want) in &cases {
+            let r = response(&zone, &ksk, &zsk, *shape);
+            let got = match check(&zone, &r, &[anchor], NOW) {
+                Ok(keys) => {
+                    assert_eq!(keys.keys.len(), 2, "{case}: both keys trusted");
+                    assert_eq!(keys.ttl, Duration::from_secs(3600), "{case}");
+                    "ok".to_owned()
+                }
+                Err(PrimeError::Bogus(m)) => format!("bogus: {m}"),
+                Err(PrimeError::Unavailable(m)) => format!("unavailable: {m}"),
+                Err(PrimeError::Dns(m)) => format!("dns: {m}"),
+            };
+            assert!(got.starts_with(want), "{case}: got {got:?}, want {want:?}");
+        }
+    }
+}
