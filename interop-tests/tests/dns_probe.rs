@@ -650,6 +650,25 @@ fn ds_anchor_for_the_root(w: &World) {
         "secure-srv-target",
         "{out}"
     );
+    // A line that is no DS or DNSKEY record: a usage error naming the file, the line and what
+    // was expected there.
+    let bad = w.scratch.write(
+        "bad.key",
+        format!(
+            "; two good anchors, then a bad line\n{}. IN DS 20326 8 2 E06D44B8\n",
+            fs::read_to_string(&w.ds_anchor).expect("ds anchor")
+        ),
+    );
+    let lines = fs::read_to_string(&bad)
+        .expect("bad anchor")
+        .lines()
+        .count();
+    let (code, _, out) = probe_with(w, &w.dns, Some(&bad), "15", &["sips:signed.test"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("{}:{lines}: DS digest has 4 bytes", bad.display())),
+        "file:line and what was expected: {out}"
+    );
 }
 
 /// An island of security: island.test's own key as the only anchor makes island.test secure,
