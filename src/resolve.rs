@@ -669,7 +669,12 @@ impl Validation {
                      unbound), or resolve without DNSSEC with --dnssec off (DnssecMode::Off): \
                      every answer is then insecure, no SRV target is an identity and no DANE is \
                      used, and the certificate must still name the SIP domain.",
-                    self.server_label
+                    self.server_label,
+                    zone = if zone.is_root() {
+                        ". (the root)".to_owned()
+                    } else {
+                        zone.to_string()
+                    },
                 ))),
                 Some(KEEP_FAILURE),
             ),
