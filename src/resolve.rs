@@ -25,6 +25,54 @@
 //! only given as a hint ([`Policy::with_insecure_srv_target`]) and [`Target::srv_note`] says
 //! why.
 //!
+//! # DNSSEC: trust anchors and what is built on hickory
+//!
+//! Trust anchors ([`ResolverOptions::trust_anchor`]; default: IANA's root keys) are DS or
+//! DNSKEY records in zone-file syntax, for the root or for any zone, several per file, with
+//! `;`/`#` comments and parentheses; a bad line is an error naming the line
+//! ([`ResolverError::TrustAnchor`]). An anchor below the root is an island of security
+//! (RFC 4033 §3), as unbound's `trust-anchor` and BIND's `trust-anchors` configure one.
+//!
+//! hickory's validator (`DnssecDnsHandle`) cannot use such anchors by itself: its anchor file
+//! reader takes DNSKEY records only (a DS line fails with "invalid time string"); it trusts
+//! only the anchored keys themselves, so a zone whose other keys (the ZSK) are not anchored
+//! is checked against a DS at its parent, which an island does not have; and it climbs to the
+//! root to prove a name insecure, so with no root anchor every answer, even in an unrelated
+//! unsigned zone, is bogus. So validation here is split:
+//! - **priming** (this module, over hickory's DNS client and DNSSEC primitives): for the
+//!   closest anchor zone at or above a query name, the zone's DNSKEY RRset is asked with the
+//!   DO and CD bits set; a key matching a DNSKEY anchor (same algorithm and key) or a DS anchor
+//!   (`DS::covers`, same key tag and algorithm) must have signed the RRset (`Verifier::
+//!   verify_rrsig`, inside its validity period); then every key of that RRset is trusted for
+//!   the zone until the RRset's TTL (at most an hour) or the signature's expiry;
+//! - **validation** by hickory, one validating resolver per anchor zone, whose only anchors are
+//!   that zone's primed keys: answers in the zone and below (through DS chains) are secure,
+//!   insecure below a proven insecure delegation, or bogus. A name under the zone with its
+//!   signatures stripped is bogus: the proof of an insecure delegation would have to come from
+//!   above the anchor, where this resolver has no key. An answer that leaves the anchor's zone
+//!   through a CNAME is validated under that anchor only, so it is bogus;
+//! - **routing**: a name under no configured anchor is asked without validation and is
+//!   `insecure` (RFC 4035 §4.3: no anchor covers it), never bogus.
+//!
+//! A signature that does not verify under a configured anchor stays bogus: a DNSKEY RRset
+//! that no anchor matches or whose signature does not verify makes every name under that
+//! anchor bogus ([`Failure::Bogus`]). When the DNSKEY query for the anchor's zone comes back
+//! with no DNSSEC data at all (no DNSKEY records, or no signatures over them, as from a
+//! resolver that strips DNSSEC), names under that anchor fail with
+//! [`Failure::DnssecUnavailable`] (`dns-dnssec-unavailable`), whose message names the server
+//! and what to do; nothing is used from them either.
+//!
+//! hickory checks the denial of existence in a CNAME answer against the query name instead of
+//! the chain's end, so a signed CNAME chain ending in a signed NODATA (an SRV target with an A
+//! record and no AAAA) comes back bogus. When a negative answer is bogus, the chain is
+//! followed here link by link (each CNAME validated, the end proven to have no CNAME, then the
+//! end asked for the type, where the denial matches the name); any part not validating leaves
+//! the answer bogus.
+//!
+//! [`DnssecMode::Off`] resolves without validation: every answer is insecure, so no SRV target
+//! becomes an identity and no TLSA record is looked up; the certificate must name the SIP
+//! domain. It only narrows what is accepted.
+//!
 //! The whole flow for one AUS, as `sipcert probe` runs it: resolve, then per target a verifier
 //! with that target's policy and TLSA records, a TCP connection to its address, and a TLS
 //! handshake whose SNI is the SIP domain.
@@ -64,20 +112,29 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod anchors;
+mod prime;
+
+use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use hickory_resolver::config::{
     ConnectionConfig, NameServerConfig, ResolveHosts, ResolverConfig, ResolverOpts,
 };
+use hickory_resolver::lookup::Lookup;
 use hickory_resolver::net::runtime::TokioRuntimeProvider;
 use hickory_resolver::net::{DnsError, NetError};
-use hickory_resolver::proto::dnssec::{Proof, TrustAnchors};
+use hickory_resolver::proto::dnssec::rdata::DNSKEY;
+use hickory_resolver::proto::dnssec::{Proof, PublicKey, PublicKeyBuf, TrustAnchors};
 use hickory_resolver::proto::op::ResponseCode;
-use hickory_resolver::proto::rr::{RData, RecordType};
+use hickory_resolver::proto::rr::{Name, RData, RecordType};
 use hickory_resolver::TokioResolver;
+
+use anchors::{Anchor, AnchorKey};
+use prime::PrimeError;
 
 use crate::dane::{TlsaRecord, TlsaSet};
 use crate::uri::{Host, SipUri};
@@ -211,15 +268,25 @@ pub enum Failure {
         /// Index into [`Resolution::steps`].
         step: usize,
     },
+    /// `dns-dnssec-unavailable`: the DNS server returned no DNSSEC data at all for the zone of
+    /// the trust anchor that covers the named step (a resolver that strips DNSSEC), so nothing
+    /// can be validated; `message` names the server and what to do.
+    DnssecUnavailable {
+        /// Index into [`Resolution::steps`].
+        step: usize,
+        /// The explanation, naming the server.
+        message: String,
+    },
 }
 
 impl Failure {
-    /// The stable code: `dns-no-targets`, `dns-failure`, `dns-bogus`.
+    /// The stable code: `dns-no-targets`, `dns-failure`, `dns-bogus`, `dns-dnssec-unavailable`.
     pub fn code(&self) -> &'static str {
         match self {
             Self::NoTargets(_) => "dns-no-targets",
             Self::Dns { .. } => "dns-failure",
             Self::Bogus { .. } => "dns-bogus",
+            Self::DnssecUnavailable { .. } => "dns-dnssec-unavailable",
         }
     }
 }
@@ -241,10 +308,12 @@ impl Resolution {
         let f = self.failure.as_ref()?;
         Some(match f {
             Failure::NoTargets(m) => m.clone(),
-            Failure::Dns { step, message } => match self.steps.get(*step) {
-                Some(s) => format!("{} {}: {message}", s.rtype, s.name),
-                None => message.clone(),
-            },
+            Failure::Dns { step, message } | Failure::DnssecUnavailable { step, message } => {
+                match self.steps.get(*step) {
+                    Some(s) => format!("{} {}: {message}", s.rtype, s.name),
+                    None => message.clone(),
+                }
+            }
             Failure::Bogus { step } => match self.steps.get(*step) {
                 Some(s) => format!(
                     "{} {}: DNSSEC validation failed (bogus); the answer is not used",
@@ -256,14 +325,30 @@ impl Resolution {
     }
 }
 
+/// Whether answers are DNSSEC-validated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+#[non_exhaustive]
+pub enum DnssecMode {
+    /// Validate from the trust anchors (default): names under an anchor are secure or bogus
+    /// (or insecure below a proven insecure delegation), names under none are insecure.
+    #[default]
+    Validate,
+    /// No validation: every answer is insecure, so no SRV target is a reference identity
+    /// (RFC 7673) and no TLSA record is looked up; the certificate must name the SIP domain.
+    /// This only narrows what is accepted. For resolvers that strip DNSSEC.
+    Off,
+}
+
 /// How to resolve.
 #[derive(Debug, Clone)]
 pub struct ResolverOptions {
     /// A DNS server to ask instead of the system's (`/etc/resolv.conf`).
     pub server: Option<SocketAddr>,
-    /// A file of DNSKEY records (zone-file syntax) to use as trust anchors instead of the
-    /// root zone's keys.
+    /// A file of trust anchors, DS or DNSKEY records in zone-file syntax (see the module
+    /// documentation), instead of the root zone's keys.
     pub trust_anchor: Option<PathBuf>,
+    /// Whether to validate DNSSEC (default [`DnssecMode::Validate`]).
+    pub dnssec: DnssecMode,
     /// At most this many targets (default 8).
     pub max_targets: usize,
     /// Time for one query, retries included (default 3 s).
@@ -279,6 +364,7 @@ impl Default for ResolverOptions {
         Self {
             server: None,
             trust_anchor: None,
+            dnssec: DnssecMode::Validate,
             max_targets: 8,
             query_timeout: Duration::from_secs(3),
             total_timeout: Duration::from_secs(10),
@@ -292,11 +378,13 @@ impl Default for ResolverOptions {
 #[non_exhaustive]
 pub enum ResolverError {
     /// The trust anchor file could not be read or parsed.
-    #[error("trust anchor {path}: {message}")]
+    #[error("trust anchor {}{}: {message}", path.display(), line.map_or_else(String::new, |l| format!(":{l}")))]
     TrustAnchor {
         /// The file.
         path: PathBuf,
-        /// What was wrong.
+        /// The line that is wrong, when one is.
+        line: Option<usize>,
+        /// What was wrong, or what was expected.
         message: String,
     },
     /// The system configuration, the runtime or the resolver could not be set up.
@@ -307,7 +395,10 @@ pub enum ResolverError {
 /// A validating stub resolver for RFC 3263 (blocking API; it owns a small tokio runtime).
 pub struct SipResolver {
     runtime: tokio::runtime::Runtime,
-    resolver: TokioResolver,
+    /// Without validation: names under no anchor, and [`DnssecMode::Off`].
+    plain: TokioResolver,
+    /// `None` with [`DnssecMode::Off`].
+    validation: Option<Validation>,
     options: ResolverOptions,
 }
 
@@ -319,56 +410,48 @@ impl std::fmt::Debug for SipResolver {
     }
 }
 
+/// The trust anchors and, per anchor zone, the validating resolver built from its primed keys.
+struct Validation {
+    /// Every anchor, in file order.
+    anchors: Vec<Anchor>,
+    /// The servers asked for the anchor zones' keys (the resolver's own).
+    servers: Vec<SocketAddr>,
+    /// How the server is named in messages.
+    server_label: String,
+    /// Per anchor zone: until when the outcome holds, and the outcome.
+    primed: Mutex<HashMap<Name, (Instant, Primed)>>,
+}
+
+/// The outcome of priming one anchor zone: the resolver that validates from its keys.
+type Primed = Result<Arc<TokioResolver>, PrimeError>;
+
+/// Where one query goes.
+enum Route {
+    /// Unvalidated: every answer insecure.
+    Plain,
+    /// Validated by hickory from the primed keys of the closest anchor zone.
+    Validated(Arc<TokioResolver>),
+    /// The closest anchor zone's keys could not be established.
+    Failed(PrimeError),
+}
+
 impl SipResolver {
     /// A resolver that validates DNSSEC with the root zone's trust anchors, or with
-    /// `options.trust_anchor`.
+    /// `options.trust_anchor`; or, with [`DnssecMode::Off`], one that does not validate.
     pub fn new(options: ResolverOptions) -> Result<Self, ResolverError> {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| ResolverError::Setup(e.to_string()))?;
-        let provider = TokioRuntimeProvider::default();
-        let mut builder = match options.server {
-            Some(addr) => {
-                let mut udp = ConnectionConfig::udp();
-                udp.port = addr.port();
-                let mut tcp = ConnectionConfig::tcp();
-                tcp.port = addr.port();
-                let ns = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
-                TokioResolver::builder_with_config(
-                    ResolverConfig::from_name_servers(vec![ns]),
-                    provider,
-                )
-            }
-            None => TokioResolver::builder(provider)
-                .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?,
+        let plain = build_resolver(&options, None)?;
+        let validation = match options.dnssec {
+            DnssecMode::Off => None,
+            DnssecMode::Validate => Some(Validation::new(&options)?),
         };
-        let anchors = match &options.trust_anchor {
-            Some(path) => {
-                TrustAnchors::from_file(path).map_err(|e| ResolverError::TrustAnchor {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?
-            }
-            None => TrustAnchors::default(),
-        };
-        let opts: &mut ResolverOpts = builder.options_mut();
-        opts.validate = true;
-        opts.timeout = options.query_timeout;
-        opts.attempts = 1;
-        opts.use_hosts_file = if options.use_hosts_file {
-            ResolveHosts::Auto
-        } else {
-            ResolveHosts::Never
-        };
-        opts.ndots = 0;
-        let resolver = builder
-            .with_trust_anchor(Arc::new(anchors))
-            .build()
-            .map_err(|e| ResolverError::Setup(e.to_string()))?;
         Ok(Self {
             runtime,
-            resolver,
+            plain,
+            validation,
             options,
         })
     }
@@ -377,9 +460,10 @@ impl SipResolver {
     /// [`Resolution::failure`], with every step made so far.
     pub fn resolve(&self, aus: &SipUri<'_>) -> Resolution {
         let mut run = Run {
-            resolver: &self.resolver,
+            sip: self,
             options: &self.options,
             steps: Vec::new(),
+            unavailable: Vec::new(),
         };
         let total = self.options.total_timeout;
         let started = Instant::now();
@@ -418,11 +502,195 @@ impl SipResolver {
     }
 }
 
+/// The hickory resolver for `options`: validating from `anchors` when given, else plain.
+fn build_resolver(
+    options: &ResolverOptions,
+    anchors: Option<TrustAnchors>,
+) -> Result<TokioResolver, ResolverError> {
+    let provider = TokioRuntimeProvider::default();
+    let mut builder = match options.server {
+        Some(addr) => {
+            let mut udp = ConnectionConfig::udp();
+            udp.port = addr.port();
+            let mut tcp = ConnectionConfig::tcp();
+            tcp.port = addr.port();
+            let ns = NameServerConfig::new(addr.ip(), true, vec![udp, tcp]);
+            TokioResolver::builder_with_config(
+                ResolverConfig::from_name_servers(vec![ns]),
+                provider,
+            )
+        }
+        None => TokioResolver::builder(provider)
+            .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?,
+    };
+    let opts: &mut ResolverOpts = builder.options_mut();
+    opts.validate = anchors.is_some();
+    opts.timeout = options.query_timeout;
+    opts.attempts = 1;
+    opts.use_hosts_file = if options.use_hosts_file {
+        ResolveHosts::Auto
+    } else {
+        ResolveHosts::Never
+    };
+    opts.ndots = 0;
+    if let Some(anchors) = anchors {
+        builder = builder.with_trust_anchor(Arc::new(anchors));
+    }
+    builder
+        .build()
+        .map_err(|e| ResolverError::Setup(e.to_string()))
+}
+
+impl Validation {
+    fn new(options: &ResolverOptions) -> Result<Self, ResolverError> {
+        let anchors = if let Some(path) = &options.trust_anchor {
+            let error = |line, message| ResolverError::TrustAnchor {
+                path: path.clone(),
+                line,
+                message,
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| error(None, e.to_string()))?;
+            anchors::parse(&text).map_err(|e| error(e.line, e.message))?
+        } else {
+            // hickory's copy of IANA's root key-signing keys.
+            let root = TrustAnchors::default();
+            (0..root.len())
+                .filter_map(|i| root.get(i))
+                .map(|k| Anchor {
+                    zone: Name::root(),
+                    key: AnchorKey::Dnskey(DNSKEY::with_flags(
+                        257,
+                        PublicKeyBuf::new(k.public_bytes().to_vec(), k.algorithm()),
+                    )),
+                    line: 0,
+                })
+                .collect()
+        };
+        let (servers, server_label) = if let Some(addr) = options.server {
+            (vec![addr], addr.to_string())
+        } else {
+            let (config, _) = hickory_resolver::system_conf::read_system_conf()
+                .map_err(|e| ResolverError::Setup(format!("system configuration: {e}")))?;
+            let servers: Vec<SocketAddr> = config
+                .name_servers()
+                .iter()
+                .map(|ns| {
+                    let port = ns.connections.first().map_or(53, |c| c.port);
+                    SocketAddr::new(ns.ip, port)
+                })
+                .collect();
+            let list: Vec<String> = servers.iter().map(ToString::to_string).collect();
+            let label = format!("{} (the system's, /etc/resolv.conf)", list.join(", "));
+            (servers, label)
+        };
+        Ok(Self {
+            anchors,
+            servers,
+            server_label,
+            primed: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// The closest anchor zone at or above `name`.
+    fn anchor_zone(&self, name: &Name) -> Option<&Name> {
+        self.anchors
+            .iter()
+            .map(|a| &a.zone)
+            .filter(|z| z.zone_of(name))
+            .max_by_key(|z| z.num_labels())
+    }
+
+    /// Where a query for `name` goes: unvalidated under no anchor, else to the resolver of the
+    /// closest anchor zone, whose keys are primed (and kept until their TTL) first.
+    async fn route(&self, name: &Name, options: &ResolverOptions) -> Route {
+        let Some(zone) = self.anchor_zone(name).cloned() else {
+            return Route::Plain;
+        };
+        let cached = self
+            .primed
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&zone).cloned())
+            .filter(|(until, _)| Instant::now() < *until);
+        let outcome = if let Some((_, outcome)) = cached {
+            outcome
+        } else {
+            let (outcome, keep) = self.prime(&zone, options).await;
+            if let (Some(keep), Ok(mut m)) = (keep, self.primed.lock()) {
+                m.insert(zone.clone(), (Instant::now() + keep, outcome.clone()));
+            }
+            outcome
+        };
+        match outcome {
+            Ok(resolver) => Route::Validated(resolver),
+            Err(e) => Route::Failed(e),
+        }
+    }
+
+    /// Primes `zone` from the first server that answers; the outcome and how long to keep it.
+    async fn prime(
+        &self,
+        zone: &Name,
+        options: &ResolverOptions,
+    ) -> (Result<Arc<TokioResolver>, PrimeError>, Option<Duration>) {
+        const KEEP_FAILURE: Duration = Duration::from_secs(30);
+        let keys: Vec<&AnchorKey> = self
+            .anchors
+            .iter()
+            .filter(|a| &a.zone == zone)
+            .map(|a| &a.key)
+            .collect();
+        let mut outcome = Err(PrimeError::Dns(format!(
+            "DNSKEY {zone} (trust anchor): no DNS server configured"
+        )));
+        for server in &self.servers {
+            outcome = prime::prime(*server, zone, &keys, options.query_timeout).await;
+            if !matches!(outcome, Err(PrimeError::Dns(_))) {
+                break;
+            }
+        }
+        match outcome {
+            Ok(primed) => {
+                let mut anchors = TrustAnchors::empty();
+                for k in &primed.keys {
+                    anchors.insert_with_name(k.public_key(), zone.into());
+                }
+                match build_resolver(options, Some(anchors)) {
+                    Ok(r) => (Ok(Arc::new(r)), Some(primed.ttl)),
+                    Err(e) => (Err(PrimeError::Dns(e.to_string())), None),
+                }
+            }
+            Err(PrimeError::Unavailable(detail)) => (
+                Err(PrimeError::Unavailable(format!(
+                    "the DNS server {} returned no DNSSEC data for the trust anchor's zone {zone} \
+                     ({detail}). It does not pass DNSSEC through, as many ISP and corporate \
+                     resolvers do not, so no answer can be validated and nothing is probed. Ask a \
+                     resolver that returns DNSSEC records (--dns-server IP:PORT, e.g. a local \
+                     unbound), or resolve without DNSSEC with --dnssec off (DnssecMode::Off): \
+                     every answer is then insecure, no SRV target is an identity and no DANE is \
+                     used, and the certificate must still name the SIP domain.",
+                    self.server_label,
+                    zone = if zone.is_root() {
+                        ". (the root)".to_owned()
+                    } else {
+                        zone.to_string()
+                    },
+                ))),
+                Some(KEEP_FAILURE),
+            ),
+            Err(e @ PrimeError::Bogus(_)) => (Err(e), Some(KEEP_FAILURE)),
+            Err(e @ PrimeError::Dns(_)) => (Err(e), None),
+        }
+    }
+}
+
 /// One resolution in progress.
 struct Run<'a> {
-    resolver: &'a TokioResolver,
+    sip: &'a SipResolver,
     options: &'a ResolverOptions,
     steps: Vec<Step>,
+    /// Steps whose anchor zone had no DNSSEC data, with the explanation.
+    unavailable: Vec<(usize, String)>,
 }
 
 /// A NAPTR or SRV answer, with the step index.
@@ -450,7 +718,7 @@ impl Run<'_> {
                     Vec::new(),
                 )
                 .await;
-            return Self::finish(vec![target]);
+            return self.finish(vec![target]);
         }
         // NAPTR.
         let naptr = match self.query(&domain, RecordType::NAPTR).await {
@@ -535,11 +803,20 @@ impl Run<'_> {
                 .await;
             targets.push(t);
         }
-        Self::finish(targets)
+        self.finish(targets)
     }
 
-    fn finish(targets: Vec<Target>) -> (Vec<Target>, Option<Failure>) {
+    fn finish(&self, targets: Vec<Target>) -> (Vec<Target>, Option<Failure>) {
         if targets.iter().all(|t| t.addresses.is_empty() && !t.bogus) {
+            if let Some((step, message)) = self.unavailable.first() {
+                return (
+                    targets,
+                    Some(Failure::DnssecUnavailable {
+                        step: *step,
+                        message: message.clone(),
+                    }),
+                );
+            }
             let names: Vec<String> = targets.iter().map(Target::label).collect();
             return (
                 targets,
@@ -686,6 +963,12 @@ impl Run<'_> {
         let Some(s) = self.steps.get(step) else {
             return Err(Some(Failure::NoTargets("internal: step lost".to_owned())));
         };
+        if let Some((_, message)) = self.unavailable.iter().find(|(i, _)| *i == step) {
+            return Err(Some(Failure::DnssecUnavailable {
+                step,
+                message: message.clone(),
+            }));
+        }
         match (&s.answer, s.dnssec) {
             (_, Dnssec::Bogus) => Err(Some(Failure::Bogus { step })),
             (Answer::Failed(m), _) => Err(Some(Failure::Dns {
@@ -704,60 +987,185 @@ impl Run<'_> {
         } else {
             format!("{name}.")
         };
-        let result = self.resolver.lookup(qname.as_str(), rtype).await;
-        let (answer, dnssec, data) = match result {
-            Ok(lookup) => {
-                let answers = lookup.answers();
-                let cnames = answers
-                    .iter()
-                    .filter(|r| r.record_type() == RecordType::CNAME)
-                    .count();
-                let relevant: Vec<_> = answers
-                    .iter()
-                    .filter(|r| r.record_type() == rtype || r.record_type() == RecordType::CNAME)
-                    .collect();
-                let dnssec = relevant
-                    .iter()
-                    .map(|r| Dnssec::from_proof(r.proof))
-                    .min()
-                    .unwrap_or(Dnssec::Indeterminate);
-                let data: Vec<RData> = answers
-                    .iter()
-                    .filter(|r| r.record_type() == rtype)
-                    .map(|r| r.data.clone())
-                    .collect();
-                if cnames > MAX_CNAMES {
-                    (
-                        Answer::Failed(format!("{cnames} CNAMEs: more than {MAX_CNAMES}")),
-                        dnssec,
-                        Vec::new(),
-                    )
-                } else if dnssec == Dnssec::Bogus {
-                    (
-                        Answer::Failed("DNSSEC bogus".to_owned()),
-                        dnssec,
-                        Vec::new(),
-                    )
-                } else if data.is_empty() {
-                    (Answer::NoData, dnssec, Vec::new())
-                } else {
-                    let shown = relevant.iter().map(|r| r.data.to_string()).collect();
-                    (Answer::Records(shown), dnssec, data)
-                }
-            }
-            Err(e) => {
-                let (answer, dnssec) = negative(&e);
-                (answer, dnssec, Vec::new())
-            }
-        };
+        let (answer, dnssec, data, unavailable) = self.lookup(&qname, rtype).await;
         self.steps.push(Step {
             name: qname,
             rtype: rtype_name(rtype),
             answer,
             dnssec,
         });
-        (self.steps.len() - 1, data)
+        let step = self.steps.len() - 1;
+        if let Some(message) = unavailable {
+            self.unavailable.push((step, message));
+        }
+        (step, data)
     }
+
+    /// One query on its route: the answer, its status, the records of the asked type, and the
+    /// explanation when the anchor zone had no DNSSEC data.
+    async fn lookup(
+        &self,
+        qname: &str,
+        rtype: RecordType,
+    ) -> (Answer, Dnssec, Vec<RData>, Option<String>) {
+        let route = match (&self.sip.validation, Name::from_ascii(qname)) {
+            (None, _) => Route::Plain,
+            (Some(v), Ok(name)) => v.route(&name, self.options).await,
+            (Some(_), Err(e)) => {
+                return (
+                    Answer::Failed(format!("{qname}: {e}")),
+                    Dnssec::Indeterminate,
+                    Vec::new(),
+                    None,
+                )
+            }
+        };
+        match route {
+            Route::Plain => {
+                let (answer, _, data) = interpret(self.sip.plain.lookup(qname, rtype).await, rtype);
+                let dnssec = if matches!(answer, Answer::Failed(_)) {
+                    Dnssec::Indeterminate
+                } else {
+                    Dnssec::Insecure
+                };
+                (answer, dnssec, data, None)
+            }
+            Route::Validated(resolver) => {
+                let result = resolver.lookup(qname, rtype).await;
+                let negative = result.is_err();
+                let (answer, dnssec, data) = interpret(result, rtype);
+                if negative && dnssec == Dnssec::Bogus {
+                    if let Some((answer, dnssec, data)) = cname_chain(&resolver, qname, rtype).await
+                    {
+                        return (answer, dnssec, data, None);
+                    }
+                }
+                (answer, dnssec, data, None)
+            }
+            Route::Failed(PrimeError::Unavailable(message)) => (
+                Answer::Failed(
+                    "DNSSEC unavailable: no DNSSEC data for the trust anchor's zone".to_owned(),
+                ),
+                Dnssec::Indeterminate,
+                Vec::new(),
+                Some(message),
+            ),
+            Route::Failed(PrimeError::Bogus(m)) => (
+                Answer::Failed(format!("DNSSEC bogus: {m}")),
+                Dnssec::Bogus,
+                Vec::new(),
+                None,
+            ),
+            Route::Failed(PrimeError::Dns(m)) => {
+                (Answer::Failed(m), Dnssec::Indeterminate, Vec::new(), None)
+            }
+        }
+    }
+}
+
+/// A lookup's outcome as an answer, a DNSSEC status and the records of the asked type.
+fn interpret(result: Result<Lookup, NetError>, rtype: RecordType) -> (Answer, Dnssec, Vec<RData>) {
+    match result {
+        Ok(lookup) => {
+            let answers = lookup.answers();
+            let cnames = answers
+                .iter()
+                .filter(|r| r.record_type() == RecordType::CNAME)
+                .count();
+            let relevant: Vec<_> = answers
+                .iter()
+                .filter(|r| r.record_type() == rtype || r.record_type() == RecordType::CNAME)
+                .collect();
+            let dnssec = relevant
+                .iter()
+                .map(|r| Dnssec::from_proof(r.proof))
+                .min()
+                .unwrap_or(Dnssec::Indeterminate);
+            let data: Vec<RData> = answers
+                .iter()
+                .filter(|r| r.record_type() == rtype)
+                .map(|r| r.data.clone())
+                .collect();
+            if cnames > MAX_CNAMES {
+                (
+                    Answer::Failed(format!("{cnames} CNAMEs: more than {MAX_CNAMES}")),
+                    dnssec,
+                    Vec::new(),
+                )
+            } else if dnssec == Dnssec::Bogus {
+                (
+                    Answer::Failed("DNSSEC bogus".to_owned()),
+                    dnssec,
+                    Vec::new(),
+                )
+            } else if data.is_empty() {
+                (Answer::NoData, dnssec, Vec::new())
+            } else {
+                let shown = relevant.iter().map(|r| r.data.to_string()).collect();
+                (Answer::Records(shown), dnssec, data)
+            }
+        }
+        Err(e) => {
+            let (answer, dnssec) = negative(&e);
+            (answer, dnssec, Vec::new())
+        }
+    }
+}
+
+/// A negative answer at the end of a CNAME chain, link by link. hickory checks the denial of
+/// existence in a CNAME answer against the query name rather than against the chain's end, so
+/// a signed chain ending in a signed NODATA or NXDOMAIN comes back bogus. Here each link is
+/// asked (CNAME) and must validate, the chain's end must be proven to have no CNAME, and the
+/// end is asked for `rtype` itself, where the denial is checked against the right name. `None`
+/// when `qname` is no alias or any part is not validated (the bogus answer stands).
+async fn cname_chain(
+    resolver: &TokioResolver,
+    qname: &str,
+    rtype: RecordType,
+) -> Option<(Answer, Dnssec, Vec<RData>)> {
+    let mut name = Name::from_ascii(qname).ok()?;
+    let mut shown = Vec::new();
+    let mut status = Dnssec::Secure;
+    loop {
+        match resolver.lookup(name.clone(), RecordType::CNAME).await {
+            Ok(lookup) => {
+                let link = lookup
+                    .answers()
+                    .iter()
+                    .find(|r| r.record_type() == RecordType::CNAME && r.name == name)?;
+                let RData::CNAME(target) = &link.data else {
+                    return None;
+                };
+                let proof = Dnssec::from_proof(link.proof);
+                if proof == Dnssec::Bogus || shown.len() >= MAX_CNAMES {
+                    return None;
+                }
+                status = status.min(proof);
+                shown.push(link.data.to_string());
+                name = target.0.clone();
+            }
+            Err(e) => match negative(&e) {
+                (Answer::NoData, proof) if proof != Dnssec::Bogus => {
+                    status = status.min(proof);
+                    break;
+                }
+                _ => return None,
+            },
+        }
+    }
+    if shown.is_empty() {
+        return None;
+    }
+    let (answer, proof, data) = interpret(resolver.lookup(name, rtype).await, rtype);
+    if proof == Dnssec::Bogus {
+        return None;
+    }
+    let answer = match answer {
+        Answer::Records(records) => Answer::Records(shown.into_iter().chain(records).collect()),
+        Answer::Failed(_) => return None,
+        other @ (Answer::NoData | Answer::NxDomain) => other,
+    };
+    Some((answer, status.min(proof), data))
 }
 
 /// The SRV names of the NAPTR rules for SIP over TLS over TCP (`SIPS+D2T`, flag `s`), by

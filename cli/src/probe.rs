@@ -19,7 +19,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use rustls::RootCertStore;
-use sipcert::resolve::{Resolution, ResolverOptions, SipResolver, Target};
+use sipcert::resolve::{DnssecMode, Resolution, ResolverOptions, SipResolver, Target};
 use sipcert::uri::SipUri;
 use sipcert::verifier::server_name_for;
 use sipcert::Reference;
@@ -66,9 +66,16 @@ pub(crate) struct Args {
     /// The DNS server to ask (default: the system's), e.g. 127.0.0.1:53.
     #[arg(long, value_name = "IP:PORT")]
     dns_server: Option<SocketAddr>,
-    /// DNSSEC trust anchors: DNSKEY records in zone-file syntax (default: the root zone's).
+    /// DNSSEC trust anchors: DS or DNSKEY records in zone-file syntax, for the root or for any
+    /// zone (an island of security); several per file; `;` and `#` comments (default: the root
+    /// zone's keys).
     #[arg(long, value_name = "FILE")]
     dnssec_trust_anchor: Option<PathBuf>,
+    /// DNSSEC validation: `on` validates from the trust anchors; `off` resolves without it
+    /// (for resolvers that strip DNSSEC): every answer insecure, so no SRV-target identity and
+    /// no DANE, and the certificate must name the SIP domain.
+    #[arg(long, value_name = "on|off", value_parser = ["on", "off"], default_value = "on")]
+    dnssec: String,
     /// At most this many targets are probed at once.
     #[arg(long, value_name = "N", default_value_t = 8)]
     jobs: usize,
@@ -193,6 +200,11 @@ fn plan(
     let resolver = SipResolver::new(ResolverOptions {
         server: args.dns_server,
         trust_anchor: args.dnssec_trust_anchor.clone(),
+        dnssec: if args.dnssec == "off" {
+            DnssecMode::Off
+        } else {
+            DnssecMode::Validate
+        },
         max_targets: args.max_targets.max(1),
         query_timeout: timeout.min(Duration::from_secs(5)),
         total_timeout: timeout,

@@ -1,11 +1,16 @@
-//! `sipcert probe` with RFC 3263 resolution against a real DNS server (issue 11).
+//! `sipcert probe` with RFC 3263 resolution against a real DNS server.
 //!
 //! - Knot DNS (Debian `knot`, `knot-dnsutils`) is started per test run on 127.0.0.1 at a free
 //!   port from `tests/dns/knot.conf.in` and the zone templates next to it: a test root zone
 //!   (its DNSKEY is the trust anchor given to `--dnssec-trust-anchor`), `signed.test` signed
 //!   by Knot's automatic signing (its DS is added to the root once the keys exist),
 //!   `unsigned.test` (an insecure delegation), `bogus.test` (signed, but the root's DS names
-//!   another key) and `servfail.test` (no zone file: SERVFAIL).
+//!   another key), `servfail.test` (no zone file: SERVFAIL) and `island.test` (signed, delegated
+//!   without a DS: secure only under its own key as an island trust anchor).
+//! - A second Knot serves the test root, `signed.test` and `unsigned.test` with no DNSSEC at all,
+//!   standing in for a resolver that strips DNSSEC.
+//! - Trust anchor files in each form: the root's DNSKEY, the root's DS (as `keymgr . ds` prints
+//!   it, with comments), the island's DNSKEY, and a wrong key for the island.
 //! - rustls TLS servers on loopback behind the SRV targets present: a good RFC 5922
 //!   certificate, one naming only the SRV target, DANE-EE and DANE-TA matches, a TLSA
 //!   mismatch, an expired certificate, and a leaf sent without its intermediate; Kamailio
@@ -42,6 +47,8 @@ const SIGNED_ZONE: &str = include_str!("dns/signed.test.zone.in");
 const UNSIGNED_ZONE: &str = include_str!("dns/unsigned.test.zone.in");
 const BOGUS_ZONE: &str = include_str!("dns/bogus.test.zone.in");
 const EXAMPLE_ZONE: &str = include_str!("dns/example.test.zone.in");
+const ISLAND_ZONE: &str = include_str!("dns/island.test.zone.in");
+const STRIPPING_CONF: &str = include_str!("dns/stripping.conf.in");
 const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
 const KAMAILIO_TLS: &str = include_str!("interop/tls.cfg.in");
 
@@ -218,10 +225,20 @@ fn spki_sha256(issued: &Issued) -> String {
 struct World {
     scratch: Scratch,
     _knot: Knot,
+    _stripping: Knot,
     /// Kamailio behind `sips:example.test` (SRV in the unsigned zone), when installed.
     kamailio: Option<Knot>,
     dns: String,
+    /// The second Knot: the same names without DNSSEC.
+    stripping_dns: String,
+    /// The test root's KSK, DNSKEY form.
     anchor: PathBuf,
+    /// The test root's KSK, DS form with comments, as `keymgr . ds` prints it.
+    ds_anchor: PathBuf,
+    /// island.test's KSK, DNSKEY form: an island of security.
+    island_anchor: PathBuf,
+    /// signed.test's KSK under island.test's name: no island.test key matches it.
+    wrong_island_anchor: PathBuf,
     roots: PathBuf,
 }
 
@@ -243,7 +260,10 @@ fn build_world() -> Option<World> {
         LeafSpec::new()
             .uri("sip:signed.test")
             .uri("sip:bogus.test")
-            .uri("sip:three.signed.test"),
+            .uri("sip:three.signed.test")
+            .uri("sip:cname.signed.test")
+            .uri("sip:island.test")
+            .uri("sip:good.unsigned.test"),
     );
     let srvname = inter.leaf(LeafSpec::new().dns("sip2.signed.test"));
     let dane_ee = Ca::root("Unknown").leaf(LeafSpec::new().dns("nothing.example"));
@@ -307,6 +327,29 @@ fn build_world() -> Option<World> {
     scratch.write("zones/unsigned.test.zone", render(UNSIGNED_ZONE));
     scratch.write("zones/bogus.test.zone", render(BOGUS_ZONE));
     scratch.write("zones/example.test.zone", render(EXAMPLE_ZONE));
+    scratch.write("zones/island.test.zone", render(ISLAND_ZONE));
+    // The stripping server: the same root and zones, no signing.
+    let strip_dir = scratch.path("strip");
+    for d in ["run", "db", "zones"] {
+        fs::create_dir_all(strip_dir.join(d)).expect("stripping knot dirs");
+    }
+    let strip_port = free_port();
+    let strip_conf = scratch.write(
+        "strip/knot.conf",
+        STRIPPING_CONF
+            .replace("@PORT@", &strip_port.to_string())
+            .replace("@DIR@", &strip_dir.display().to_string()),
+    );
+    scratch.write("strip/zones/root.zone", ROOT_ZONE);
+    scratch.write("strip/zones/signed.test.zone", render(SIGNED_ZONE));
+    scratch.write("strip/zones/unsigned.test.zone", render(UNSIGNED_ZONE));
+    let mut strip_cmd = Command::new(&knotd);
+    strip_cmd.arg("-c").arg(&strip_conf);
+    let stripping = Knot {
+        proc: Proc::spawn("knotd", strip_cmd, scratch.path("strip/knotd.log")),
+        conf: strip_conf,
+        port: strip_port,
+    };
     let mut cmd = Command::new(&knotd);
     cmd.arg("-c").arg(&conf);
     let knot = Knot {
@@ -347,6 +390,33 @@ fn build_world() -> Option<World> {
         (!keys.is_empty()).then(|| keys.join("\n") + "\n")
     });
     let anchor = scratch.write("root.key", dnskey);
+    let ksk = |zone: &str| {
+        wait(&format!("{zone} DNSKEY"), &|| {
+            let (ok, out) = run(&keymgr_s, &["-c", &conf_s, zone, "dnskey"]);
+            let keys: Vec<String> = out
+                .lines()
+                .filter(|l| ok && l.contains(" DNSKEY 257 "))
+                .map(|l| l.replacen(" DNSKEY", " 3600 IN DNSKEY", 1))
+                .collect();
+            (!keys.is_empty()).then(|| keys.join("\n") + "\n")
+        })
+    };
+    let root_ds = wait("root DS", &|| {
+        let (ok, out) = run(&keymgr_s, &["-c", &conf_s, ".", "ds"]);
+        let ds: Vec<&str> = out.lines().filter(|l| ok && l.contains(" DS ")).collect();
+        (!ds.is_empty()).then(|| ds.join("\n") + "\n")
+    });
+    let ds_anchor = scratch.write(
+        "root.ds",
+        format!(
+            "; The test root's key-signing key, as `keymgr . ds` prints it\n\n{root_ds}# end\n"
+        ),
+    );
+    let island_anchor = scratch.write("island.key", ksk("island.test"));
+    let wrong_island_anchor = scratch.write(
+        "wrong-island.key",
+        ksk("signed.test").replace("signed.test.", "island.test."),
+    );
     // signed.test gets its DS; bogus.test a DS with signed.test's key: it cannot match.
     let mut root_zone = ROOT_ZONE.replace(". SOA ns. hostmaster. 1 ", ". SOA ns. hostmaster. 2 ");
     root_zone.push_str(&ds);
@@ -369,12 +439,32 @@ fn build_world() -> Option<World> {
         (!out.trim().is_empty()).then_some(out)
     });
     let dns = format!("127.0.0.1:{}", knot.port);
+    let stripping_dns = format!("127.0.0.1:{}", stripping.port);
+    wait("the stripping server", &|| {
+        let (_, out) = run(
+            &kdig_s,
+            &[
+                "@127.0.0.1",
+                "-p",
+                &stripping.port.to_string(),
+                "+short",
+                "SRV",
+                "_sips._tcp.signed.test.",
+            ],
+        );
+        (!out.trim().is_empty()).then_some(out)
+    });
     Some(World {
         scratch,
         _knot: knot,
+        _stripping: stripping,
         kamailio,
         dns,
+        stripping_dns,
         anchor,
+        ds_anchor,
+        island_anchor,
+        wrong_island_anchor,
         roots,
     })
 }
@@ -451,21 +541,25 @@ fn probe(w: &World, extra: &[&str]) -> (i32, Value, String) {
 
 /// [`probe`] with `--timeout SECONDS`.
 fn probe_within(w: &World, seconds: &str, extra: &[&str]) -> (i32, Value, String) {
+    probe_with(w, &w.dns, Some(&w.anchor), seconds, extra)
+}
+
+/// `sipcert probe --json` asking `dns`, with `anchor` (none: the built-in root anchors).
+fn probe_with(
+    w: &World,
+    dns: &str,
+    anchor: Option<&std::path::Path>,
+    seconds: &str,
+    extra: &[&str],
+) -> (i32, Value, String) {
     let binary = programs::cargo_built("sipcert-cli", Target::Bin("sipcert"));
-    let anchor = w.anchor.display().to_string();
+    let anchor = anchor.map(|a| a.display().to_string());
     let roots = w.roots.display().to_string();
-    let mut args = vec![
-        "probe",
-        "--json",
-        "--dns-server",
-        &w.dns,
-        "--dnssec-trust-anchor",
-        &anchor,
-        "--roots",
-        &roots,
-        "--timeout",
-        seconds,
-    ];
+    let mut args = vec!["probe", "--json", "--dns-server", dns];
+    if let Some(anchor) = &anchor {
+        args.extend(["--dnssec-trust-anchor", anchor.as_str()]);
+    }
+    args.extend(["--roots", &roots, "--timeout", seconds]);
     args.extend_from_slice(extra);
     let out = Command::new(binary)
         .args(&args)
@@ -520,6 +614,203 @@ fn dns_probe_scenarios() {
     signed_zone_every_target_accepted(&w);
     failures_have_stable_codes(&w);
     kamailio_answers_options(&w);
+    ds_anchor_for_the_root(&w);
+    island_anchor_secures_its_zone_only(&w);
+    signed_cname_chain_with_secure_nodata(&w);
+    stripping_resolver_has_its_own_code(&w);
+}
+
+/// The DNSSEC status of each step, as (step, name, status).
+fn statuses(v: &Value) -> Vec<(String, String, String)> {
+    v["dns"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|s| {
+                    let f = |k: &str| s[k].as_str().unwrap_or_default().to_owned();
+                    (f("step"), f("name"), f("status"))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A DS-form anchor file (the form IANA publishes the root's in; `keymgr . ds` output, several
+/// records, comments) validates the signed zone as the DNSKEY form does.
+fn ds_anchor_for_the_root(w: &World) {
+    let (code, v, out) = probe_with(w, &w.dns, Some(&w.ds_anchor), "15", &["sips:signed.test"]);
+    assert_eq!(code, 0, "DS anchor: {out}");
+    let steps = statuses(&v);
+    assert!(
+        !steps.is_empty() && steps.iter().all(|(_, _, s)| s == "secure"),
+        "DS anchor: every step secure: {out}"
+    );
+    assert_eq!(
+        target(&v, "sip2.signed.test")["matched"]["via"],
+        "secure-srv-target",
+        "{out}"
+    );
+    // A line that is no DS or DNSKEY record: a usage error naming the file, the line and what
+    // was expected there.
+    let bad = w.scratch.write(
+        "bad.key",
+        format!(
+            "; two good anchors, then a bad line\n{}. IN DS 20326 8 2 E06D44B8\n",
+            fs::read_to_string(&w.ds_anchor).expect("ds anchor")
+        ),
+    );
+    let lines = fs::read_to_string(&bad)
+        .expect("bad anchor")
+        .lines()
+        .count();
+    let (code, _, out) = probe_with(w, &w.dns, Some(&bad), "15", &["sips:signed.test"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains(&format!("{}:{lines}: DS digest has 4 bytes", bad.display())),
+        "file:line and what was expected: {out}"
+    );
+}
+
+/// An island of security: island.test's own key as the only anchor makes island.test secure,
+/// leaves names under no anchor insecure (never bogus), and a key that island.test does not
+/// use keeps it bogus.
+fn island_anchor_secures_its_zone_only(w: &World) {
+    let island = Some(w.island_anchor.as_path());
+    let (code, v, out) = probe_with(w, &w.dns, island, "15", &["sips:island.test"]);
+    assert_eq!(code, 0, "island anchor: {out}");
+    let steps = statuses(&v);
+    assert!(
+        steps
+            .iter()
+            .any(|(step, _, s)| step == "srv" && s == "secure"),
+        "{out}"
+    );
+    assert!(steps.iter().all(|(_, _, s)| s == "secure"), "{out}");
+    assert_eq!(
+        target(&v, "sip1.island.test")["srv_target_reference"],
+        true,
+        "{out}"
+    );
+    // A zone under no configured anchor: insecure, probed as before.
+    for aus in ["sips:unsigned.test", "sips:signed.test"] {
+        let (_, v, out) = probe_with(w, &w.dns, island, "15", &[aus]);
+        let steps = statuses(&v);
+        assert!(
+            !steps.is_empty() && steps.iter().all(|(_, _, s)| s == "insecure"),
+            "{aus} under no anchor: every step insecure: {out}"
+        );
+        assert!(
+            !codes(&v, "reasons").iter().any(|c| c == "dns-bogus"),
+            "{aus}: {out}"
+        );
+        assert!(
+            v["targets"].as_array().is_some_and(|t| !t.is_empty()
+                && t.iter()
+                    .all(|x| x["certificates"].as_array().is_some_and(|c| !c.is_empty()))),
+            "{aus}: every target probed: {out}"
+        );
+    }
+    // Fail closed: an anchor that no island.test key matches.
+    let wrong = Some(w.wrong_island_anchor.as_path());
+    let (code, v, out) = probe_with(w, &w.dns, wrong, "15", &["sips:island.test"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        codes(&v, "reasons").iter().any(|c| c == "dns-bogus"),
+        "{out}"
+    );
+    assert!(
+        v["targets"]
+            .as_array()
+            .is_none_or(|t| t.iter().all(|x| x["tls"].is_null())),
+        "connected after a bogus answer: {out}"
+    );
+}
+
+/// `_sips._tcp SRV c1`, `c1 CNAME c2`, `c2 CNAME d3`, `d3 A`, no AAAA: the AAAA answer is a
+/// secure NODATA (signed CNAMEs and a signed denial at the chain's end), and the target is
+/// probed.
+fn signed_cname_chain_with_secure_nodata(w: &World) {
+    let (code, v, out) = probe(w, &["sips:cname.signed.test"]);
+    assert_eq!(code, 0, "{out}");
+    let steps = statuses(&v);
+    assert!(
+        steps
+            .iter()
+            .any(|(step, name, s)| step == "aaaa" && name == "c1.signed.test." && s == "secure"),
+        "AAAA of the CNAME chain: secure NODATA: {out}"
+    );
+    assert!(steps.iter().all(|(_, _, s)| s == "secure"), "{out}");
+    let t = target(&v, "c1.signed.test");
+    assert_eq!(t["verdict"], "accept", "{out}");
+    assert!(
+        t["address"]
+            .as_str()
+            .is_some_and(|a| a.starts_with("127.0.0.1:")),
+        "{out}"
+    );
+}
+
+/// A resolver that strips DNSSEC: its own code and advice, nothing probed; with `--dnssec off`
+/// every answer is insecure and the targets are probed against the SIP domain only.
+fn stripping_resolver_has_its_own_code(w: &World) {
+    let strip = w.stripping_dns.as_str();
+    for anchor in [Some(w.anchor.as_path()), Some(w.ds_anchor.as_path()), None] {
+        let (code, v, out) = probe_with(w, strip, anchor, "15", &["sips:signed.test"]);
+        assert_eq!(code, 1, "{out}");
+        let reasons = v["reasons"].as_array().cloned().unwrap_or_default();
+        let unavailable = reasons
+            .iter()
+            .find(|r| r["code"] == "dns-dnssec-unavailable");
+        let message = unavailable.map_or("", |r| r["message"].as_str().unwrap_or_default());
+        assert!(message.contains(strip), "names the server: {out}");
+        assert!(message.contains("--dnssec off"), "says what to do: {out}");
+        assert!(
+            !codes(&v, "reasons").iter().any(|c| c == "dns-bogus"),
+            "{out}"
+        );
+        assert!(
+            v["targets"].as_array().is_none_or(Vec::is_empty),
+            "nothing probed: {out}"
+        );
+    }
+    // --dnssec off: resolution runs, every answer insecure, the certificate must name the domain.
+    let off = |aus: &str| probe_with(w, strip, Some(&w.anchor), "15", &["--dnssec", "off", aus]);
+    let (code, v, out) = off("sips:good.unsigned.test");
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        statuses(&v).iter().all(|(_, _, s)| s == "insecure"),
+        "{out}"
+    );
+    assert_eq!(
+        target(&v, "sip1.unsigned.test")["matched"]["via"],
+        "reference",
+        "{out}"
+    );
+    // The SRV target is no identity and TLSA records are not used without DNSSEC.
+    let (code, v, out) = off("sips:signed.test");
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        statuses(&v).iter().all(|(_, _, s)| s == "insecure"),
+        "{out}"
+    );
+    assert_eq!(target(&v, "sip1.signed.test")["verdict"], "accept", "{out}");
+    let sip2 = target(&v, "sip2.signed.test");
+    assert_eq!(sip2["verdict"], "reject", "{out}");
+    assert!(
+        codes(sip2, "hints")
+            .iter()
+            .any(|h| h == "hint-srv-target-would-match"),
+        "{out}"
+    );
+    for host in ["sip3.signed.test", "sip4.signed.test"] {
+        let t = target(&v, host);
+        assert_ne!(t["accepted_by"], "dane", "{host}: {out}");
+        assert_eq!(t["verdict"], "reject", "{host}: {out}");
+    }
+    assert!(
+        !statuses(&v).iter().any(|(step, _, _)| step == "tlsa"),
+        "no TLSA lookup without DNSSEC: {out}"
+    );
 }
 
 /// `--options` against Kamailio, found through SRV in an unsigned zone: its status line.
