@@ -4,8 +4,12 @@
 //!
 //! The steps: [`run`] parses the arguments and builds the trust store; [`plan`] resolves the
 //! targets (or takes `--connect`); [`conn::probe`] probes one target (connect, handshake,
-//! verdict, DANE, `--options`); the targets run concurrently on a bounded number of threads
-//! under one shared deadline; [`render`] prints the per-target reports and the overall verdict.
+//! verdict, DANE, `--options`); the targets run concurrently on a bounded number of threads;
+//! [`render`] prints the per-target reports and the overall verdict.
+//!
+//! `--timeout` is one deadline for all of it, taken when the probe starts: the resolution gets
+//! the time left as its total budget, the targets share what it leaves, and every connect,
+//! read and write of a target gets only the time left then ([`conn`]).
 
 mod certinfo;
 mod conn;
@@ -53,8 +57,8 @@ pub(crate) struct Args {
     /// The client certificate's private key (PEM).
     #[arg(long, value_name = "PEM", requires = "cert")]
     key: Option<String>,
-    /// Seconds for the whole probe of the targets (connect, handshake, OPTIONS), shared by
-    /// all of them; DNS resolution has its own budget of the same length.
+    /// Seconds for the whole probe: DNS resolution, then connect, TLS handshake and OPTIONS of
+    /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
     /// Warn about a certificate that expires within this many days.
@@ -122,7 +126,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let started = Instant::now();
-    let (resolution, targets) = plan(args, &aus, timeout, &progress)?;
+    let deadline = started + timeout;
+    let (resolution, targets) = plan(args, &aus, deadline, &progress)?;
     let ctx = Context {
         aus_text: args.aus.clone(),
         reference,
@@ -132,7 +137,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         crls,
         provider,
         client_auth,
-        deadline: Instant::now() + timeout,
+        deadline,
         warn_days: args.warn_days,
         options: args.options,
     };
@@ -158,11 +163,12 @@ fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
     sipcert::verifier::system_roots().map_err(|e| InputError(format!("{e}; give --roots PEM")))
 }
 
-/// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first).
+/// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first), which
+/// gets the time left before `deadline` as its total budget.
 fn plan(
     args: &Args,
     aus: &SipUri<'_>,
-    timeout: Duration,
+    deadline: Instant,
     progress: &Progress,
 ) -> Result<(Option<Resolution>, Vec<Target>), InputError> {
     if let Some(connect) = &args.connect {
@@ -190,12 +196,13 @@ fn plan(
         return Ok((None, vec![target]));
     }
     progress.line(&format!("resolving {} (RFC 3263)...", args.aus));
+    let (query_timeout, total_timeout) = dns_budget(deadline, Instant::now());
     let resolver = SipResolver::new(ResolverOptions {
         server: args.dns_server,
         trust_anchor: args.dnssec_trust_anchor.clone(),
         max_targets: args.max_targets.max(1),
-        query_timeout: timeout.min(Duration::from_secs(5)),
-        total_timeout: timeout,
+        query_timeout,
+        total_timeout,
         use_hosts_file: args.dns_server.is_none(),
     })
     .map_err(|e| InputError(e.to_string()))?;
@@ -205,6 +212,16 @@ fn plan(
         targets.truncate(1);
     }
     Ok((Some(resolution), targets))
+}
+
+/// The resolution's budget at `now`, as (time for one query, time for the whole resolution):
+/// the time left before the probe's deadline, at most 5 s a query. At least a millisecond, so
+/// that a spent budget ends the resolution at once instead of meaning "no timeout".
+fn dns_budget(deadline: Instant, now: Instant) -> (Duration, Duration) {
+    let left = deadline
+        .saturating_duration_since(now)
+        .max(Duration::from_millis(1));
+    (left.min(Duration::from_secs(5)), left)
 }
 
 /// Probes every target on at most `jobs` threads; the reports come back in target order.
@@ -270,4 +287,30 @@ pub(crate) fn first_address(t: &Target) -> Option<SocketAddr> {
         .find(|a| a.is_ipv4())
         .or_else(|| t.addresses.first());
     ip.map(|ip| SocketAddr::new(*ip, t.port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The resolution gets what is left of the probe's one deadline, never a budget of its own.
+    #[test]
+    fn dns_budget_is_the_time_left() {
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs(10);
+        assert_eq!(
+            dns_budget(deadline, start),
+            (Duration::from_secs(5), Duration::from_secs(10))
+        );
+        assert_eq!(
+            dns_budget(deadline, start + Duration::from_secs(7)),
+            (Duration::from_secs(3), Duration::from_secs(3))
+        );
+        let spent = (Duration::from_millis(1), Duration::from_millis(1));
+        assert_eq!(dns_budget(deadline, deadline), spent);
+        assert_eq!(
+            dns_budget(deadline, deadline + Duration::from_secs(1)),
+            spent
+        );
+    }
 }
