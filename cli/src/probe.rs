@@ -279,12 +279,18 @@ impl Progress {
     }
 }
 
-/// The first address of a target, IPv4 first.
+/// The address a target is probed at: its first usable address, IPv4 first; when it has none
+/// usable, its first address, IPv4 first, which the probe then refuses
+/// ([`conn::TARGET_ADDRESS_UNUSABLE`]).
 pub(crate) fn first_address(t: &Target) -> Option<SocketAddr> {
+    let usable = |a: &&IpAddr| conn::unusable_address(**a).is_none();
     let ip: Option<&IpAddr> = t
         .addresses
         .iter()
+        .filter(usable)
         .find(|a| a.is_ipv4())
+        .or_else(|| t.addresses.iter().find(usable))
+        .or_else(|| t.addresses.iter().find(|a| a.is_ipv4()))
         .or_else(|| t.addresses.first());
     ip.map(|ip| SocketAddr::new(*ip, t.port))
 }
@@ -292,6 +298,45 @@ pub(crate) fn first_address(t: &Target) -> Option<SocketAddr> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn target(addresses: &[&str]) -> Target {
+        Target {
+            host: "sip.example.com".to_owned(),
+            port: 5061,
+            addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+            srv_target: None,
+            srv_secure: false,
+            srv_note: String::new(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: String::new(),
+        }
+    }
+
+    /// The probe skips an unusable address when the target has a usable one, and names the
+    /// unusable one (to refuse it) only when there is nothing else.
+    #[test]
+    fn first_address_skips_unusable_addresses() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&[], None),
+            (&["192.0.2.1", "2001:db8::1"], Some("192.0.2.1:5061")),
+            (&["2001:db8::1", "192.0.2.1"], Some("192.0.2.1:5061")),
+            (&["0.0.0.0", "192.0.2.1"], Some("192.0.2.1:5061")),
+            (&["0.0.0.0", "2001:db8::1"], Some("[2001:db8::1]:5061")),
+            (
+                &["::", "255.255.255.255", "224.0.0.1"],
+                Some("255.255.255.255:5061"),
+            ),
+            (&["ff02::1", "::"], Some("[ff02::1]:5061")),
+            (&["127.0.0.1"], Some("127.0.0.1:5061")),
+            (&["::1"], Some("[::1]:5061")),
+        ];
+        for (addresses, want) in cases {
+            let got = first_address(&target(addresses)).map(|a| a.to_string());
+            assert_eq!(got.as_deref(), *want, "{addresses:?}");
+        }
+    }
 
     /// The resolution gets what is left of the probe's one deadline, never a budget of its own.
     #[test]
@@ -312,5 +357,41 @@ mod tests {
             dns_budget(deadline, deadline + Duration::from_secs(1)),
             spent
         );
+    }
+
+    #[test]
+    fn unusable_addresses() {
+        for a in [
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "::",
+            "ff02::1",
+            "ff05::1:3",
+            "::ffff:0.0.0.0",
+            "::ffff:255.255.255.255",
+            "::ffff:224.0.0.251",
+        ] {
+            let ip: IpAddr = a.parse().unwrap();
+            assert!(conn::unusable_address(ip).is_some(), "{a}");
+        }
+        for a in [
+            "127.0.0.1",
+            "::1",
+            "::ffff:127.0.0.1",
+            "192.0.2.1",
+            "1.0.0.0",
+            "223.255.255.255",
+            "240.0.0.1",
+            "255.255.255.254",
+            "10.255.255.255",
+            "2001:db8::1",
+            "fe80::1",
+        ] {
+            let ip: IpAddr = a.parse().unwrap();
+            assert_eq!(conn::unusable_address(ip), None, "{a}");
+        }
     }
 }

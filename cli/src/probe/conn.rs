@@ -5,9 +5,13 @@
 //! left, and every read and write on the socket goes through [`Deadlined`], which sets the
 //! socket's timeout to the time left before each call, so a server that trickles bytes cannot
 //! renew it.
+//!
+//! The probe-level codes of a target (`reasons[].code`, decisions §2): `dns-bogus`,
+//! `dns-no-targets`, `connect-failed`, `tls-handshake-failed`, `dane-mismatch`, and
+//! [`TARGET_ADDRESS_UNUSABLE`].
 
 use std::io::{self, ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -24,6 +28,33 @@ use super::{first_address, Context};
 
 /// A probe-level failure: (code, message).
 pub(crate) type Failure = (&'static str, String);
+
+/// `target-address-unusable`: the target's address is no destination for a TCP connection,
+/// so the probe refuses it without connecting: an address of "this host" (`0.0.0.0/8` and
+/// the unspecified `::`, RFC 1122 §3.2.1.3 (a), (b) and RFC 4291 §2.5.2: a source address
+/// only; Linux connects them to the local host), the limited broadcast address
+/// `255.255.255.255` (RFC 1122 §3.2.1.3 (c)), or a multicast address (`224.0.0.0/4`,
+/// `ff00::/8`), also in their IPv4-mapped IPv6 form. Loopback stays usable. A target with
+/// a usable address besides is probed at that one, with a warning for each unusable one.
+pub(crate) const TARGET_ADDRESS_UNUSABLE: &str = "target-address-unusable";
+
+/// Why `ip` is no destination for the probe ([`TARGET_ADDRESS_UNUSABLE`]); `None` when it is
+/// usable.
+pub(crate) fn unusable_address(ip: IpAddr) -> Option<&'static str> {
+    match ip.to_canonical() {
+        IpAddr::V4(a) if matches!(a.octets(), [0, ..]) => {
+            Some("an address of this host (0.0.0.0/8, RFC 1122 §3.2.1.3), a source address only")
+        }
+        IpAddr::V4(a) if a.is_broadcast() => {
+            Some("the limited broadcast address (RFC 1122 §3.2.1.3)")
+        }
+        IpAddr::V6(a) if a.is_unspecified() => {
+            Some("the unspecified address (RFC 4291 §2.5.2), a source address only")
+        }
+        a if a.is_multicast() => Some("a multicast address"),
+        _ => None,
+    }
+}
 
 /// What the probe of one target found.
 pub(crate) struct Report {
@@ -246,6 +277,20 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         ));
         return;
     };
+    if let Some(why) = unusable_address(addr.ip()) {
+        report.failure = Some((
+            TARGET_ADDRESS_UNUSABLE,
+            format!("{addr}: not connecting to {why}"),
+        ));
+        return;
+    }
+    for ip in &target.addresses {
+        if let Some(why) = unusable_address(*ip) {
+            report
+                .warnings
+                .push(format!("address {ip} of {} skipped: {why}", target.host));
+        }
+    }
     let Some(budget) = remaining(ctx) else {
         report.failure = Some((
             "connect-failed",
