@@ -172,11 +172,7 @@ fn plan(
     progress: &Progress,
 ) -> Result<(Option<Resolution>, Vec<Target>), InputError> {
     if let Some(connect) = &args.connect {
-        let addr = connect
-            .to_socket_addrs()
-            .map_err(|e| InputError(format!("--connect {connect}: {e}")))?
-            .next()
-            .ok_or_else(|| InputError(format!("--connect {connect}: no address")))?;
+        let addr = connect_address(connect, deadline)?;
         let (host, _) = connect.rsplit_once(':').unwrap_or((connect, ""));
         let target = Target {
             host: host
@@ -212,6 +208,35 @@ fn plan(
         targets.truncate(1);
     }
     Ok((Some(resolution), targets))
+}
+
+/// The address of `--connect HOST:PORT`: parsed, or looked up by the system resolver within
+/// the deadline (the lookup runs on a thread of its own, left behind if it does not finish).
+fn connect_address(connect: &str, deadline: Instant) -> Result<SocketAddr, InputError> {
+    if let Ok(addr) = connect.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let reached = || {
+        InputError(format!(
+            "--connect {connect}: deadline reached while looking up the name"
+        ))
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(reached());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = connect.to_owned();
+    std::thread::spawn(move || {
+        // The receiver is gone when the deadline passed first: nothing to tell.
+        let _ = tx.send(name.to_socket_addrs().map(|mut a| a.next()));
+    });
+    match rx.recv_timeout(left) {
+        Ok(Ok(Some(addr))) => Ok(addr),
+        Ok(Ok(None)) => Err(InputError(format!("--connect {connect}: no address"))),
+        Ok(Err(e)) => Err(InputError(format!("--connect {connect}: {e}"))),
+        Err(_) => Err(reached()),
+    }
 }
 
 /// The resolution's budget at `now`, as (time for one query, time for the whole resolution):
@@ -336,6 +361,28 @@ mod tests {
             let got = first_address(&target(addresses)).map(|a| a.to_string());
             assert_eq!(got.as_deref(), *want, "{addresses:?}");
         }
+    }
+
+    /// `--connect` takes an address as written, and a name only within the deadline.
+    #[test]
+    fn connect_address_within_the_deadline() {
+        let later = Instant::now() + Duration::from_secs(10);
+        for (text, want) in [
+            ("192.0.2.10:5061", "192.0.2.10:5061"),
+            ("[2001:db8::1]:5061", "[2001:db8::1]:5061"),
+            ("localhost:5061", ""),
+        ] {
+            match connect_address(text, later) {
+                Ok(addr) if want.is_empty() => assert!(addr.ip().is_loopback(), "{text}"),
+                Ok(addr) => assert_eq!(addr.to_string(), want),
+                Err(e) => panic!("{text}: {}", e.0),
+            }
+        }
+        // With the deadline passed, a name is not looked up; an address needs no lookup.
+        let past = Instant::now();
+        assert!(connect_address("localhost:5061", past)
+            .is_err_and(|e| e.0.contains("deadline reached")));
+        assert!(connect_address("192.0.2.10:5061", past).is_ok());
     }
 
     /// The resolution gets what is left of the probe's one deadline, never a budget of its own.
