@@ -4,8 +4,12 @@
 //!
 //! The steps: [`run`] parses the arguments and builds the trust store; [`plan`] resolves the
 //! targets (or takes `--connect`); [`conn::probe`] probes one target (connect, handshake,
-//! verdict, DANE, `--options`); the targets run concurrently on a bounded number of threads
-//! under one shared deadline; [`render`] prints the per-target reports and the overall verdict.
+//! verdict, DANE, `--options`); the targets run concurrently on a bounded number of threads;
+//! [`render`] prints the per-target reports and the overall verdict.
+//!
+//! `--timeout` is one deadline for all of it, taken when the probe starts: the resolution gets
+//! the time left as its total budget, the targets share what it leaves, and every connect,
+//! read and write of a target gets only the time left then ([`conn`]).
 
 mod certinfo;
 mod conn;
@@ -53,8 +57,8 @@ pub(crate) struct Args {
     /// The client certificate's private key (PEM).
     #[arg(long, value_name = "PEM", requires = "cert")]
     key: Option<String>,
-    /// Seconds for the whole probe of the targets (connect, handshake, OPTIONS), shared by
-    /// all of them; DNS resolution has its own budget of the same length.
+    /// Seconds for the whole probe: DNS resolution, then connect, TLS handshake and OPTIONS of
+    /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
     timeout: u64,
     /// Warn about a certificate that expires within this many days.
@@ -129,7 +133,8 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let timeout = Duration::from_secs(args.timeout.max(1));
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let started = Instant::now();
-    let (resolution, targets) = plan(args, &aus, timeout, &progress)?;
+    let deadline = started + timeout;
+    let (resolution, targets) = plan(args, &aus, deadline, &progress)?;
     let ctx = Context {
         aus_text: args.aus.clone(),
         reference,
@@ -139,7 +144,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         crls,
         provider,
         client_auth,
-        deadline: Instant::now() + timeout,
+        deadline,
         warn_days: args.warn_days,
         options: args.options,
     };
@@ -165,19 +170,16 @@ fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
     sipcert::verifier::system_roots().map_err(|e| InputError(format!("{e}; give --roots PEM")))
 }
 
-/// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first).
+/// The targets: `--connect`, or the RFC 3263 resolution (all targets, or the first), which
+/// gets the time left before `deadline` as its total budget.
 fn plan(
     args: &Args,
     aus: &SipUri<'_>,
-    timeout: Duration,
+    deadline: Instant,
     progress: &Progress,
 ) -> Result<(Option<Resolution>, Vec<Target>), InputError> {
     if let Some(connect) = &args.connect {
-        let addr = connect
-            .to_socket_addrs()
-            .map_err(|e| InputError(format!("--connect {connect}: {e}")))?
-            .next()
-            .ok_or_else(|| InputError(format!("--connect {connect}: no address")))?;
+        let addr = connect_address(connect, deadline)?;
         let (host, _) = connect.rsplit_once(':').unwrap_or((connect, ""));
         let target = Target {
             host: host
@@ -197,6 +199,7 @@ fn plan(
         return Ok((None, vec![target]));
     }
     progress.line(&format!("resolving {} (RFC 3263)...", args.aus));
+    let (query_timeout, total_timeout) = dns_budget(deadline, Instant::now());
     let resolver = SipResolver::new(ResolverOptions {
         server: args.dns_server,
         trust_anchor: args.dnssec_trust_anchor.clone(),
@@ -206,8 +209,8 @@ fn plan(
             DnssecMode::Validate
         },
         max_targets: args.max_targets.max(1),
-        query_timeout: timeout.min(Duration::from_secs(5)),
-        total_timeout: timeout,
+        query_timeout,
+        total_timeout,
         use_hosts_file: args.dns_server.is_none(),
     })
     .map_err(|e| InputError(e.to_string()))?;
@@ -217,6 +220,45 @@ fn plan(
         targets.truncate(1);
     }
     Ok((Some(resolution), targets))
+}
+
+/// The address of `--connect HOST:PORT`: parsed, or looked up by the system resolver within
+/// the deadline (the lookup runs on a thread of its own, left behind if it does not finish).
+fn connect_address(connect: &str, deadline: Instant) -> Result<SocketAddr, InputError> {
+    if let Ok(addr) = connect.parse::<SocketAddr>() {
+        return Ok(addr);
+    }
+    let reached = || {
+        InputError(format!(
+            "--connect {connect}: deadline reached while looking up the name"
+        ))
+    };
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(reached());
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    let name = connect.to_owned();
+    std::thread::spawn(move || {
+        // The receiver is gone when the deadline passed first: nothing to tell.
+        let _ = tx.send(name.to_socket_addrs().map(|mut a| a.next()));
+    });
+    match rx.recv_timeout(left) {
+        Ok(Ok(Some(addr))) => Ok(addr),
+        Ok(Ok(None)) => Err(InputError(format!("--connect {connect}: no address"))),
+        Ok(Err(e)) => Err(InputError(format!("--connect {connect}: {e}"))),
+        Err(_) => Err(reached()),
+    }
+}
+
+/// The resolution's budget at `now`, as (time for one query, time for the whole resolution):
+/// the time left before the probe's deadline, at most 5 s a query. At least a millisecond, so
+/// that a spent budget ends the resolution at once instead of meaning "no timeout".
+fn dns_budget(deadline: Instant, now: Instant) -> (Duration, Duration) {
+    let left = deadline
+        .saturating_duration_since(now)
+        .max(Duration::from_millis(1));
+    (left.min(Duration::from_secs(5)), left)
 }
 
 /// Probes every target on at most `jobs` threads; the reports come back in target order.
@@ -274,12 +316,141 @@ impl Progress {
     }
 }
 
-/// The first address of a target, IPv4 first.
+/// The address a target is probed at: its first usable address, IPv4 first; when it has none
+/// usable, its first address, IPv4 first, which the probe then refuses
+/// ([`conn::TARGET_ADDRESS_UNUSABLE`]).
 pub(crate) fn first_address(t: &Target) -> Option<SocketAddr> {
+    let usable = |a: &&IpAddr| conn::unusable_address(**a).is_none();
     let ip: Option<&IpAddr> = t
         .addresses
         .iter()
+        .filter(usable)
         .find(|a| a.is_ipv4())
+        .or_else(|| t.addresses.iter().find(usable))
+        .or_else(|| t.addresses.iter().find(|a| a.is_ipv4()))
         .or_else(|| t.addresses.first());
     ip.map(|ip| SocketAddr::new(*ip, t.port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(addresses: &[&str]) -> Target {
+        Target {
+            host: "sip.example.com".to_owned(),
+            port: 5061,
+            addresses: addresses.iter().map(|a| a.parse().unwrap()).collect(),
+            srv_target: None,
+            srv_secure: false,
+            srv_note: String::new(),
+            path: Vec::new(),
+            bogus: false,
+            tlsa: None,
+            tlsa_note: String::new(),
+        }
+    }
+
+    /// The probe skips an unusable address when the target has a usable one, and names the
+    /// unusable one (to refuse it) only when there is nothing else.
+    #[test]
+    fn first_address_skips_unusable_addresses() {
+        let cases: &[(&[&str], Option<&str>)] = &[
+            (&[], None),
+            (&["192.0.2.1", "2001:db8::1"], Some("192.0.2.1:5061")),
+            (&["2001:db8::1", "192.0.2.1"], Some("192.0.2.1:5061")),
+            (&["0.0.0.0", "192.0.2.1"], Some("192.0.2.1:5061")),
+            (&["0.0.0.0", "2001:db8::1"], Some("[2001:db8::1]:5061")),
+            (
+                &["::", "255.255.255.255", "224.0.0.1"],
+                Some("255.255.255.255:5061"),
+            ),
+            (&["ff02::1", "::"], Some("[ff02::1]:5061")),
+            (&["127.0.0.1"], Some("127.0.0.1:5061")),
+            (&["::1"], Some("[::1]:5061")),
+        ];
+        for (addresses, want) in cases {
+            let got = first_address(&target(addresses)).map(|a| a.to_string());
+            assert_eq!(got.as_deref(), *want, "{addresses:?}");
+        }
+    }
+
+    /// `--connect` takes an address as written, and a name only within the deadline.
+    #[test]
+    fn connect_address_within_the_deadline() {
+        let later = Instant::now() + Duration::from_secs(10);
+        for (text, want) in [
+            ("192.0.2.10:5061", "192.0.2.10:5061"),
+            ("[2001:db8::1]:5061", "[2001:db8::1]:5061"),
+            ("localhost:5061", ""),
+        ] {
+            match connect_address(text, later) {
+                Ok(addr) if want.is_empty() => assert!(addr.ip().is_loopback(), "{text}"),
+                Ok(addr) => assert_eq!(addr.to_string(), want),
+                Err(e) => panic!("{text}: {}", e.0),
+            }
+        }
+        // With the deadline passed, a name is not looked up; an address needs no lookup.
+        let past = Instant::now();
+        assert!(connect_address("localhost:5061", past)
+            .is_err_and(|e| e.0.contains("deadline reached")));
+        assert!(connect_address("192.0.2.10:5061", past).is_ok());
+    }
+
+    /// The resolution gets what is left of the probe's one deadline, never a budget of its own.
+    #[test]
+    fn dns_budget_is_the_time_left() {
+        let start = Instant::now();
+        let deadline = start + Duration::from_secs(10);
+        assert_eq!(
+            dns_budget(deadline, start),
+            (Duration::from_secs(5), Duration::from_secs(10))
+        );
+        assert_eq!(
+            dns_budget(deadline, start + Duration::from_secs(7)),
+            (Duration::from_secs(3), Duration::from_secs(3))
+        );
+        let spent = (Duration::from_millis(1), Duration::from_millis(1));
+        assert_eq!(dns_budget(deadline, deadline), spent);
+        assert_eq!(
+            dns_budget(deadline, deadline + Duration::from_secs(1)),
+            spent
+        );
+    }
+
+    #[test]
+    fn unusable_addresses() {
+        for a in [
+            "0.0.0.0",
+            "0.1.2.3",
+            "255.255.255.255",
+            "224.0.0.1",
+            "239.255.255.250",
+            "::",
+            "ff02::1",
+            "ff05::1:3",
+            "::ffff:0.0.0.0",
+            "::ffff:255.255.255.255",
+            "::ffff:224.0.0.251",
+        ] {
+            let ip: IpAddr = a.parse().unwrap();
+            assert!(conn::unusable_address(ip).is_some(), "{a}");
+        }
+        for a in [
+            "127.0.0.1",
+            "::1",
+            "::ffff:127.0.0.1",
+            "192.0.2.1",
+            "1.0.0.0",
+            "223.255.255.255",
+            "240.0.0.1",
+            "255.255.255.254",
+            "10.255.255.255",
+            "2001:db8::1",
+            "fe80::1",
+        ] {
+            let ip: IpAddr = a.parse().unwrap();
+            assert_eq!(conn::unusable_address(ip), None, "{a}");
+        }
+    }
 }

@@ -1,8 +1,17 @@
 //! One target: TCP connect, TLS handshake (capturing the presented chain), the RFC 5922 verdict,
 //! DANE, warnings, and `--options`.
+//!
+//! The probe's `--timeout` is one deadline ([`Context::deadline`]): the connect gets the time
+//! left, and every read and write on the socket goes through [`Deadlined`], which sets the
+//! socket's timeout to the time left before each call, so a server that trickles bytes cannot
+//! renew it.
+//!
+//! The probe-level codes of a target (`reasons[].code`, decisions §2): `dns-bogus`,
+//! `dns-no-targets`, `connect-failed`, `tls-handshake-failed`, `dane-mismatch`, and
+//! [`TARGET_ADDRESS_UNUSABLE`].
 
-use std::io::{ErrorKind, Read, Write};
-use std::net::{SocketAddr, TcpStream};
+use std::io::{self, ErrorKind, Read, Write};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -19,6 +28,33 @@ use super::{first_address, Context};
 
 /// A probe-level failure: (code, message).
 pub(crate) type Failure = (&'static str, String);
+
+/// `target-address-unusable`: the target's address is no destination for a TCP connection,
+/// so the probe refuses it without connecting: an address of "this host" (`0.0.0.0/8` and
+/// the unspecified `::`, RFC 1122 §3.2.1.3 (a), (b) and RFC 4291 §2.5.2: a source address
+/// only; Linux connects them to the local host), the limited broadcast address
+/// `255.255.255.255` (RFC 1122 §3.2.1.3 (c)), or a multicast address (`224.0.0.0/4`,
+/// `ff00::/8`), also in their IPv4-mapped IPv6 form. Loopback stays usable. A target with
+/// a usable address besides is probed at that one, with a warning for each unusable one.
+pub(crate) const TARGET_ADDRESS_UNUSABLE: &str = "target-address-unusable";
+
+/// Why `ip` is no destination for the probe ([`TARGET_ADDRESS_UNUSABLE`]); `None` when it is
+/// usable.
+pub(crate) fn unusable_address(ip: IpAddr) -> Option<&'static str> {
+    match ip.to_canonical() {
+        IpAddr::V4(a) if matches!(a.octets(), [0, ..]) => {
+            Some("an address of this host (0.0.0.0/8, RFC 1122 §3.2.1.3), a source address only")
+        }
+        IpAddr::V4(a) if a.is_broadcast() => {
+            Some("the limited broadcast address (RFC 1122 §3.2.1.3)")
+        }
+        IpAddr::V6(a) if a.is_unspecified() => {
+            Some("the unspecified address (RFC 4291 §2.5.2), a source address only")
+        }
+        a if a.is_multicast() => Some("a multicast address"),
+        _ => None,
+    }
+}
 
 /// What the probe of one target found.
 pub(crate) struct Report {
@@ -147,6 +183,81 @@ fn remaining(ctx: &Context) -> Option<Duration> {
         .filter(|d| !d.is_zero())
 }
 
+/// What the probe was doing when the deadline was reached.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    Handshake,
+    Options,
+}
+
+impl Phase {
+    fn name(self) -> &'static str {
+        match self {
+            Self::Handshake => "the TLS handshake",
+            Self::Options => "OPTIONS",
+        }
+    }
+}
+
+/// The socket under the probe's deadline: before every read and write the socket's timeout is
+/// set to the time left (never renewed by a byte that arrives), and a call with no time left,
+/// or one whose timeout expires (`WouldBlock` on Unix, `TimedOut` elsewhere), fails with
+/// `TimedOut` and "deadline reached during" the phase.
+#[derive(Debug)]
+struct Deadlined<'a> {
+    sock: &'a TcpStream,
+    deadline: Instant,
+    phase: Phase,
+}
+
+impl Deadlined<'_> {
+    fn reached(&self) -> io::Error {
+        io::Error::new(
+            ErrorKind::TimedOut,
+            format!("deadline reached during {}", self.phase.name()),
+        )
+    }
+
+    /// The time left, or the deadline error when there is none.
+    fn left(&self) -> io::Result<Duration> {
+        self.deadline
+            .checked_duration_since(Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| self.reached())
+    }
+
+    fn map(&self, e: io::Error) -> io::Error {
+        if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+            self.reached()
+        } else {
+            e
+        }
+    }
+}
+
+impl Read for Deadlined<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.left()?;
+        self.sock.set_read_timeout(Some(left))?;
+        let mut sock = self.sock;
+        sock.read(buf).map_err(|e| self.map(e))
+    }
+}
+
+impl Write for Deadlined<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let left = self.left()?;
+        self.sock.set_write_timeout(Some(left))?;
+        let mut sock = self.sock;
+        sock.write(buf).map_err(|e| self.map(e))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut sock = self.sock;
+        sock.flush().map_err(|e| self.map(e))
+    }
+}
+
 #[allow(clippy::too_many_lines)] // the probe of one target, in order
 fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     if target.bogus {
@@ -166,25 +277,41 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         ));
         return;
     };
+    if let Some(why) = unusable_address(addr.ip()) {
+        report.failure = Some((
+            TARGET_ADDRESS_UNUSABLE,
+            format!("{addr}: not connecting to {why}"),
+        ));
+        return;
+    }
+    for ip in &target.addresses {
+        if let Some(why) = unusable_address(*ip) {
+            report
+                .warnings
+                .push(format!("address {ip} of {} skipped: {why}", target.host));
+        }
+    }
     let Some(budget) = remaining(ctx) else {
-        report.failure = Some(("connect-failed", format!("{addr}: no time left")));
+        report.failure = Some((
+            "connect-failed",
+            format!("deadline reached before connecting to {addr}"),
+        ));
         return;
     };
-    let mut sock = match TcpStream::connect_timeout(&addr, budget) {
+    let sock = match TcpStream::connect_timeout(&addr, budget) {
         Ok(s) => s,
+        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
+            report.failure = Some((
+                "connect-failed",
+                format!("cannot connect to {addr}: deadline reached while connecting"),
+            ));
+            return;
+        }
         Err(e) => {
             report.failure = Some(("connect-failed", format!("cannot connect to {addr}: {e}")));
             return;
         }
     };
-    let budget = remaining(ctx).unwrap_or(Duration::from_millis(1));
-    if let Err(e) = sock
-        .set_read_timeout(Some(budget))
-        .and_then(|()| sock.set_write_timeout(Some(budget)))
-    {
-        report.failure = Some(("connect-failed", format!("{addr}: socket timeouts: {e}")));
-        return;
-    }
     // The verifiers of this target: the SRV name as second reference only from secure DNS.
     let policy = target.policy(ctx.base_policy.clone());
     let sip =
@@ -225,7 +352,14 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
             return;
         }
     };
-    let outcome = handshake(&mut conn, &mut sock);
+    let outcome = handshake(
+        &mut conn,
+        &mut Deadlined {
+            sock: &sock,
+            deadline: ctx.deadline,
+            phase: Phase::Handshake,
+        },
+    );
     let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
     // A poisoned lock means the verifier panicked while capturing: say so, never guess.
     let Ok(certs) = capture
@@ -306,7 +440,7 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     report.verdict = Some(verdict);
     report.dane = dane_outcome;
     if report.accepted && ctx.options {
-        report.options = Some(options(ctx, &mut conn, &mut sock));
+        report.options = Some(options(ctx, &mut conn, &sock));
     }
 }
 
@@ -328,31 +462,22 @@ fn client_config(ctx: &Context, capture: Arc<Capture>) -> Result<ClientConfig, S
     Ok(config)
 }
 
-/// Runs the handshake to its end or its first I/O error. The socket is blocking with read and
-/// write timeouts, so `WouldBlock` (what Unix reports when `SO_RCVTIMEO` expires) is the
-/// deadline: an error, never a reason to try again (that would spin forever on a peer that
-/// accepts TCP and never answers).
-fn handshake(conn: &mut ClientConnection, sock: &mut TcpStream) -> std::io::Result<()> {
+/// Runs the handshake to its end or its first I/O error. [`Deadlined`] turns an expired
+/// socket timeout into the deadline error: an error, never a reason to try again (that would
+/// spin forever on a peer that accepts TCP and never answers).
+fn handshake(conn: &mut ClientConnection, io: &mut Deadlined<'_>) -> io::Result<()> {
     while conn.is_handshaking() {
-        match conn.complete_io(sock) {
-            Ok(_) => {}
-            Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-                return Err(std::io::Error::new(
-                    ErrorKind::TimedOut,
-                    "timed out waiting for the server's TLS handshake",
-                ));
-            }
-            Err(e) => return Err(e),
-        }
+        conn.complete_io(io)?;
     }
     Ok(())
 }
 
-/// Sends a SIP OPTIONS over the established connection and reads the status line.
+/// Sends a SIP OPTIONS over the established connection and reads the status line, all before
+/// the probe's deadline (a response trickled without its CRLF ends there).
 fn options(
     ctx: &Context,
     conn: &mut ClientConnection,
-    sock: &mut TcpStream,
+    sock: &TcpStream,
 ) -> Result<(u16, String), String> {
     let nonce = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -365,7 +490,12 @@ fn options(
     let request = format!(
         "OPTIONS {ruri} SIP/2.0\r\nVia: SIP/2.0/TLS {local};branch=z9hG4bK{nonce:x};rport\r\nMax-Forwards: 70\r\nFrom: <sip:sipcert@sipcert.invalid>;tag={nonce:x}\r\nTo: <{ruri}>\r\nCall-ID: {nonce:x}@sipcert.invalid\r\nCSeq: 1 OPTIONS\r\nAccept: application/sdp\r\nUser-Agent: sipcert-probe\r\nContent-Length: 0\r\n\r\n"
     );
-    let mut stream = rustls::Stream::new(conn, sock);
+    let mut io = Deadlined {
+        sock,
+        deadline: ctx.deadline,
+        phase: Phase::Options,
+    };
+    let mut stream = rustls::Stream::new(conn, &mut io);
     stream
         .write_all(request.as_bytes())
         .and_then(|()| stream.flush())
