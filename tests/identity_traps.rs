@@ -365,7 +365,7 @@ fn extraction_table() {
 }
 
 /// Every ignore code this module can produce appears in the table above (or in
-/// vectors_identity.rs for the URI codes); `outside-name-constraints` is set by the chain
+/// identity_vectors.rs for the URI codes); `outside-name-constraints` is set by the chain
 /// checker, not by extraction.
 #[test]
 fn every_ignore_code_is_covered() {

@@ -1,5 +1,5 @@
 //! `sipcert check --roots/--crl/--at` and `sipcert probe` against an in-process rustls server
-//! (`openssl s_server`: `interop-tests/tests/cli_probe_openssl.rs`).
+//! (`openssl s_server`: `interop-tests/tests/probe_openssl.rs`).
 #![allow(clippy::too_many_lines)] // test code, written before the workspace lint wall
 
 mod common;
