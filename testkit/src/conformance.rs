@@ -1,5 +1,5 @@
 //! `docs/conformance.md` is rendered from `fixtures/manifest.json` by [`render`]. The fixture
-//! generator (`examples/gen_fixtures.rs`) writes it, and `tests/fixtures.rs` fails when the
+//! generator (`testkit/src/bin/gen_fixtures.rs`) writes it, and `tests/fixtures.rs` fails when the
 //! committed file differs from what [`render`] gives for the committed manifest.
 
 use std::fmt::Write as _;
@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 /// The command that rewrites the manifest and this document without touching certificates.
-pub const REGENERATE: &str = "cargo run --example gen_fixtures -- --manifest-only";
+pub const REGENERATE: &str = "cargo run -p sipcert-testkit --bin gen_fixtures -- --manifest-only";
 
 fn text<'a>(case: &'a Value, key: &str) -> &'a str {
     case.get(key).and_then(Value::as_str).unwrap_or("")
@@ -62,8 +62,9 @@ pub fn render(manifest: &Value) -> String {
     out.push_str("# Conformance report: the fixture corpus\n\n");
     out.push_str(
         "Generated from `fixtures/manifest.json`; do not edit. Regenerate with\n\
-         `cargo run --example gen_fixtures` (new certificates and keys) or\n\
-         `cargo run --example gen_fixtures -- --manifest-only` (manifest and this file only).\n\
+         `cargo run -p sipcert-testkit --bin gen_fixtures` (new certificates and keys) or\n\
+         `cargo run -p sipcert-testkit --bin gen_fixtures -- --manifest-only` (manifest and this\n\
+         file only).\n\
          `tests/fixtures.rs` checks every row against the library and rustls's stock verifier,\n\
          `cli/tests/fixtures.rs` against the `sipcert` command line, and this file against the\n\
          manifest.\n\n",

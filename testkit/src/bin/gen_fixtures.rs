@@ -2,9 +2,9 @@
 //! `fixtures/manifest.json` and `docs/conformance.md`.
 //!
 //! ```sh
-//! cargo run --example gen_fixtures                      # new certificates, keys, manifest, report
-//! cargo run --example gen_fixtures -- --manifest-only   # manifest and report only
-//! cargo run --example gen_fixtures -- --only CASE_ID     # one case's files, manifest, report
+//! cargo run -p sipcert-testkit --bin gen_fixtures                      # new certificates, keys, manifest, report
+//! cargo run -p sipcert-testkit --bin gen_fixtures -- --manifest-only   # manifest and report only
+//! cargo run -p sipcert-testkit --bin gen_fixtures -- --only CASE_ID     # one case's files, manifest, report
 //! ```
 //!
 //! Deterministic except for the keys (and so the signatures): serial numbers, names,
@@ -17,7 +17,7 @@
 
 #![allow(clippy::too_many_lines)]
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rustls::pki_types::CertificateDer;
 use sipcert_testkit::conformance;
@@ -79,7 +79,7 @@ fn main() {
         .iter()
         .position(|a| a == "--only")
         .and_then(|i| args.get(i + 1).cloned());
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let root = sipcert_testkit::repo_root();
     let dir = root.join("fixtures");
     if !manifest_only {
         for case in cases() {
