@@ -8,8 +8,8 @@
 //!   identities and ignored names through the typed accessors) and with the manifest;
 //! - `bad_input.c`: null pointers, zero and huge lengths, non-UTF-8 and empty references,
 //!   garbage DER, out-of-range indexes: each its own error code, never a crash;
-//! - `openssl_client.c`: an OpenSSL client built from the README's verify callback and
-//!   per-domain session cache (the README's blocks are extracted and compiled), against
+//! - `openssl_client.c`: an OpenSSL client built from `ffi/README.md`'s verify callback and
+//!   per-domain session cache (that README's blocks are extracted and compiled), against
 //!   `openssl s_server`: an RFC 5922 certificate is accepted, an RFC 3261 host-style one and
 //!   a wrong SIP domain are refused with bad_certificate(42) at the server (not
 //!   internal_error(80)), a connection without a SIP domain with handshake_failure(40), and a
@@ -831,11 +831,11 @@ fn alerts_received(log: &Path, want: usize) -> Vec<u8> {
     read()
 }
 
-/// The README's C blocks marked `<!-- compiled by ffi/tests/c_api.rs: NAME -->`, written to
+/// `ffi/README.md`'s C blocks marked `<!-- compiled by ffi/tests/c_api.rs: NAME -->`, written to
 /// `NAME.c` in the build directory, where `openssl_client.c` includes them.
 fn readme_blocks(build: Build) {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md"))
-        .expect("README.md");
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("ffi/README.md");
     let mut found = Vec::new();
     let mut rest = readme.as_str();
     while let Some((_, after)) = rest.split_once("<!-- compiled by ffi/tests/c_api.rs: ") {
@@ -843,8 +843,8 @@ fn readme_blocks(build: Build) {
         let code = after
             .trim_start()
             .strip_prefix("```c\n")
-            .unwrap_or_else(|| panic!("README: a ```c block must follow the {name} marker"));
-        let (code, after) = code.split_once("\n```").expect("README: the block ends");
+            .unwrap_or_else(|| panic!("ffi/README.md: a ```c block must follow the {name} marker"));
+        let (code, after) = code.split_once("\n```").expect("ffi/README.md: the block ends");
         std::fs::write(
             build_dir(build).join(format!("{name}.c")),
             format!("{code}\n"),
@@ -856,7 +856,7 @@ fn readme_blocks(build: Build) {
     assert_eq!(
         found,
         ["readme_verify_cb", "readme_sessions"],
-        "README C blocks"
+        "ffi/README.md C blocks"
     );
 }
 
@@ -888,7 +888,7 @@ const SCENARIOS: &[Scenario] = &[
         logged: &["no-matching-identity"],
         alerts: &[42],
     },
-    // What the README warns about: sessions keyed by address. biloxi.com resumes
+    // What ffi/README.md warns about: sessions keyed by address. biloxi.com resumes
     // atlanta.com's session; the callback does not run and biloxi.com is "authenticated".
     Scenario {
         fixture: "rfc5922-sip-uri",
