@@ -1,4 +1,4 @@
-//! Path checks sipcert adds to webpki (issue 10): iPAddress name constraints on every IP
+//! Path checks sipcert adds to webpki: iPAddress name constraints on every IP
 //! identity (a `sip:<IP>` URI included), keyUsage on CA certificates, the name-constraint
 //! work budget, certificates too large for webpki, and dNSName SANs webpki cannot check
 //! against name constraints. End to end through `ChainVerifier::check` (the verdict the

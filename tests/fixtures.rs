@@ -308,7 +308,7 @@ fn conformance_report_is_up_to_date() {
     );
 }
 
-/// The shapes issue 5 asks for, by case id: removing one fails here.
+/// The real-world shapes the corpus must keep, by case id: removing one fails here.
 const REQUIRED: &[&str] = &[
     "rfc3261-host-style",
     "srv-target",

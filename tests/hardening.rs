@@ -1,4 +1,4 @@
-//! Adversarial inputs (issue 6): huge and deeply repetitive inputs give a typed result, never a
+//! Adversarial inputs: huge and deeply repetitive inputs give a typed result, never a
 //! panic, and the work grows linearly. "Linear" is checked without wall-clock thresholds: the
 //! best of five runs at size `n` and at `64n` are compared; linear work gives a ratio near 64
 //! and quadratic work 4096, and the bound, 1024, leaves a 4x margin both ways (on this shared
