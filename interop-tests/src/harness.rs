@@ -17,6 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
+use sipcert_testkit::pki::{pem, Issued};
 use sipcert_testkit::programs::{self, skip};
 
 use crate::sip::{self, SipMessage};
@@ -121,6 +122,20 @@ pub struct CertFiles {
     pub cert: PathBuf,
     /// Its private key (PEM).
     pub key: PathBuf,
+}
+
+impl CertFiles {
+    /// Writes a certificate of the test kit's PKI and its key to `{name}.pem` and
+    /// `{name}.key` in `scratch`.
+    pub fn write(scratch: &Scratch, name: &str, issued: &Issued) -> Self {
+        Self {
+            cert: scratch.write(&format!("{name}.pem"), pem("CERTIFICATE", &issued.der)),
+            key: scratch.write(
+                &format!("{name}.key"),
+                pem("PRIVATE KEY", issued.key.secret_der()),
+            ),
+        }
+    }
 }
 
 /// A TCP port free on 127.0.0.1 at the time of the call.

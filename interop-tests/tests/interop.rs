@@ -1,7 +1,8 @@
-//! Interop with real SIP software over TLS, on 127.0.0.1 only (issue 7).
+//! Interop with real SIP software over TLS, on 127.0.0.1 only.
 //!
 //! - Kamailio (Debian `kamailio` + `kamailio-tls-modules`) is started per test from
-//!   `tests/interop/kamailio.cfg.in` and `tls.cfg.in`, with certificates made here by rcgen.
+//!   `tests/interop/kamailio.cfg.in` and `tls.cfg.in`, with certificates from the test kit's
+//!   PKI (`sipcert_testkit::pki`).
 //! - sipcert's client (`src/sip.rs`, also behind `examples/sip_tls_client.rs`)
 //!   sends OPTIONS over TLS with SNI = the SIP domain and `SipServerVerifier` deciding.
 //! - sipcert's server (same module, behind `examples/sip_tls_server.rs`) authenticates
@@ -25,15 +26,13 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
-};
 use sipcert::{DomainName, Hint, ReasonCode};
 use sipcert_interop_tests::harness::{
     free_tcp_port, free_udp_port, kamailio, udp_exchange, CertFiles, Kamailio, KamailioConfig,
     KamailioInstall, Proc, Scratch,
 };
 use sipcert_interop_tests::sip::{self, ServerEvent, SipMessage};
+use sipcert_testkit::pki::{pem, Ca, LeafSpec};
 use sipcert_testkit::programs::{self, skip, Target};
 
 const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
@@ -92,63 +91,32 @@ struct Pki {
     peer_server: CertFiles,
 }
 
-fn ia5(s: &str) -> rcgen::string::Ia5String {
-    rcgen::string::Ia5String::try_from(s).expect("ASCII")
-}
-
 impl Pki {
+    /// One root of the test kit's PKI issuing every leaf, written to `scratch`.
     fn create(scratch: &Scratch) -> Self {
-        let ca_key = KeyPair::generate().expect("key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "sipcert interop test root");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).expect("self-signed root");
-        let root = scratch.write("root.pem", ca_cert.pem());
-        let issuer = Issuer::new(ca, ca_key);
-        let leaf = |name: &str, cn: &str, sans: Vec<SanType>| {
-            let key = KeyPair::generate().expect("key");
-            let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
-            p.distinguished_name.push(DnType::CommonName, cn);
-            p.subject_alt_names = sans;
-            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            let cert = p.signed_by(&key, &issuer).expect("sign leaf");
-            CertFiles {
-                cert: scratch.write(&format!("{name}.pem"), cert.pem()),
-                key: scratch.write(&format!("{name}.key"), key.serialize_pem()),
-            }
+        let ca = Ca::root("sipcert interop test root");
+        let root = scratch.write("root.pem", pem("CERTIFICATE", &ca.der));
+        let leaf = |name: &str, cn: &str, spec: LeafSpec| {
+            CertFiles::write(scratch, name, &ca.leaf(spec.cn(cn)))
         };
         Self {
-            domain: leaf(
-                "domain",
-                "example.test",
-                vec![SanType::URI(ia5("sip:example.test"))],
-            ),
+            domain: leaf("domain", "example.test", LeafSpec::new().uri("sip:example.test")),
             host_style: leaf(
                 "host-style",
                 "sip.example.test",
-                vec![SanType::DnsName(ia5("sip.example.test"))],
+                LeafSpec::new().dns("sip.example.test"),
             ),
             kamailio_client: leaf(
                 "kamailio-client",
                 "kamailio.test",
-                vec![SanType::URI(ia5("sip:kamailio.test"))],
+                LeafSpec::new().uri("sip:kamailio.test"),
             ),
             user_part_client: leaf(
                 "user-part-client",
                 "kamailio.test",
-                vec![SanType::URI(ia5("sip:relay@kamailio.test"))],
+                LeafSpec::new().uri("sip:relay@kamailio.test"),
             ),
-            peer_server: leaf(
-                "peer-server",
-                "peer.test",
-                vec![SanType::URI(ia5("sip:peer.test"))],
-            ),
+            peer_server: leaf("peer-server", "peer.test", LeafSpec::new().uri("sip:peer.test")),
             root,
         }
     }

@@ -1,5 +1,5 @@
 //! Kamailio enforcing RFC 5922 on TLS client certificates through the sipcert Python package
-//! (issue 13), on 127.0.0.1 only.
+//! (KEMI), on 127.0.0.1 only.
 //!
 //! Kamailio (Debian `kamailio`, `kamailio-tls-modules`, `kamailio-python3-modules`) is
 //! started per test from `tests/interop/kemi.cfg.in` and `kemi_tls.cfg.in`: TLS with client
@@ -7,7 +7,7 @@
 //! which reads `$tls_peer_raw_cert`, checks it with `sipcert.check(..., role="client")`
 //! against the From domain and an allow-list, and answers 200, or 403 with a `Warning: 399`
 //! header carrying sipcert's reason and hint codes. The client here is rustls with a client
-//! certificate made by rcgen.
+//! certificate from the test kit's PKI (`sipcert_testkit::pki`).
 //!
 //! The script imports the wheel `.ci/run` builds and installs into `target/venv` (or the
 //! directory in `SIPCERT_PYTHON_SITE`). When Kamailio, its tls or app_python3 module, or the
@@ -22,14 +22,12 @@ use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
-};
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use sipcert::chain::ChainVerifier;
 use sipcert::{DomainName, Policy, Reference, Role};
 use sipcert_interop_tests::harness::{self, free_tcp_port, free_udp_port, Proc, Scratch};
 use sipcert_interop_tests::sip::{self, SipMessage};
+use sipcert_testkit::pki::{pem, Ca, Issued, LeafSpec};
 use sipcert_testkit::programs::skip;
 
 const KEMI_CFG: &str = include_str!("interop/kemi.cfg.in");
@@ -98,12 +96,6 @@ fn site_packages() -> Option<PathBuf> {
 // Scratch directory, certificates, processes
 // ---------------------------------------------------------------------------------------
 
-/// A leaf certificate: its chain (DER) for rustls and for sipcert, its key.
-struct Leaf {
-    der: CertificateDer<'static>,
-    key: rustls::pki_types::PrivateKeyDer<'static>,
-}
-
 /// The test PKI: the root, Kamailio's server certificate on disk, and a way to issue
 /// client certificates.
 struct Pki {
@@ -111,67 +103,36 @@ struct Pki {
     root_der: CertificateDer<'static>,
     server_cert: PathBuf,
     server_key: PathBuf,
-    issuer: Issuer<'static, KeyPair>,
-}
-
-fn ia5(s: &str) -> rcgen::string::Ia5String {
-    rcgen::string::Ia5String::try_from(s).expect("ASCII")
+    ca: Ca,
 }
 
 impl Pki {
+    /// One root of the test kit's PKI, Kamailio's server certificate written to `scratch`.
     fn create(scratch: &Scratch) -> Self {
-        let ca_key = KeyPair::generate().expect("key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "sipcert KEMI test root");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).expect("self-signed root");
-        let root_pem = scratch.write("root.pem", ca_cert.pem());
-        let root_der = ca_cert.der().clone();
-        let issuer = Issuer::new(ca, ca_key);
-        let server = Self::issue_with(&issuer, DOMAIN, vec![SanType::URI(ia5("sip:example.test"))]);
-        let server_cert = scratch.write("server.pem", server.0);
-        let server_key = scratch.write("server.key", server.1);
+        let ca = Ca::root("sipcert KEMI test root");
+        let root_pem = scratch.write("root.pem", pem("CERTIFICATE", &ca.der));
+        let server = ca.leaf(LeafSpec::new().cn(DOMAIN).uri("sip:example.test"));
+        let server_cert = scratch.write("server.pem", pem("CERTIFICATE", &server.der));
+        let server_key = scratch.write("server.key", pem("PRIVATE KEY", server.key.secret_der()));
         Self {
             root_pem,
-            root_der,
+            root_der: ca.der.clone(),
             server_cert,
             server_key,
-            issuer,
+            ca,
         }
     }
 
-    /// (certificate PEM, key PEM)
-    fn issue_with(
-        issuer: &Issuer<'static, KeyPair>,
-        cn: &str,
-        sans: Vec<SanType>,
-    ) -> (String, String) {
-        let key = KeyPair::generate().expect("key");
-        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
-        p.distinguished_name.push(DnType::CommonName, cn);
-        p.subject_alt_names = sans;
-        p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let cert = p.signed_by(&key, issuer).expect("sign leaf");
-        (cert.pem(), key.serialize_pem())
-    }
-
-    fn client(&self, cn: &str, sans: Vec<SanType>) -> Leaf {
-        let key = KeyPair::generate().expect("key");
-        let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
-        p.distinguished_name.push(DnType::CommonName, cn);
-        p.subject_alt_names = sans;
-        p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let cert = p.signed_by(&key, &self.issuer).expect("sign leaf");
-        Leaf {
-            der: cert.der().clone(),
-            key: rustls::pki_types::PrivateKeyDer::Pkcs8(key.serialize_der().into()),
-        }
+    /// A client certificate: CN `cn` and the SANs written as `URI:…` or `DNS:…`.
+    fn client(&self, cn: &str, sans: &[&str]) -> Issued {
+        let spec = sans.iter().fold(LeafSpec::new().cn(cn), |spec, text| {
+            match text.split_once(':') {
+                Some(("URI", v)) => spec.uri(v),
+                Some(("DNS", v)) => spec.dns(v),
+                _ => panic!("SAN {text:?}"),
+            }
+        });
+        self.ca.leaf(spec)
     }
 }
 
@@ -275,7 +236,7 @@ impl Kamailio {
 
 /// Sends `OPTIONS sips:example.test` over TLS with `leaf` as client certificate and From
 /// `sip:alice@<from_domain>`; the final response.
-fn options_with_client_cert(k: &Kamailio, pki: &Pki, leaf: &Leaf, from_domain: &str) -> SipMessage {
+fn options_with_client_cert(k: &Kamailio, pki: &Pki, leaf: &Issued, from_domain: &str) -> SipMessage {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(pki.root_der.clone()).expect("root");
     let config = sip::client_config(
@@ -328,7 +289,7 @@ fn options_with_client_cert(k: &Kamailio, pki: &Pki, leaf: &Leaf, from_domain: &
 
 /// The Warning header sipcert's Rust API renders for this client certificate and From
 /// domain: what the Python script must have sent.
-fn rust_warning(pki: &Pki, leaf: &Leaf, from_domain: &str) -> String {
+fn rust_warning(pki: &Pki, leaf: &Issued, from_domain: &str) -> String {
     let anchor = webpki_anchor(&pki.root_der);
     let verifier = ChainVerifier::new(
         sipcert_testkit::provider()
@@ -416,14 +377,6 @@ const CASES: &[Case] = &[
     },
 ];
 
-fn san(text: &str) -> SanType {
-    match text.split_once(':') {
-        Some(("URI", v)) => SanType::URI(ia5(v)),
-        Some(("DNS", v)) => SanType::DnsName(ia5(v)),
-        _ => panic!("SAN {text:?}"),
-    }
-}
-
 /// One Kamailio, every case of `CASES` in turn, each on its own TLS connection.
 #[test]
 fn kamailio_kemi_enforces_rfc5922_on_client_certificates_with_a_warning_header() {
@@ -433,7 +386,7 @@ fn kamailio_kemi_enforces_rfc5922_on_client_certificates_with_a_warning_header()
     let k = Kamailio::start(&install, &scratch, &pki);
     let mut failures = Vec::new();
     for case in CASES {
-        let leaf = pki.client(case.cn, case.sans.iter().map(|s| san(s)).collect());
+        let leaf = pki.client(case.cn, case.sans);
         let response = options_with_client_cert(&k, &pki, &leaf, case.from_domain);
         let warning = response.header("warning").map(str::to_owned);
         eprintln!(

@@ -5,14 +5,12 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, KeyUsagePurpose, SanType,
-};
 use rustls::RootCertStore;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use sipcert_interop_tests::harness::{
     kamailio, CertFiles, Kamailio, KamailioConfig, KamailioInstall, Scratch,
 };
+use sipcert_testkit::pki::{pem, Ca, Issued, LeafSpec};
 
 /// This crate's Kamailio configuration (hosted domains answer, peer.test is relayed).
 pub(crate) const REGISTRAR_CFG: &str = include_str!("../kamailio/registrar.cfg.in");
@@ -32,76 +30,42 @@ pub(crate) struct Pki {
     /// A client certificate with no SIP domain identity: `URI:sip:relay@kamailio.test`.
     pub(crate) user_part_client: CertFiles,
     /// The ezk server: `URI:sip:peer.test`.
-    pub(crate) peer_server: (Vec<CertificateDer<'static>>, Arc<KeyPair>),
-}
-
-fn ia5(s: &str) -> rcgen::string::Ia5String {
-    rcgen::string::Ia5String::try_from(s).expect("ASCII")
+    pub(crate) peer_server: Issued,
 }
 
 impl Pki {
+    /// One root of the test kit's PKI issuing every leaf, written to `scratch`.
     pub(crate) fn create(scratch: &Scratch) -> Self {
-        let ca_key = KeyPair::generate().expect("key");
-        let mut ca = CertificateParams::new(Vec::<String>::new()).expect("params");
-        ca.distinguished_name
-            .push(DnType::CommonName, "sipcert integrations test root");
-        ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-        ca.key_usages = vec![
-            KeyUsagePurpose::KeyCertSign,
-            KeyUsagePurpose::CrlSign,
-            KeyUsagePurpose::DigitalSignature,
-        ];
-        let ca_cert = ca.self_signed(&ca_key).expect("self-signed root");
-        let root = scratch.write("root.pem", ca_cert.pem());
-        let root_der = ca_cert.der().clone();
-        let issuer = Issuer::new(ca, ca_key);
-        let make = |cn: &str, sans: Vec<SanType>| {
-            let key = KeyPair::generate().expect("key");
-            let mut p = CertificateParams::new(Vec::<String>::new()).expect("params");
-            p.distinguished_name.push(DnType::CommonName, cn);
-            p.subject_alt_names = sans;
-            p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-            let cert = p.signed_by(&key, &issuer).expect("sign leaf");
-            (cert, key)
+        let ca = Ca::root("sipcert integrations test root");
+        let root = scratch.write("root.pem", pem("CERTIFICATE", &ca.der));
+        let issue = |cn: &str, spec: LeafSpec| ca.leaf(spec.cn(cn));
+        let leaf = |name: &str, cn: &str, spec: LeafSpec| {
+            CertFiles::write(scratch, name, &issue(cn, spec))
         };
-        let leaf = |name: &str, cn: &str, sans: Vec<SanType>| {
-            let (cert, key) = make(cn, sans);
-            CertFiles {
-                cert: scratch.write(&format!("{name}.pem"), cert.pem()),
-                key: scratch.write(&format!("{name}.key"), key.serialize_pem()),
-            }
-        };
-        let (peer_cert, peer_key) = make("peer.test", vec![SanType::URI(ia5("sip:peer.test"))]);
         Self {
             domain: leaf(
                 "domain",
                 "example.test",
-                vec![
-                    SanType::URI(ia5("sip:example.test")),
-                    SanType::URI(ia5("sip:localhost")),
-                ],
+                LeafSpec::new().uri("sip:example.test").uri("sip:localhost"),
             ),
             host_style: leaf(
                 "host-style",
                 "sip.example.test",
-                vec![
-                    SanType::DnsName(ia5("sip.example.test")),
-                    SanType::DnsName(ia5("sip.localhost")),
-                ],
+                LeafSpec::new().dns("sip.example.test").dns("sip.localhost"),
             ),
             kamailio_client: leaf(
                 "kamailio-client",
                 "kamailio.test",
-                vec![SanType::URI(ia5("sip:kamailio.test"))],
+                LeafSpec::new().uri("sip:kamailio.test"),
             ),
             user_part_client: leaf(
                 "user-part-client",
                 "kamailio.test",
-                vec![SanType::URI(ia5("sip:relay@kamailio.test"))],
+                LeafSpec::new().uri("sip:relay@kamailio.test"),
             ),
-            peer_server: (vec![peer_cert.der().clone()], Arc::new(peer_key)),
+            peer_server: issue("peer.test", LeafSpec::new().uri("sip:peer.test")),
             root,
-            root_der,
+            root_der: ca.der.clone(),
         }
     }
 
@@ -114,8 +78,7 @@ impl Pki {
 
     /// The ezk server's chain and key.
     pub(crate) fn peer_server(&self) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
-        let key = PrivateKeyDer::try_from(self.peer_server.1.serialize_der()).expect("key DER");
-        (self.peer_server.0.clone(), key)
+        (vec![self.peer_server.der.clone()], self.peer_server.key.clone_key())
     }
 }
 
