@@ -844,7 +844,9 @@ fn readme_blocks(build: Build) {
             .trim_start()
             .strip_prefix("```c\n")
             .unwrap_or_else(|| panic!("ffi/README.md: a ```c block must follow the {name} marker"));
-        let (code, after) = code.split_once("\n```").expect("ffi/README.md: the block ends");
+        let (code, after) = code
+            .split_once("\n```")
+            .expect("ffi/README.md: the block ends");
         std::fs::write(
             build_dir(build).join(format!("{name}.c")),
             format!("{code}\n"),

@@ -22,7 +22,7 @@ fn run_example(
 ) -> Option<(i32, String, String)> {
     let install = common::install()?;
     let scratch = Scratch::new(name);
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, common::ALSO);
     let k = common::start_kamailio(
         &install,
         &scratch,

@@ -56,7 +56,7 @@ async fn ezk_client_gets_200_from_kamailio_with_an_rfc5922_certificate() {
         return;
     };
     let scratch = Scratch::new("ezk-accept");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, common::ALSO);
     let k = common::start_kamailio(
         &install,
         &scratch,
@@ -87,7 +87,7 @@ async fn ezk_client_refuses_a_host_style_certificate_and_the_verdict_reaches_the
         return;
     };
     let scratch = Scratch::new("ezk-refuse");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, common::ALSO);
     let k = common::start_kamailio(
         &install,
         &scratch,
@@ -154,13 +154,13 @@ async fn relay_through_kamailio(
 ) -> Option<(u16, Vec<ClientCheck>, Vec<String>, String)> {
     let install = common::install()?;
     let scratch = Scratch::new(name);
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, common::ALSO);
     let inner = SipClientVerifier::builder_with_provider(pki.roots(), ring_provider())
         .build()
         .expect("client verifier");
     let verifier =
         AuthorizingClientVerifier::new(inner, vec![DomainName::from_ascii(allowed).unwrap()]);
-    let (chain, key) = pki.peer_server();
+    let (chain, key) = pki.peer_server_chain();
     let acceptor = ezk_tls::acceptor(chain, key, verifier.clone()).expect("acceptor");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut builder = Endpoint::builder();

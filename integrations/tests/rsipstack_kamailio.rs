@@ -62,7 +62,7 @@ async fn rsipstack_endpoints_authenticate_kamailio_with_sipcert() {
         return;
     };
     let scratch = Scratch::new("rsipstack");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, common::ALSO);
     let (config, verdicts) = recording_client_config(pki.roots()).expect("client config");
     let connector = SipcertConnector::new(config, verdicts.clone());
     connector.install();

@@ -15,9 +15,13 @@ use std::net::{SocketAddr, TcpListener, UdpSocket};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use sipcert_testkit::pki::{pem, Issued};
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use rustls::RootCertStore;
+
+use sipcert_testkit::pki::{pem, Ca, Issued, LeafSpec};
 use sipcert_testkit::programs::{self, skip};
 
 use crate::sip::{self, SipMessage};
@@ -135,6 +139,78 @@ impl CertFiles {
                 pem("PRIVATE KEY", issued.key.secret_der()),
             ),
         }
+    }
+}
+
+/// The test PKI of the Kamailio tests (here and in `sipcert-integrations`): one root of the
+/// test kit's PKI issuing the certificate of each role, written to a scratch directory.
+#[derive(Debug)]
+pub struct KamailioPki {
+    /// The root certificate (PEM).
+    pub root: PathBuf,
+    /// Kamailio, RFC 5922 style: `URI:sip:example.test` (and `URI:sip:<also>`).
+    pub domain: CertFiles,
+    /// Kamailio, RFC 3261 host style: `DNS:sip.example.test` (and `DNS:sip.<also>`) only.
+    pub host_style: CertFiles,
+    /// Kamailio's client certificate for relaying: `URI:sip:kamailio.test`.
+    pub kamailio_client: CertFiles,
+    /// A client certificate with no SIP domain identity: `URI:sip:relay@kamailio.test` (a
+    /// user part, RFC 5922 §7.1).
+    pub user_part_client: CertFiles,
+    /// The server Kamailio relays to: `URI:sip:peer.test`.
+    pub peer_server: CertFiles,
+}
+
+impl KamailioPki {
+    /// Issues and writes every certificate; `also` adds a second SIP domain to the two
+    /// Kamailio server certificates (`localhost` for clients that connect by that name).
+    pub fn create(scratch: &Scratch, also: Option<&str>) -> Self {
+        let ca = Ca::root("sipcert Kamailio test root");
+        let root = scratch.write("root.pem", pem("CERTIFICATE", &ca.der));
+        let leaf = |name: &str, cn: &str, spec: LeafSpec| {
+            CertFiles::write(scratch, name, &ca.leaf(spec.cn(cn)))
+        };
+        let (mut domain, mut host_style) = (
+            LeafSpec::new().uri("sip:example.test"),
+            LeafSpec::new().dns("sip.example.test"),
+        );
+        if let Some(host) = also {
+            domain = domain.uri(&format!("sip:{host}"));
+            host_style = host_style.dns(&format!("sip.{host}"));
+        }
+        Self {
+            domain: leaf("domain", "example.test", domain),
+            host_style: leaf("host-style", "sip.example.test", host_style),
+            kamailio_client: leaf(
+                "kamailio-client",
+                "kamailio.test",
+                LeafSpec::new().uri("sip:kamailio.test"),
+            ),
+            user_part_client: leaf(
+                "user-part-client",
+                "kamailio.test",
+                LeafSpec::new().uri("sip:relay@kamailio.test"),
+            ),
+            peer_server: leaf(
+                "peer-server",
+                "peer.test",
+                LeafSpec::new().uri("sip:peer.test"),
+            ),
+            root,
+        }
+    }
+
+    /// The root as a rustls store.
+    pub fn roots(&self) -> Arc<RootCertStore> {
+        sip::load_roots(&self.root).expect("the test root")
+    }
+
+    /// The peer server's chain and key, for a rustls server.
+    pub fn peer_server_chain(&self) -> (Vec<CertificateDer<'static>>, PrivateKeyDer<'static>) {
+        (
+            sip::load_certs(&self.peer_server.cert).expect("peer server certificate"),
+            sip::load_key(&self.peer_server.key).expect("peer server key"),
+        )
     }
 }
 

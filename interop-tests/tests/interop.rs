@@ -29,10 +29,9 @@ use std::time::{Duration, Instant};
 use sipcert::{DomainName, Hint, ReasonCode};
 use sipcert_interop_tests::harness::{
     free_tcp_port, free_udp_port, kamailio, udp_exchange, CertFiles, Kamailio, KamailioConfig,
-    KamailioInstall, Proc, Scratch,
+    KamailioInstall, KamailioPki, Proc, Scratch,
 };
 use sipcert_interop_tests::sip::{self, ServerEvent, SipMessage};
-use sipcert_testkit::pki::{pem, Ca, LeafSpec};
 use sipcert_testkit::programs::{self, skip, Target};
 
 const KAMAILIO_CFG: &str = include_str!("interop/kamailio.cfg.in");
@@ -75,52 +74,8 @@ fn sipp_has_tls(sipp: &Path) -> bool {
 // Scratch directory, certificates, ports
 // ---------------------------------------------------------------------------------------
 
-/// The test PKI: one root, leaves for each role.
-struct Pki {
-    root: PathBuf,
-    /// Kamailio's server certificate, RFC 5922 style: `URI:sip:example.test`.
-    domain: CertFiles,
-    /// Kamailio's server certificate, RFC 3261 style: `DNS:sip.example.test` only.
-    host_style: CertFiles,
-    /// Kamailio's client certificate for relaying: `URI:sip:kamailio.test`.
-    kamailio_client: CertFiles,
-    /// A client certificate with no SIP domain identity: `URI:sip:relay@kamailio.test` (a
-    /// user part, RFC 5922 §7.1).
-    user_part_client: CertFiles,
-    /// sipcert's example server: `URI:sip:peer.test`.
-    peer_server: CertFiles,
-}
-
-impl Pki {
-    /// One root of the test kit's PKI issuing every leaf, written to `scratch`.
-    fn create(scratch: &Scratch) -> Self {
-        let ca = Ca::root("sipcert interop test root");
-        let root = scratch.write("root.pem", pem("CERTIFICATE", &ca.der));
-        let leaf = |name: &str, cn: &str, spec: LeafSpec| {
-            CertFiles::write(scratch, name, &ca.leaf(spec.cn(cn)))
-        };
-        Self {
-            domain: leaf("domain", "example.test", LeafSpec::new().uri("sip:example.test")),
-            host_style: leaf(
-                "host-style",
-                "sip.example.test",
-                LeafSpec::new().dns("sip.example.test"),
-            ),
-            kamailio_client: leaf(
-                "kamailio-client",
-                "kamailio.test",
-                LeafSpec::new().uri("sip:kamailio.test"),
-            ),
-            user_part_client: leaf(
-                "user-part-client",
-                "kamailio.test",
-                LeafSpec::new().uri("sip:relay@kamailio.test"),
-            ),
-            peer_server: leaf("peer-server", "peer.test", LeafSpec::new().uri("sip:peer.test")),
-            root,
-        }
-    }
-}
+/// The test PKI: one root, a leaf for each role.
+type Pki = KamailioPki;
 
 /// Kamailio with this test's templates and PKI: `server` on its TLS port, `client` when it
 /// relays to 127.0.0.1:`relay_port`.
@@ -246,7 +201,7 @@ fn kamailio_domain_certificate_is_accepted() {
     let Some(install) = kamailio() else { return };
     let started = Instant::now();
     let scratch = Scratch::new("domain");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, None);
     let k = start_kamailio(
         &install,
         &scratch,
@@ -314,7 +269,7 @@ fn kamailio_domain_certificate_is_accepted() {
 fn kamailio_host_style_certificate_is_refused_with_rule_and_hint() {
     let Some(install) = kamailio() else { return };
     let scratch = Scratch::new("host-style");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, None);
     let k = start_kamailio(
         &install,
         &scratch,
@@ -412,7 +367,7 @@ fn relay_through_kamailio(
 ) -> Option<Relayed> {
     let install = kamailio()?;
     let scratch = Scratch::new(name);
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, None);
     let (server, events) = start_example_server(&pki, allow);
     let k = start_kamailio(
         &install,
@@ -562,7 +517,7 @@ fn sipp_options_scenario_reaches_example_server_over_tls() {
     let Some(sipp) = sipp() else { return };
     let started = Instant::now();
     let scratch = Scratch::new("sipp");
-    let pki = Pki::create(&scratch);
+    let pki = Pki::create(&scratch, None);
     let (server, events) = start_example_server(&pki, &[KAMAILIO_DOMAIN]);
     let k = start_kamailio(
         &install,

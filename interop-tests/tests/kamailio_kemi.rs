@@ -236,7 +236,12 @@ impl Kamailio {
 
 /// Sends `OPTIONS sips:example.test` over TLS with `leaf` as client certificate and From
 /// `sip:alice@<from_domain>`; the final response.
-fn options_with_client_cert(k: &Kamailio, pki: &Pki, leaf: &Issued, from_domain: &str) -> SipMessage {
+fn options_with_client_cert(
+    k: &Kamailio,
+    pki: &Pki,
+    leaf: &Issued,
+    from_domain: &str,
+) -> SipMessage {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(pki.root_der.clone()).expect("root");
     let config = sip::client_config(
