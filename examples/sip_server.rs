@@ -1,9 +1,14 @@
 //! A SIP-over-TLS server with mutual TLS: client certificates are verified by RFC 5922 §7.4
 //! with [`SipClientVerifier`]; each client's SIP domain identities are printed, and an OPTIONS
-//! request gets 200 when one of them is on the allow-list, else 403.
+//! request gets 200 when one of them is on the allow-list, else 403 (a client without a
+//! certificate too; a client certificate that fails the check ends the handshake).
 //!
 //! ```sh
 //! cargo run --example sip_server -- CERT.pem KEY.pem CLIENT-ROOTS.pem 127.0.0.1:5061 client.example.com
+//! # with a shipped fixture, and `sip_client` against it (answered 403: no client certificate):
+//! cargo run --example sip_server -- fixtures/rfc5922-sip-uri/chain.pem \
+//!     fixtures/rfc5922-sip-uri/leaf.key fixtures/rfc5922-sip-uri/root.pem 127.0.0.1:5061
+//! cargo run --example sip_client -- fixtures/rfc5922-sip-uri/root.pem sips:atlanta.com 127.0.0.1:5061
 //! ```
 //!
 //! (One connection at a time, one request per connection: an example, not a server.)
@@ -33,6 +38,7 @@ fn server_config(cert: &str, key: &str, roots_pem: &str) -> Result<rustls::Serve
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let verifier = SipClientVerifier::builder_with_provider(Arc::new(roots), provider.clone())
         .policy(Policy::default())
+        .allow_unauthenticated() // answered 403 below
         .build()
         .map_err(|e| e.to_string())?;
     rustls::ServerConfig::builder_with_provider(provider)
@@ -76,14 +82,20 @@ fn serve(
     // Echo what RFC 3261 §8.2.6.2 asks a response to copy from its request.
     let mut response = format!("SIP/2.0 {code} {text}\r\n");
     for h in &headers {
-        let name = h.split(':').next().unwrap_or("").trim().to_ascii_lowercase();
+        let name = h
+            .split(':')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .to_ascii_lowercase();
         if ["via", "v", "from", "f", "to", "t", "call-id", "i", "cseq"].contains(&name.as_str()) {
             response.push_str(h);
             response.push_str("\r\n");
         }
     }
     response.push_str("Content-Length: 0\r\n\r\n");
-    tls.write_all(response.as_bytes()).map_err(|e| e.to_string())?;
+    tls.write_all(response.as_bytes())
+        .map_err(|e| e.to_string())?;
     tls.conn.send_close_notify();
     tls.flush().map_err(|e| e.to_string())?;
     Ok(code)
@@ -92,7 +104,9 @@ fn serve(
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let [cert, key, roots, listen, allowed @ ..] = args.as_slice() else {
-        eprintln!("usage: sip_server CERT.pem KEY.pem CLIENT-ROOTS.pem HOST:PORT [ALLOWED-DOMAIN]...");
+        eprintln!(
+            "usage: sip_server CERT.pem KEY.pem CLIENT-ROOTS.pem HOST:PORT [ALLOWED-DOMAIN]..."
+        );
         return ExitCode::from(2);
     };
     let allow = match allowed
@@ -106,9 +120,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let setup = server_config(cert, key, roots)
-        .map(Arc::new)
-        .and_then(|c| Ok((c, TcpListener::bind(listen).map_err(|e| format!("{listen}: {e}"))?)));
+    let setup = server_config(cert, key, roots).map(Arc::new).and_then(|c| {
+        Ok((
+            c,
+            TcpListener::bind(listen).map_err(|e| format!("{listen}: {e}"))?,
+        ))
+    });
     let (config, listener) = match setup {
         Ok(s) => s,
         Err(e) => {
