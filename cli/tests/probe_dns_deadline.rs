@@ -20,7 +20,7 @@ const TIMEOUT: u64 = 3;
 /// How long each DNS answer is held back: the resolution takes about two of the three
 /// seconds, so that a probe which started a fresh timeout for the targets after DNS would
 /// overrun the deadline by seconds (5.2 s measured).
-const DNS_DELAY: Duration = Duration::from_millis(1000);
+const DNS_DELAY: Duration = Duration::from_secs(1);
 /// How long the servers go on: well past the deadline.
 const SERVE_FOR: Duration = Duration::from_secs(TIMEOUT + 6);
 
