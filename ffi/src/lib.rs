@@ -9,9 +9,9 @@
 //! - every fallible function returns a [`sipcert_result`]; a misuse (null pointer, zero or
 //!   oversized length, non-UTF-8 text, an unusable reference, unparsable trust anchor or CRL)
 //!   is an error code, distinct from a certificate that is *rejected* (that is
-//!   [`SIPCERT_OK`] with a verdict that says "reject");
+//!   [`SIPCERT_OK`](sipcert_result::SIPCERT_OK) with a verdict that says "reject");
 //! - no panic crosses the boundary: every entry point runs its body under `catch_unwind` and
-//!   returns [`SIPCERT_PANIC`] (or a null/zero/false value for
+//!   returns [`SIPCERT_PANIC`](sipcert_result::SIPCERT_PANIC) (or a null/zero/false value for
 //!   accessors) instead (the library must be built with `panic = "unwind"`, the default);
 //! - no global state: every handle is independent;
 //! - text inputs are (pointer, length) pairs, with `_cstr` variants for NUL-terminated
