@@ -391,7 +391,8 @@ enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain
  * `SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF)`).
  *
  * `reference` (`reference_len` bytes of UTF-8, no NUL needed): a `sip:`/`sips:` URI (the
- * AUS; its host is the reference), a domain name, or an IP address.
+ * AUS; its host is the reference), a domain name, or an IP address (bare or in brackets:
+ * `[2001:db8::1]`), by the library's rule (`Reference::from_text`).
  *
  * On `SIPCERT_OK`, `*verdict_out` holds the verdict (accept or reject; a malformed
  * certificate is a `cert-malformed` reject); release it with `sipcert_verdict_free`. On any

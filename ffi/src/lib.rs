@@ -41,8 +41,8 @@
 //!
 //! - `result`: the result codes ([`sipcert_result`]);
 //! - `panic`: the panic boundary (every entry point runs under `catch_unwind`);
-//! - `ptr`: the raw pointers and lengths C passes, turned into Rust values (the only
-//!   `unsafe` reading of caller memory);
+//! - `ptr`: the raw pointers and lengths C passes, turned into Rust values, and the
+//!   out-pointers written back;
 //! - `constants`: the limits, version numbers and the integer enums of the header;
 //! - `args`: the reference, role, length and time arguments of the checks;
 //! - one file per handle: `policy` (`sipcert_policy`), `chain_verifier`

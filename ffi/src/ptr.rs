@@ -1,5 +1,5 @@
-//! The raw pointers and lengths C passes, turned into Rust values and back: the only places
-//! that read or write the caller's memory.
+//! The raw pointers and lengths C passes, turned into Rust values (byte strings, DER lists,
+//! C strings, handles), and the out-pointers written back.
 
 use std::ffi::c_char;
 
