@@ -14,8 +14,7 @@ use crate::constants::{
 };
 use crate::panic::{guard, guard_or};
 use crate::policy::sipcert_policy;
-use crate::ptr::{bytes, clear, cstr_bytes, der_list, free, obj, put};
-use crate::result::result;
+use crate::ptr::{bytes, clear, der_list, free, obj, put, with_cstr};
 use crate::result::sipcert_result::{
     self, SIPCERT_INVALID_ARGUMENT, SIPCERT_INVALID_CRL, SIPCERT_INVALID_LENGTH,
     SIPCERT_INVALID_TRUST_ANCHOR,
@@ -234,13 +233,10 @@ pub unsafe extern "C" fn sipcert_chain_verifier_check_cstr(
     now_unix_secs: u64,
     verdict_out: *mut *mut sipcert_verdict,
 ) -> sipcert_result {
-    guard(|| {
-        // SAFETY: `verdict_out` is null or writable (the contract).
-        unsafe { clear(verdict_out) }?;
-        // SAFETY: `reference` is null or a NUL-terminated string (the contract).
-        let reference = unsafe { cstr_bytes(reference) }?;
-        // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
-        result(unsafe {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_cstr(verdict_out, reference, |reference| {
+            // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
             sipcert_chain_verifier_check(
                 verifier,
                 policy,
@@ -254,5 +250,5 @@ pub unsafe extern "C" fn sipcert_chain_verifier_check_cstr(
                 verdict_out,
             )
         })
-    })
+    }
 }

@@ -9,8 +9,7 @@ use crate::args::{der_len_ok, parse_reference, role};
 use crate::constants::sipcert_role_arg;
 use crate::panic::guard;
 use crate::policy::sipcert_policy;
-use crate::ptr::{bytes, clear, cstr_bytes, obj, put};
-use crate::result::result;
+use crate::ptr::{bytes, clear, obj, put, with_cstr};
 use crate::result::sipcert_result;
 use crate::verdict::sipcert_verdict;
 
@@ -103,13 +102,10 @@ pub unsafe extern "C" fn sipcert_check_end_entity_cstr(
     role: sipcert_role_arg,
     verdict_out: *mut *mut sipcert_verdict,
 ) -> sipcert_result {
-    guard(|| {
-        // SAFETY: `verdict_out` is null or writable (the contract).
-        unsafe { clear(verdict_out) }?;
-        // SAFETY: `reference` is null or a NUL-terminated string (the contract).
-        let reference = unsafe { cstr_bytes(reference) }?;
-        // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
-        result(unsafe {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_cstr(verdict_out, reference, |reference| {
+            // SAFETY: forwarded contract; `reference` is `reference.len()` readable bytes.
             sipcert_check_end_entity(
                 policy,
                 cert_der,
@@ -120,5 +116,5 @@ pub unsafe extern "C" fn sipcert_check_end_entity_cstr(
                 verdict_out,
             )
         })
-    })
+    }
 }

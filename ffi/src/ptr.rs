@@ -5,6 +5,8 @@ use std::ffi::c_char;
 
 use crate::args::der_len_ok;
 use crate::constants::{SIPCERT_MAX_DER_LEN, SIPCERT_MAX_LIST_LEN, SIPCERT_MAX_TEXT_LEN};
+use crate::panic::guard;
+use crate::result::result;
 use crate::result::sipcert_result::{self, SIPCERT_INVALID_LENGTH, SIPCERT_NULL_PARAMETER};
 
 /// The bytes at `ptr`; null is an error, a zero length is given back as an empty slice (the
@@ -143,4 +145,24 @@ pub(crate) unsafe fn set<T>(out: *mut T, value: T) {
         // SAFETY: `out` is non-null and writable (the caller's contract).
         unsafe { out.write(value) };
     }
+}
+
+/// The body of a `_cstr` entry point that returns a handle: clears `*out`, reads the
+/// NUL-terminated `text` ([`cstr_bytes`]) and runs `f`, the (pointer, length) entry point, on
+/// its bytes.
+///
+/// # Safety
+/// `out` must be null or writable; `text` as [`cstr_bytes`].
+pub(crate) unsafe fn with_cstr<T>(
+    out: *mut *mut T,
+    text: *const c_char,
+    f: impl FnOnce(&[u8]) -> sipcert_result,
+) -> sipcert_result {
+    guard(|| {
+        // SAFETY: `out` is null or writable (the contract).
+        unsafe { clear(out) }?;
+        // SAFETY: `text` is null or a NUL-terminated string (the contract).
+        let text = unsafe { cstr_bytes(text) }?;
+        result(f(text))
+    })
 }
