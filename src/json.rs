@@ -33,8 +33,9 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::identity::{Identity, IdentityName, IgnoredName};
 use crate::uri::SipUri;
-use crate::{Identity, IdentityName, IgnoredName, Verdict};
+use crate::verdict::Verdict;
 
 /// `{"domain": ...}`, `{"ip": ...}`, or, for a kind of name added later, `{"name": ...}`.
 fn name(name: &IdentityName) -> Map<String, Value> {
