@@ -294,138 +294,6 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * Creates a verifier for the full check (path validation with rustls-webpki and the `ring`
- * provider, CA name constraints, revocation) trusting `anchor_count` DER certificates
- * (`anchors[i]`, `anchor_lens[i]` bytes) and using `crl_count` DER CRLs (0 for none; the
- * arrays may then be null). `revocation_flags`: `SIPCERT_REVOCATION_*` or'ed, 0 for the
- * defaults (every certificate of the path must be covered by a CRL when CRLs are given).
- *
- * Errors: `SIPCERT_INVALID_TRUST_ANCHOR`, `SIPCERT_INVALID_CRL`, and the misuse codes. With
- * no anchor every chain is rejected (`chain-unknown-issuer`). Release with
- * `sipcert_chain_verifier_free`.
- *
- * # Safety
- * The arrays must be null or hold their count of elements, each element pointing to its
- * length of readable bytes; `verifier_out` must be null or writable.
- */
-enum sipcert_result sipcert_chain_verifier_new(const uint8_t *const *anchors,
-                                               const size_t *anchor_lens,
-                                               size_t anchor_count,
-                                               const uint8_t *const *crls,
-                                               const size_t *crl_lens,
-                                               size_t crl_count,
-                                               uint32_t revocation_flags,
-                                               struct sipcert_chain_verifier **verifier_out);
-
-/**
- * Releases a verifier. Null does nothing; freeing twice is undefined behaviour.
- *
- * # Safety
- * `verifier` must be null or come from `sipcert_chain_verifier_new`, not freed already.
- */
-void sipcert_chain_verifier_free(struct sipcert_chain_verifier *verifier);
-
-/**
- * The full check, for stacks that validate nothing themselves: the presented `chain` (end
- * entity first, then intermediates, `chain_count` >= 1) is validated against the verifier's
- * trust anchors at `now_unix_secs` (`SIPCERT_TIME_NOW`: the system clock), its identities are
- * checked against every CA's name constraints, and matched with `reference` for `role` as in
- * `sipcert_check_end_entity`.
- *
- * On `SIPCERT_OK`, `*verdict_out` holds the verdict (a path failure is a reject whose chain
- * status names it); release it with `sipcert_verdict_free`.
- *
- * # Safety
- * `verifier` and `policy` must be null or live; `chain`/`chain_lens` must be null or hold
- * `chain_count` elements, each pointing to its length of readable bytes; `reference` must be
- * null or point to `reference_len` readable bytes; `verdict_out` must be null or writable.
- */
-enum sipcert_result sipcert_chain_verifier_check(const struct sipcert_chain_verifier *verifier,
-                                                 const struct sipcert_policy *policy,
-                                                 const uint8_t *const *chain,
-                                                 const size_t *chain_lens,
-                                                 size_t chain_count,
-                                                 const uint8_t *reference,
-                                                 size_t reference_len,
-                                                 sipcert_role role,
-                                                 uint64_t now_unix_secs,
-                                                 struct sipcert_verdict **verdict_out);
-
-/**
- * `sipcert_chain_verifier_check` with `reference` as a NUL-terminated string (as
- * `sipcert_check_end_entity_cstr`).
- *
- * # Safety
- * As `sipcert_chain_verifier_check`; `reference` must be null or a NUL-terminated string.
- */
-enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain_verifier *verifier,
-                                                      const struct sipcert_policy *policy,
-                                                      const uint8_t *const *chain,
-                                                      const size_t *chain_lens,
-                                                      size_t chain_count,
-                                                      const char *reference,
-                                                      sipcert_role role,
-                                                      uint64_t now_unix_secs,
-                                                      struct sipcert_verdict **verdict_out);
-
-/**
- * The names-and-EKU check of a leaf certificate, for stacks that keep OpenSSL's own path
- * validation: RFC 5922 §7.1 identity extraction and §7.2 matching against `reference`, and
- * the RFC 5924 EKU policy for `role` (a `sipcert_role`: `SIPCERT_ROLE_SERVER` /
- * `SIPCERT_ROLE_CLIENT`).
- *
- * The certificate path is NOT checked (signatures, validity, trust, revocation, CA name
- * constraints): `sipcert_verdict_chain_checked` is false and the chain status `unchecked`.
- * Call it from an OpenSSL verify callback at depth 0, after OpenSSL's own verification
- * succeeded (`preverify_ok`). On a reject, set an error before returning 0
- * (`X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REJECTED)`): without one OpenSSL reports
- * "unspecified certificate verification error" and sends the peer internal_error(80); with
- * it, bad_certificate(42).
- *
- * TLS session resumption: a resumed session runs NO verify callback (the peer's certificate
- * is not presented again), so a session cache keyed by address or host carries the
- * authentication of one SIP domain over to a connection for another (the RFC 5923 confusion
- * again). Offer a session only to a connection for the same SIP domain
- * (`SSL_set_session` with a session stored under that domain, `SSL_CTX_sess_set_new_cb` to
- * store it), or disable resumption (`SSL_OP_NO_TICKET` and
- * `SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF)`).
- *
- * `reference` (`reference_len` bytes of UTF-8, no NUL needed): a `sip:`/`sips:` URI (the
- * AUS; its host is the reference), a domain name, or an IP address (bare or in brackets:
- * `[2001:db8::1]`), by the library's rule (`Reference::from_text`).
- *
- * On `SIPCERT_OK`, `*verdict_out` holds the verdict (accept or reject; a malformed
- * certificate is a `cert-malformed` reject); release it with `sipcert_verdict_free`. On any
- * other result `*verdict_out` is null.
- *
- * # Safety
- * `policy` must be null or a live policy; `cert_der` and `reference` must be null or point to
- * their length of readable bytes; `verdict_out` must be null or writable.
- */
-enum sipcert_result sipcert_check_end_entity(const struct sipcert_policy *policy,
-                                             const uint8_t *cert_der,
-                                             size_t cert_der_len,
-                                             const uint8_t *reference,
-                                             size_t reference_len,
-                                             sipcert_role role,
-                                             struct sipcert_verdict **verdict_out);
-
-/**
- * `sipcert_check_end_entity` with `reference` as a NUL-terminated string (a SIP URI, a
- * domain name or an IP address); NULL is `SIPCERT_NULL_PARAMETER`, the empty string and a
- * string longer than `SIPCERT_MAX_TEXT_LEN` are `SIPCERT_INVALID_LENGTH`.
- *
- * # Safety
- * As `sipcert_check_end_entity`; `reference` must be null or a NUL-terminated string.
- */
-enum sipcert_result sipcert_check_end_entity_cstr(const struct sipcert_policy *policy,
-                                                  const uint8_t *cert_der,
-                                                  size_t cert_der_len,
-                                                  const char *reference,
-                                                  sipcert_role role,
-                                                  struct sipcert_verdict **verdict_out);
-
-/**
  * The library version (`"0.1.0"`: `SIPCERT_VERSION_MAJOR.MINOR.PATCH` of the library that is
  * linked, which may differ from the header's macros). The string is static.
  */
@@ -439,122 +307,10 @@ const char *sipcert_version(void);
 const char *sipcert_source_code(sipcert_source source);
 
 /**
- * The SIP domain identities of a certificate (RFC 5922 §7.1) under `policy`, with their
- * sources, and the names that are not identities with the reason. A certificate that is not
- * well-formed is `SIPCERT_CERT_MALFORMED`. Release with `sipcert_identities_free`.
- *
- * # Safety
- * `policy` must be null or live; `cert_der` must be null or point to `cert_der_len` readable
- * bytes; `identities_out` must be null or writable.
+ * The name of a `sipcert_result` value (`"SIPCERT_NULL_PARAMETER"`), or `"SIPCERT_UNKNOWN"`
+ * for a value that is none. The string is static.
  */
-enum sipcert_result sipcert_extract_identities(const struct sipcert_policy *policy,
-                                               const uint8_t *cert_der,
-                                               size_t cert_der_len,
-                                               struct sipcert_identities **identities_out);
-
-/**
- * Releases identities. Null does nothing; freeing twice is undefined behaviour.
- *
- * # Safety
- * `identities` must be null or come from `sipcert_extract_identities`, not freed already.
- */
-void sipcert_identities_free(struct sipcert_identities *identities);
-
-/**
- * The number of SIP domain identities (0 for null).
- *
- * # Safety
- * `identities` must be null or live.
- */
-size_t sipcert_identities_count(const struct sipcert_identities *identities);
-
-/**
- * Identity `index`: the domain (or IP address); null when out of range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_name(const struct sipcert_identities *identities, size_t index);
-
-/**
- * The source of identity `index` (`san-uri`, `san-dns`, `san-ip`, `cn`); null when out of
- * range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_source(const struct sipcert_identities *identities, size_t index);
-
-/**
- * The number of names that are not identities (0 for null).
- *
- * # Safety
- * `identities` must be null or live.
- */
-size_t sipcert_identities_ignored_count(const struct sipcert_identities *identities);
-
-/**
- * Ignored name `index`: its value as presented (an interior NUL written `\0`); null when out
- * of range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_ignored_value(const struct sipcert_identities *identities,
-                                             size_t index);
-
-/**
- * The reason code why ignored name `index` is no identity; null when out of range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_ignored_reason(const struct sipcert_identities *identities,
-                                              size_t index);
-
-/**
- * The source code of ignored name `index` (`san-uri`, `san-dns`, `san-ip`, `san-other`,
- * `cn`); null when out of range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_ignored_source(const struct sipcert_identities *identities,
-                                              size_t index);
-
-/**
- * The command line's `identities --json` object: `{"identities": [...], "ignored": [...]}`.
- * Null for null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_json(const struct sipcert_identities *identities);
-
-/**
- * Identity `index` of `sipcert_extract_identities`, as `sipcert_verdict_identity`.
- *
- * # Safety
- * `identities` must be null or live; each out-pointer must be null or writable.
- */
-enum sipcert_result sipcert_identities_identity(const struct sipcert_identities *identities,
-                                                size_t index,
-                                                const char **name,
-                                                size_t *name_len,
-                                                sipcert_source *source);
-
-/**
- * Ignored name `index` of `sipcert_extract_identities`, as `sipcert_verdict_ignored`.
- *
- * # Safety
- * `identities` must be null or live; each out-pointer must be null or writable.
- */
-enum sipcert_result sipcert_identities_ignored(const struct sipcert_identities *identities,
-                                               size_t index,
-                                               const char **value,
-                                               size_t *value_len,
-                                               sipcert_source *source,
-                                               const char **reason);
+const char *sipcert_result_name(uint32_t result);
 
 /**
  * Creates a policy with the RFC 5922 defaults (CN fallback on, DNS SANs used, no IP
@@ -649,10 +405,136 @@ enum sipcert_result sipcert_policy_set_secure_srv_target_cstr(struct sipcert_pol
 enum sipcert_result sipcert_policy_danger_allow_wildcards(struct sipcert_policy *policy);
 
 /**
- * The name of a `sipcert_result` value (`"SIPCERT_NULL_PARAMETER"`), or `"SIPCERT_UNKNOWN"`
- * for a value that is none. The string is static.
+ * The names-and-EKU check of a leaf certificate, for stacks that keep OpenSSL's own path
+ * validation: RFC 5922 §7.1 identity extraction and §7.2 matching against `reference`, and
+ * the RFC 5924 EKU policy for `role` (a `sipcert_role`: `SIPCERT_ROLE_SERVER` /
+ * `SIPCERT_ROLE_CLIENT`).
+ *
+ * The certificate path is NOT checked (signatures, validity, trust, revocation, CA name
+ * constraints): `sipcert_verdict_chain_checked` is false and the chain status `unchecked`.
+ * Call it from an OpenSSL verify callback at depth 0, after OpenSSL's own verification
+ * succeeded (`preverify_ok`). On a reject, set an error before returning 0
+ * (`X509_STORE_CTX_set_error(ctx, X509_V_ERR_CERT_REJECTED)`): without one OpenSSL reports
+ * "unspecified certificate verification error" and sends the peer internal_error(80); with
+ * it, bad_certificate(42).
+ *
+ * TLS session resumption: a resumed session runs NO verify callback (the peer's certificate
+ * is not presented again), so a session cache keyed by address or host carries the
+ * authentication of one SIP domain over to a connection for another (the RFC 5923 confusion
+ * again). Offer a session only to a connection for the same SIP domain
+ * (`SSL_set_session` with a session stored under that domain, `SSL_CTX_sess_set_new_cb` to
+ * store it), or disable resumption (`SSL_OP_NO_TICKET` and
+ * `SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF)`).
+ *
+ * `reference` (`reference_len` bytes of UTF-8, no NUL needed): a `sip:`/`sips:` URI (the
+ * AUS; its host is the reference), a domain name, or an IP address (bare or in brackets:
+ * `[2001:db8::1]`), by the library's rule (`Reference::from_text`).
+ *
+ * On `SIPCERT_OK`, `*verdict_out` holds the verdict (accept or reject; a malformed
+ * certificate is a `cert-malformed` reject); release it with `sipcert_verdict_free`. On any
+ * other result `*verdict_out` is null.
+ *
+ * # Safety
+ * `policy` must be null or a live policy; `cert_der` and `reference` must be null or point to
+ * their length of readable bytes; `verdict_out` must be null or writable.
  */
-const char *sipcert_result_name(uint32_t result);
+enum sipcert_result sipcert_check_end_entity(const struct sipcert_policy *policy,
+                                             const uint8_t *cert_der,
+                                             size_t cert_der_len,
+                                             const uint8_t *reference,
+                                             size_t reference_len,
+                                             sipcert_role role,
+                                             struct sipcert_verdict **verdict_out);
+
+/**
+ * `sipcert_check_end_entity` with `reference` as a NUL-terminated string (a SIP URI, a
+ * domain name or an IP address); NULL is `SIPCERT_NULL_PARAMETER`, the empty string and a
+ * string longer than `SIPCERT_MAX_TEXT_LEN` are `SIPCERT_INVALID_LENGTH`.
+ *
+ * # Safety
+ * As `sipcert_check_end_entity`; `reference` must be null or a NUL-terminated string.
+ */
+enum sipcert_result sipcert_check_end_entity_cstr(const struct sipcert_policy *policy,
+                                                  const uint8_t *cert_der,
+                                                  size_t cert_der_len,
+                                                  const char *reference,
+                                                  sipcert_role role,
+                                                  struct sipcert_verdict **verdict_out);
+
+/**
+ * Creates a verifier for the full check (path validation with rustls-webpki and the `ring`
+ * provider, CA name constraints, revocation) trusting `anchor_count` DER certificates
+ * (`anchors[i]`, `anchor_lens[i]` bytes) and using `crl_count` DER CRLs (0 for none; the
+ * arrays may then be null). `revocation_flags`: `SIPCERT_REVOCATION_*` or'ed, 0 for the
+ * defaults (every certificate of the path must be covered by a CRL when CRLs are given).
+ *
+ * Errors: `SIPCERT_INVALID_TRUST_ANCHOR`, `SIPCERT_INVALID_CRL`, and the misuse codes. With
+ * no anchor every chain is rejected (`chain-unknown-issuer`). Release with
+ * `sipcert_chain_verifier_free`.
+ *
+ * # Safety
+ * The arrays must be null or hold their count of elements, each element pointing to its
+ * length of readable bytes; `verifier_out` must be null or writable.
+ */
+enum sipcert_result sipcert_chain_verifier_new(const uint8_t *const *anchors,
+                                               const size_t *anchor_lens,
+                                               size_t anchor_count,
+                                               const uint8_t *const *crls,
+                                               const size_t *crl_lens,
+                                               size_t crl_count,
+                                               uint32_t revocation_flags,
+                                               struct sipcert_chain_verifier **verifier_out);
+
+/**
+ * Releases a verifier. Null does nothing; freeing twice is undefined behaviour.
+ *
+ * # Safety
+ * `verifier` must be null or come from `sipcert_chain_verifier_new`, not freed already.
+ */
+void sipcert_chain_verifier_free(struct sipcert_chain_verifier *verifier);
+
+/**
+ * The full check, for stacks that validate nothing themselves: the presented `chain` (end
+ * entity first, then intermediates, `chain_count` >= 1) is validated against the verifier's
+ * trust anchors at `now_unix_secs` (`SIPCERT_TIME_NOW`: the system clock), its identities are
+ * checked against every CA's name constraints, and matched with `reference` for `role` as in
+ * `sipcert_check_end_entity`.
+ *
+ * On `SIPCERT_OK`, `*verdict_out` holds the verdict (a path failure is a reject whose chain
+ * status names it); release it with `sipcert_verdict_free`.
+ *
+ * # Safety
+ * `verifier` and `policy` must be null or live; `chain`/`chain_lens` must be null or hold
+ * `chain_count` elements, each pointing to its length of readable bytes; `reference` must be
+ * null or point to `reference_len` readable bytes; `verdict_out` must be null or writable.
+ */
+enum sipcert_result sipcert_chain_verifier_check(const struct sipcert_chain_verifier *verifier,
+                                                 const struct sipcert_policy *policy,
+                                                 const uint8_t *const *chain,
+                                                 const size_t *chain_lens,
+                                                 size_t chain_count,
+                                                 const uint8_t *reference,
+                                                 size_t reference_len,
+                                                 sipcert_role role,
+                                                 uint64_t now_unix_secs,
+                                                 struct sipcert_verdict **verdict_out);
+
+/**
+ * `sipcert_chain_verifier_check` with `reference` as a NUL-terminated string (as
+ * `sipcert_check_end_entity_cstr`).
+ *
+ * # Safety
+ * As `sipcert_chain_verifier_check`; `reference` must be null or a NUL-terminated string.
+ */
+enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain_verifier *verifier,
+                                                      const struct sipcert_policy *policy,
+                                                      const uint8_t *const *chain,
+                                                      const size_t *chain_lens,
+                                                      size_t chain_count,
+                                                      const char *reference,
+                                                      sipcert_role role,
+                                                      uint64_t now_unix_secs,
+                                                      struct sipcert_verdict **verdict_out);
 
 /**
  * Releases a verdict (and every string it returned). Null does nothing; freeing twice is
@@ -856,6 +738,124 @@ enum sipcert_result sipcert_verdict_ignored(const struct sipcert_verdict *verdic
                                             size_t *value_len,
                                             sipcert_source *source,
                                             const char **reason);
+
+/**
+ * The SIP domain identities of a certificate (RFC 5922 §7.1) under `policy`, with their
+ * sources, and the names that are not identities with the reason. A certificate that is not
+ * well-formed is `SIPCERT_CERT_MALFORMED`. Release with `sipcert_identities_free`.
+ *
+ * # Safety
+ * `policy` must be null or live; `cert_der` must be null or point to `cert_der_len` readable
+ * bytes; `identities_out` must be null or writable.
+ */
+enum sipcert_result sipcert_extract_identities(const struct sipcert_policy *policy,
+                                               const uint8_t *cert_der,
+                                               size_t cert_der_len,
+                                               struct sipcert_identities **identities_out);
+
+/**
+ * Releases identities. Null does nothing; freeing twice is undefined behaviour.
+ *
+ * # Safety
+ * `identities` must be null or come from `sipcert_extract_identities`, not freed already.
+ */
+void sipcert_identities_free(struct sipcert_identities *identities);
+
+/**
+ * The number of SIP domain identities (0 for null).
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+size_t sipcert_identities_count(const struct sipcert_identities *identities);
+
+/**
+ * Identity `index`: the domain (or IP address); null when out of range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_name(const struct sipcert_identities *identities, size_t index);
+
+/**
+ * The source of identity `index` (`san-uri`, `san-dns`, `san-ip`, `cn`); null when out of
+ * range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_source(const struct sipcert_identities *identities, size_t index);
+
+/**
+ * The number of names that are not identities (0 for null).
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+size_t sipcert_identities_ignored_count(const struct sipcert_identities *identities);
+
+/**
+ * Ignored name `index`: its value as presented (an interior NUL written `\0`); null when out
+ * of range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_ignored_value(const struct sipcert_identities *identities,
+                                             size_t index);
+
+/**
+ * The reason code why ignored name `index` is no identity; null when out of range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_ignored_reason(const struct sipcert_identities *identities,
+                                              size_t index);
+
+/**
+ * The source code of ignored name `index` (`san-uri`, `san-dns`, `san-ip`, `san-other`,
+ * `cn`); null when out of range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_ignored_source(const struct sipcert_identities *identities,
+                                              size_t index);
+
+/**
+ * The command line's `identities --json` object: `{"identities": [...], "ignored": [...]}`.
+ * Null for null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_json(const struct sipcert_identities *identities);
+
+/**
+ * Identity `index` of `sipcert_extract_identities`, as `sipcert_verdict_identity`.
+ *
+ * # Safety
+ * `identities` must be null or live; each out-pointer must be null or writable.
+ */
+enum sipcert_result sipcert_identities_identity(const struct sipcert_identities *identities,
+                                                size_t index,
+                                                const char **name,
+                                                size_t *name_len,
+                                                sipcert_source *source);
+
+/**
+ * Ignored name `index` of `sipcert_extract_identities`, as `sipcert_verdict_ignored`.
+ *
+ * # Safety
+ * `identities` must be null or live; each out-pointer must be null or writable.
+ */
+enum sipcert_result sipcert_identities_ignored(const struct sipcert_identities *identities,
+                                               size_t index,
+                                               const char **value,
+                                               size_t *value_len,
+                                               sipcert_source *source,
+                                               const char **reason);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -52,17 +52,33 @@
 #![deny(missing_docs)]
 #![allow(non_camel_case_types)] // C names: sipcert_policy, sipcert_result, ...
 
-mod args;
-mod chain_verifier;
-mod check;
+// In the order a C program meets them (cbindgen writes the header's functions in this order).
+
+// The result codes, the constants and the integer enums of the header.
 mod constants;
+mod result;
+
+// `sipcert_policy`.
+mod policy;
+
+// `sipcert_check_end_entity`: the names and the EKU of a leaf.
+mod check;
+
+// `sipcert_chain_verifier`: the full check.
+mod chain_verifier;
+
+// `sipcert_verdict`.
+mod verdict;
+
+// `sipcert_identities`.
 mod identities;
+
+// What the entry points share: the panic boundary, pointers, arguments, the names of a
+// certificate.
+mod args;
 mod names;
 mod panic;
-mod policy;
 mod ptr;
-mod result;
-mod verdict;
 
 pub use args::parse_reference;
 pub use chain_verifier::*;
