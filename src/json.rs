@@ -33,7 +33,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::identity::{Identity, IdentityName, IgnoredName};
+use crate::identity::{Identities, Identity, IdentityName, IgnoredName};
 use crate::uri::SipUri;
 use crate::verdict::Verdict;
 
@@ -68,6 +68,15 @@ pub fn ignored(ignored: &[IgnoredName]) -> Value {
             .map(|n| json!({"value": n.value(), "source": n.source().code(), "reason": n.reason().code()}))
             .collect(),
     )
+}
+
+/// The `identities` object of the command line (`sipcert identities --json`,
+/// `sipcert_identities_json` in C): `{"identities": [...], "ignored": [...]}`.
+pub fn extracted(ids: &Identities) -> Value {
+    json!({
+        "identities": identities(ids.identities()),
+        "ignored": ignored(ids.ignored()),
+    })
 }
 
 /// The `check` object of the [module documentation](self) for a verdict.

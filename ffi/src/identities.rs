@@ -34,10 +34,7 @@ impl HasNames for sipcert_identities {
 impl sipcert_identities {
     /// Renders `ids` once.
     pub fn new(ids: &Identities) -> Self {
-        let json = serde_json::json!({
-            "identities": sipcert::json::identities(ids.identities()),
-            "ignored": sipcert::json::ignored(ids.ignored()),
-        });
+        let json = sipcert::json::extracted(ids);
         Self {
             names: Names::new(ids.identities(), ids.ignored()),
             json: cstring(&json.to_string()),
