@@ -532,48 +532,14 @@ pub fn evaluate(
     }
     let mut notes = Vec::new();
     for &(index, record, usage) in &usable {
-        let found = match usage {
-            Usage::PkixEe | Usage::DaneEe => chain.first().filter(|c| record.matches(c)).map(|_| 0),
-            Usage::PkixTa | Usage::DaneTa => trust_anchor_position(record, chain, |i, why| {
-                notes.push(format!(
-                    "record {index} ({}) matches certificate {i}, which {why}",
-                    usage.code()
-                ));
-            }),
-        };
-        let Some(position) = found else {
+        let Some(position) = matched_position(index, record, usage, chain, &mut notes) else {
             notes.push(format!(
                 "record {index} ({}) matches no presented certificate that it may name",
                 usage.code()
             ));
             continue;
         };
-        let ok = match usage {
-            Usage::DaneEe => Ok(()),
-            Usage::PkixEe => match pkix {
-                Verdict::Accept(_) => Ok(()),
-                Verdict::Reject(r) => Err(format!("PKIX rejects: {}", first_reason(r))),
-            },
-            // RFC 6698 §2.1.1: the certificate must be on a PKIX path of the end entity: PKIX
-            // accepts, and the end entity also chains to the matched certificate.
-            Usage::PkixTa => match (pkix, chain.get(position).map(&mut dane_ta)) {
-                (Verdict::Reject(r), _) => Err(format!("PKIX rejects: {}", first_reason(r))),
-                (Verdict::Accept(_), Some(Verdict::Accept(_))) => Ok(()),
-                (Verdict::Accept(_), Some(Verdict::Reject(r))) => Err(format!(
-                    "the end entity does not chain to it: {}",
-                    first_reason(&r)
-                )),
-                (Verdict::Accept(_), None) => Err("the trust anchor is missing".to_owned()),
-            },
-            Usage::DaneTa => match chain.get(position).map(&mut dane_ta) {
-                Some(Verdict::Accept(_)) => Ok(()),
-                Some(Verdict::Reject(r)) => Err(format!(
-                    "the chain to the DANE-TA certificate is rejected: {}",
-                    first_reason(&r)
-                )),
-                None => Err("the trust anchor is missing".to_owned()),
-            },
-        };
+        let ok = authenticates(usage, chain.get(position), pkix, &mut dane_ta);
         match ok {
             Ok(()) => {
                 return DaneOutcome {
@@ -607,6 +573,63 @@ pub fn evaluate(
             notes.join("; ")
         ),
         unusable,
+    }
+}
+
+/// The position in `chain` of the certificate record `index` matches, among those its usage
+/// may name: the end entity for PKIX-EE and DANE-EE, a trust anchor above it for PKIX-TA and
+/// DANE-TA (a matched certificate that cannot be one is explained in `notes`).
+fn matched_position(
+    index: usize,
+    record: &TlsaRecord,
+    usage: Usage,
+    chain: &[CertificateDer<'_>],
+    notes: &mut Vec<String>,
+) -> Option<usize> {
+    match usage {
+        Usage::PkixEe | Usage::DaneEe => chain.first().filter(|c| record.matches(c)).map(|_| 0),
+        Usage::PkixTa | Usage::DaneTa => trust_anchor_position(record, chain, |i, why| {
+            notes.push(format!(
+                "record {index} ({}) matches certificate {i}, which {why}",
+                usage.code()
+            ));
+        }),
+    }
+}
+
+/// Whether a record of `usage` that matched `matched` (its presented certificate)
+/// authenticates the server, given the PKIX verdict and the DANE-TA verdict; why not.
+fn authenticates(
+    usage: Usage,
+    matched: Option<&CertificateDer<'_>>,
+    pkix: &Verdict,
+    dane_ta: impl FnMut(&CertificateDer<'_>) -> Verdict,
+) -> Result<(), String> {
+    match usage {
+        Usage::DaneEe => Ok(()),
+        Usage::PkixEe => match pkix {
+            Verdict::Accept(_) => Ok(()),
+            Verdict::Reject(r) => Err(format!("PKIX rejects: {}", first_reason(r))),
+        },
+        // RFC 6698 §2.1.1: the certificate must be on a PKIX path of the end entity: PKIX
+        // accepts, and the end entity also chains to the matched certificate.
+        Usage::PkixTa => match (pkix, matched.map(dane_ta)) {
+            (Verdict::Reject(r), _) => Err(format!("PKIX rejects: {}", first_reason(r))),
+            (Verdict::Accept(_), Some(Verdict::Accept(_))) => Ok(()),
+            (Verdict::Accept(_), Some(Verdict::Reject(r))) => Err(format!(
+                "the end entity does not chain to it: {}",
+                first_reason(&r)
+            )),
+            (Verdict::Accept(_), None) => Err("the trust anchor is missing".to_owned()),
+        },
+        Usage::DaneTa => match matched.map(dane_ta) {
+            Some(Verdict::Accept(_)) => Ok(()),
+            Some(Verdict::Reject(r)) => Err(format!(
+                "the chain to the DANE-TA certificate is rejected: {}",
+                first_reason(&r)
+            )),
+            None => Err("the trust anchor is missing".to_owned()),
+        },
     }
 }
 
