@@ -286,12 +286,13 @@ mod tests {
             .build()
             .expect("verifier");
         for host in ["example.com", "other.example"] {
-            let observed = verifier.verify_server_cert(&leaf.der, &chain, &name(host), &[], now());
-            let unobserved = plain.verify_server_cert(&leaf.der, &chain, &name(host), &[], now());
-            assert_eq!(observed.is_ok(), unobserved.is_ok(), "{host}");
+            let with_observer =
+                verifier.verify_server_cert(&leaf.der, &chain, &name(host), &[], now());
+            let without = plain.verify_server_cert(&leaf.der, &chain, &name(host), &[], now());
+            assert_eq!(with_observer.is_ok(), without.is_ok(), "{host}");
             assert_eq!(
-                observed.err().map(|e| e.to_string()),
-                unobserved.err().map(|e| e.to_string()),
+                with_observer.err().map(|e| e.to_string()),
+                without.err().map(|e| e.to_string()),
                 "{host}"
             );
         }
@@ -418,13 +419,13 @@ mod tests {
             let verifier = DaneServerVerifier::new(sip.clone(), tlsa.clone(), &provider())
                 .with_observer(observer.clone());
             let plain = DaneServerVerifier::new(sip.clone(), tlsa, &provider());
-            let observed =
+            let with_observer =
                 verifier.verify_server_cert(&leaf.der, &[], &name("example.com"), &[], now());
-            let unobserved =
+            let without =
                 plain.verify_server_cert(&leaf.der, &[], &name("example.com"), &[], now());
             assert_eq!(
-                observed.map(|_| ()).map_err(|e| e.to_string()),
-                unobserved.map(|_| ()).map_err(|e| e.to_string())
+                with_observer.map(|_| ()).map_err(|e| e.to_string()),
+                without.map(|_| ()).map_err(|e| e.to_string())
             );
         }
         let log = log.lock().expect("log").clone();
