@@ -83,6 +83,7 @@ mod identity;
 #[cfg(feature = "json")]
 pub mod json;
 mod policy;
+mod reference_text;
 #[cfg(feature = "dns")]
 pub mod resolve;
 pub mod reuse;
@@ -102,6 +103,7 @@ pub use identity::{
     IgnoreReason, IgnoredName, IgnoredSource,
 };
 pub use policy::{EkuMode, Policy, Role};
+pub use reference_text::ReferenceTextError;
 pub use verdict::{
     warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
 };
