@@ -9,7 +9,8 @@ use std::borrow::Cow;
 
 use x509_parser::asn1_rs::Oid;
 
-use crate::der::{self, Certificate, DerError, KnownExtension, Reader, WalkError};
+use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
+use crate::der::reader::{DerError, Reader, SEQUENCE};
 use crate::policy::{EkuMode, Role};
 use crate::ReasonCode;
 
@@ -180,7 +181,7 @@ pub(crate) fn parse_purposes(value: Reader<'_>) -> Result<Purposes, DerError> {
 
 fn for_each_purpose<'a>(value: Reader<'a>, mut f: impl FnMut(&'a [u8])) -> Result<(), DerError> {
     let mut value = value;
-    let mut list = value.read_expected(der::SEQUENCE, "an ExtKeyUsageSyntax SEQUENCE")?;
+    let mut list = value.read_expected(SEQUENCE, "an ExtKeyUsageSyntax SEQUENCE")?;
     value.expect_end("the end of the extension value after the ExtKeyUsageSyntax SEQUENCE")?;
     while !list.at_end() {
         f(list.read_oid("a KeyPurposeId OBJECT IDENTIFIER")?);
@@ -251,7 +252,7 @@ pub(crate) fn evaluate_parsed(
 pub(crate) fn read_extension<'a>(
     cert: &Certificate<'a>,
 ) -> Result<Option<(Purposes, Reader<'a>)>, DerError> {
-    match cert.extension(der::DecidedExtension::ExtKeyUsage) {
+    match cert.extension(DecidedExtension::ExtKeyUsage) {
         None => Ok(None),
         Some(ext) => Ok(Some((parse_purposes(ext.value)?, ext.value))),
     }

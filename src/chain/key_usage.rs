@@ -20,8 +20,7 @@
 
 use super::ca::CaName;
 use super::ChainError;
-use crate::der::Certificate;
-use crate::der::DecidedExtension;
+use crate::der::cert::{Certificate, DecidedExtension};
 
 /// keyCertSign is bit 5 (RFC 5280 §4.2.1.3): in the first octet, counted from the most
 /// significant bit.

@@ -39,8 +39,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use super::ca::CaName;
 use super::ChainError;
-use crate::der::DecidedExtension;
-use crate::der::{self, Certificate};
+use crate::der::cert::{Certificate, DecidedExtension};
+use crate::der::reader;
 use crate::{DomainName, Identity, IdentityName};
 
 /// The most comparisons (SIP identities × subtrees of their form, summed over the CAs of a
@@ -511,16 +511,16 @@ fn parse_ip_base(value: &[u8], ca: &CaName<'_>) -> Result<IpSubtree, ChainError>
     }
 }
 
-/// The crate's strict DER reader ([`crate::der::Reader`]: single-octet tags, definite minimal
+/// The crate's strict DER reader ([`crate::der::reareader::Reader`]: single-octet tags, definite minimal
 /// lengths), with its errors as malformed name constraints.
 struct Reader<'a> {
-    inner: der::Reader<'a>,
+    inner: reader::Reader<'a>,
 }
 
 impl<'a> Reader<'a> {
     fn new(input: &'a [u8]) -> Self {
         Self {
-            inner: der::Reader::new(input),
+            inner: reader::Reader::new(input),
         }
     }
 

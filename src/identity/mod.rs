@@ -23,7 +23,8 @@ use core::fmt;
 use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::collections::hash_map::{Entry, HashMap, RandomState};
 
-use crate::der::{Certificate, DecidedExtension, DerError, KnownExtension, Reader, WalkError};
+use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
+use crate::der::reader::{DerError, Reader};
 use crate::eku::Purposes;
 use crate::Policy;
 

@@ -19,7 +19,8 @@ use super::names::{
 use super::text::printable;
 use super::uri_san::{classify_uri, UriSan};
 use super::{ExtractError, Identities, Seen};
-use crate::der::{self, DerError, Reader};
+use crate::der::name::for_each_attribute;
+use crate::der::reader::{self, check_oid, DerError, Reader};
 use crate::{DomainName, Policy};
 
 const FIELD: &str = "subjectAltName";
@@ -45,7 +46,7 @@ pub(super) fn collect(
 ) -> Result<(), ExtractError> {
     let mut value = value;
     let mut names = value
-        .read_expected(der::SEQUENCE, "a GeneralNames SEQUENCE")
+        .read_expected(reader::SEQUENCE, "a GeneralNames SEQUENCE")
         .map_err(malformed)?;
     value
         .expect_end("the end of the extension value after the GeneralNames SEQUENCE")
@@ -199,7 +200,7 @@ fn classify<'a>(
         }
         // registeredID [8] OBJECT IDENTIFIER
         0x88 => {
-            der::check_oid(contents).map_err(malformed)?;
+            check_oid(contents).map_err(malformed)?;
             ignored(
                 format!("registeredID:{}", oid_text(bytes)),
                 IgnoredSource::SanOther,
@@ -243,9 +244,9 @@ fn other_name(contents: Reader<'_>) -> Result<&[u8], DerError> {
 /// `[4] EXPLICIT Name`: one Name SEQUENCE, walked strictly, then nothing.
 fn directory_name(contents: Reader<'_>) -> Result<(), DerError> {
     let mut r = contents;
-    let name = r.read_expected(der::SEQUENCE, "a directoryName Name SEQUENCE")?;
+    let name = r.read_expected(reader::SEQUENCE, "a directoryName Name SEQUENCE")?;
     r.expect_end("the end of the directoryName after its Name")?;
-    der::for_each_attribute(name, |_| {})
+    for_each_attribute(name, |_| {})
 }
 
 /// The contents of an ORAddress or EDIPartyName: one or more well-formed TLVs.
