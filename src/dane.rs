@@ -50,6 +50,7 @@ use core::fmt;
 use rustls_pki_types::CertificateDer;
 use sha2::{Digest, Sha256, Sha512};
 
+use crate::der::cert::Certificate;
 use crate::{DomainName, Verdict};
 
 /// The certificate usage field (RFC 6698 §2.1.1, RFC 7218 acronyms).
@@ -653,40 +654,27 @@ pub(crate) fn check_trust_anchor(
     end_entity: &CertificateDer<'_>,
     cert: &CertificateDer<'_>,
 ) -> Result<(), NotATrustAnchor> {
-    use x509_parser::extensions::ParsedExtension;
-    use x509_parser::oid_registry::{OID_X509_EXT_BASIC_CONSTRAINTS, OID_X509_EXT_KEY_USAGE};
-
     if cert.as_ref() == end_entity.as_ref() {
         return Err(NotATrustAnchor::EndEntity);
     }
-    let Ok(([], parsed)) = x509_parser::parse_x509_certificate(cert.as_ref()) else {
+    let Ok(parsed) = Certificate::parse_extensions_only(cert.as_ref()) else {
         return Err(NotATrustAnchor::Unreadable);
     };
     match spki(end_entity) {
-        Some(ee_key) if ee_key == parsed.tbs_certificate.subject_pki.raw => {
-            return Err(NotATrustAnchor::EndEntityKey)
-        }
+        Some(ee_key) if ee_key == parsed.spki() => return Err(NotATrustAnchor::EndEntityKey),
         Some(_) => {}
         None => return Err(NotATrustAnchor::Unreadable),
     }
-    // A repeated extension is an error; one that did not parse as its type is unreadable.
-    match parsed.get_extension_unique(&OID_X509_EXT_BASIC_CONSTRAINTS) {
-        Ok(Some(ext)) => match ext.parsed_extension() {
-            ParsedExtension::BasicConstraints(bc) if bc.ca => {}
-            ParsedExtension::BasicConstraints(_) => return Err(NotATrustAnchor::NotACa),
-            _ => return Err(NotATrustAnchor::Unreadable),
-        },
-        Ok(None) => return Err(NotATrustAnchor::NotACa),
-        Err(_) => return Err(NotATrustAnchor::Unreadable),
+    // The walk refused a repeated extension; a value that is not its type's DER is unreadable.
+    match parsed.is_ca() {
+        Some(Ok(true)) => {}
+        Some(Ok(false)) | None => return Err(NotATrustAnchor::NotACa),
+        Some(Err(_)) => return Err(NotATrustAnchor::Unreadable),
     }
-    match parsed.get_extension_unique(&OID_X509_EXT_KEY_USAGE) {
-        Ok(None) => Ok(()),
-        Ok(Some(ext)) => match ext.parsed_extension() {
-            ParsedExtension::KeyUsage(ku) if ku.key_cert_sign() => Ok(()),
-            ParsedExtension::KeyUsage(_) => Err(NotATrustAnchor::NoKeyCertSign),
-            _ => Err(NotATrustAnchor::Unreadable),
-        },
-        Err(_) => Err(NotATrustAnchor::Unreadable),
+    match parsed.key_cert_sign() {
+        None | Some(Ok(true)) => Ok(()),
+        Some(Ok(false)) => Err(NotATrustAnchor::NoKeyCertSign),
+        Some(Err(_)) => Err(NotATrustAnchor::Unreadable),
     }
 }
 
@@ -721,10 +709,12 @@ fn first_reason(r: &crate::Rejected) -> String {
         .map_or_else(|| "rejected".to_owned(), |x| x.code().code().to_owned())
 }
 
-/// The DER SubjectPublicKeyInfo of a certificate, `None` when it does not parse.
+/// The DER SubjectPublicKeyInfo of a certificate (the strict walk of its structure,
+/// [`Certificate::parse_extensions_only`]), `None` when it does not parse.
 fn spki<'a>(cert: &'a CertificateDer<'_>) -> Option<&'a [u8]> {
-    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).ok()?;
-    Some(parsed.tbs_certificate.subject_pki.raw)
+    Certificate::parse_extensions_only(cert.as_ref())
+        .ok()
+        .map(|c| c.spki())
 }
 
 /// Hex digits to bytes; `Err(position)` of the first bad character.

@@ -16,6 +16,7 @@
 use rustls_pki_types::{CertificateDer, UnixTime};
 
 use crate::chain::ChainVerifier;
+use crate::der::cert::Certificate;
 use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
 use crate::verdict::{
@@ -66,14 +67,16 @@ pub(crate) struct Decided {
     accept: NamesAccepted,
 }
 
-/// The end entity, parsed once: its identities and its EKU outcome.
-struct Examined {
+/// The end entity, parsed once: the walk (kept for the hints of a rejection), its
+/// identities and its EKU outcome.
+struct Examined<'a> {
+    cert: Certificate<'a>,
     identities: Identities,
     eku: Result<EkuAcceptance, EkuError>,
 }
 
 #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
-fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rejected> {
+fn examine<'a>(cert_der: &'a [u8], role: Role, policy: &Policy) -> Result<Examined<'a>, Rejected> {
     let malformed = |e: identity::ExtractError| {
         Rejected::new(
             e.reason_code(),
@@ -84,7 +87,11 @@ fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rej
     let (cert, read_eku) = identity::parse_certificate(cert_der).map_err(malformed)?;
     let identities = identity::extract_from_parsed(&cert, policy).map_err(malformed)?;
     let eku = eku::evaluate_read(read_eku, role, policy.eku_mode());
-    Ok(Examined { identities, eku })
+    Ok(Examined {
+        cert,
+        identities,
+        eku,
+    })
 }
 
 /// Checks one end-entity certificate (DER) for one reference: RFC 5922 §7.1 extraction,
@@ -176,7 +183,7 @@ impl ChainVerifier {
                 }
             }
             Err((e, identities)) => {
-                let missing = hints::missing_intermediate(&e, end_entity, intermediates);
+                let missing = hints::missing_intermediate(&e, &examined.cert, intermediates);
                 Err(reference.with(|reference| {
                     names_verdict(identities, reference, &examined.eku, ChainCheck::Validated)
                         .with_path_error(e)

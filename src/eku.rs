@@ -5,11 +5,8 @@
 
 use core::fmt;
 
-use std::borrow::Cow;
-
-use x509_parser::asn1_rs::Oid;
-
 use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
+use crate::der::name::oid_text;
 use crate::der::reader::{DerError, Reader, SEQUENCE};
 use crate::policy::{EkuMode, Role};
 use crate::ReasonCode;
@@ -224,7 +221,7 @@ fn listed(value: Reader<'_>) -> Vec<String> {
                     *s = true;
                 }
             }
-            None => others.push(Oid::new(Cow::Borrowed(oid)).to_id_string()),
+            None => others.push(oid_text(oid)),
         }
     });
     KNOWN

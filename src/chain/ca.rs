@@ -4,10 +4,9 @@
 
 use core::fmt;
 
-use x509_parser::prelude::{FromDer, X509Certificate};
-
 use super::ChainError;
 use crate::der::cert::{Certificate, WalkError, OID_NAME_CONSTRAINTS};
+use crate::der::name::name_text;
 use crate::der::reader::{Reader, SEQUENCE};
 
 /// Walks an intermediate of a verified path (webpki parsed it and checked its signature) to
@@ -75,9 +74,9 @@ impl fmt::Display for CaName<'_> {
             Self::Anchor => f.write_str("trust anchor"),
             Self::Intermediate { index, der } => {
                 let n = index.saturating_add(1);
-                // The subject as x509-parser renders it; a message path only.
-                match X509Certificate::from_der(der) {
-                    Ok((_, cert)) => write!(f, "intermediate CA {n} ({})", cert.subject()),
+                // The subject as text; a message path only.
+                match Certificate::parse_extensions_only(der) {
+                    Ok(cert) => write!(f, "intermediate CA {n} ({})", name_text(cert.subject())),
                     Err(_) => write!(f, "intermediate CA {n}"),
                 }
             }

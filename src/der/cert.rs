@@ -34,18 +34,21 @@ pub(crate) enum DecidedExtension {
     KeyUsage,
     /// nameConstraints, 2.5.29.30.
     NameConstraints,
+    /// basicConstraints, 2.5.29.19.
+    BasicConstraints,
 }
 
 impl DecidedExtension {
     /// Every one, in slot order.
-    const ALL: [Self; 4] = [
+    const ALL: [Self; 5] = [
         Self::SubjectAltName,
         Self::ExtKeyUsage,
         Self::KeyUsage,
         Self::NameConstraints,
+        Self::BasicConstraints,
     ];
 
-    /// The extension with this OID (content octets; all four are in the id-ce arc,
+    /// The extension with this OID (content octets; all of them are in the id-ce arc,
     /// `55 1D x`), `None` for any other.
     fn of(oid: &[u8]) -> Option<Self> {
         match oid {
@@ -53,6 +56,7 @@ impl DecidedExtension {
             [0x55, 0x1D, 0x25] => Some(Self::ExtKeyUsage),
             [0x55, 0x1D, 0x0F] => Some(Self::KeyUsage),
             [0x55, 0x1D, 0x1E] => Some(Self::NameConstraints),
+            [0x55, 0x1D, 0x13] => Some(Self::BasicConstraints),
             _ => None,
         }
     }
@@ -65,6 +69,7 @@ impl DecidedExtension {
             Self::ExtKeyUsage => OID_EXT_KEY_USAGE,
             Self::KeyUsage => OID_KEY_USAGE,
             Self::NameConstraints => OID_NAME_CONSTRAINTS,
+            Self::BasicConstraints => &[0x55, 0x1D, 0x13],
         }
     }
 
@@ -75,6 +80,7 @@ impl DecidedExtension {
             Self::ExtKeyUsage => 1,
             Self::KeyUsage => 2,
             Self::NameConstraints => 3,
+            Self::BasicConstraints => 4,
         }
     }
 }
@@ -149,17 +155,70 @@ pub(crate) enum WalkError {
 /// The parts of a certificate that sipcert decides on, after a strict walk.
 #[derive(Debug, Clone)]
 pub(crate) struct Certificate<'a> {
-    /// A reader over the subject Name contents (already walked strictly).
-    pub(crate) subject: Reader<'a>,
+    /// A reader over the issuer Name contents.
+    issuer: Reader<'a>,
+    /// A reader over the subject Name contents.
+    subject: Reader<'a>,
+    /// The whole subjectPublicKeyInfo TLV.
+    #[cfg_attr(
+        not(feature = "dane"),
+        allow(dead_code, reason = "DANE's selector 1 is its only reader")
+    )]
+    spki: &'a [u8],
     /// The [`DecidedExtension`]s present, each in its slot. The walk made sure that no
     /// extension OID appears twice.
     decided: [Option<Extension<'a>>; DECIDED],
+}
+
+/// The TBSCertificate fields up to the extensions, as the walk found them.
+struct Fields<'a> {
+    v3: bool,
+    issuer: Reader<'a>,
+    subject: Reader<'a>,
+    spki: &'a [u8],
 }
 
 impl<'a> Certificate<'a> {
     /// The extension `which`, if the certificate has it.
     pub(crate) fn extension(&self, which: DecidedExtension) -> Option<&Extension<'a>> {
         self.decided.get(which.slot())?.as_ref()
+    }
+
+    /// A reader over the subject Name's contents (`SEQUENCE OF RelativeDistinguishedName`).
+    pub(crate) fn subject(&self) -> Reader<'a> {
+        self.subject
+    }
+
+    /// A reader over the issuer Name's contents.
+    pub(crate) fn issuer(&self) -> Reader<'a> {
+        self.issuer
+    }
+
+    #[cfg(feature = "dane")]
+    /// The DER SubjectPublicKeyInfo (the whole TLV, as DANE selector 1 hashes it).
+    pub(crate) fn spki(&self) -> &'a [u8] {
+        self.spki
+    }
+
+    /// Whether the keyUsage extension asserts keyCertSign: `None` without the extension,
+    /// `Err` (how) when its value is not the strict DER of a KeyUsage.
+    pub(crate) fn key_cert_sign(&self) -> Option<Result<bool, &'static str>> {
+        let ext = self.extension(DecidedExtension::KeyUsage)?;
+        Some(super::ext::allows_cert_sign(ext.value.as_bytes()))
+    }
+
+    #[cfg(feature = "dane")]
+    /// Whether the basicConstraints extension asserts cA: `None` without the extension,
+    /// `Err` (how) when its value is not the strict DER of a BasicConstraints.
+    pub(crate) fn is_ca(&self) -> Option<Result<bool, &'static str>> {
+        let ext = self.extension(DecidedExtension::BasicConstraints)?;
+        Some(super::ext::asserts_ca(ext.value.as_bytes()))
+    }
+
+    /// Whether the issuer Name equals the subject Name, octet for octet (self-issued in the
+    /// sense of a missing-issuer hint; RFC 5280 name comparison is path validation's).
+    pub(crate) fn is_self_issued(&self) -> bool {
+        self.issuer.as_bytes() == self.subject.as_bytes()
     }
 
     /// Walks `Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }`
@@ -187,12 +246,12 @@ impl<'a> Certificate<'a> {
         Self::parse_tbs(tbs)
     }
 
-    /// The subject and the extensions of a certificate that path validation has already
-    /// parsed (a CA of a verified path): the Certificate and TBSCertificate structure is
-    /// walked with this reader's canonical-length rules and every TBSCertificate field
-    /// must carry its tag in order, but only the extension list is walked inside (as in
-    /// [`Certificate::parse`]: minimal OIDs, `critical` only as TRUE, no OID twice); the
-    /// other fields' contents are left to the path validator.
+    /// The subject, issuer, key and extensions of a certificate that path validation
+    /// parses itself (a CA of a path, a certificate DANE matches): the Certificate and
+    /// TBSCertificate structure is walked with this reader's canonical-length rules and every
+    /// TBSCertificate field must carry its tag in order, but only the extension list is
+    /// walked inside (as in [`Certificate::parse`]: minimal OIDs, `critical` only as TRUE, no
+    /// OID twice); the other fields' contents are left to the path validator.
     pub(crate) fn parse_extensions_only(der: &'a [u8]) -> Result<Self, WalkError> {
         let (_, mut tbs) = open(der)?;
         let version = tbs.read_optional(0xa0).map_err(field("version"))?;
@@ -203,45 +262,36 @@ impl<'a> Certificate<'a> {
                 "signature",
                 "a signature AlgorithmIdentifier SEQUENCE",
             ),
-            (SEQUENCE, "issuer", "an issuer Name SEQUENCE"),
-            (SEQUENCE, "validity", "a validity SEQUENCE"),
         ] {
             tbs.read_expected(tag, expected).map_err(field(name))?;
         }
+        let issuer = tbs
+            .read_expected(SEQUENCE, "an issuer Name SEQUENCE")
+            .map_err(field("issuer"))?;
+        tbs.read_expected(SEQUENCE, "a validity SEQUENCE")
+            .map_err(field("validity"))?;
         let subject = tbs
             .read_expected(SEQUENCE, "a subject Name SEQUENCE")
             .map_err(field("subject"))?;
-        tbs.read_expected(SEQUENCE, "a subjectPublicKeyInfo SEQUENCE")
+        let (spki, _) = tbs
+            .read_expected_tlv(SEQUENCE, "a subjectPublicKeyInfo SEQUENCE")
             .map_err(field("subjectPublicKeyInfo"))?;
         for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
             tbs.read_optional(tag).map_err(field(name))?;
         }
         // `[0] { INTEGER 2 }`: version 3.
         let v3 = version.map(|v| v.as_bytes()) == Some(&[INTEGER, 0x01, 0x02][..]);
-        Self::finish(tbs, v3, subject)
+        let fields = Fields {
+            v3,
+            issuer,
+            subject,
+            spki,
+        };
+        Self::finish(tbs, fields)
     }
 
     fn parse_tbs(mut tbs: Reader<'a>) -> Result<Self, WalkError> {
-        let version = match tbs.read_optional(0xa0).map_err(field("version"))? {
-            None => 1,
-            Some(mut v) => {
-                let int = v
-                    .read_expected(INTEGER, "an INTEGER in the [0] version field")
-                    .map_err(field("version"))?;
-                v.expect_end("the end of the [0] version field after the INTEGER")
-                    .map_err(field("version"))?;
-                match int.as_bytes() {
-                    [1] => 2,
-                    [2] => 3,
-                    [0] => {
-                        return Err(field("version")(int.error(
-                            "v2 or v3, found an explicit v1 (DER omits the DEFAULT value)",
-                        )))
-                    }
-                    _ => return Err(field("version")(int.error("version v1, v2 or v3"))),
-                }
-            }
-        };
+        let version = read_version(&mut tbs)?;
         let serial = tbs
             .read_expected(INTEGER, "a serialNumber INTEGER")
             .map_err(field("serialNumber"))?;
@@ -254,44 +304,10 @@ impl<'a> Certificate<'a> {
             .read_expected(SEQUENCE, "a signature AlgorithmIdentifier SEQUENCE")
             .map_err(field("signature"))?;
         check_algorithm(alg).map_err(field("signature"))?;
-        let issuer = tbs
-            .read_expected(SEQUENCE, "an issuer Name SEQUENCE")
-            .map_err(field("issuer"))?;
-        for_each_attribute(issuer, |_| {}).map_err(field("issuer"))?;
-        let mut validity = tbs
-            .read_expected(SEQUENCE, "a validity SEQUENCE")
-            .map_err(field("validity"))?;
-        for _ in 0..2 {
-            let at = validity.offset();
-            let (tag, time) = validity.read_tlv().map_err(field("validity"))?;
-            if tag != UTC_TIME && tag != GENERALIZED_TIME {
-                return Err(field("validity")(DerError {
-                    offset: at,
-                    detail: "a UTCTime or GeneralizedTime",
-                }));
-            }
-            check_time(tag, time).map_err(field("validity"))?;
-        }
-        validity
-            .expect_end("the end of the validity after notAfter")
-            .map_err(field("validity"))?;
-        let subject = tbs
-            .read_expected(SEQUENCE, "a subject Name SEQUENCE")
-            .map_err(field("subject"))?;
-        for_each_attribute(subject, |_| {}).map_err(field("subject"))?;
-        let mut spki = tbs
-            .read_expected(SEQUENCE, "a subjectPublicKeyInfo SEQUENCE")
-            .map_err(field("subjectPublicKeyInfo"))?;
-        let key_alg = spki
-            .read_expected(SEQUENCE, "an AlgorithmIdentifier SEQUENCE")
-            .map_err(field("subjectPublicKeyInfo"))?;
-        check_algorithm(key_alg).map_err(field("subjectPublicKeyInfo"))?;
-        let key = spki
-            .read_expected(BIT_STRING, "a subjectPublicKey BIT STRING")
-            .map_err(field("subjectPublicKeyInfo"))?;
-        check_bit_string(key).map_err(field("subjectPublicKeyInfo"))?;
-        spki.expect_end("the end of the subjectPublicKeyInfo after the key")
-            .map_err(field("subjectPublicKeyInfo"))?;
+        let issuer = read_name(&mut tbs, "issuer", "an issuer Name SEQUENCE")?;
+        read_validity(&mut tbs)?;
+        let subject = read_name(&mut tbs, "subject", "a subject Name SEQUENCE")?;
+        let spki = read_spki(&mut tbs)?;
         for (tag, name) in [(0x81, "issuerUniqueID"), (0x82, "subjectUniqueID")] {
             let at = tbs.offset();
             if let Some(id) = tbs.read_optional(tag).map_err(field(name))? {
@@ -304,16 +320,22 @@ impl<'a> Certificate<'a> {
                 check_bit_string(id).map_err(field(name))?;
             }
         }
-        Self::finish(tbs, version == 3, subject)
+        let fields = Fields {
+            v3: version == 3,
+            issuer,
+            subject,
+            spki,
+        };
+        Self::finish(tbs, fields)
     }
 
     /// The rest of a TBSCertificate after the unique identifiers: `[3] Extensions`, only in a
-    /// version 3 certificate (`v3`), walked by [`parse_extensions`], then nothing.
-    fn finish(mut tbs: Reader<'a>, v3: bool, subject: Reader<'a>) -> Result<Self, WalkError> {
+    /// version 3 certificate, walked by [`parse_extensions`], then nothing.
+    fn finish(mut tbs: Reader<'a>, fields: Fields<'a>) -> Result<Self, WalkError> {
         let mut decided = [None; DECIDED];
         let at = tbs.offset();
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
-            if !v3 {
+            if !fields.v3 {
                 return Err(field("extensions")(DerError {
                     offset: at,
                     detail: "extensions only in a version 3 certificate",
@@ -323,8 +345,85 @@ impl<'a> Certificate<'a> {
         }
         tbs.expect_end("the end of the tbsCertificate after the extensions")
             .map_err(field("tbsCertificate"))?;
-        Ok(Self { subject, decided })
+        Ok(Self {
+            issuer: fields.issuer,
+            subject: fields.subject,
+            spki: fields.spki,
+            decided,
+        })
     }
+}
+
+/// `version [0] EXPLICIT Version DEFAULT v1`: 1, 2 or 3 (an explicit v1 is not DER).
+fn read_version(tbs: &mut Reader<'_>) -> Result<u8, WalkError> {
+    let Some(mut v) = tbs.read_optional(0xa0).map_err(field("version"))? else {
+        return Ok(1);
+    };
+    let int = v
+        .read_expected(INTEGER, "an INTEGER in the [0] version field")
+        .map_err(field("version"))?;
+    v.expect_end("the end of the [0] version field after the INTEGER")
+        .map_err(field("version"))?;
+    match int.as_bytes() {
+        [1] => Ok(2),
+        [2] => Ok(3),
+        [0] => Err(field("version")(int.error(
+            "v2 or v3, found an explicit v1 (DER omits the DEFAULT value)",
+        ))),
+        _ => Err(field("version")(int.error("version v1, v2 or v3"))),
+    }
+}
+
+/// A Name, walked to the attribute level; a reader over its contents.
+fn read_name<'a>(
+    tbs: &mut Reader<'a>,
+    name: &'static str,
+    expected: &'static str,
+) -> Result<Reader<'a>, WalkError> {
+    let contents = tbs.read_expected(SEQUENCE, expected).map_err(field(name))?;
+    for_each_attribute(contents, |_| {}).map_err(field(name))?;
+    Ok(contents)
+}
+
+/// `Validity ::= SEQUENCE { notBefore Time, notAfter Time }`, both in RFC 5280 form.
+fn read_validity(tbs: &mut Reader<'_>) -> Result<(), WalkError> {
+    let mut validity = tbs
+        .read_expected(SEQUENCE, "a validity SEQUENCE")
+        .map_err(field("validity"))?;
+    for _ in 0..2 {
+        let at = validity.offset();
+        let (tag, time) = validity.read_tlv().map_err(field("validity"))?;
+        if tag != UTC_TIME && tag != GENERALIZED_TIME {
+            return Err(field("validity")(DerError {
+                offset: at,
+                detail: "a UTCTime or GeneralizedTime",
+            }));
+        }
+        check_time(tag, time).map_err(field("validity"))?;
+    }
+    validity
+        .expect_end("the end of the validity after notAfter")
+        .map_err(field("validity"))
+}
+
+/// `SubjectPublicKeyInfo ::= SEQUENCE { algorithm, subjectPublicKey BIT STRING }`, checked
+/// for shape; the whole TLV.
+fn read_spki<'a>(tbs: &mut Reader<'a>) -> Result<&'a [u8], WalkError> {
+    let err = field("subjectPublicKeyInfo");
+    let (whole, mut spki) = tbs
+        .read_expected_tlv(SEQUENCE, "a subjectPublicKeyInfo SEQUENCE")
+        .map_err(&err)?;
+    let key_alg = spki
+        .read_expected(SEQUENCE, "an AlgorithmIdentifier SEQUENCE")
+        .map_err(&err)?;
+    check_algorithm(key_alg).map_err(&err)?;
+    let key = spki
+        .read_expected(BIT_STRING, "a subjectPublicKey BIT STRING")
+        .map_err(&err)?;
+    check_bit_string(key).map_err(&err)?;
+    spki.expect_end("the end of the subjectPublicKeyInfo after the key")
+        .map_err(&err)?;
+    Ok(whole)
 }
 
 /// `Certificate ::= SEQUENCE { tbsCertificate, ... }` with nothing after it: readers over the
@@ -586,7 +685,7 @@ mod tests {
             assert_eq!(which.slot(), i, "{which:?}");
         }
         for other in [
-            &[0x55, 0x1D, 0x13][..],
+            &[0x55, 0x1D, 0x20][..],
             &[0x55, 0x1D, 0x11, 0x00],
             &[0x55, 0x1D],
             &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x01],

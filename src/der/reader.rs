@@ -190,6 +190,19 @@ impl<'a> Reader<'a> {
         Ok(contents)
     }
 
+    /// Reads one TLV that must carry `tag`, as [`Reader::read_expected`]: its whole encoding
+    /// (tag, length and contents) and a reader over its contents.
+    pub(crate) fn read_expected_tlv(
+        &mut self,
+        tag: u8,
+        expected: &'static str,
+    ) -> Result<(&'a [u8], Self), DerError> {
+        let before = self.input;
+        let contents = self.read_expected(tag, expected)?;
+        let used = before.len() - self.input.len();
+        Ok((before.get(..used).unwrap_or_default(), contents))
+    }
+
     /// Reads one TLV carrying `tag` if the next value has that tag.
     #[inline]
     pub(crate) fn read_optional(&mut self, tag: u8) -> Result<Option<Self>, DerError> {

@@ -294,7 +294,7 @@ pub(crate) fn extract_from_parsed(
     if let Some(san) = san {
         san::collect(san.value, policy, &mut out)?;
     }
-    cn::collect(cert.subject, policy, &mut out)?;
+    cn::collect(cert.subject(), policy, &mut out)?;
     Ok(out)
 }
 

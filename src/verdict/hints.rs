@@ -6,6 +6,8 @@ use rustls_pki_types::CertificateDer;
 use super::codes::Hint;
 use super::matching::wildcard_covers;
 use crate::chain::ChainError;
+use crate::der::cert::Certificate;
+use crate::der::name::name_text;
 use crate::identity::{Identities, Identity, IgnoreReason, IgnoredName, IgnoredSource, NearMiss};
 use crate::DomainName;
 
@@ -69,7 +71,7 @@ pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote>
 /// self-issued.
 pub(crate) fn missing_intermediate(
     error: &ChainError,
-    end_entity: &CertificateDer<'_>,
+    end_entity: &Certificate<'_>,
     intermediates: &[CertificateDer<'_>],
 ) -> Option<HintNote> {
     match error {
@@ -77,14 +79,13 @@ pub(crate) fn missing_intermediate(
         // Only an unknown issuer can come from a missing certificate.
         _ => return None,
     }
-    let (_, leaf) = x509_parser::parse_x509_certificate(end_entity.as_ref()).ok()?;
-    let issuer = leaf.tbs_certificate.issuer.as_raw();
-    if issuer == leaf.tbs_certificate.subject.as_raw() {
+    if end_entity.is_self_issued() {
         return None;
     }
+    let issuer = end_entity.issuer().as_bytes();
     let presented = intermediates.iter().any(|c| {
-        x509_parser::parse_x509_certificate(c.as_ref())
-            .is_ok_and(|(_, cert)| cert.tbs_certificate.subject.as_raw() == issuer)
+        Certificate::parse_extensions_only(c.as_ref())
+            .is_ok_and(|cert| cert.subject().as_bytes() == issuer)
     });
     if presented {
         return None;
@@ -94,7 +95,7 @@ pub(crate) fn missing_intermediate(
         message: format!(
             "the server sent {} certificate(s) besides its own, none of them its issuer {}, and no trust anchor issued it: the server most likely does not send its intermediate CA certificate (TLS 1.3 RFC 8446 §4.4.2, TLS 1.2 RFC 5246 §7.4.2 require the chain)",
             intermediates.len(),
-            leaf.tbs_certificate.issuer
+            name_text(end_entity.issuer())
         ),
     })
 }
