@@ -51,7 +51,8 @@ use rustls_pki_types::CertificateDer;
 use sha2::{Digest, Sha256, Sha512};
 
 use crate::der::cert::Certificate;
-use crate::{DomainName, Verdict};
+use crate::domain::DomainName;
+use crate::verdict::Verdict;
 
 /// The certificate usage field (RFC 6698 §2.1.1, RFC 7218 acronyms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -703,7 +704,7 @@ fn trust_anchor_position(
         .map(|(i, _)| i)
 }
 
-fn first_reason(r: &crate::Rejected) -> String {
+fn first_reason(r: &crate::verdict::Rejected) -> String {
     r.reasons()
         .first()
         .map_or_else(|| "rejected".to_owned(), |x| x.code().code().to_owned())

@@ -5,11 +5,11 @@
 
 use core::fmt;
 
+use crate::codes::ReasonCode;
 use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
 use crate::der::name::oid_text;
 use crate::der::reader::{DerError, Reader, SEQUENCE};
 use crate::policy::{EkuMode, Role};
-use crate::ReasonCode;
 
 /// id-kp-sipDomain, 1.3.6.1.5.5.7.3.20 (RFC 5924 §4.1).
 pub const EKU_SIP_DOMAIN: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14];

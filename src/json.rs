@@ -33,7 +33,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::{Identity, IdentityName, IgnoredName, Verdict};
+use crate::identity::{Identity, IdentityName, IgnoredName};
+use crate::verdict::Verdict;
 
 /// `{"domain": ...}`, `{"ip": ...}`, or, for a kind of name added later, `{"name": ...}`.
 fn name(name: &IdentityName) -> Map<String, Value> {

@@ -137,8 +137,9 @@ use anchors::{Anchor, AnchorKey};
 use prime::PrimeError;
 
 use crate::dane::{TlsaRecord, TlsaSet};
+use crate::domain::DomainName;
+use crate::policy::Policy;
 use crate::uri::{Host, SipUri};
-use crate::{DomainName, Policy};
 
 /// The most CNAME records one answer may carry before the step fails.
 pub const MAX_CNAMES: usize = 8;

@@ -171,6 +171,7 @@ pub(crate) struct Certificate<'a> {
 }
 
 /// The TBSCertificate fields up to the extensions, as the walk found them.
+#[derive(Clone, Copy)]
 struct Fields<'a> {
     v3: bool,
     issuer: Reader<'a>,

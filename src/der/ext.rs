@@ -73,7 +73,10 @@ pub(super) fn asserts_ca(value: &[u8]) -> Result<bool, &'static str> {
     if !outer.at_end() {
         return Err("data after the BasicConstraints SEQUENCE");
     }
-    let ca = match seq.read_optional(BOOLEAN).map_err(|_| "a malformed cA BOOLEAN")? {
+    let ca = match seq
+        .read_optional(BOOLEAN)
+        .map_err(|_| "a malformed cA BOOLEAN")?
+    {
         None => false,
         Some(flag) => match flag.as_bytes() {
             [0xff] => true,
@@ -159,7 +162,11 @@ mod tests {
         ];
         for (der, expected) in rows {
             let got = asserts_ca(der);
-            assert_eq!(got.map_err(|_| ()), *expected, "asserts_ca({der:02x?}) = {got:?}");
+            assert_eq!(
+                got.map_err(|_| ()),
+                *expected,
+                "asserts_ca({der:02x?}) = {got:?}"
+            );
         }
     }
 

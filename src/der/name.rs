@@ -113,13 +113,12 @@ fn render_name(mut name: Reader<'_>) -> Option<String> {
                 out.push_str(" + ");
             }
             first = false;
-            match ATTRIBUTE_NAMES.iter().find(|(o, _)| *o == oid.as_bytes()) {
-                Some((_, short)) => out.push_str(short),
-                None => {
-                    out.push_str("OID(");
-                    out.push_str(&oid_text(oid.as_bytes()));
-                    out.push(')');
-                }
+            if let Some((_, short)) = ATTRIBUTE_NAMES.iter().find(|(o, _)| *o == oid.as_bytes()) {
+                out.push_str(short);
+            } else {
+                out.push_str("OID(");
+                out.push_str(&oid_text(oid.as_bytes()));
+                out.push(')');
             }
             out.push('=');
             out.push_str(&value_text(tag, value.as_bytes())?);
@@ -148,7 +147,11 @@ fn value_text(tag: u8, value: &[u8]) -> Option<String> {
                 .collect::<Option<Vec<u16>>>()?;
             String::from_utf16(&units).ok()
         }
-        _ => Some(value.iter().map(|b| format!("{b:02X}")).collect()),
+        _ => Some(value.iter().fold(String::new(), |mut hex, b| {
+            use core::fmt::Write;
+            let _ = write!(hex, "{b:02X}");
+            hex
+        })),
     }
 }
 
@@ -270,7 +273,10 @@ mod tests {
     #[test]
     fn oids_as_text() {
         let rows: &[(&[u8], &str)] = &[
-            (&[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14], "1.3.6.1.5.5.7.3.20"),
+            (
+                &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14],
+                "1.3.6.1.5.5.7.3.20",
+            ),
             (&[0x55, 0x1d, 0x25, 0x00], "2.5.29.37.0"),
             (&[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d], "1.2.840.113549"),
             (&[0x88, 0x37], "2.999"),

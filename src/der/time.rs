@@ -87,5 +87,4 @@ mod tests {
             assert_eq!(got.is_ok(), ok, "tag {tag:#04x}, {text:?}: {got:?}");
         }
     }
-
 }

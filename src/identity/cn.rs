@@ -20,7 +20,8 @@ use super::{ExtractError, Identities};
 use crate::der::cert::OID_COMMON_NAME;
 use crate::der::name::{for_each_attribute, Attribute};
 use crate::der::reader::Reader;
-use crate::{DomainName, Policy};
+use crate::domain::DomainName;
+use crate::policy::Policy;
 
 /// Calls `f` with every CN attribute of the subject, in order.
 fn for_each_cn<'a>(

@@ -26,7 +26,7 @@ use std::collections::hash_map::{Entry, HashMap, RandomState};
 use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
 use crate::der::reader::{DerError, Reader};
 use crate::eku::Purposes;
-use crate::Policy;
+use crate::policy::Policy;
 
 pub(crate) use names::NearMiss;
 pub use names::{Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource};
@@ -170,8 +170,8 @@ impl ExtractError {
     }
 
     /// The reject code as a [`crate::ReasonCode`]: always `cert-malformed`.
-    pub fn reason_code(self) -> crate::ReasonCode {
-        crate::ReasonCode::CertMalformed
+    pub fn reason_code(self) -> crate::codes::ReasonCode {
+        crate::codes::ReasonCode::CertMalformed
     }
 
     fn from_walk(e: WalkError) -> Self {

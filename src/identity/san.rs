@@ -8,7 +8,6 @@
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-
 use super::names::{
     Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource, NearMiss,
 };
@@ -17,7 +16,8 @@ use super::uri_san::{classify_uri, UriSan};
 use super::{ExtractError, Identities, Seen};
 use crate::der::name::{for_each_attribute, name_text, oid_text};
 use crate::der::reader::{self, check_oid, DerError, Reader};
-use crate::{DomainName, Policy};
+use crate::domain::DomainName;
+use crate::policy::Policy;
 
 const FIELD: &str = "subjectAltName";
 

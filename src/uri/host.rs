@@ -134,8 +134,8 @@ pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {
     }
 }
 
-fn domain_error_offset(e: crate::DomainNameError) -> usize {
-    use crate::DomainNameError as E;
+fn domain_error_offset(e: crate::domain::DomainNameError) -> usize {
+    use crate::domain::DomainNameError as E;
     match e {
         E::EmptyLabel { offset }
         | E::LabelTooLong { offset }

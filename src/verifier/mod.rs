@@ -64,8 +64,8 @@ use rustls::pki_types::{CertificateRevocationListDer, InvalidDnsNameError, Serve
 use rustls::RootCertStore;
 
 use crate::chain::{ChainVerifier, Revocation};
+use crate::policy::Policy;
 use crate::uri::{ReferenceError, SipUri};
-use crate::Policy;
 
 pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,

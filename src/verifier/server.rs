@@ -10,10 +10,14 @@ use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
+use crate::chain::decision::ReferenceArg;
 use crate::chain::ChainVerifier;
-use crate::decision::ReferenceArg;
-use crate::verdict::Wanted;
-use crate::{DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::codes::ReasonCode;
+use crate::domain::DomainName;
+use crate::matching::Wanted;
+use crate::policy::{Policy, Role};
+use crate::reference::Reference;
+use crate::verdict::{Rejected, Verdict};
 
 /// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder_with_provider`].
 #[derive(Debug, Clone)]

@@ -15,15 +15,17 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use crate::chain::ChainVerifier;
+use super::ChainVerifier;
+use crate::codes::ReasonCode;
 use crate::der::cert::Certificate;
 use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
-use crate::verdict::{
-    accept_names, accepted, hints, names_rejection, names_verdict, ChainCheck, NamesAccepted,
-    Wanted,
+use crate::matching::{
+    accept_names, accepted, hints, names_rejection, names_verdict, NamesAccepted, Wanted,
 };
-use crate::{Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::policy::{Policy, Role};
+use crate::reference::Reference;
+use crate::verdict::{ChainCheck, Rejected, Verdict};
 
 /// The reference a decision is made for.
 pub(crate) enum ReferenceArg<'a> {
@@ -75,7 +77,6 @@ struct Examined<'a> {
     eku: Result<EkuAcceptance, EkuError>,
 }
 
-#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
 fn examine<'a>(cert_der: &'a [u8], role: Role, policy: &Policy) -> Result<Examined<'a>, Rejected> {
     let malformed = |e: identity::ExtractError| {
         Rejected::new(
@@ -158,7 +159,6 @@ impl ChainVerifier {
     /// [`ChainVerifier::check`]'s decision, with an accept left unrendered: the rustls
     /// verifiers need only the decision, and rendering an [`Accepted`](crate::Accepted)
     /// (the matched name, the relaxations) would cost allocations on every handshake.
-    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn decide(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -182,7 +182,8 @@ impl ChainVerifier {
                     })),
                 }
             }
-            Err((e, identities)) => {
+            Err(failed) => {
+                let (e, identities) = *failed;
                 let missing = hints::missing_intermediate(&e, &examined.cert, intermediates);
                 Err(reference.with(|reference| {
                     names_verdict(identities, reference, &examined.eku, ChainCheck::Validated)
@@ -197,7 +198,6 @@ impl ChainVerifier {
     /// The decision on a client certificate without a reference (RFC 5922 §7.4: mutual TLS,
     /// authorization follows after the handshake): path, name constraints, client EKU, and at
     /// least one SIP domain identity. The identities are returned for the caller.
-    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn check_client(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -214,7 +214,10 @@ impl ChainVerifier {
                 Role::Client,
                 examined.identities,
             )
-            .map_err(|(e, identities)| Rejected::from_path_error(e, identities))?
+            .map_err(|failed| {
+                let (e, identities) = *failed;
+                Rejected::from_path_error(e, identities)
+            })?
             .into_identities();
         if let Err(e) = examined.eku {
             return Err(Rejected::for_identities(

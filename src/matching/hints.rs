@@ -3,39 +3,21 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::codes::Hint;
-use super::matching::wildcard_covers;
+use super::wildcard_covers;
 use crate::chain::ChainError;
+use crate::codes::Hint;
 use crate::der::cert::Certificate;
 use crate::der::name::name_text;
+use crate::domain::DomainName;
 use crate::identity::{Identities, Identity, IgnoreReason, IgnoredName, IgnoredSource, NearMiss};
-use crate::DomainName;
-
-/// A hint with its explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HintNote {
-    code: Hint,
-    message: String,
-}
-
-impl HintNote {
-    /// The hint code.
-    pub fn code(&self) -> Hint {
-        self.code
-    }
-
-    /// One sentence naming the presented value and the rule.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
+use crate::verdict::HintNote;
 
 /// The hints for a domain reference, each code once, in the order found.
 pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote> {
     let mut out: Vec<HintNote> = Vec::new();
     let mut push = |code: Hint, message: String| {
-        if !out.iter().any(|h| h.code == code) {
-            out.push(HintNote { code, message });
+        if !out.iter().any(|h| h.code() == code) {
+            out.push(HintNote::new(code, message));
         }
     };
     for id in ids.identities() {
@@ -90,14 +72,14 @@ pub(crate) fn missing_intermediate(
     if presented {
         return None;
     }
-    Some(HintNote {
-        code: Hint::MissingIntermediate,
-        message: format!(
+    Some(HintNote::new(
+        Hint::MissingIntermediate,
+        format!(
             "the server sent {} certificate(s) besides its own, none of them its issuer {}, and no trust anchor issued it: the server most likely does not send its intermediate CA certificate (TLS 1.3 RFC 8446 §4.4.2, TLS 1.2 RFC 5246 §7.4.2 require the chain)",
             intermediates.len(),
             name_text(end_entity.issuer())
         ),
-    })
+    ))
 }
 
 /// An identity that is the reference's host or parent: the RFC 3261 shape or a suffix.
