@@ -221,10 +221,8 @@ fn check_alias_row((id, alias, expected): &AliasRow<'_>) {
 }
 
 #[test]
-fn server_alias_rows_c4_c7() {
+fn server_alias_rows_c4_c6() {
     let san_ids = [san("example.com")];
-    let cn_ids = [cn("example.com")];
-    let mixed = [san("example.com"), cn("other.example")];
     let base = IncomingAlias {
         connection_transport: ConnectionTransport::Tls,
         via_transport: ConnectionTransport::Tls,
@@ -280,6 +278,25 @@ fn server_alias_rows_c4_c7() {
             },
             Err(Refusal::NotTls),
         ),
+    ];
+    for row in rows {
+        check_alias_row(row);
+    }
+}
+
+#[test]
+fn server_alias_rows_c7_and_cn() {
+    let san_ids = [san("example.com")];
+    let cn_ids = [cn("example.com")];
+    let mixed = [san("example.com"), cn("other.example")];
+    let base = IncomingAlias {
+        connection_transport: ConnectionTransport::Tls,
+        via_transport: ConnectionTransport::Tls,
+        source_ip: ip(1),
+        sent_by_port: None,
+        client_certificate: ClientCertificate::Verified(&san_ids),
+    };
+    let rows: &[AliasRow<'_>] = &[
         (
             "C7 sent-by p1.example.com:5071",
             IncomingAlias {
