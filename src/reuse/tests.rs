@@ -220,16 +220,21 @@ fn check_alias_row((id, alias, expected): &AliasRow<'_>) {
     }
 }
 
-#[test]
-fn server_alias_rows_c4_c6() {
-    let san_ids = [san("example.com")];
-    let base = IncomingAlias {
+/// An alias over TLS from 192.0.2.1 with a verified client certificate naming `ids`.
+fn tls_alias(ids: &[Identity]) -> IncomingAlias<'_> {
+    IncomingAlias {
         connection_transport: ConnectionTransport::Tls,
         via_transport: ConnectionTransport::Tls,
         source_ip: ip(1),
         sent_by_port: None,
-        client_certificate: ClientCertificate::Verified(&san_ids),
-    };
+        client_certificate: ClientCertificate::Verified(ids),
+    }
+}
+
+#[test]
+fn server_alias_rows_c4_c6() {
+    let san_ids = [san("example.com")];
+    let base = tls_alias(&san_ids);
     let rows: &[AliasRow<'_>] = &[
         (
             "C4 Via TLS p1.example.com;alias, client cert {example.com}, source 192.0.2.1",
@@ -289,13 +294,7 @@ fn server_alias_rows_c7_and_cn() {
     let san_ids = [san("example.com")];
     let cn_ids = [cn("example.com")];
     let mixed = [san("example.com"), cn("other.example")];
-    let base = IncomingAlias {
-        connection_transport: ConnectionTransport::Tls,
-        via_transport: ConnectionTransport::Tls,
-        source_ip: ip(1),
-        sent_by_port: None,
-        client_certificate: ClientCertificate::Verified(&san_ids),
-    };
+    let base = tls_alias(&san_ids);
     let rows: &[AliasRow<'_>] = &[
         (
             "C7 sent-by p1.example.com:5071",
