@@ -40,8 +40,10 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
                 Ok(_) => Ok((end, HostRepr::Domain)),
                 Err(e) => {
                     let kind = match e {
-                        crate::DomainNameError::NotAscii { .. } => UriErrorKind::InvalidByte,
-                        crate::DomainNameError::InvalidByte { byte, .. }
+                        crate::domain::DomainNameError::NotAscii { .. } => {
+                            UriErrorKind::InvalidByte
+                        }
+                        crate::domain::DomainNameError::InvalidByte { byte, .. }
                             if byte <= b' ' || byte >= 0x7f =>
                         {
                             UriErrorKind::InvalidByte
