@@ -4,7 +4,7 @@
 use rustls_pki_types::CertificateDer;
 
 use super::wildcard_covers;
-use crate::chain::ChainError;
+use crate::chain::error::ChainError;
 use crate::codes::Hint;
 use crate::der::cert::Certificate;
 use crate::der::name::name_text;
