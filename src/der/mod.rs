@@ -6,12 +6,14 @@
 //! - [`name`]: the strict walk of a Name and its rendering for messages;
 //! - [`time`]: the RFC 5280 §4.1.2.5 time forms;
 //! - [`cert`]: the certificate walk ([`cert::Certificate`]) and its accessors;
+//! - `duplicates`: no extension twice (RFC 5280 §4.2);
 //! - [`ext`]: the keyUsage and basicConstraints values a CA is judged by.
 //!
 //! Nothing here recurses on the input: the walk descends only where the X.509 structure asks
 //! for it, a fixed number of levels deep.
 
 pub(crate) mod cert;
+mod duplicates;
 pub(crate) mod ext;
 pub(crate) mod name;
 pub(crate) mod reader;
