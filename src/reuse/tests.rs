@@ -231,8 +231,15 @@ fn tls_alias(ids: &[Identity]) -> IncomingAlias<'_> {
     }
 }
 
+/// Rows C4 to C7 and the R47 rows, in two tables.
 #[test]
-fn server_alias_rows_c4_c6() {
+fn server_alias_rows_c4_c7() {
+    alias_rows_c4_c6();
+    alias_rows_c7_and_cn();
+}
+
+/// C4 to C6''': the transport and the client certificate.
+fn alias_rows_c4_c6() {
     let san_ids = [san("example.com")];
     let base = tls_alias(&san_ids);
     let rows: &[AliasRow<'_>] = &[
@@ -289,8 +296,8 @@ fn server_alias_rows_c4_c6() {
     }
 }
 
-#[test]
-fn server_alias_rows_c7_and_cn() {
+/// C7 and R47: the sent-by port and CN-derived identities.
+fn alias_rows_c7_and_cn() {
     let san_ids = [san("example.com")];
     let cn_ids = [cn("example.com")];
     let mixed = [san("example.com"), cn("other.example")];
