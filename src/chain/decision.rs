@@ -5,7 +5,8 @@
 //! disagree:
 //!
 //! 1. the end-entity certificate is parsed once, strictly (a malformed one is `cert-malformed`
-//!    and nothing in it is used);
+//!    and nothing in it is used), and the parsed certificate is passed down (to the hints of a
+//!    rejection too);
 //! 2. its SIP identities are extracted (RFC 5922 §7.1) and its EKU judged for the role
 //!    (RFC 5924 §5);
 //! 3. with a [`ChainVerifier`], the path is validated and the identities are checked against

@@ -18,6 +18,9 @@
 //! webpki as such (`cert-too-large`). A [`VerifiedChain`] exists only for a path whose
 //! identities passed those checks: the API has no way to validate a path and skip its names.
 //!
+//! `decision.rs` holds the whole decision on a presented certificate (`check_end_entity`,
+//! [`ChainVerifier::check`]), next to the path validation it runs.
+//!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
 //! ```

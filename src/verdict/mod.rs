@@ -2,6 +2,9 @@
 //! relaxations, or every reason, near miss and ignored name of a rejection. The verdict is
 //! reached in [`crate::check_end_entity`] (names and EKU only) and
 //! [`ChainVerifier::check`](crate::chain::ChainVerifier::check) (the whole decision).
+//!
+//! Only the output types and their rendering live here: the accept rule and the rendering of
+//! an outcome into these types are in `matching`, the decision in `chain::decision`.
 
 mod matched;
 
