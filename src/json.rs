@@ -1,6 +1,6 @@
-//! The verdict and identities as JSON (crate feature `json`): the objects the `sipcert`
-//! command line prints with `--json`, shared with the C and Python bindings so that every
-//! front end reports the same fields.
+//! The verdict, identities and SIP URIs as JSON (crate feature `json`): the objects the
+//! `sipcert` command line prints with `--json`, shared with the C and Python bindings so that
+//! every front end reports the same fields.
 //!
 //! The `check` object:
 //!
@@ -33,7 +33,8 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::identity::{Identity, IdentityName, IgnoredName};
+use crate::identity::{Identities, Identity, IdentityName, IgnoredName};
+use crate::uri::SipUri;
 use crate::verdict::Verdict;
 
 /// `{"domain": ...}`, `{"ip": ...}`, or, for a kind of name added later, `{"name": ...}`.
@@ -67,6 +68,15 @@ pub fn ignored(ignored: &[IgnoredName]) -> Value {
             .map(|n| json!({"value": n.value(), "source": n.source().code(), "reason": n.reason().code()}))
             .collect(),
     )
+}
+
+/// The `identities` object of the command line (`sipcert identities --json`,
+/// `sipcert_identities_json` in C): `{"identities": [...], "ignored": [...]}`.
+pub fn extracted(ids: &Identities) -> Value {
+    json!({
+        "identities": identities(ids.identities()),
+        "ignored": ignored(ids.ignored()),
+    })
 }
 
 /// The `check` object of the [module documentation](self) for a verdict.
@@ -106,5 +116,49 @@ pub fn verdict(verdict: &Verdict) -> Value {
         "reasons": reasons,
         "hints": hints,
         "relaxations": relaxations,
+    })
+}
+
+/// A parsed SIP URI: the fields of `sipcert uri --json` (without its `"valid"`), as Python's
+/// `parse_uri` returns them:
+///
+/// ```text
+/// {"scheme": "sip" | "sips", "user": S | null, "password": S | null,
+///  "host": S, "host_kind": "domain" | "ipv4" | "ipv6", "port": N | null,
+///  "params": [[name, value | null], ...], "headers": [[name, value], ...],
+///  "reference_domain": S | null}
+/// ```
+///
+/// `host` is as written (an IPv6 address with its brackets); `reference_domain` is the
+/// normalized domain a certificate must name (RFC 5922 §7.3), `null` for an IP literal or a
+/// host that is no usable domain name.
+///
+/// ```
+/// let uri = sipcert::uri::SipUri::parse("sips:alice@Example.COM:5061;transport=tcp")?;
+/// let v = sipcert::json::uri(&uri);
+/// assert_eq!(v["host"], "Example.COM");
+/// assert_eq!(v["reference_domain"], "example.com");
+/// assert_eq!(v["params"][0], serde_json::json!(["transport", "tcp"]));
+/// # Ok::<(), sipcert::uri::UriError>(())
+/// ```
+pub fn uri(uri: &SipUri<'_>) -> Value {
+    let params: Vec<Value> = uri
+        .params()
+        .map(|p| json!([p.name().as_str(), p.value().map(|v| v.as_str())]))
+        .collect();
+    let headers: Vec<Value> = uri
+        .headers()
+        .map(|h| json!([h.name().as_str(), h.value().as_str()]))
+        .collect();
+    json!({
+        "scheme": uri.scheme().as_str(),
+        "user": uri.user().map(|u| u.as_str()),
+        "password": uri.password().map(|p| p.as_str()),
+        "host": uri.host_str(),
+        "host_kind": uri.host().kind_str(),
+        "port": uri.port(),
+        "params": params,
+        "headers": headers,
+        "reference_domain": uri.reference_domain().ok().map(|d| d.to_string()),
     })
 }

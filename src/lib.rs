@@ -106,6 +106,7 @@ pub use identity::{
     IgnoreReason, IgnoredName, IgnoredSource,
 };
 pub use policy::{EkuMode, Policy, Role};
+pub use reference::text::ReferenceTextError;
 pub use reference::{AusError, Reference};
 pub use verdict::{Accepted, ChainCheck, HintNote, MatchedIdentity, Reason, Rejected, Verdict};
 pub use warning::{

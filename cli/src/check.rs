@@ -1,7 +1,5 @@
 //! `sipcert check`: does this certificate chain authenticate this SIP domain?
 
-use std::net::IpAddr;
-
 use sipcert::{check_end_entity, AusError, DomainName, EkuMode, Policy, Reference, Rejected, Role};
 
 use crate::{input, report, trust, InputError, Outcome};
@@ -102,26 +100,19 @@ pub(crate) fn reference(
     domain: Option<&str>,
 ) -> Result<Result<Reference, AusError>, InputError> {
     if let Some(aus) = uri {
-        let parsed = sipcert::uri::SipUri::parse(aus).map_err(|e| {
-            InputError(format!(
-                "--uri {aus:?} is not a SIP or SIPS URI: {e} ({})",
-                e.code()
-            ))
-        })?;
-        return Ok(Reference::from_sip_uri(&parsed));
+        return match Reference::from_aus(aus) {
+            Err(AusError::NotASipUri { error, .. }) => Err(InputError(format!(
+                "--uri {aus:?} is not a SIP or SIPS URI: {error} ({})",
+                error.code()
+            ))),
+            other => Ok(other),
+        };
     }
     let Some(d) = domain else {
         return Err(InputError("one of --uri or --domain is required".into()));
     };
-    if let Ok(ip) = d
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-    {
-        return Ok(Ok(Reference::Ip(ip)));
-    }
-    DomainName::from_user_input(d)
-        .map(|d| Ok(Reference::Domain(d)))
+    Reference::from_domain_text(d)
+        .map(Ok)
         .map_err(|e| InputError(format!("--domain {d:?}: {e} ({})", e.code())))
 }
 

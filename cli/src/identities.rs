@@ -1,6 +1,5 @@
 //! `sipcert identities [--json] [--no-cn-fallback] [--require-sip-uri] CERT`
 
-use serde_json::json;
 use sipcert::{extract_identities, Policy};
 
 use crate::{input, report, InputError, Outcome};
@@ -28,11 +27,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     let ids = extract_identities(certs[0].as_ref(), &policy)
         .map_err(|e| InputError(format!("{}: {e} ({})", args.cert, e.code())))?;
     if args.json {
-        let v = json!({
-            "identities": report::identities_json(ids.identities()),
-            "ignored": report::ignored_json(ids.ignored()),
-        });
-        println!("{v}");
+        println!("{}", sipcert::json::extracted(&ids));
     } else {
         report::print_identities_text(ids.identities(), ids.ignored());
     }

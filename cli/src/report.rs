@@ -1,15 +1,7 @@
-//! JSON and text renderings shared by `identities`, `check` and `probe`.
+//! Text renderings shared by `identities`, `check` and `probe` (their JSON objects are
+//! `sipcert::json`'s).
 
-use serde_json::Value;
 use sipcert::{Identity, IgnoredName, Verdict};
-
-pub(crate) fn identities_json(ids: &[Identity]) -> Value {
-    sipcert::json::identities(ids)
-}
-
-pub(crate) fn ignored_json(ignored: &[IgnoredName]) -> Value {
-    sipcert::json::ignored(ignored)
-}
 
 pub(crate) fn print_identities_text(ids: &[Identity], ignored: &[IgnoredName]) {
     if ids.is_empty() {

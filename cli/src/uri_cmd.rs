@@ -51,27 +51,13 @@ fn caret_column(input: &str, offset: usize) -> usize {
         .sum()
 }
 
+/// The `uri --json` object of a valid URI: `"valid": true` and the library's fields.
 fn describe(uri: &SipUri<'_>) -> Value {
-    let params: Vec<Value> = uri
-        .params()
-        .map(|p| json!([p.name().as_str(), p.value().map(|v| v.as_str())]))
-        .collect();
-    let headers: Vec<Value> = uri
-        .headers()
-        .map(|h| json!([h.name().as_str(), h.value().as_str()]))
-        .collect();
-    json!({
-        "valid": true,
-        "scheme": uri.scheme().as_str(),
-        "user": uri.user().map(|u| u.as_str()),
-        "password": uri.password().map(|p| p.as_str()),
-        "host": uri.host_str(),
-        "host_kind": uri.host().kind_str(),
-        "port": uri.port(),
-        "params": params,
-        "headers": headers,
-        "reference_domain": uri.reference_domain().ok().map(|d| d.to_string()),
-    })
+    let mut v = sipcert::json::uri(uri);
+    if let Value::Object(fields) = &mut v {
+        fields.insert("valid".to_owned(), Value::Bool(true));
+    }
+    v
 }
 
 fn print_text(uri: &SipUri<'_>) {

@@ -8,17 +8,10 @@ use std::net::TcpListener;
 use std::sync::{mpsc, Arc};
 use std::time::Duration;
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use sipcert_testkit::pki::{LeafSpec, PemPki};
-use sipcert_testkit::provider;
 
-fn run(args: &[&str]) -> (i32, Value, String) {
-    let r = common::sipcert(args);
-    let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
-    (r.code, v, r.output())
-}
+use common::run;
 
 #[test]
 fn check_with_roots() {
@@ -165,17 +158,7 @@ fn check_with_roots() {
 /// A one-shot rustls TLS server on 127.0.0.1; returns its port and a channel with the SNI
 /// it saw.
 fn rustls_server(pki: &PemPki) -> (u16, mpsc::Receiver<Option<String>>) {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("chain.pem"))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
+    let config = common::server_config(pki);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (tx, rx) = mpsc::channel();
@@ -206,18 +189,14 @@ fn rustls_server(pki: &PemPki) -> (u16, mpsc::Receiver<Option<String>>) {
 
 #[test]
 fn probe_rustls_server() {
-    let good = PemPki::new("probe-good", LeafSpec::new().uri("sip:example.com"), false);
+    let good = common::example_pki("probe-good");
     let (port, sni) = rustls_server(&good);
-    let connect = format!("127.0.0.1:{port}");
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
+    let (code, v, out) = run(&common::probe_local(
         "sips:alice@Example.COM",
-        "--connect",
-        &connect,
-        "--roots",
-        &good.path("root.pem"),
-    ]);
+        port,
+        &good,
+        &[],
+    ));
     assert_eq!(code, 0, "{out}");
     assert_eq!(v["verdict"], "accept");
     assert_eq!(v["chain"], "valid");
@@ -238,16 +217,12 @@ fn probe_rustls_server() {
     // RFC 3261 host-style certificate: the handshake is refused, the diagnostic names the hint.
     let host = PemPki::new("probe-host", LeafSpec::new().dns("sip.example.com"), false);
     let (port, _) = rustls_server(&host);
-    let connect = format!("127.0.0.1:{port}");
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
+    let (code, v, out) = run(&common::probe_local(
         "sips:alice@example.com",
-        "--connect",
-        &connect,
-        "--roots",
-        &host.path("root.pem"),
-    ]);
+        port,
+        &host,
+        &[],
+    ));
     assert_eq!(code, 1, "{out}");
     assert_eq!(v["verdict"], "reject");
     assert_eq!(
@@ -276,15 +251,7 @@ fn probe_rustls_server() {
     let closed = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = closed.local_addr().unwrap().port();
     drop(closed);
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sip:example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &good.path("root.pem"),
-    ]);
+    let (code, v, out) = run(&common::probe_local("sip:example.com", port, &good, &[]));
     assert_eq!(code, 1, "{out}");
     assert_eq!(v["reasons"][0]["code"], "connect-failed", "{out}");
 }

@@ -6,25 +6,14 @@ mod common;
 use std::io::ErrorKind;
 use std::net::{TcpListener, TcpStream};
 
-use serde_json::Value;
-use sipcert_testkit::pki::{LeafSpec, PemPki};
-
-fn run(args: &[&str]) -> (i32, Value, String) {
-    let r = common::sipcert(args);
-    let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
-    (r.code, v, r.output())
-}
+use common::run;
 
 /// An address that is no destination (RFC 1122 §3.2.1.3: "this host", broadcast, multicast)
 /// is refused with `target-address-unusable` before any connection: a listener on the
 /// wildcard address, which a connection to 0.0.0.0 or `::` would reach on Linux, sees none.
 #[test]
 fn unusable_target_address_is_not_connected() {
-    let pki = PemPki::new(
-        "deadline-unusable",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
+    let pki = common::example_pki("deadline-unusable");
     let v4 = TcpListener::bind("0.0.0.0:0").unwrap();
     v4.set_nonblocking(true).unwrap();
     let port4 = v4.local_addr().unwrap().port();
@@ -96,24 +85,15 @@ fn unusable_target_address_is_not_connected() {
 /// Loopback stays a usable destination: the refusal is not a refusal of local servers.
 #[test]
 fn loopback_target_is_connected() {
-    let pki = PemPki::new(
-        "deadline-loopback",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
+    let pki = common::example_pki("deadline-loopback");
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
+    let (code, v, out) = run(&common::probe_local(
         "sips:example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &pki.path("root.pem"),
-        "--timeout",
-        "1",
-    ]);
+        port,
+        &pki,
+        &["--timeout", "1"],
+    ));
     // Nobody answers the handshake: it times out, but the connection was made.
     assert_eq!(code, 1, "{out}");
     assert_eq!(v["reasons"][0]["code"], "tls-handshake-failed", "{out}");

@@ -14,11 +14,8 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
-use sipcert_testkit::pki::{LeafSpec, PemPki};
-use sipcert_testkit::provider;
+use sipcert_testkit::pki::PemPki;
 
 /// The probe's `--timeout`, in seconds.
 const TIMEOUT: u64 = 2;
@@ -27,12 +24,10 @@ const TIMEOUT: u64 = 2;
 const TRICKLE_FOR: Duration = Duration::from_secs(TIMEOUT + 5);
 
 /// Runs `sipcert` and measures the wall-clock of the whole process.
-fn timed(args: &[&str]) -> (i32, Value, String, Duration) {
+fn timed<S: AsRef<str>>(args: &[S]) -> (i32, Value, String, Duration) {
     let started = Instant::now();
-    let r = common::sipcert(args);
-    let elapsed = started.elapsed();
-    let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
-    (r.code, v, r.output(), elapsed)
+    let (code, v, out) = common::run(args);
+    (code, v, out, started.elapsed())
 }
 
 /// The bound of the behaviour under test: the deadline plus one second for process start,
@@ -100,23 +95,14 @@ fn trickling_handshake_server() -> (u16, JoinHandle<()>) {
 
 #[test]
 fn handshake_trickle_ends_at_deadline() {
-    let pki = PemPki::new(
-        "deadline-handshake",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
+    let pki = common::example_pki("deadline-handshake");
     let (port, server) = trickling_handshake_server();
-    let (code, v, out, elapsed) = timed(&[
-        "probe",
-        "--json",
+    let (code, v, out, elapsed) = timed(&common::probe_local(
         "sips:example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &pki.path("root.pem"),
-        "--timeout",
-        &TIMEOUT.to_string(),
-    ]);
+        port,
+        &pki,
+        &["--timeout", &TIMEOUT.to_string()],
+    ));
     assert_within_deadline(elapsed, &out);
     assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
     assert_eq!(v["reasons"][0]["code"], "tls-handshake-failed", "{out}");
@@ -132,17 +118,7 @@ fn handshake_trickle_ends_at_deadline() {
 /// A rustls server with `pki`'s chain that completes the handshake, then sends a SIP
 /// response one byte a second (one TLS record each) that never reaches its CRLF.
 fn trickling_options_server(pki: &PemPki) -> (u16, JoinHandle<()>) {
-    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("chain.pem"))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
-    let config = rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(certs, key)
-        .unwrap();
+    let config = common::server_config(pki);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let server = std::thread::spawn(move || {
@@ -171,24 +147,14 @@ fn trickling_options_server(pki: &PemPki) -> (u16, JoinHandle<()>) {
 
 #[test]
 fn options_trickle_ends_at_deadline() {
-    let pki = PemPki::new(
-        "deadline-options",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
+    let pki = common::example_pki("deadline-options");
     let (port, server) = trickling_options_server(&pki);
-    let (code, v, out, elapsed) = timed(&[
-        "probe",
-        "--json",
+    let (code, v, out, elapsed) = timed(&common::probe_local(
         "sips:example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &pki.path("root.pem"),
-        "--options",
-        "--timeout",
-        &TIMEOUT.to_string(),
-    ]);
+        port,
+        &pki,
+        &["--options", "--timeout", &TIMEOUT.to_string()],
+    ));
     assert_within_deadline(elapsed, &out);
     // The certificate and the handshake passed; the OPTIONS exchange ran out of time.
     assert_eq!((code, &v["verdict"]), (0, &"accept".into()), "{out}");
@@ -202,11 +168,7 @@ fn options_trickle_ends_at_deadline() {
 /// the probe's deadline: the probe ends then with `dns-failure`.
 #[test]
 fn silent_dns_ends_at_deadline() {
-    let pki = PemPki::new(
-        "deadline-dns",
-        LeafSpec::new().uri("sip:example.com"),
-        false,
-    );
+    let pki = common::example_pki("deadline-dns");
     // Bound, never read: every query stays unanswered.
     let silent = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let dns = silent.local_addr().unwrap();

@@ -294,16 +294,23 @@ extern "C" {
 #endif // __cplusplus
 
 /**
- * The name of a `sipcert_result` value (`"SIPCERT_NULL_PARAMETER"`), or `"SIPCERT_UNKNOWN"`
- * for a value that is none. The string is static.
- */
-const char *sipcert_result_name(uint32_t result);
-
-/**
  * The library version (`"0.1.0"`: `SIPCERT_VERSION_MAJOR.MINOR.PATCH` of the library that is
  * linked, which may differ from the header's macros). The string is static.
  */
 const char *sipcert_version(void);
+
+/**
+ * The stable code of a `sipcert_source` value (`"san-uri"`, `"san-dns"`, `"san-ip"`,
+ * `"san-other"`, `"cn"`); null for `SIPCERT_SOURCE_UNKNOWN` or any other value. The string is
+ * static.
+ */
+const char *sipcert_source_code(sipcert_source source);
+
+/**
+ * The name of a `sipcert_result` value (`"SIPCERT_NULL_PARAMETER"`), or `"SIPCERT_UNKNOWN"`
+ * for a value that is none. The string is static.
+ */
+const char *sipcert_result_name(uint32_t result);
 
 /**
  * Creates a policy with the RFC 5922 defaults (CN fallback on, DNS SANs used, no IP
@@ -377,6 +384,16 @@ enum sipcert_result sipcert_policy_set_secure_srv_target(struct sipcert_policy *
                                                          size_t target_len);
 
 /**
+ * `sipcert_policy_set_secure_srv_target` with `target` as a NUL-terminated string.
+ *
+ * # Safety
+ * As `sipcert_policy_set_secure_srv_target`; `target` must be null or a NUL-terminated
+ * string.
+ */
+enum sipcert_result sipcert_policy_set_secure_srv_target_cstr(struct sipcert_policy *policy,
+                                                              const char *target);
+
+/**
  * DANGER: lets `*.example.com` dNSName SANs match one label (RFC 6125 §6.4.3 style),
  * although RFC 5922 §7.2 says wildcards MUST NOT match for SIP. A wildcard certificate for a
  * web farm then authenticates every SIP domain one label below it. A match made this way
@@ -410,7 +427,8 @@ enum sipcert_result sipcert_policy_danger_allow_wildcards(struct sipcert_policy 
  * `SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF)`).
  *
  * `reference` (`reference_len` bytes of UTF-8, no NUL needed): a `sip:`/`sips:` URI (the
- * AUS; its host is the reference), a domain name, or an IP address.
+ * AUS; its host is the reference), a domain name, or an IP address (bare or in brackets:
+ * `[2001:db8::1]`), by the library's rule (`Reference::from_text`).
  *
  * On `SIPCERT_OK`, `*verdict_out` holds the verdict (accept or reject; a malformed
  * certificate is a `cert-malformed` reject); release it with `sipcert_verdict_free`. On any
@@ -427,6 +445,21 @@ enum sipcert_result sipcert_check_end_entity(const struct sipcert_policy *policy
                                              size_t reference_len,
                                              sipcert_role role,
                                              struct sipcert_verdict **verdict_out);
+
+/**
+ * `sipcert_check_end_entity` with `reference` as a NUL-terminated string (a SIP URI, a
+ * domain name or an IP address); NULL is `SIPCERT_NULL_PARAMETER`, the empty string and a
+ * string longer than `SIPCERT_MAX_TEXT_LEN` are `SIPCERT_INVALID_LENGTH`.
+ *
+ * # Safety
+ * As `sipcert_check_end_entity`; `reference` must be null or a NUL-terminated string.
+ */
+enum sipcert_result sipcert_check_end_entity_cstr(const struct sipcert_policy *policy,
+                                                  const uint8_t *cert_der,
+                                                  size_t cert_der_len,
+                                                  const char *reference,
+                                                  sipcert_role role,
+                                                  struct sipcert_verdict **verdict_out);
 
 /**
  * Creates a verifier for the full check (path validation with rustls-webpki and the `ring`
@@ -485,6 +518,23 @@ enum sipcert_result sipcert_chain_verifier_check(const struct sipcert_chain_veri
                                                  sipcert_role role,
                                                  uint64_t now_unix_secs,
                                                  struct sipcert_verdict **verdict_out);
+
+/**
+ * `sipcert_chain_verifier_check` with `reference` as a NUL-terminated string (as
+ * `sipcert_check_end_entity_cstr`).
+ *
+ * # Safety
+ * As `sipcert_chain_verifier_check`; `reference` must be null or a NUL-terminated string.
+ */
+enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain_verifier *verifier,
+                                                      const struct sipcert_policy *policy,
+                                                      const uint8_t *const *chain,
+                                                      const size_t *chain_lens,
+                                                      size_t chain_count,
+                                                      const char *reference,
+                                                      sipcert_role role,
+                                                      uint64_t now_unix_secs,
+                                                      struct sipcert_verdict **verdict_out);
 
 /**
  * Releases a verdict (and every string it returned). Null does nothing; freeing twice is
@@ -635,6 +685,61 @@ const char *sipcert_verdict_message(const struct sipcert_verdict *verdict);
 const char *sipcert_verdict_json(const struct sipcert_verdict *verdict);
 
 /**
+ * The number of SIP domain identities the certificate presents (RFC 5922 §7.1), for an
+ * accept and for a reject (0 for null).
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+size_t sipcert_verdict_identity_count(const struct sipcert_verdict *verdict);
+
+/**
+ * Identity `index` of the verdict's certificate: `*name` points to the domain (or IP
+ * address) and `*name_len` is its length in bytes (it is also NUL-terminated, so `*name` is a
+ * C string); `*source` says where it came from (`sipcert_source_code` gives its code).
+ * The name stays valid until the verdict is freed.
+ *
+ * Errors: `SIPCERT_NULL_PARAMETER` (null verdict or out-pointer),
+ * `SIPCERT_INDEX_OUT_OF_RANGE` (`index` >= `sipcert_verdict_identity_count`); every non-null
+ * out-pointer is then set to NULL / 0 / `SIPCERT_SOURCE_UNKNOWN`.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict; each out-pointer must be null or writable.
+ */
+enum sipcert_result sipcert_verdict_identity(const struct sipcert_verdict *verdict,
+                                             size_t index,
+                                             const char **name,
+                                             size_t *name_len,
+                                             sipcert_source *source);
+
+/**
+ * The number of presented names that are not identities (0 for null).
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+size_t sipcert_verdict_ignored_count(const struct sipcert_verdict *verdict);
+
+/**
+ * Ignored name `index`: `*value` points to the name exactly as the certificate presents it
+ * and `*value_len` is its length in bytes (NUL-terminated after that length; a hostile
+ * certificate may put a NUL inside, so trust the length); `*source` says where it came from
+ * and `*reason` is the stable code why it is no identity (`dns-wildcard`,
+ * `uri-has-user-part`, ...). The strings stay valid until the verdict is freed.
+ *
+ * Errors as `sipcert_verdict_identity`.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict; each out-pointer must be null or writable.
+ */
+enum sipcert_result sipcert_verdict_ignored(const struct sipcert_verdict *verdict,
+                                            size_t index,
+                                            const char **value,
+                                            size_t *value_len,
+                                            sipcert_source *source,
+                                            const char **reason);
+
+/**
  * The SIP domain identities of a certificate (RFC 5922 §7.1) under `policy`, with their
  * sources, and the names that are not identities with the reason. A certificate that is not
  * well-formed is `SIPCERT_CERT_MALFORMED`. Release with `sipcert_identities_free`.
@@ -709,6 +814,16 @@ const char *sipcert_identities_ignored_reason(const struct sipcert_identities *i
                                               size_t index);
 
 /**
+ * The source code of ignored name `index` (`san-uri`, `san-dns`, `san-ip`, `san-other`,
+ * `cn`); null when out of range or null.
+ *
+ * # Safety
+ * `identities` must be null or live.
+ */
+const char *sipcert_identities_ignored_source(const struct sipcert_identities *identities,
+                                              size_t index);
+
+/**
  * The command line's `identities --json` object: `{"identities": [...], "ignored": [...]}`.
  * Null for null.
  *
@@ -716,68 +831,6 @@ const char *sipcert_identities_ignored_reason(const struct sipcert_identities *i
  * `identities` must be null or live.
  */
 const char *sipcert_identities_json(const struct sipcert_identities *identities);
-
-/**
- * The stable code of a `sipcert_source` value (`"san-uri"`, `"san-dns"`, `"san-ip"`,
- * `"san-other"`, `"cn"`); null for `SIPCERT_SOURCE_UNKNOWN` or any other value. The string is
- * static.
- */
-const char *sipcert_source_code(sipcert_source source);
-
-/**
- * The number of SIP domain identities the certificate presents (RFC 5922 §7.1), for an
- * accept and for a reject (0 for null).
- *
- * # Safety
- * `verdict` must be null or a live verdict.
- */
-size_t sipcert_verdict_identity_count(const struct sipcert_verdict *verdict);
-
-/**
- * Identity `index` of the verdict's certificate: `*name` points to the domain (or IP
- * address) and `*name_len` is its length in bytes (it is also NUL-terminated, so `*name` is a
- * C string); `*source` says where it came from (`sipcert_source_code` gives its code).
- * The name stays valid until the verdict is freed.
- *
- * Errors: `SIPCERT_NULL_PARAMETER` (null verdict or out-pointer),
- * `SIPCERT_INDEX_OUT_OF_RANGE` (`index` >= `sipcert_verdict_identity_count`); every non-null
- * out-pointer is then set to NULL / 0 / `SIPCERT_SOURCE_UNKNOWN`.
- *
- * # Safety
- * `verdict` must be null or a live verdict; each out-pointer must be null or writable.
- */
-enum sipcert_result sipcert_verdict_identity(const struct sipcert_verdict *verdict,
-                                             size_t index,
-                                             const char **name,
-                                             size_t *name_len,
-                                             sipcert_source *source);
-
-/**
- * The number of presented names that are not identities (0 for null).
- *
- * # Safety
- * `verdict` must be null or a live verdict.
- */
-size_t sipcert_verdict_ignored_count(const struct sipcert_verdict *verdict);
-
-/**
- * Ignored name `index`: `*value` points to the name exactly as the certificate presents it
- * and `*value_len` is its length in bytes (NUL-terminated after that length; a hostile
- * certificate may put a NUL inside, so trust the length); `*source` says where it came from
- * and `*reason` is the stable code why it is no identity (`dns-wildcard`,
- * `uri-has-user-part`, ...). The strings stay valid until the verdict is freed.
- *
- * Errors as `sipcert_verdict_identity`.
- *
- * # Safety
- * `verdict` must be null or a live verdict; each out-pointer must be null or writable.
- */
-enum sipcert_result sipcert_verdict_ignored(const struct sipcert_verdict *verdict,
-                                            size_t index,
-                                            const char **value,
-                                            size_t *value_len,
-                                            sipcert_source *source,
-                                            const char **reason);
 
 /**
  * Identity `index` of `sipcert_extract_identities`, as `sipcert_verdict_identity`.
@@ -803,58 +856,6 @@ enum sipcert_result sipcert_identities_ignored(const struct sipcert_identities *
                                                size_t *value_len,
                                                sipcert_source *source,
                                                const char **reason);
-
-/**
- * The source code of ignored name `index` (`san-uri`, `san-dns`, `san-ip`, `san-other`,
- * `cn`); null when out of range or null.
- *
- * # Safety
- * `identities` must be null or live.
- */
-const char *sipcert_identities_ignored_source(const struct sipcert_identities *identities,
-                                              size_t index);
-
-/**
- * `sipcert_check_end_entity` with `reference` as a NUL-terminated string (a SIP URI, a
- * domain name or an IP address); NULL is `SIPCERT_NULL_PARAMETER`, the empty string and a
- * string longer than `SIPCERT_MAX_TEXT_LEN` are `SIPCERT_INVALID_LENGTH`.
- *
- * # Safety
- * As `sipcert_check_end_entity`; `reference` must be null or a NUL-terminated string.
- */
-enum sipcert_result sipcert_check_end_entity_cstr(const struct sipcert_policy *policy,
-                                                  const uint8_t *cert_der,
-                                                  size_t cert_der_len,
-                                                  const char *reference,
-                                                  sipcert_role role,
-                                                  struct sipcert_verdict **verdict_out);
-
-/**
- * `sipcert_chain_verifier_check` with `reference` as a NUL-terminated string (as
- * `sipcert_check_end_entity_cstr`).
- *
- * # Safety
- * As `sipcert_chain_verifier_check`; `reference` must be null or a NUL-terminated string.
- */
-enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain_verifier *verifier,
-                                                      const struct sipcert_policy *policy,
-                                                      const uint8_t *const *chain,
-                                                      const size_t *chain_lens,
-                                                      size_t chain_count,
-                                                      const char *reference,
-                                                      sipcert_role role,
-                                                      uint64_t now_unix_secs,
-                                                      struct sipcert_verdict **verdict_out);
-
-/**
- * `sipcert_policy_set_secure_srv_target` with `target` as a NUL-terminated string.
- *
- * # Safety
- * As `sipcert_policy_set_secure_srv_target`; `target` must be null or a NUL-terminated
- * string.
- */
-enum sipcert_result sipcert_policy_set_secure_srv_target_cstr(struct sipcert_policy *policy,
-                                                              const char *target);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -14,14 +14,12 @@ use ezk_sip_core::{Endpoint, IncomingRequest, Layer, MayTake};
 use ezk_sip_types::StatusCode;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-use sipcert::verifier::SipClientVerifier;
 use sipcert::DomainName;
-use sipcert_integrations::ezk_tls::{self, AuthorizingClientVerifier};
-use sipcert_integrations::ring_provider;
+use sipcert_integrations::ezk_tls::{self, ClientChecks};
 
 /// Answers 200 and prints what the verifier decided so far.
 struct Answer {
-    verifier: Arc<AuthorizingClientVerifier>,
+    checks: Arc<ClientChecks>,
 }
 
 #[async_trait::async_trait]
@@ -36,7 +34,7 @@ impl Layer for Answer {
             "{:?} from {} (client checks so far: {:?})",
             request.line.method,
             request.tp_info.source,
-            self.verifier.checks()
+            self.checks.checks()
         );
         let tsx = endpoint.create_server_tsx(&mut request);
         let response = endpoint.create_response(&request, StatusCode::OK, None);
@@ -75,13 +73,9 @@ async fn run(args: &[String]) -> Result<(), Box<dyn std::error::Error>> {
         .map(|d| DomainName::from_ascii(d))
         .collect::<Result<Vec<_>, _>>()?;
 
-    let inner =
-        SipClientVerifier::builder_with_provider(Arc::new(roots), ring_provider()).build()?;
-    let verifier = AuthorizingClientVerifier::new(inner, allowed);
+    let (verifier, checks) = ezk_tls::authorizing_client_verifier(Arc::new(roots), allowed)?;
     let mut builder = Endpoint::builder();
-    builder.add_layer(Answer {
-        verifier: verifier.clone(),
-    });
+    builder.add_layer(Answer { checks });
     builder
         .listen_rustls(listen, ezk_tls::acceptor(chain, key, verifier)?)
         .await?;

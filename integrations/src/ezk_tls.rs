@@ -9,11 +9,11 @@
 //!
 //! ezk does not hand the peer certificate of an accepted connection to the application (the
 //! TLS stream stays inside its transport), so `sipcert::verifier::client_identities` cannot
-//! be read per request. [`AuthorizingClientVerifier`] therefore authorizes at handshake time:
-//! it runs [`SipClientVerifier`], reads the verified certificate's SIP identities with
-//! `client_identities`, and refuses the handshake unless one of them is an allowed domain.
+//! be read per request. [`authorizing_client_verifier`] therefore authorizes at handshake
+//! time: a [`SipClientVerifier`] with an allow-list (`allow_only`) refuses the handshake unless
+//! one of the client's SIP identities is an allowed domain, and its observer records every
+//! client certificate examined in [`ClientChecks`].
 
-use std::fmt;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, PoisonError};
 
@@ -21,12 +21,11 @@ use ezk_sip_core::Request;
 use ezk_sip_types::header::typed::{CSeq, CallID, FromTo};
 use ezk_sip_types::uri::{NameAddr, SipUri};
 use ezk_sip_types::{Method, Name};
-use rustls::client::danger::HandshakeSignatureValid;
-use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{CertificateError, DigitallySignedStruct, DistinguishedName, SignatureScheme};
-use rustls_pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
-use sipcert::verifier::{client_identities, rejection, SipClientVerifier};
-use sipcert::{DomainName, Policy};
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use sipcert::verifier::{
+    rejection, AllowList, Observation, Observer, SipClientVerifier, VerifierBuilderError,
+};
+use sipcert::DomainName;
 
 /// The connector to give `EndpointBuilder::use_rustls_connector`: `config`'s verifier
 /// decides (sipcert's, e.g. from [`crate::verdicts::recording_client_config`]).
@@ -34,7 +33,7 @@ pub fn connector(config: Arc<rustls::ClientConfig>) -> tokio_rustls::TlsConnecto
     tokio_rustls::TlsConnector::from(config)
 }
 
-/// One client certificate examined by [`AuthorizingClientVerifier`].
+/// One client certificate examined by the verifier of [`authorizing_client_verifier`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientCheck {
     /// The SIP domains of the certificate (RFC 5922 §7.1), when it passed sipcert.
@@ -45,33 +44,23 @@ pub struct ClientCheck {
     pub reasons: Vec<&'static str>,
 }
 
-/// Client-certificate verification for an ezk TLS listener: [`SipClientVerifier`] decides
-/// whether the certificate is a valid SIP domain certificate, then the client's SIP
-/// identities (read with `client_identities`) must include an allowed domain.
-pub struct AuthorizingClientVerifier {
-    inner: Arc<SipClientVerifier>,
-    policy: Policy,
-    allowed: Vec<DomainName>,
+/// The client certificates a [`SipClientVerifier`] examined, recorded by its observer.
+#[derive(Debug, Default)]
+pub struct ClientChecks {
     checks: Mutex<Vec<ClientCheck>>,
 }
 
-impl fmt::Debug for AuthorizingClientVerifier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AuthorizingClientVerifier")
-            .field("allowed", &self.allowed)
-            .finish_non_exhaustive()
+impl ClientChecks {
+    /// An empty log.
+    pub fn new() -> Arc<Self> {
+        Arc::new(Self::default())
     }
-}
 
-impl AuthorizingClientVerifier {
-    /// Accepts clients that `inner` accepts and that have one of the `allowed` SIP domains.
-    pub fn new(inner: Arc<SipClientVerifier>, allowed: Vec<DomainName>) -> Arc<Self> {
-        Arc::new(Self {
-            inner,
-            policy: Policy::default(),
-            allowed,
-            checks: Mutex::new(Vec::new()),
-        })
+    /// The observer to give the verifier's builder (`with_observer`): it records every
+    /// decision here; the decision stays the verifier's.
+    pub fn observer(self: &Arc<Self>) -> Observer {
+        let checks = self.clone();
+        Arc::new(move |seen: &Observation<'_>| checks.record(ClientCheck::of(seen)))
     }
 
     /// Every client certificate examined so far, oldest first.
@@ -90,83 +79,46 @@ impl AuthorizingClientVerifier {
     }
 }
 
-impl ClientCertVerifier for AuthorizingClientVerifier {
-    fn offer_client_auth(&self) -> bool {
-        self.inner.offer_client_auth()
-    }
-
-    fn client_auth_mandatory(&self) -> bool {
-        self.inner.client_auth_mandatory()
-    }
-
-    fn root_hint_subjects(&self) -> &[DistinguishedName] {
-        self.inner.root_hint_subjects()
-    }
-
-    fn verify_client_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        now: UnixTime,
-    ) -> Result<ClientCertVerified, rustls::Error> {
-        let verified = match self
-            .inner
-            .verify_client_cert(end_entity, intermediates, now)
-        {
-            Ok(v) => v,
-            Err(e) => {
-                self.record(ClientCheck {
-                    identities: Vec::new(),
-                    authorized: false,
-                    reasons: rejection(&e)
-                        .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
-                        .unwrap_or_default(),
-                });
-                return Err(e);
-            }
-        };
-        let peer = client_identities(Some(std::slice::from_ref(end_entity)), &self.policy);
-        let domains: Vec<&DomainName> = peer
-            .identities()
-            .iter()
-            .filter_map(sipcert::Identity::domain)
-            .collect();
-        let authorized = domains.iter().any(|d| self.allowed.contains(d));
-        self.record(ClientCheck {
-            identities: domains.iter().map(ToString::to_string).collect(),
-            authorized,
-            reasons: Vec::new(),
-        });
-        if authorized {
-            Ok(verified)
-        } else {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::ApplicationVerificationFailure,
-            ))
+impl ClientCheck {
+    /// The record of one decision: the identities when the certificate passed sipcert (on
+    /// the allow-list or not), sipcert's reason codes when it refused the certificate itself.
+    fn of(seen: &Observation<'_>) -> Self {
+        let passed = seen.is_accepted() || seen.is_not_allowed();
+        Self {
+            identities: if passed {
+                seen.identities()
+                    .iter()
+                    .filter_map(sipcert::Identity::domain)
+                    .map(ToString::to_string)
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            authorized: seen.is_accepted(),
+            reasons: seen
+                .error()
+                .filter(|_| !passed)
+                .and_then(rejection)
+                .map(|r| r.reasons().iter().map(|x| x.code().code()).collect())
+                .unwrap_or_default(),
         }
     }
+}
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
+/// Client-certificate verification for an ezk TLS listener: a [`SipClientVerifier`] trusting
+/// `roots` decides whether the certificate is a valid SIP domain certificate, and its
+/// allow-list requires one of the `allowed` SIP domains among the client's identities; the
+/// returned [`ClientChecks`] records each decision.
+pub fn authorizing_client_verifier(
+    roots: Arc<rustls::RootCertStore>,
+    allowed: Vec<DomainName>,
+) -> Result<(Arc<SipClientVerifier>, Arc<ClientChecks>), VerifierBuilderError> {
+    let checks = ClientChecks::new();
+    let verifier = SipClientVerifier::builder_with_provider(roots, crate::ring_provider())
+        .allow_only(AllowList::new(allowed))
+        .with_observer(checks.observer())
+        .build()?;
+    Ok((verifier, checks))
 }
 
 /// The acceptor to give `EndpointBuilder::listen_rustls`: presents `chain`/`key`, requires
@@ -177,7 +129,7 @@ impl ClientCertVerifier for AuthorizingClientVerifier {
 pub fn acceptor(
     chain: Vec<CertificateDer<'static>>,
     key: PrivateKeyDer<'static>,
-    verifier: Arc<AuthorizingClientVerifier>,
+    verifier: Arc<SipClientVerifier>,
 ) -> Result<tokio_rustls::TlsAcceptor, rustls::Error> {
     let config = rustls::ServerConfig::builder_with_provider(crate::ring_provider())
         .with_safe_default_protocol_versions()?

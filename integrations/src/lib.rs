@@ -3,14 +3,14 @@
 //! [ezk-sip-core](https://crates.io/crates/ezk-sip-core) authenticate SIP peers by RFC 5922
 //! instead of the HTTPS rules of the stock webpki verifier.
 //!
-//! - [`verdicts`]: a [`SipServerVerifier`](sipcert::verifier::SipServerVerifier) wrapper that
-//!   records every refusal (reason and hint codes) where the application can read it, since
+//! - [`verdicts`]: an observer for a
+//!   [`SipServerVerifier`](sipcert::verifier::SipServerVerifier) that records every refusal (reason and hint codes) where the application can read it, since
 //!   neither stack passes the TLS error through to the request that triggered the dial.
 //! - [`rsipstack_tls`]: a `rsipstack::platform::tls::TlsConnector` deciding with sipcert, a
 //!   static domain resolver for tests, and connection reuse by RFC 5923 rules
 //!   ([`sipcert::reuse::ReuseTable`]) instead of by address.
 //! - [`ezk_tls`]: the `tokio_rustls::TlsConnector` / `TlsAcceptor` ezk asks the application
-//!   for, the acceptor authorizing clients by their SIP domain.
+//!   for, the acceptor's verifier authorizing clients by their SIP domain (an allow-list).
 //!
 //! Not published: examples and tests of the integration (`examples/`, `tests/`), and the
 //! code `docs/integrating.md` explains.

@@ -2,17 +2,15 @@
 //!
 //! Both stacks swallow the TLS error of a failed dial (rsipstack keeps the transaction
 //! retrying until its timer fires; ezk logs the error at debug level and reports "failed to
-//! connect"). [`RecordingVerifier`] wraps a [`SipServerVerifier`] and records each refusal
-//! with its reason and hint codes in a [`Verdicts`] log the application reads or waits on.
+//! connect"). [`Verdicts::observer`] is an observer for a [`SipServerVerifier`] that records
+//! each refusal with its reason and hint codes in a [`Verdicts`] log the application reads or
+//! waits on.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::{DigitallySignedStruct, SignatureScheme};
-use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
-use sipcert::verifier::{rejection, SipServerVerifier};
+use sipcert::verifier::{rejection, Observation, Observer, SipServerVerifier};
 use sipcert::Rejected;
 use tokio::sync::Notify;
 
@@ -81,6 +79,24 @@ impl Verdicts {
         Arc::new(Self::default())
     }
 
+    /// The observer to give a [`SipServerVerifier`] (its builder's `with_observer`): it
+    /// records every refusal of that verifier here; the decision stays the verifier's.
+    pub fn observer(self: &Arc<Self>) -> Observer {
+        let verdicts = self.clone();
+        Arc::new(move |seen: &Observation<'_>| {
+            if let Some(error) = seen.error() {
+                verdicts.record(Refusal {
+                    server_name: seen
+                        .server_name()
+                        .map(|n| n.to_str().into_owned())
+                        .unwrap_or_default(),
+                    rejected: rejection(error).cloned(),
+                    error: error.to_string(),
+                });
+            }
+        })
+    }
+
     fn record(&self, refusal: Refusal) {
         self.refusals
             .lock()
@@ -127,83 +143,26 @@ impl Verdicts {
     }
 }
 
-/// A [`SipServerVerifier`] that records what it refuses in [`Verdicts`]; the decision is
-/// the inner verifier's, unchanged.
-#[derive(Debug)]
-pub struct RecordingVerifier {
-    inner: Arc<SipServerVerifier>,
-    verdicts: Arc<Verdicts>,
-}
-
-impl RecordingVerifier {
-    /// Wraps `inner`, recording into `verdicts`.
-    pub fn new(inner: Arc<SipServerVerifier>, verdicts: Arc<Verdicts>) -> Arc<Self> {
-        Arc::new(Self { inner, verdicts })
-    }
-}
-
-impl ServerCertVerifier for RecordingVerifier {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp_response: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
-            .inspect_err(|e| {
-                self.verdicts.record(Refusal {
-                    server_name: server_name.to_str().into_owned(),
-                    rejected: rejection(e).cloned(),
-                    error: e.to_string(),
-                });
-            })
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
-}
-
 /// A client configuration verifying servers with sipcert (default policy, `roots`) and
 /// recording refusals in the returned [`Verdicts`]: what both stacks' examples use.
 ///
-/// Without the recording, the one expression is
+/// Without the observer, the one expression is
 /// `ClientConfig::builder_with_provider(p).with_safe_default_protocol_versions()?.with_sip_verifier(roots)?.with_no_client_auth()`.
 pub fn recording_client_config(
     roots: Arc<rustls::RootCertStore>,
 ) -> Result<(Arc<rustls::ClientConfig>, Arc<Verdicts>), ConfigError> {
     let provider = crate::ring_provider();
+    let verdicts = Verdicts::new();
     let verifier = SipServerVerifier::builder_with_provider(roots, provider.clone())
+        .with_observer(verdicts.observer())
         .build()
         .map_err(ConfigError::Verifier)?;
-    let verdicts = Verdicts::new();
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .map_err(ConfigError::Rustls)?
         // `dangerous()` only because the verifier is a custom one: the decision is sipcert's
         .dangerous()
-        .with_custom_certificate_verifier(RecordingVerifier::new(verifier, verdicts.clone()))
+        .with_custom_certificate_verifier(verifier)
         .with_no_client_auth();
     Ok((Arc::new(config), verdicts))
 }

@@ -11,10 +11,8 @@ use std::time::Duration;
 use ezk_sip_core::transport::TargetTransportInfo;
 use ezk_sip_core::{Endpoint, IncomingRequest, Layer, MayTake};
 use ezk_sip_types::{Method, StatusCode};
-use sipcert::verifier::SipClientVerifier;
 use sipcert::DomainName;
-use sipcert_integrations::ezk_tls::{self, AuthorizingClientVerifier, ClientCheck};
-use sipcert_integrations::ring_provider;
+use sipcert_integrations::ezk_tls::{self, ClientCheck};
 use sipcert_integrations::verdicts::recording_client_config;
 use sipcert_interop_tests::harness::{free_tcp_port, udp_exchange, CertFiles, Scratch};
 
@@ -155,13 +153,13 @@ async fn relay_through_kamailio(
     let install = common::install()?;
     let scratch = Scratch::new(name);
     let pki = Pki::create(&scratch);
-    let inner = SipClientVerifier::builder_with_provider(pki.roots(), ring_provider())
-        .build()
-        .expect("client verifier");
-    let verifier =
-        AuthorizingClientVerifier::new(inner, vec![DomainName::from_ascii(allowed).unwrap()]);
+    let (verifier, checks) = ezk_tls::authorizing_client_verifier(
+        pki.roots(),
+        vec![DomainName::from_ascii(allowed).unwrap()],
+    )
+    .expect("client verifier");
     let (chain, key) = pki.peer_server();
-    let acceptor = ezk_tls::acceptor(chain, key, verifier.clone()).expect("acceptor");
+    let acceptor = ezk_tls::acceptor(chain, key, verifier).expect("acceptor");
     let seen = Arc::new(Mutex::new(Vec::new()));
     let mut builder = Endpoint::builder();
     builder.add_layer(Answer { seen: seen.clone() });
@@ -183,7 +181,7 @@ async fn relay_through_kamailio(
     let seen = seen.lock().unwrap_or_else(PoisonError::into_inner).clone();
     Some((
         response.status_code().unwrap_or_default(),
-        verifier.checks(),
+        checks.checks(),
         seen,
         k.log(),
     ))

@@ -149,25 +149,7 @@ pub(crate) fn check(
             "DNSKEY records without signatures".to_owned(),
         ));
     }
-    let usable = |k: &DNSKEY| k.zone_key() && !k.revoke();
-    let trusted: Vec<&DNSKEY> = keys
-        .iter()
-        .copied()
-        .filter(|k| usable(k) && anchors.iter().any(|a| matches(zone, a, k)))
-        .collect();
-    if trusted.is_empty() {
-        let tags = |it: &mut dyn Iterator<Item = u16>| {
-            it.map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
-        };
-        return Err(PrimeError::Bogus(format!(
-            "no DNSKEY of {zone} matches the trust anchor (the zone's key tags: {}; the anchor's: {})",
-            tags(&mut keys.iter().filter_map(|k| k.calculate_key_tag().ok())),
-            tags(&mut anchors.iter().filter_map(|a| match a {
-                AnchorKey::Ds(d) => Some(d.key_tag()),
-                AnchorKey::Dnskey(k) => k.calculate_key_tag().ok(),
-            })),
-        )));
-    }
+    let trusted = trusted_keys(zone, &keys, anchors)?;
     let verified = sigs.iter().find(|sig| {
         let input = sig.input();
         let inception = input.sig_inception.get();
@@ -195,6 +177,38 @@ pub(crate) fn check(
         keys: keys.into_iter().filter(|k| usable(k)).cloned().collect(),
         ttl,
     })
+}
+
+/// Whether a DNSKEY may sign: a zone key, not revoked.
+fn usable(k: &DNSKEY) -> bool {
+    k.zone_key() && !k.revoke()
+}
+
+/// The usable keys of `zone` that a trust anchor names; none is bogus.
+fn trusted_keys<'k>(
+    zone: &Name,
+    keys: &[&'k DNSKEY],
+    anchors: &[&AnchorKey],
+) -> Result<Vec<&'k DNSKEY>, PrimeError> {
+    let trusted: Vec<&DNSKEY> = keys
+        .iter()
+        .copied()
+        .filter(|k| usable(k) && anchors.iter().any(|a| matches(zone, a, k)))
+        .collect();
+    if trusted.is_empty() {
+        let tags = |it: &mut dyn Iterator<Item = u16>| {
+            it.map(|t| t.to_string()).collect::<Vec<_>>().join(", ")
+        };
+        return Err(PrimeError::Bogus(format!(
+            "no DNSKEY of {zone} matches the trust anchor (the zone's key tags: {}; the anchor's: {})",
+            tags(&mut keys.iter().filter_map(|k| k.calculate_key_tag().ok())),
+            tags(&mut anchors.iter().filter_map(|a| match a {
+                AnchorKey::Ds(d) => Some(d.key_tag()),
+                AnchorKey::Dnskey(k) => k.calculate_key_tag().ok(),
+            })),
+        )));
+    }
+    Ok(trusted)
 }
 
 /// Whether `key` (of `zone`) is the one `anchor` names.

@@ -9,8 +9,11 @@ use rustls::crypto::{
 };
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme};
+use rustls::{
+    CertificateError, DigitallySignedStruct, DistinguishedName, RootCertStore, SignatureScheme,
+};
 
+use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
 use crate::chain::ChainVerifier;
 use crate::domain::DomainName;
@@ -23,6 +26,7 @@ pub struct SipClientVerifierBuilder {
     common: Common,
     mandatory: bool,
     root_hints: Vec<DistinguishedName>,
+    allowed: Option<AllowList>,
 }
 
 impl SipClientVerifierBuilder {
@@ -78,6 +82,18 @@ impl SipClientVerifierBuilder {
         self
     }
 
+    /// Authorizes at handshake time: a client whose valid certificate has none of the SIP
+    /// domains of `allowed` fails the handshake with
+    /// `CertificateError::ApplicationVerificationFailure` (an observer sees
+    /// [`Observation::is_not_allowed`]). For a stack that never hands the application the
+    /// peer certificate; otherwise authorize after the handshake with [`client_identities`]
+    /// and [`AllowList::authorize`].
+    #[must_use]
+    pub fn allow_only(mut self, allowed: AllowList) -> Self {
+        self.allowed = Some(allowed);
+        self
+    }
+
     /// Sends no root hint subjects in the CertificateRequest.
     #[must_use]
     pub fn clear_root_hint_subjects(mut self) -> Self {
@@ -95,6 +111,14 @@ impl SipClientVerifierBuilder {
         self
     }
 
+    /// Hands every decision of the verifier to `observer` (see [`Observation`]); the
+    /// decision itself is unchanged.
+    #[must_use]
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.common.observer = ObserverSlot(Some(observer));
+        self
+    }
+
     /// Builds the verifier ([`VerifierBuilderError::NoRootAnchors`],
     /// [`VerifierBuilderError::InvalidCrl`]).
     pub fn build(self) -> Result<Arc<SipClientVerifier>, VerifierBuilderError> {
@@ -105,6 +129,8 @@ impl SipClientVerifierBuilder {
             algorithms: self.common.provider.signature_verification_algorithms,
             mandatory: self.mandatory,
             root_hints: self.root_hints,
+            allowed: self.allowed,
+            observer: self.common.observer,
         }))
     }
 }
@@ -123,6 +149,8 @@ pub struct SipClientVerifier {
     algorithms: WebPkiSupportedAlgorithms,
     mandatory: bool,
     root_hints: Vec<DistinguishedName>,
+    allowed: Option<AllowList>,
+    observer: ObserverSlot,
 }
 
 impl SipClientVerifier {
@@ -138,12 +166,24 @@ impl SipClientVerifier {
             common: Common::new(roots, provider),
             mandatory: true,
             root_hints,
+            allowed: None,
         }
     }
 
     /// The identity policy (pass it to [`client_identities`]).
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// The allow-list's decision on the identities of a valid client certificate (see
+    /// [`SipClientVerifierBuilder::allow_only`]); without a list every valid client passes.
+    fn authorize(&self, identities: &[Identity]) -> Result<ClientCertVerified, rustls::Error> {
+        match &self.allowed {
+            Some(list) if !list.admits(identities) => Err(rustls::Error::InvalidCertificate(
+                CertificateError::ApplicationVerificationFailure,
+            )),
+            Some(_) | None => Ok(ClientCertVerified::assertion()),
+        }
     }
 }
 
@@ -166,10 +206,35 @@ impl ClientCertVerifier for SipClientVerifier {
         intermediates: &[CertificateDer<'_>],
         now: UnixTime,
     ) -> Result<ClientCertVerified, rustls::Error> {
-        self.chain
-            .check_client(end_entity, intermediates, now, &self.policy)
-            .map(|_| ClientCertVerified::assertion())
-            .map_err(rejected_to_rustls)
+        let checked = self
+            .chain
+            .check_client(end_entity, intermediates, now, &self.policy);
+        let Some(observer) = &self.observer.0 else {
+            return match checked {
+                Ok(ids) => self.authorize(ids.identities()),
+                Err(r) => Err(rejected_to_rustls(r)),
+            };
+        };
+        let (decision, result) = match &checked {
+            Ok(ids) => {
+                let result = self.authorize(ids.identities());
+                let decision = if result.is_ok() {
+                    Decision::Client(Ok(ids.identities()))
+                } else {
+                    Decision::ClientNotAllowed(ids.identities())
+                };
+                (decision, result)
+            }
+            Err(r) => (Decision::Client(Err(r)), Err(rejected_to_rustls(r.clone()))),
+        };
+        observer(&Observation::new(
+            end_entity,
+            intermediates,
+            None,
+            decision,
+            result.as_ref().err(),
+        ));
+        result
     }
 
     signature_methods!();
@@ -269,6 +334,14 @@ impl AllowList {
         Self {
             domains: domains.into_iter().collect(),
         }
+    }
+
+    /// Whether one of the SIP domain `identities` is on the list.
+    pub fn admits(&self, identities: &[Identity]) -> bool {
+        identities
+            .iter()
+            .filter_map(Identity::domain)
+            .any(|d| self.domains.contains(d))
     }
 
     /// The first identity of `peer` that is on the list.

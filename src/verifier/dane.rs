@@ -11,6 +11,7 @@ use rustls::crypto::{
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, Error, OtherError, SignatureScheme};
 
+use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::server::reference_of;
 use super::{rejected_to_rustls, signature_methods, SipServerVerifier};
 use crate::chain::ChainVerifier;
@@ -55,6 +56,7 @@ pub struct DaneServerVerifier {
     pkix: Arc<SipServerVerifier>,
     tlsa: TlsaSet,
     algorithms: WebPkiSupportedAlgorithms,
+    observer: ObserverSlot,
 }
 
 impl DaneServerVerifier {
@@ -65,7 +67,17 @@ impl DaneServerVerifier {
             pkix,
             tlsa,
             algorithms: provider.signature_verification_algorithms,
+            observer: ObserverSlot::default(),
         }
+    }
+
+    /// Hands every decision to `observer`: the PKIX + RFC 5922 verdict and the DANE outcome
+    /// (see [`Observation::dane`]); the decision itself is unchanged. The SIP verifier's own
+    /// observer is not called by this verifier.
+    #[must_use]
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.observer = ObserverSlot(Some(observer));
+        self
     }
 
     /// The TLSA records.
@@ -171,6 +183,46 @@ pub fn dane_rejection(error: &Error) -> Option<&DaneRejected> {
     }
 }
 
+impl DaneServerVerifier {
+    /// The error for a server name that is no reference, shown to the observer (with no
+    /// DANE outcome: the records were never consulted).
+    fn refuse_reference(
+        &self,
+        rejected: Rejected,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+    ) -> Error {
+        let Some(observer) = &self.observer.0 else {
+            return rejected_to_rustls(rejected);
+        };
+        let error = rejected_to_rustls(rejected.clone());
+        let verdict = Verdict::Reject(rejected);
+        observer(&Observation::new(
+            end_entity,
+            intermediates,
+            Some(server_name),
+            Decision::Server(&verdict),
+            Some(&error),
+        ));
+        error
+    }
+}
+
+/// The handshake's answer from the PKIX + RFC 5922 verdict and the DANE outcome: DANE
+/// decides when it has usable records, the verdict alone otherwise.
+fn dane_decision(pkix: Verdict, outcome: DaneOutcome) -> Result<ServerCertVerified, Error> {
+    match (outcome.status(), pkix) {
+        (DaneStatus::Authenticated, _) | (DaneStatus::NotApplicable, Verdict::Accept(_)) => {
+            Ok(ServerCertVerified::assertion())
+        }
+        (DaneStatus::NotApplicable, Verdict::Reject(r)) => Err(rejected_to_rustls(r)),
+        (DaneStatus::Mismatch, pkix) => Err(Error::InvalidCertificate(CertificateError::Other(
+            OtherError(Arc::new(DaneRejected { outcome, pkix })),
+        ))),
+    }
+}
+
 impl ServerCertVerifier for DaneServerVerifier {
     fn verify_server_cert(
         &self,
@@ -180,17 +232,26 @@ impl ServerCertVerifier for DaneServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let reference = reference_of(server_name).map_err(rejected_to_rustls)?;
+        let reference = match reference_of(server_name) {
+            Ok(reference) => reference,
+            Err(r) => return Err(self.refuse_reference(r, end_entity, intermediates, server_name)),
+        };
         let (pkix, outcome) = self.check(end_entity, intermediates, &reference, now);
-        match (outcome.status(), pkix) {
-            (DaneStatus::Authenticated, _) | (DaneStatus::NotApplicable, Verdict::Accept(_)) => {
-                Ok(ServerCertVerified::assertion())
-            }
-            (DaneStatus::NotApplicable, Verdict::Reject(r)) => Err(rejected_to_rustls(r)),
-            (DaneStatus::Mismatch, pkix) => Err(Error::InvalidCertificate(
-                CertificateError::Other(OtherError(Arc::new(DaneRejected { outcome, pkix }))),
-            )),
-        }
+        let Some(observer) = &self.observer.0 else {
+            return dane_decision(pkix, outcome);
+        };
+        let result = dane_decision(pkix.clone(), outcome.clone());
+        observer(&Observation::new(
+            end_entity,
+            intermediates,
+            Some(server_name),
+            Decision::Dane {
+                pkix: &pkix,
+                outcome: &outcome,
+            },
+            result.as_ref().err(),
+        ));
+        result
     }
 
     signature_methods!();

@@ -54,6 +54,7 @@ mod client;
 mod dane;
 mod error;
 mod ext;
+mod observe;
 mod providers;
 mod server;
 
@@ -66,6 +67,7 @@ use rustls::RootCertStore;
 use crate::chain::{ChainVerifier, Revocation};
 use crate::policy::Policy;
 use crate::uri::{ReferenceError, SipUri};
+use observe::ObserverSlot;
 
 pub use client::{
     client_identities, AllowList, AuthorizationError, PeerAuthentication, SipClientVerifier,
@@ -77,6 +79,7 @@ pub use error::{rejection, VerifierBuilderError};
 #[cfg(feature = "native-roots")]
 pub use ext::{system_roots, SystemRootsError};
 pub use ext::{ClientConfigBuilderExt, ServerConfigBuilderExt};
+pub use observe::{Observation, Observer};
 pub use server::{SipServerVerifier, SipServerVerifierBuilder};
 
 pub(crate) use error::rejected_to_rustls;
@@ -117,6 +120,7 @@ struct Common {
     crls: Vec<CertificateRevocationListDer<'static>>,
     revocation: Revocation,
     policy: Policy,
+    observer: ObserverSlot,
 }
 
 impl Common {
@@ -127,6 +131,7 @@ impl Common {
             crls: Vec::new(),
             revocation: Revocation::default(),
             policy: Policy::default(),
+            observer: ObserverSlot::default(),
         }
     }
 

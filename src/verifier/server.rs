@@ -9,6 +9,7 @@ use rustls::crypto::{
 use rustls::pki_types::{CertificateDer, CertificateRevocationListDer, ServerName, UnixTime};
 use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
+use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
 use crate::chain::decision::ReferenceArg;
 use crate::chain::ChainVerifier;
@@ -69,6 +70,14 @@ impl SipServerVerifierBuilder {
         self
     }
 
+    /// Hands every decision of the verifier to `observer` (see [`Observation`]); the
+    /// decision itself is unchanged.
+    #[must_use]
+    pub fn with_observer(mut self, observer: Observer) -> Self {
+        self.common.observer = ObserverSlot(Some(observer));
+        self
+    }
+
     /// Builds the verifier. Fails with [`VerifierBuilderError::NoRootAnchors`] for an empty
     /// root store and [`VerifierBuilderError::InvalidCrl`] for a CRL that does not parse.
     pub fn build(self) -> Result<Arc<SipServerVerifier>, VerifierBuilderError> {
@@ -77,6 +86,7 @@ impl SipServerVerifierBuilder {
             chain,
             policy: self.common.policy,
             algorithms: self.common.provider.signature_verification_algorithms,
+            observer: self.common.observer,
         }))
     }
 }
@@ -98,6 +108,7 @@ pub struct SipServerVerifier {
     chain: ChainVerifier,
     policy: Policy,
     algorithms: WebPkiSupportedAlgorithms,
+    observer: ObserverSlot,
 }
 
 impl SipServerVerifier {
@@ -137,6 +148,34 @@ impl SipServerVerifier {
             &self.policy,
         )
     }
+
+    /// `verify_server_cert` with an observer: the full verdict (as [`check`](Self::check)),
+    /// shown to `observer`, then returned as rustls expects it.
+    fn verify_observed(
+        &self,
+        observer: &Observer,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        let verdict = match reference_of(server_name) {
+            Ok(reference) => self.check(end_entity, intermediates, &reference, now),
+            Err(r) => Verdict::Reject(r),
+        };
+        let result = match &verdict {
+            Verdict::Accept(_) => Ok(ServerCertVerified::assertion()),
+            Verdict::Reject(r) => Err(rejected_to_rustls(r.clone())),
+        };
+        observer(&Observation::new(
+            end_entity,
+            intermediates,
+            Some(server_name),
+            Decision::Server(&verdict),
+            result.as_ref().err(),
+        ));
+        result
+    }
 }
 
 /// The reference identity rustls gives us; an unusable one is a `reference-invalid`
@@ -174,6 +213,9 @@ impl ServerCertVerifier for SipServerVerifier {
         _ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        if let Some(observer) = &self.observer.0 {
+            return self.verify_observed(observer, end_entity, intermediates, server_name, now);
+        }
         // The decision of `check`, without rendering an accept, and for a plain host name
         // (the common case) without building the reference unless a rejection reports it.
         #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic

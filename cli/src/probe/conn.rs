@@ -1,5 +1,5 @@
-//! One target: TCP connect, TLS handshake (capturing the presented chain), the RFC 5922 verdict,
-//! DANE, warnings, and `--options`.
+//! One target: TCP connect, TLS handshake (the verifier's observer keeps the presented chain and
+//! its decision), the RFC 5922 verdict, DANE, warnings, and `--options`.
 //!
 //! The probe's `--timeout` is one deadline ([`Context::deadline`]): the connect gets the time
 //! left, and every read and write on the socket goes through [`Deadlined`], which sets the
@@ -15,12 +15,12 @@ use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
-use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
-use rustls::{ClientConfig, ClientConnection, DigitallySignedStruct, KeyLogFile, SignatureScheme};
+use rustls::client::danger::ServerCertVerifier;
+use rustls::pki_types::{CertificateDer, UnixTime};
+use rustls::{ClientConfig, ClientConnection, KeyLogFile};
 use sipcert::dane::{DaneOutcome, DaneStatus, TlsaSet};
 use sipcert::resolve::Target;
-use sipcert::verifier::{DaneServerVerifier, SipServerVerifier};
+use sipcert::verifier::{DaneServerVerifier, Observation, Observer, SipServerVerifier};
 use sipcert::Verdict;
 
 use super::certinfo::CertInfo;
@@ -114,58 +114,35 @@ impl Report {
     }
 }
 
-/// Wraps the target's verifier and keeps the presented chain, whatever the outcome.
+/// What the target's verifier decided in the handshake, kept by its observer: the chain
+/// presented, the PKIX + RFC 5922 verdict and, with TLSA records, the DANE outcome.
 #[derive(Debug)]
-struct Capture {
-    inner: Arc<dyn ServerCertVerifier>,
-    seen: Mutex<Option<Vec<CertificateDer<'static>>>>,
+struct Seen {
+    chain: Vec<CertificateDer<'static>>,
+    verdict: Option<Verdict>,
+    dane: Option<DaneOutcome>,
 }
 
-impl ServerCertVerifier for Capture {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        let chain = std::iter::once(end_entity)
-            .chain(intermediates)
-            .map(|c| c.clone().into_owned())
-            .collect();
-        // A poisoned lock means another thread panicked while holding it: refuse.
-        let mut seen = self
-            .seen
-            .lock()
-            .map_err(|_| rustls::Error::General("certificate capture lock poisoned".into()))?;
-        *seen = Some(chain);
-        drop(seen);
-        self.inner
-            .verify_server_cert(end_entity, intermediates, server_name, ocsp, now)
-    }
+/// Where the observer puts what it saw (the last decision of the handshake).
+type SeenSlot = Arc<Mutex<Option<Seen>>>;
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
-    }
+/// The observer of the target's verifier: it keeps the decision, whatever it is.
+fn keep_into(slot: &SeenSlot) -> Observer {
+    let slot = slot.clone();
+    Arc::new(move |o: &Observation<'_>| {
+        let seen = Seen {
+            chain: std::iter::once(o.end_entity())
+                .chain(o.intermediates())
+                .map(|c| c.clone().into_owned())
+                .collect(),
+            verdict: o.verdict().cloned(),
+            dane: o.dane().cloned(),
+        };
+        // A poisoned lock is reported by `take_seen`, which finds no usable slot.
+        if let Ok(mut kept) = slot.lock() {
+            *kept = Some(seen);
+        }
+    })
 }
 
 /// Probes one target.
@@ -258,100 +235,19 @@ impl Write for Deadlined<'_> {
     }
 }
 
-#[allow(clippy::too_many_lines)] // the probe of one target, in order
 fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
-    if target.bogus {
-        report.failure = Some((
-            "dns-bogus",
-            format!(
-                "a DNS answer for {} (address or TLSA) is DNSSEC-bogus: not connecting",
-                target.host
-            ),
-        ));
-        return;
+    if let Err(failure) = connect_and_verify(ctx, target, report) {
+        report.failure = Some(failure);
     }
-    let Some(addr) = report.address else {
-        report.failure = Some((
-            "dns-no-targets",
-            format!("no address for {}", target.label()),
-        ));
-        return;
-    };
-    if let Some(why) = unusable_address(addr.ip()) {
-        report.failure = Some((
-            TARGET_ADDRESS_UNUSABLE,
-            format!("{addr}: not connecting to {why}"),
-        ));
-        return;
-    }
-    for ip in &target.addresses {
-        if let Some(why) = unusable_address(*ip) {
-            report
-                .warnings
-                .push(format!("address {ip} of {} skipped: {why}", target.host));
-        }
-    }
-    let Some(budget) = remaining(ctx) else {
-        report.failure = Some((
-            "connect-failed",
-            format!("deadline reached before connecting to {addr}"),
-        ));
-        return;
-    };
-    let sock = match TcpStream::connect_timeout(&addr, budget) {
-        Ok(s) => s,
-        Err(e) if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) => {
-            report.failure = Some((
-                "connect-failed",
-                format!("cannot connect to {addr}: deadline reached while connecting"),
-            ));
-            return;
-        }
-        Err(e) => {
-            report.failure = Some(("connect-failed", format!("cannot connect to {addr}: {e}")));
-            return;
-        }
-    };
-    // The verifiers of this target: the SRV name as second reference only from secure DNS.
-    let policy = target.policy(ctx.base_policy.clone());
-    let sip =
-        match SipServerVerifier::builder_with_provider(ctx.roots.clone(), ctx.provider.clone())
-            .with_crls(ctx.crls.clone())
-            .policy(policy)
-            .build()
-        {
-            Ok(v) => v,
-            Err(e) => {
-                report.failure = Some(("tls-handshake-failed", format!("verifier: {e}")));
-                return;
-            }
-        };
-    let dane = target
-        .tlsa
-        .clone()
-        .map(|set| Arc::new(DaneServerVerifier::new(sip.clone(), set, &ctx.provider)));
-    let inner: Arc<dyn ServerCertVerifier> = match &dane {
-        Some(d) => d.clone(),
-        None => sip.clone(),
-    };
-    let capture = Arc::new(Capture {
-        inner,
-        seen: Mutex::new(None),
-    });
-    let config = match client_config(ctx, capture.clone()) {
-        Ok(c) => c,
-        Err(e) => {
-            report.failure = Some(("tls-handshake-failed", e));
-            return;
-        }
-    };
-    let mut conn = match ClientConnection::new(Arc::new(config), ctx.server_name.clone()) {
-        Ok(c) => c,
-        Err(e) => {
-            report.failure = Some(("tls-handshake-failed", e.to_string()));
-            return;
-        }
-    };
+}
+
+/// The probe of one target, in order: the destination, TCP, the TLS handshake with the
+/// target's verifier observed, the verdict, then OPTIONS.
+fn connect_and_verify(ctx: &Context, target: &Target, report: &mut Report) -> Result<(), Failure> {
+    let addr = destination(target, report)?;
+    let sock = connect(ctx, addr)?;
+    let slot = SeenSlot::default();
+    let mut conn = tls_connection(ctx, target, &slot)?;
     let outcome = handshake(
         &mut conn,
         &mut Deadlined {
@@ -361,38 +257,145 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         },
     );
     let handshake_ok = outcome.is_ok() && !conn.is_handshaking();
-    // A poisoned lock means the verifier panicked while capturing: say so, never guess.
-    let Ok(certs) = capture
-        .seen
-        .lock()
-        .map(|mut s| s.take().unwrap_or_default())
-    else {
-        report.failure = Some((
+    let seen = take_seen(&slot, &outcome, addr)?;
+    judge(target, seen, &outcome, handshake_ok, report);
+    if handshake_ok {
+        report.tls = Some((
+            conn.protocol_version()
+                .map_or_else(String::new, |v| format!("{v:?}")),
+            conn.negotiated_cipher_suite()
+                .map_or_else(String::new, |c| format!("{:?}", c.suite())),
+        ));
+    }
+    warn(ctx, report);
+    if report.accepted && ctx.options {
+        report.options = Some(options(ctx, &mut conn, &sock));
+    }
+    Ok(())
+}
+
+/// The address to connect to: none for a bogus DNS answer or a target without a usable
+/// address; a warning for each unusable address besides.
+fn destination(target: &Target, report: &mut Report) -> Result<SocketAddr, Failure> {
+    if target.bogus {
+        return Err((
+            "dns-bogus",
+            format!(
+                "a DNS answer for {} (address or TLSA) is DNSSEC-bogus: not connecting",
+                target.host
+            ),
+        ));
+    }
+    let Some(addr) = report.address else {
+        return Err((
+            "dns-no-targets",
+            format!("no address for {}", target.label()),
+        ));
+    };
+    if let Some(why) = unusable_address(addr.ip()) {
+        return Err((
+            TARGET_ADDRESS_UNUSABLE,
+            format!("{addr}: not connecting to {why}"),
+        ));
+    }
+    for ip in &target.addresses {
+        if let Some(why) = unusable_address(*ip) {
+            report
+                .warnings
+                .push(format!("address {ip} of {} skipped: {why}", target.host));
+        }
+    }
+    Ok(addr)
+}
+
+/// TCP to `addr` within the time left.
+fn connect(ctx: &Context, addr: SocketAddr) -> Result<TcpStream, Failure> {
+    let Some(budget) = remaining(ctx) else {
+        return Err((
+            "connect-failed",
+            format!("deadline reached before connecting to {addr}"),
+        ));
+    };
+    TcpStream::connect_timeout(&addr, budget).map_err(|e| {
+        if matches!(e.kind(), ErrorKind::WouldBlock | ErrorKind::TimedOut) {
+            (
+                "connect-failed",
+                format!("cannot connect to {addr}: deadline reached while connecting"),
+            )
+        } else {
+            ("connect-failed", format!("cannot connect to {addr}: {e}"))
+        }
+    })
+}
+
+/// The TLS client of this target: the SIP verifier (the SRV name as second reference only
+/// from secure DNS), or the DANE verifier with the target's TLSA records, observed into
+/// `slot`.
+fn tls_connection(
+    ctx: &Context,
+    target: &Target,
+    slot: &SeenSlot,
+) -> Result<ClientConnection, Failure> {
+    let policy = target.policy(ctx.base_policy.clone());
+    let mut builder =
+        SipServerVerifier::builder_with_provider(ctx.roots.clone(), ctx.provider.clone())
+            .with_crls(ctx.crls.clone())
+            .policy(policy);
+    if target.tlsa.is_none() {
+        builder = builder.with_observer(keep_into(slot));
+    }
+    let sip = builder
+        .build()
+        .map_err(|e| ("tls-handshake-failed", format!("verifier: {e}")))?;
+    let verifier: Arc<dyn ServerCertVerifier> = match target.tlsa.clone() {
+        Some(set) => Arc::new(
+            DaneServerVerifier::new(sip, set, &ctx.provider).with_observer(keep_into(slot)),
+        ),
+        None => sip,
+    };
+    let config = client_config(ctx, verifier).map_err(|e| ("tls-handshake-failed", e))?;
+    ClientConnection::new(Arc::new(config), ctx.server_name.clone())
+        .map_err(|e| ("tls-handshake-failed", e.to_string()))
+}
+
+/// What the verifier saw; a handshake that ended before a certificate is a failure.
+fn take_seen(slot: &SeenSlot, outcome: &io::Result<()>, addr: SocketAddr) -> Result<Seen, Failure> {
+    // A poisoned lock means the observer panicked: say so, never guess.
+    let Ok(seen) = slot.lock().map(|mut s| s.take()) else {
+        return Err((
             "tls-handshake-failed",
             "internal error: the certificate capture lock is poisoned".to_owned(),
         ));
-        return;
     };
-    let Some((ee, intermediates)) = certs.split_first() else {
-        report.failure = Some((
+    match seen {
+        Some(seen) if !seen.chain.is_empty() => Ok(seen),
+        Some(_) | None => Err((
             "tls-handshake-failed",
-            match &outcome {
+            match outcome {
                 Err(e) => format!("TLS handshake with {addr} failed before a certificate: {e}"),
                 Ok(()) => format!("{addr} presented no certificate"),
             },
+        )),
+    }
+}
+
+/// The target's verdict from what the verifier decided in the handshake, with DANE where
+/// the target has TLSA records.
+fn judge(
+    target: &Target,
+    seen: Seen,
+    outcome: &io::Result<()>,
+    handshake_ok: bool,
+    report: &mut Report,
+) {
+    let Some(verdict) = seen.verdict else {
+        report.failure = Some((
+            "tls-handshake-failed",
+            "internal error: the verifier decided without a verdict".to_owned(),
         ));
         return;
     };
-    let now = UnixTime::now();
-    // With TLSA records the DANE verifier runs the PKIX check itself (it wraps `sip`): take
-    // its verdict instead of validating the chain twice.
-    let (verdict, dane_outcome) = match &dane {
-        Some(d) => {
-            let (pkix, outcome) = d.check(ee, intermediates, &ctx.reference, now);
-            (pkix, Some((d.tlsa().clone(), outcome)))
-        }
-        None => (sip.check(ee, intermediates, &ctx.reference, now), None),
-    };
+    let dane_outcome = target.tlsa.clone().zip(seen.dane);
     let permitted = match &dane_outcome {
         Some((_, o)) => o.permits(&verdict),
         None => verdict.is_accept(),
@@ -403,7 +406,7 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         }
     }
     if permitted && !handshake_ok {
-        let why = match &outcome {
+        let why = match outcome {
             Err(e) => format!("the certificate passed, but the TLS handshake failed: {e}"),
             Ok(()) => "the certificate passed, but the TLS handshake did not complete".to_owned(),
         };
@@ -411,19 +414,18 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     }
     report.accepted = permitted && handshake_ok;
     report.accepted_by_dane = report.accepted && !verdict.is_accept();
-    if handshake_ok {
-        report.tls = Some((
-            conn.protocol_version()
-                .map_or_else(String::new, |v| format!("{v:?}")),
-            conn.negotiated_cipher_suite()
-                .map_or_else(String::new, |c| format!("{:?}", c.suite())),
-        ));
-    }
-    let unix_now = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
-    report.certs = certs.iter().map(CertInfo::of).collect();
+    report.certs = seen.chain.iter().map(CertInfo::of).collect();
+    report.verdict = Some(verdict);
+    report.dane = dane_outcome;
+}
+
+/// The warnings of an examined target: certificates expiring within `--warn-days`, an
+/// accept by DANE alone.
+fn warn(ctx: &Context, report: &mut Report) {
+    let unix_now = i64::try_from(UnixTime::now().as_secs()).unwrap_or(i64::MAX);
+    let warn = i64::try_from(ctx.warn_days).unwrap_or(i64::MAX);
     for (i, c) in report.certs.iter().enumerate() {
         let days = c.days_left(unix_now);
-        let warn = i64::try_from(ctx.warn_days).unwrap_or(i64::MAX);
         if (0..warn).contains(&days) {
             report.warnings.push(format!(
                 "certificate {i} ({}) expires in {days} days, on {}",
@@ -437,20 +439,18 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
                 .to_owned(),
         );
     }
-    report.verdict = Some(verdict);
-    report.dane = dane_outcome;
-    if report.accepted && ctx.options {
-        report.options = Some(options(ctx, &mut conn, &sock));
-    }
 }
 
-/// The rustls client configuration: the capturing verifier, SSLKEYLOGFILE, client auth.
-fn client_config(ctx: &Context, capture: Arc<Capture>) -> Result<ClientConfig, String> {
+/// The rustls client configuration: the target's verifier, SSLKEYLOGFILE, client auth.
+fn client_config(
+    ctx: &Context,
+    verifier: Arc<dyn ServerCertVerifier>,
+) -> Result<ClientConfig, String> {
     let builder = ClientConfig::builder_with_provider(ctx.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
-        .with_custom_certificate_verifier(capture);
+        .with_custom_certificate_verifier(verifier);
     let mut config = match &ctx.client_auth {
         Some((chain, key)) => builder
             .with_client_auth_cert(chain.clone(), key.clone_key())

@@ -1,8 +1,13 @@
-//! Running this package's `sipcert` binary from the CLI's integration tests.
+//! Running this package's `sipcert` binary from the CLI's integration tests, and the test
+//! PKI and TLS server configuration the probe tests share.
 #![allow(dead_code)]
 
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::Value;
 use sipcert_testkit::cli::Run;
+use sipcert_testkit::pki::{LeafSpec, PemPki};
+use sipcert_testkit::provider;
 
 /// Runs `sipcert` with these arguments.
 pub(crate) fn sipcert(args: &[&str]) -> Run {
@@ -14,4 +19,46 @@ pub(crate) fn json(args: &[&str]) -> (i32, Value) {
     let r = sipcert(args);
     let v = r.json();
     (r.code, v)
+}
+
+/// `sipcert` run with `--json` in `args`, lenient: the exit status, the JSON object
+/// (`Null` when stdout is none) and the whole output for messages.
+pub(crate) fn run<S: AsRef<str>>(args: &[S]) -> (i32, Value, String) {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let r = sipcert(&args);
+    let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
+    (r.code, v, r.output())
+}
+
+/// A test PKI in a scratch folder named `name`, whose leaf is `sip:example.com`.
+pub(crate) fn example_pki(name: &str) -> PemPki {
+    PemPki::new(name, LeafSpec::new().uri("sip:example.com"), false)
+}
+
+/// `probe --json AUS --connect 127.0.0.1:PORT --roots <pki's root>`, then `extra`.
+pub(crate) fn probe_local(aus: &str, port: u16, pki: &PemPki, extra: &[&str]) -> Vec<String> {
+    let mut args: Vec<String> = ["probe", "--json", aus, "--connect"]
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    args.push(format!("127.0.0.1:{port}"));
+    args.push("--roots".to_owned());
+    args.push(pki.path("root.pem"));
+    args.extend(extra.iter().map(|s| (*s).to_owned()));
+    args
+}
+
+/// A rustls server configuration presenting `pki`'s chain (`chain.pem`, `leaf.key`).
+pub(crate) fn server_config(pki: &PemPki) -> rustls::ServerConfig {
+    let certs: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(pki.path("chain.pem"))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(pki.path("leaf.key")).unwrap();
+    rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap()
 }

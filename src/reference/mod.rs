@@ -1,5 +1,7 @@
 //! The reference identity (RFC 5922 §7.3): the host of the AUS, never the SRV target, and
-//! why an AUS can give none.
+//! why an AUS can give none; [`text`]: the reference from what a user types.
+
+pub(crate) mod text;
 
 use core::fmt;
 use std::net::IpAddr;
