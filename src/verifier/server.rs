@@ -180,7 +180,6 @@ impl SipServerVerifier {
 
 /// The reference identity rustls gives us; an unusable one is a `reference-invalid`
 /// rejection.
-#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
 pub(super) fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
     match server_name {
         ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
@@ -218,7 +217,6 @@ impl ServerCertVerifier for SipServerVerifier {
         }
         // The decision of `check`, without rendering an accept, and for a plain host name
         // (the common case) without building the reference unless a rejection reports it.
-        #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
         let make_reference = || reference_of(server_name);
         let owned;
         let plain = match server_name {
