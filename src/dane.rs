@@ -50,7 +50,9 @@ use core::fmt;
 use rustls_pki_types::CertificateDer;
 use sha2::{Digest, Sha256, Sha512};
 
-use crate::{DomainName, Verdict};
+use crate::der::cert::Certificate;
+use crate::domain::DomainName;
+use crate::verdict::Verdict;
 
 /// The certificate usage field (RFC 6698 §2.1.1, RFC 7218 acronyms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -503,121 +505,19 @@ impl fmt::Display for DaneOutcome {
     }
 }
 
-/// Why a presented certificate cannot be the trust anchor a PKIX-TA (0) or DANE-TA (2) record
-/// names: RFC 6698 §2.1.1 and RFC 7671 §5.2 make it a CA that issued a certificate of the
-/// path above the end entity.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum NotATrustAnchor {
-    /// It is the end entity itself (sent again above it).
-    EndEntity,
-    /// It carries the end entity's public key: the "anchor" would be the end entity's own key.
-    EndEntityKey,
-    /// No basicConstraints extension with cA TRUE.
-    NotACa,
-    /// A keyUsage extension without keyCertSign (RFC 5280 §4.2.1.3).
-    NoKeyCertSign,
-    /// It, or the end entity's key, cannot be read (not a certificate, a repeated or
-    /// malformed basicConstraints or keyUsage extension).
-    Unreadable,
-}
-
-impl fmt::Display for NotATrustAnchor {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Self::EndEntity => "is the end entity itself, no trust anchor above it",
-            Self::EndEntityKey => "carries the end entity's own key, so it is no trust anchor above it",
-            Self::NotACa => "is not a CA certificate (no basicConstraints cA TRUE), so it is no trust anchor",
-            Self::NoKeyCertSign => {
-                "has a keyUsage without keyCertSign, so it may not issue certificates (RFC 5280 §4.2.1.3)"
-            }
-            Self::Unreadable => {
-                "cannot be read as a CA certificate (or the end entity's key cannot be read)"
-            }
-        })
-    }
-}
-
-/// Whether `cert`, presented above `end_entity`, may be the trust anchor of a PKIX-TA or
-/// DANE-TA record: a CA certificate (basicConstraints cA TRUE; keyUsage, when present, with
-/// keyCertSign) that is neither the end entity nor carries its key. Path validation to it as
-/// the only trust anchor then shows that it issued a certificate of the path (webpki itself
-/// reads nothing of an anchor but its subject, key and name constraints).
-pub(crate) fn check_trust_anchor(
-    end_entity: &CertificateDer<'_>,
-    cert: &CertificateDer<'_>,
-) -> Result<(), NotATrustAnchor> {
-    use x509_parser::extensions::ParsedExtension;
-    use x509_parser::oid_registry::{OID_X509_EXT_BASIC_CONSTRAINTS, OID_X509_EXT_KEY_USAGE};
-
-    if cert.as_ref() == end_entity.as_ref() {
-        return Err(NotATrustAnchor::EndEntity);
-    }
-    let Ok(([], parsed)) = x509_parser::parse_x509_certificate(cert.as_ref()) else {
-        return Err(NotATrustAnchor::Unreadable);
-    };
-    match spki(end_entity) {
-        Some(ee_key) if ee_key == parsed.tbs_certificate.subject_pki.raw => {
-            return Err(NotATrustAnchor::EndEntityKey)
-        }
-        Some(_) => {}
-        None => return Err(NotATrustAnchor::Unreadable),
-    }
-    // A repeated extension is an error; one that did not parse as its type is unreadable.
-    match parsed.get_extension_unique(&OID_X509_EXT_BASIC_CONSTRAINTS) {
-        Ok(Some(ext)) => match ext.parsed_extension() {
-            ParsedExtension::BasicConstraints(bc) if bc.ca => {}
-            ParsedExtension::BasicConstraints(_) => return Err(NotATrustAnchor::NotACa),
-            _ => return Err(NotATrustAnchor::Unreadable),
-        },
-        Ok(None) => return Err(NotATrustAnchor::NotACa),
-        Err(_) => return Err(NotATrustAnchor::Unreadable),
-    }
-    match parsed.get_extension_unique(&OID_X509_EXT_KEY_USAGE) {
-        Ok(None) => Ok(()),
-        Ok(Some(ext)) => match ext.parsed_extension() {
-            ParsedExtension::KeyUsage(ku) if ku.key_cert_sign() => Ok(()),
-            ParsedExtension::KeyUsage(_) => Err(NotATrustAnchor::NoKeyCertSign),
-            _ => Err(NotATrustAnchor::Unreadable),
-        },
-        Err(_) => Err(NotATrustAnchor::Unreadable),
-    }
-}
-
-/// The position of the first certificate above the end entity that matches `record` and may
-/// be a trust anchor ([`check_trust_anchor`]: RFC 6698 §2.1.1, a CA; not the end entity
-/// again): a position alone says nothing. Each matching certificate that may not is passed
-/// over and reported to `passed_over`.
-fn trust_anchor_position(
-    record: &TlsaRecord,
-    chain: &[CertificateDer<'_>],
-    mut passed_over: impl FnMut(usize, NotATrustAnchor),
-) -> Option<usize> {
-    let end_entity = chain.first()?;
-    chain
-        .iter()
-        .enumerate()
-        .skip(1)
-        .filter(|(_, c)| record.matches(c))
-        .find(|(i, c)| match check_trust_anchor(end_entity, c) {
-            Ok(()) => true,
-            Err(why) => {
-                passed_over(*i, why);
-                false
-            }
-        })
-        .map(|(i, _)| i)
-}
-
-fn first_reason(r: &crate::Rejected) -> String {
+/// The first reason code of a rejection, for a DANE message.
+fn first_reason(r: &crate::verdict::Rejected) -> String {
     r.reasons()
         .first()
         .map_or_else(|| "rejected".to_owned(), |x| x.code().code().to_owned())
 }
 
-/// The DER SubjectPublicKeyInfo of a certificate, `None` when it does not parse.
-fn spki<'a>(cert: &'a CertificateDer<'_>) -> Option<&'a [u8]> {
-    let (_, parsed) = x509_parser::parse_x509_certificate(cert.as_ref()).ok()?;
-    Some(parsed.tbs_certificate.subject_pki.raw)
+/// The DER SubjectPublicKeyInfo of a certificate (the strict walk of its structure,
+/// [`Certificate::parse_extensions_only`]), `None` when it does not parse.
+pub(super) fn spki<'a>(cert: &'a CertificateDer<'_>) -> Option<&'a [u8]> {
+    Certificate::parse_extensions_only(cert.as_ref())
+        .ok()
+        .map(|c| c.spki())
 }
 
 /// Hex digits to bytes; `Err(position)` of the first bad character.
@@ -645,6 +545,7 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, usize> {
 }
 
 // The matching of a set against a chain, in named steps.
+pub(crate) mod anchor;
 mod evaluation;
 #[cfg(test)]
 mod tests;

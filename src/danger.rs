@@ -1,7 +1,7 @@
 //! Policy switches that weaken RFC 5922. Each one is a footgun; each use is recorded in the
 //! verdict as a relaxation so that logs show why a certificate was accepted.
 
-use crate::Policy;
+use crate::policy::Policy;
 
 /// Lets `*.example.com` dNSName SANs match, RFC 6125 §6.4.3 style, although RFC 5922 §7.2
 /// says wildcards MUST NOT match for SIP.

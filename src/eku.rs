@@ -5,13 +5,11 @@
 
 use core::fmt;
 
-use std::borrow::Cow;
-
-use x509_parser::asn1_rs::Oid;
-
-use crate::der::{self, Certificate, DerError, KnownExtension, Reader, WalkError};
+use crate::codes::ReasonCode;
+use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
+use crate::der::name::oid_text;
+use crate::der::reader::{DerError, Reader, SEQUENCE};
 use crate::policy::{EkuMode, Role};
-use crate::ReasonCode;
 
 /// id-kp-sipDomain, 1.3.6.1.5.5.7.3.20 (RFC 5924 §4.1).
 pub const EKU_SIP_DOMAIN: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x14];
@@ -180,7 +178,7 @@ pub(crate) fn parse_purposes(value: Reader<'_>) -> Result<Purposes, DerError> {
 
 fn for_each_purpose<'a>(value: Reader<'a>, mut f: impl FnMut(&'a [u8])) -> Result<(), DerError> {
     let mut value = value;
-    let mut list = value.read_expected(der::SEQUENCE, "an ExtKeyUsageSyntax SEQUENCE")?;
+    let mut list = value.read_expected(SEQUENCE, "an ExtKeyUsageSyntax SEQUENCE")?;
     value.expect_end("the end of the extension value after the ExtKeyUsageSyntax SEQUENCE")?;
     while !list.at_end() {
         f(list.read_oid("a KeyPurposeId OBJECT IDENTIFIER")?);
@@ -223,7 +221,7 @@ fn listed(value: Reader<'_>) -> Vec<String> {
                     *s = true;
                 }
             }
-            None => others.push(Oid::new(Cow::Borrowed(oid)).to_id_string()),
+            None => others.push(oid_text(oid)),
         }
     });
     KNOWN
@@ -251,7 +249,7 @@ pub(crate) fn evaluate_parsed(
 pub(crate) fn read_extension<'a>(
     cert: &Certificate<'a>,
 ) -> Result<Option<(Purposes, Reader<'a>)>, DerError> {
-    match cert.extension(der::DecidedExtension::ExtKeyUsage) {
+    match cert.extension(DecidedExtension::ExtKeyUsage) {
         None => Ok(None),
         Some(ext) => Ok(Some((parse_purposes(ext.value)?, ext.value))),
     }

@@ -71,10 +71,10 @@
 #![deny(missing_docs)]
 
 pub mod chain;
+mod codes;
 #[cfg(feature = "dane")]
 pub mod dane;
 pub mod danger;
-mod decision;
 mod der;
 mod domain;
 mod eku;
@@ -82,8 +82,9 @@ pub mod encoding;
 mod identity;
 #[cfg(feature = "json")]
 pub mod json;
+mod matching;
 mod policy;
-mod reference_text;
+mod reference;
 #[cfg(feature = "dns")]
 pub mod resolve;
 pub mod reuse;
@@ -91,8 +92,10 @@ pub mod time;
 pub mod uri;
 mod verdict;
 pub mod verifier;
+mod warning;
 
-pub use decision::check_end_entity;
+pub use chain::decision::check_end_entity;
+pub use codes::{Hint, ReasonCode, Relaxation, Via};
 pub use domain::{DomainName, DomainNameError};
 pub use eku::{
     evaluate_eku, EkuAcceptance, EkuError, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH,
@@ -103,11 +106,9 @@ pub use identity::{
     IgnoreReason, IgnoredName, IgnoredSource,
 };
 pub use policy::{EkuMode, Policy, Role};
-pub use reference_text::ReferenceTextError;
-pub use verdict::{
+pub use reference::text::ReferenceTextError;
+pub use reference::{AusError, Reference};
+pub use verdict::{Accepted, ChainCheck, HintNote, MatchedIdentity, Reason, Rejected, Verdict};
+pub use warning::{
     warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
-};
-pub use verdict::{
-    Accepted, AusError, ChainCheck, Hint, HintNote, MatchedIdentity, Reason, ReasonCode, Reference,
-    Rejected, Relaxation, Verdict, Via,
 };

@@ -4,7 +4,7 @@
 //! fallback on (only without a SAN extension), no wildcards, no IP literals, the TLS-compatible
 //! EKU mode, and no secure SRV target.
 
-use crate::DomainName;
+use crate::domain::DomainName;
 
 /// How the end-entity certificate's extended key usage is judged (RFC 5924 §5, RFC 5280
 /// §4.2.1.12).

@@ -133,8 +133,9 @@ use dnssec::Validation;
 use steps::Run;
 
 use crate::dane::TlsaSet;
+use crate::domain::DomainName;
+use crate::policy::Policy;
 use crate::uri::SipUri;
-use crate::{DomainName, Policy};
 
 /// The most CNAME records one answer may carry before the step fails.
 pub const MAX_CNAMES: usize = 8;

@@ -29,7 +29,7 @@ pub fn rfc3339(unix_seconds: u64) -> String {
 
 /// [`rfc3339`] as a `Display` value, for messages that are formatted anyway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Rfc3339(pub u64);
+pub(crate) struct Rfc3339(pub(crate) u64);
 
 impl fmt::Display for Rfc3339 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -7,8 +7,17 @@ use sipcert::{DomainName, Policy, Reference, Role};
 use sipcert_testkit::pki::{self, Ca, CaSpec, LeafSpec};
 use sipcert_testkit::{provider, verdict_codes};
 
+/// A row: name, end entity, intermediates, anchors, first reason, whether the hint is expected.
+type Case = (
+    &'static str,
+    CertificateDer<'static>,
+    Vec<CertificateDer<'static>>,
+    Vec<TrustAnchor<'static>>,
+    &'static str,
+    bool,
+);
+
 #[test]
-#[allow(clippy::type_complexity)] // one table
 fn missing_intermediate_hint() {
     let root = Ca::root("Hint Root");
     let inter = root.intermediate(CaSpec::new("Hint Intermediate"));
@@ -17,15 +26,7 @@ fn missing_intermediate_hint() {
     let self_signed = rcgen::generate_simple_self_signed(vec!["example.com".to_owned()]).unwrap();
     let unrelated = Ca::root("Unrelated Root");
     let reference = Reference::Domain(DomainName::from_ascii("example.com").unwrap());
-    // (name, end entity, intermediates, anchors, reasons, hint expected)
-    let cases: Vec<(
-        &str,
-        CertificateDer<'static>,
-        Vec<CertificateDer<'static>>,
-        Vec<TrustAnchor<'static>>,
-        &str,
-        bool,
-    )> = vec![
+    let cases: Vec<Case> = vec![
         (
             "complete chain",
             leaf.der.clone(),
@@ -81,33 +82,38 @@ fn missing_intermediate_hint() {
             false,
         ),
     ];
-    for (name, ee, intermediates, anchors, reason, hint) in cases {
-        let verifier =
-            ChainVerifier::new(provider().signature_verification_algorithms.all, anchors);
-        let v = verifier.check(
-            &ee,
-            &intermediates,
-            pki::now(),
-            &reference,
-            Role::Server,
-            &Policy::default(),
+    for case in cases {
+        check_case(case, &reference);
+    }
+}
+
+/// Checks one row of [`missing_intermediate_hint`].
+fn check_case(case: Case, reference: &Reference) {
+    let (name, ee, intermediates, anchors, reason, hint) = case;
+    let verifier = ChainVerifier::new(provider().signature_verification_algorithms.all, anchors);
+    let v = verifier.check(
+        &ee,
+        &intermediates,
+        pki::now(),
+        reference,
+        Role::Server,
+        &Policy::default(),
+    );
+    let (_, reasons, hints, _) = verdict_codes(&v);
+    assert_eq!(
+        reasons.first().map_or("", String::as_str),
+        reason,
+        "{name}: {v:?}"
+    );
+    assert_eq!(
+        hints.iter().any(|h| h == "hint-missing-intermediate"),
+        hint,
+        "{name}: {hints:?}"
+    );
+    if let Some(r) = v.rejected().filter(|_| hint) {
+        assert!(
+            r.to_string().contains("Hint Intermediate"),
+            "{name}: names the issuer: {r}"
         );
-        let (_, reasons, hints, _) = verdict_codes(&v);
-        assert_eq!(
-            reasons.first().map_or("", String::as_str),
-            reason,
-            "{name}: {v:?}"
-        );
-        assert_eq!(
-            hints.iter().any(|h| h == "hint-missing-intermediate"),
-            hint,
-            "{name}: {hints:?}"
-        );
-        if let Some(r) = v.rejected().filter(|_| hint) {
-            assert!(
-                r.to_string().contains("Hint Intermediate"),
-                "{name}: names the issuer: {r}"
-            );
-        }
     }
 }

@@ -132,9 +132,39 @@ const CODE_SIGNING: &[u8] = &[0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
 fn every_entry_point_gives_the_same_eku_code() {
     let pki = Pki::new();
     let sans = || vec![uri("sip:client.example.net")];
+    let rows = eku_rows();
+    let now = UnixTime::now();
+    let aus = reference("client.example.net");
+    for (name, extra, mode, want) in rows {
+        let leaf = pki.leaf(sans(), &extra);
+        let policy = Policy::default().with_eku_mode(mode);
+        let names_only = verdict_code(&check_end_entity(&leaf, &aus, Role::Client, &policy));
+        let chain = verdict_code(
+            &pki.chain()
+                .check(&leaf, &[], now, &aus, Role::Client, &policy),
+        );
+        let verifier = SipClientVerifier::builder_with_provider(pki.roots(), provider())
+            .policy(policy.clone())
+            .build()
+            .unwrap();
+        let rustls = match verifier.verify_client_cert(&leaf, &[], now) {
+            Ok(_) => "accept",
+            Err(e) => rustls_code(&e),
+        };
+        assert_eq!(
+            (names_only, chain, rustls),
+            (want, want, want),
+            "{name} ({mode:?}): check_end_entity / ChainVerifier::check / SipClientVerifier"
+        );
+    }
+}
+
+/// The rows of [`every_entry_point_gives_the_same_eku_code`]: name, extra extensions, EKU
+/// mode, the code every entry point must give.
+fn eku_rows() -> Vec<EkuRow> {
     let mut trailing = eku(&[CLIENT_AUTH]);
     trailing.extend_from_slice(&[0x05, 0x00]);
-    let rows: Vec<EkuRow> = vec![
+    vec![
         (
             "empty EKU",
             vec![(EKU, vec![0x30, 0x00])],
@@ -192,31 +222,7 @@ fn every_entry_point_gives_the_same_eku_code() {
             EkuMode::Rfc5924,
             "accept",
         ),
-    ];
-    let now = UnixTime::now();
-    let aus = reference("client.example.net");
-    for (name, extra, mode, want) in rows {
-        let leaf = pki.leaf(sans(), &extra);
-        let policy = Policy::default().with_eku_mode(mode);
-        let names_only = verdict_code(&check_end_entity(&leaf, &aus, Role::Client, &policy));
-        let chain = verdict_code(
-            &pki.chain()
-                .check(&leaf, &[], now, &aus, Role::Client, &policy),
-        );
-        let verifier = SipClientVerifier::builder_with_provider(pki.roots(), provider())
-            .policy(policy.clone())
-            .build()
-            .unwrap();
-        let rustls = match verifier.verify_client_cert(&leaf, &[], now) {
-            Ok(_) => "accept",
-            Err(e) => rustls_code(&e),
-        };
-        assert_eq!(
-            (names_only, chain, rustls),
-            (want, want, want),
-            "{name} ({mode:?}): check_end_entity / ChainVerifier::check / SipClientVerifier"
-        );
-    }
+    ]
 }
 
 /// Item 2: identities remember the policy they were extracted with, so a dNSName found under

@@ -4,10 +4,10 @@
 
 use core::fmt;
 
-use x509_parser::prelude::{FromDer, X509Certificate};
-
 use super::ChainError;
-use crate::der::{self, Certificate, Reader, WalkError};
+use crate::der::cert::{Certificate, WalkError, OID_NAME_CONSTRAINTS};
+use crate::der::name::name_text;
+use crate::der::reader::{Reader, SEQUENCE};
 
 /// Walks an intermediate of a verified path (webpki parsed it and checked its signature) to
 /// its extensions, strictly ([`Certificate::parse_extensions_only`]); a walk failure is
@@ -40,12 +40,10 @@ pub(super) fn parse(index: usize, der: &[u8]) -> Result<Certificate<'_>, ChainEr
     })
 }
 
-use crate::der::OID_NAME_CONSTRAINTS;
-
 /// The OID of the Extension SEQUENCE at `offset` of `der` (a duplicate the walk reported).
 fn extension_at(der: &[u8], offset: usize) -> Option<&[u8]> {
     let mut ext = Reader::new(der.get(offset..)?)
-        .read_expected(der::SEQUENCE, "an Extension")
+        .read_expected(SEQUENCE, "an Extension")
         .ok()?;
     ext.read_oid("an extnID").ok()
 }
@@ -76,9 +74,9 @@ impl fmt::Display for CaName<'_> {
             Self::Anchor => f.write_str("trust anchor"),
             Self::Intermediate { index, der } => {
                 let n = index.saturating_add(1);
-                // The subject as x509-parser renders it; a message path only.
-                match X509Certificate::from_der(der) {
-                    Ok((_, cert)) => write!(f, "intermediate CA {n} ({})", cert.subject()),
+                // The subject as text; a message path only.
+                match Certificate::parse_extensions_only(der) {
+                    Ok(cert) => write!(f, "intermediate CA {n} ({})", name_text(cert.subject())),
                     Err(_) => write!(f, "intermediate CA {n}"),
                 }
             }

@@ -2,8 +2,9 @@
 
 use rustls_pki_types::UnixTime;
 
+use crate::codes::ReasonCode;
+use crate::identity::IdentityName;
 use crate::time::Rfc3339;
-use crate::{IdentityName, ReasonCode};
 
 /// Why path validation (RFC 5280 §6, RFC 5922 §7.1 step 0) rejected a certificate chain.
 ///

@@ -18,6 +18,9 @@
 //! webpki as such (`cert-too-large`). A [`VerifiedChain`] exists only for a path whose
 //! identities passed those checks: the API has no way to validate a path and skip its names.
 //!
+//! `decision.rs` holds the whole decision on a presented certificate (`check_end_entity`,
+//! [`ChainVerifier::check`]), next to the path validation it runs.
+//!
 //! This module has no rustls trait types: rustls adapters are built on it.
 //!
 //! ```
@@ -45,7 +48,8 @@
 //! ```
 
 mod ca;
-mod error;
+pub(crate) mod decision;
+pub(crate) mod error;
 mod key_usage;
 mod name_constraints;
 mod path_eku;
@@ -64,7 +68,7 @@ use webpki::{
 };
 
 use crate::identity::{self, Identities, Identity};
-use crate::{Policy, Role};
+use crate::policy::{Policy, Role};
 
 pub(crate) use error::from_webpki;
 pub use error::ChainError;
@@ -204,12 +208,11 @@ impl ChainVerifier {
                 }
             })?;
         self.verify_extracted(end_entity, intermediates, now, role, identities)
-            .map_err(|(e, _)| e)
+            .map_err(|failed| failed.0)
     }
 
     /// [`ChainVerifier::verify`] with identities the caller extracted from `end_entity` (so
     /// the leaf is parsed once). On failure the identities come back for the diagnostic.
-    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn verify_extracted(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -217,7 +220,7 @@ impl ChainVerifier {
         now: UnixTime,
         role: Role,
         identities: Identities,
-    ) -> Result<VerifiedChain, (ChainError, Identities)> {
+    ) -> Result<VerifiedChain, Box<(ChainError, Identities)>> {
         match self.validate_path(
             end_entity,
             intermediates,
@@ -230,7 +233,7 @@ impl ChainVerifier {
                 name_constrained,
                 intermediates_used,
             }),
-            Err(e) => Err((e, identities)),
+            Err(e) => Err(Box::new((e, identities))),
         }
     }
 

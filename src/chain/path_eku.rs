@@ -11,7 +11,7 @@ use webpki::{
 };
 
 use crate::eku::{EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH, EKU_SIP_DOMAIN};
-use crate::Role;
+use crate::policy::Role;
 
 const SERVER_PATH: &[&[u8]] = &[EKU_SIP_DOMAIN, EKU_SERVER_AUTH, EKU_ANY];
 /// Client certificates: clientAuth, or serverAuth (the 2026 public-CA clientAuth phase-out,

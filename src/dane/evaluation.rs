@@ -4,11 +4,9 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::{
-    first_reason, trust_anchor_position, DaneMatch, DaneOutcome, DaneStatus, TlsaRecord, TlsaSet,
-    Usage,
-};
-use crate::Verdict;
+use super::anchor::trust_anchor_position;
+use super::{first_reason, DaneMatch, DaneOutcome, DaneStatus, TlsaRecord, TlsaSet, Usage};
+use crate::verdict::Verdict;
 
 /// Matches `set` against the presented chain (`chain[0]` is the end entity).
 ///

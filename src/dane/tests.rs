@@ -3,7 +3,9 @@ use sha2::{Digest, Sha256, Sha512};
 use sipcert_testkit::pki::{Ca, CaSpec, Issued, LeafSpec};
 
 use super::*;
-use crate::{check_end_entity, Policy, Reference, Role};
+use crate::chain::decision::check_end_entity;
+use crate::policy::{Policy, Role};
+use crate::reference::Reference;
 
 /// A root, an intermediate, and a leaf for `example.com` issued by the intermediate.
 struct Pki {

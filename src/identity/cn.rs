@@ -17,16 +17,19 @@ use super::names::{
 };
 use super::text::{decode_bmp, decode_universal, printable};
 use super::{ExtractError, Identities};
-use crate::der::{self, Attribute, Reader};
-use crate::{DomainName, Policy};
+use crate::der::cert::OID_COMMON_NAME;
+use crate::der::name::{for_each_attribute, Attribute};
+use crate::der::reader::Reader;
+use crate::domain::DomainName;
+use crate::policy::Policy;
 
 /// Calls `f` with every CN attribute of the subject, in order.
 fn for_each_cn<'a>(
     subject: Reader<'a>,
     mut f: impl FnMut(Attribute<'a>),
 ) -> Result<(), ExtractError> {
-    der::for_each_attribute(subject, |a| {
-        if a.oid == der::OID_COMMON_NAME {
+    for_each_attribute(subject, |a| {
+        if a.oid == OID_COMMON_NAME {
             f(a);
         }
     })

@@ -23,9 +23,10 @@ use core::fmt;
 use core::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 use std::collections::hash_map::{Entry, HashMap, RandomState};
 
-use crate::der::{Certificate, DecidedExtension, DerError, KnownExtension, Reader, WalkError};
+use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
+use crate::der::reader::{DerError, Reader};
 use crate::eku::Purposes;
-use crate::Policy;
+use crate::policy::Policy;
 
 pub(crate) use names::NearMiss;
 pub use names::{Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource};
@@ -169,8 +170,8 @@ impl ExtractError {
     }
 
     /// The reject code as a [`crate::ReasonCode`]: always `cert-malformed`.
-    pub fn reason_code(self) -> crate::ReasonCode {
-        crate::ReasonCode::CertMalformed
+    pub fn reason_code(self) -> crate::codes::ReasonCode {
+        crate::codes::ReasonCode::CertMalformed
     }
 
     fn from_walk(e: WalkError) -> Self {
@@ -293,7 +294,7 @@ pub(crate) fn extract_from_parsed(
     if let Some(san) = san {
         san::collect(san.value, policy, &mut out)?;
     }
-    cn::collect(cert.subject, policy, &mut out)?;
+    cn::collect(cert.subject(), policy, &mut out)?;
     Ok(out)
 }
 

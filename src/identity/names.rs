@@ -3,7 +3,7 @@
 use core::fmt;
 use std::net::IpAddr;
 
-use crate::DomainName;
+use crate::domain::DomainName;
 
 /// The name an identity asserts.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

@@ -6,12 +6,7 @@
 //! constructed; `[1]`, `[2]`, `[6]`, `[7]`, `[8]` primitive). Any other entry makes the
 //! certificate malformed: it is never skipped while the rest of the list is used.
 
-use std::borrow::Cow;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-
-use x509_parser::asn1_rs::Oid;
-use x509_parser::prelude::FromDer;
-use x509_parser::x509::X509Name;
 
 use super::names::{
     Identity, IdentityName, IdentitySource, IgnoreReason, IgnoredName, IgnoredSource, NearMiss,
@@ -19,8 +14,10 @@ use super::names::{
 use super::text::printable;
 use super::uri_san::{classify_uri, UriSan};
 use super::{ExtractError, Identities, Seen};
-use crate::der::{self, DerError, Reader};
-use crate::{DomainName, Policy};
+use crate::der::name::{for_each_attribute, name_text, oid_text};
+use crate::der::reader::{self, check_oid, DerError, Reader};
+use crate::domain::DomainName;
+use crate::policy::Policy;
 
 const FIELD: &str = "subjectAltName";
 
@@ -45,7 +42,7 @@ pub(super) fn collect(
 ) -> Result<(), ExtractError> {
     let mut value = value;
     let mut names = value
-        .read_expected(der::SEQUENCE, "a GeneralNames SEQUENCE")
+        .read_expected(reader::SEQUENCE, "a GeneralNames SEQUENCE")
         .map_err(malformed)?;
     value
         .expect_end("the end of the extension value after the GeneralNames SEQUENCE")
@@ -190,16 +187,16 @@ fn classify<'a>(
         }
         // directoryName [4] EXPLICIT Name
         0xa4 => {
-            directory_name(contents).map_err(malformed)?;
+            let name = directory_name(contents).map_err(malformed)?;
             ignored(
-                format!("dirName:{}", directory_name_text(bytes)),
+                format!("dirName:{}", printable(name_text(name).as_bytes())),
                 IgnoredSource::SanOther,
                 IgnoreReason::SanTypeNotUsable,
             )
         }
         // registeredID [8] OBJECT IDENTIFIER
         0x88 => {
-            der::check_oid(contents).map_err(malformed)?;
+            check_oid(contents).map_err(malformed)?;
             ignored(
                 format!("registeredID:{}", oid_text(bytes)),
                 IgnoredSource::SanOther,
@@ -240,12 +237,14 @@ fn other_name(contents: Reader<'_>) -> Result<&[u8], DerError> {
     Ok(oid)
 }
 
-/// `[4] EXPLICIT Name`: one Name SEQUENCE, walked strictly, then nothing.
-fn directory_name(contents: Reader<'_>) -> Result<(), DerError> {
+/// `[4] EXPLICIT Name`: one Name SEQUENCE, walked strictly, then nothing; a reader over the
+/// Name's contents.
+fn directory_name(contents: Reader<'_>) -> Result<Reader<'_>, DerError> {
     let mut r = contents;
-    let name = r.read_expected(der::SEQUENCE, "a directoryName Name SEQUENCE")?;
+    let name = r.read_expected(reader::SEQUENCE, "a directoryName Name SEQUENCE")?;
     r.expect_end("the end of the directoryName after its Name")?;
-    der::for_each_attribute(name, |_| {})
+    for_each_attribute(name, |_| {})?;
+    Ok(name)
 }
 
 /// The contents of an ORAddress or EDIPartyName: one or more well-formed TLVs.
@@ -258,19 +257,6 @@ fn tlv_list(contents: Reader<'_>) -> Result<(), DerError> {
         r.read_tlv()?;
     }
     Ok(())
-}
-
-/// Dotted rendering of OID content octets, for display only.
-fn oid_text(oid: &[u8]) -> String {
-    Oid::new(Cow::Borrowed(oid)).to_id_string()
-}
-
-/// `CN=..., O=...` rendering of a directoryName (already checked), for display only.
-fn directory_name_text(name_tlv: &[u8]) -> String {
-    match X509Name::from_der(name_tlv) {
-        Ok((_, name)) => printable(name.to_string().as_bytes()),
-        Err(_) => printable(name_tlv),
-    }
 }
 
 fn classify_uri_entry(value: &str, policy: &Policy) -> Entry<'static> {

@@ -3,8 +3,8 @@
 
 use std::net::IpAddr;
 
+use crate::domain::DomainName;
 use crate::uri::{ReferenceError, SipUri};
-use crate::DomainName;
 
 /// What a URI SAN carries.
 #[derive(Debug, Clone, PartialEq, Eq)]

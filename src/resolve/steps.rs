@@ -7,8 +7,8 @@ use hickory_resolver::proto::rr::{RData, RecordType};
 
 use super::{Answer, Dnssec, Failure, ResolverOptions, SipResolver, Step, Target};
 use crate::dane::{TlsaRecord, TlsaSet};
+use crate::domain::DomainName;
 use crate::uri::{Host, SipUri};
-use crate::DomainName;
 
 /// One resolution in progress.
 pub(super) struct Run<'a> {

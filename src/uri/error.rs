@@ -2,7 +2,7 @@
 
 use core::fmt;
 
-use crate::DomainNameError;
+use crate::domain::DomainNameError;
 
 /// Why a text is not a valid SIP/SIPS URI (or name-addr), with the byte offset where parsing
 /// failed.

@@ -40,8 +40,10 @@ pub(super) fn parse_host(input: &[u8], start: usize) -> Result<(usize, HostRepr)
                 Ok(_) => Ok((end, HostRepr::Domain)),
                 Err(e) => {
                     let kind = match e {
-                        crate::DomainNameError::NotAscii { .. } => UriErrorKind::InvalidByte,
-                        crate::DomainNameError::InvalidByte { byte, .. }
+                        crate::domain::DomainNameError::NotAscii { .. } => {
+                            UriErrorKind::InvalidByte
+                        }
+                        crate::domain::DomainNameError::InvalidByte { byte, .. }
                             if byte <= b' ' || byte >= 0x7f =>
                         {
                             UriErrorKind::InvalidByte
@@ -134,8 +136,8 @@ pub(super) fn parse_host_exact(text: &[u8]) -> Option<HostRepr> {
     }
 }
 
-fn domain_error_offset(e: crate::DomainNameError) -> usize {
-    use crate::DomainNameError as E;
+fn domain_error_offset(e: crate::domain::DomainNameError) -> usize {
+    use crate::domain::DomainNameError as E;
     match e {
         E::EmptyLabel { offset }
         | E::LabelTooLong { offset }

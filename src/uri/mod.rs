@@ -45,7 +45,7 @@ pub use escaped::Escaped;
 pub use name_addr::{AddrSpec, HeaderParam, HeaderParams, NameAddr};
 pub use params::{Header, Headers, Param, Params, Transport, UserParam};
 
-use crate::{DomainName, DomainNameError};
+use crate::domain::{DomainName, DomainNameError};
 
 /// The most URI parameters one URI may have. RFC 3261 sets no limit; this one bounds the work
 /// the duplicate-name check does on hostile input, far above anything seen in practice.

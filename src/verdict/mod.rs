@@ -2,26 +2,45 @@
 //! relaxations, or every reason, near miss and ignored name of a rejection. The verdict is
 //! reached in [`crate::check_end_entity`] (names and EKU only) and
 //! [`ChainVerifier::check`](crate::chain::ChainVerifier::check) (the whole decision).
+//!
+//! Only the output types and their rendering live here: the accept rule and the rendering of
+//! an outcome into these types are in `matching`, the decision in `chain::decision`.
 
-mod codes;
-pub(crate) mod hints;
-mod matching;
-mod warning;
+mod matched;
 
 use core::fmt;
 
-pub use codes::{Hint, ReasonCode, Relaxation, Via};
-pub use hints::HintNote;
-pub use matching::{AusError, MatchedIdentity, Reference};
-pub(crate) use matching::{Found, Wanted};
+pub use matched::MatchedIdentity;
 
-pub use warning::{
-    warning_header, WarnAgentError, MAX_WARN_AGENT_LEN, MAX_WARN_TEXT_LEN, WARN_CODE,
-};
-
-use crate::chain::ChainError;
-use crate::eku::{EkuAcceptance, EkuError};
+use crate::chain::error::ChainError;
+use crate::codes::{Hint, ReasonCode, Relaxation};
+use crate::eku::EkuAcceptance;
 use crate::identity::{Identities, Identity, IgnoredName};
+use crate::reference::Reference;
+
+/// A hint with its explanation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HintNote {
+    code: Hint,
+    message: String,
+}
+
+impl HintNote {
+    /// A hint `code` explained by `message`.
+    pub(crate) fn new(code: Hint, message: String) -> Self {
+        Self { code, message }
+    }
+
+    /// The hint code.
+    pub fn code(&self) -> Hint {
+        self.code
+    }
+
+    /// One sentence naming the presented value and the rule.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
 
 /// One reason for a reject.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +117,28 @@ impl ChainCheck {
 }
 
 impl Accepted {
+    /// The accept of `reference` through `matched`, with every relaxation used, the EKU
+    /// outcome, what was established about the path, and the certificate's names.
+    pub(crate) fn new(
+        reference: Reference,
+        matched: MatchedIdentity,
+        relaxations: Vec<Relaxation>,
+        eku: EkuAcceptance,
+        chain: ChainCheck,
+        ids: Identities,
+    ) -> Self {
+        let (identities, ignored) = ids.into_parts();
+        Self {
+            reference,
+            matched,
+            relaxations,
+            eku,
+            chain,
+            identities,
+            ignored,
+        }
+    }
+
     /// The reference that was checked.
     pub fn reference(&self) -> &Reference {
         &self.reference
@@ -136,10 +177,19 @@ impl Accepted {
 }
 
 /// A rejected certificate, with every reason and the near misses.
+///
+/// The reasons stay inline; everything else is boxed, so that a `Result<_, Rejected>` stays
+/// small on the accept path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Rejected {
-    reference: Option<Reference>,
     reasons: Vec<Reason>,
+    detail: Box<RejectedDetail>,
+}
+
+/// The diagnostic part of a [`Rejected`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RejectedDetail {
+    reference: Option<Reference>,
     identities: Vec<Identity>,
     ignored: Vec<IgnoredName>,
     hints: Vec<HintNote>,
@@ -162,13 +212,15 @@ impl Rejected {
     /// ```
     pub fn new(code: ReasonCode, message: impl Into<String>, reference: Option<Reference>) -> Self {
         Self {
-            reference,
             reasons: vec![Reason::new(code, message)],
-            identities: Vec::new(),
-            ignored: Vec::new(),
-            hints: Vec::new(),
-            path_error: None,
-            chain: ChainCheck::NotChecked,
+            detail: Box::new(RejectedDetail {
+                reference,
+                identities: Vec::new(),
+                ignored: Vec::new(),
+                hints: Vec::new(),
+                path_error: None,
+                chain: ChainCheck::NotChecked,
+            }),
         }
     }
 
@@ -182,13 +234,38 @@ impl Rejected {
     ) -> Self {
         let (identities, ignored) = ids.into_parts();
         Self {
-            reference: None,
             reasons: vec![Reason::new(code, message)],
-            identities,
-            ignored,
-            hints: Vec::new(),
-            path_error: None,
-            chain,
+            detail: Box::new(RejectedDetail {
+                reference: None,
+                identities,
+                ignored,
+                hints: Vec::new(),
+                path_error: None,
+                chain,
+            }),
+        }
+    }
+
+    /// The rejection of names for `reference`: `reasons`, the identities and ignored names
+    /// for the diagnostic, and the near-miss `hints`.
+    pub(crate) fn for_names(
+        reference: Reference,
+        reasons: Vec<Reason>,
+        ids: Identities,
+        hints: Vec<HintNote>,
+        chain: ChainCheck,
+    ) -> Self {
+        let (identities, ignored) = ids.into_parts();
+        Self {
+            reasons,
+            detail: Box::new(RejectedDetail {
+                reference: Some(reference),
+                identities,
+                ignored,
+                hints,
+                path_error: None,
+                chain,
+            }),
         }
     }
 
@@ -196,7 +273,7 @@ impl Rejected {
     pub(crate) fn from_path_error(e: ChainError, ids: Identities) -> Self {
         let mut r =
             Self::for_identities(e.reason_code(), e.to_string(), ids, ChainCheck::Validated);
-        r.path_error = Some(e);
+        r.detail.path_error = Some(e);
         r
     }
 
@@ -204,14 +281,14 @@ impl Rejected {
     #[cfg(test)]
     pub(crate) fn from_chain_error(e: ChainError, reference: Option<Reference>) -> Self {
         let mut r = Self::new(e.reason_code(), e.to_string(), reference);
-        r.path_error = Some(e);
-        r.chain = ChainCheck::Validated;
+        r.detail.path_error = Some(e);
+        r.detail.chain = ChainCheck::Validated;
         r
     }
 
     /// The same rejection, for `reference`.
     pub(crate) fn with_reference(mut self, reference: &Reference) -> Self {
-        self.reference = Some(reference.clone());
+        self.detail.reference = Some(reference.clone());
         self
     }
 
@@ -222,7 +299,7 @@ impl Rejected {
 
     /// The reference, when one was given and valid.
     pub fn reference(&self) -> Option<&Reference> {
-        self.reference.as_ref()
+        self.detail.reference.as_ref()
     }
 
     /// Every reason, in the order found (never empty).
@@ -237,28 +314,28 @@ impl Rejected {
 
     /// The certificate's identities (empty when it could not be parsed).
     pub fn identities(&self) -> &[Identity] {
-        &self.identities
+        &self.detail.identities
     }
 
     /// The names that are not identities.
     pub fn ignored(&self) -> &[IgnoredName] {
-        &self.ignored
+        &self.detail.ignored
     }
 
     /// Near misses, each once.
     pub fn hints(&self) -> &[HintNote] {
-        &self.hints
+        &self.detail.hints
     }
 
     /// The path-validation failure, when path validation is (one of) the reasons.
     pub fn path_error(&self) -> Option<&ChainError> {
-        self.path_error.as_ref()
+        self.detail.path_error.as_ref()
     }
 
     /// Whether path validation ran ([`ChainCheck::Validated`], whatever its outcome: see
     /// [`Rejected::path_error`]) or only the names and EKU were examined.
     pub fn chain(&self) -> ChainCheck {
-        self.chain
+        self.detail.chain
     }
 
     /// Records a path-validation failure as the first reason (once per code).
@@ -267,7 +344,7 @@ impl Rejected {
         if !self.has_reason(code) {
             self.reasons.insert(0, Reason::new(code, e.to_string()));
         }
-        self.path_error = Some(e);
+        self.detail.path_error = Some(e);
     }
 }
 
@@ -275,7 +352,7 @@ impl fmt::Display for Rejected {
     /// One paragraph: the reference, the reasons (with their RFC rule), what the certificate
     /// presented with sources, what was ignored and why, and the hints.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match &self.reference {
+        match &self.detail.reference {
             Some(r) => write!(f, "certificate rejected for {r}: ")?,
             None => f.write_str("certificate rejected: ")?,
         }
@@ -286,19 +363,19 @@ impl fmt::Display for Rejected {
             write!(f, "{reason}")?;
         }
         f.write_str(". The certificate presents ")?;
-        if self.identities.is_empty() {
+        if self.detail.identities.is_empty() {
             f.write_str("no SIP domain identity")?;
         } else {
-            for (i, id) in self.identities.iter().enumerate() {
+            for (i, id) in self.detail.identities.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
                 write!(f, "{id}")?;
             }
         }
-        if !self.ignored.is_empty() {
+        if !self.detail.ignored.is_empty() {
             f.write_str("; ignored: ")?;
-            for (i, ig) in self.ignored.iter().enumerate() {
+            for (i, ig) in self.detail.ignored.iter().enumerate() {
                 if i > 0 {
                     f.write_str(", ")?;
                 }
@@ -312,7 +389,7 @@ impl fmt::Display for Rejected {
             }
         }
         f.write_str(".")?;
-        for hint in &self.hints {
+        for hint in &self.detail.hints {
             write!(f, " Hint: {} [{}].", hint.message(), hint.code().code())?;
         }
         Ok(())
@@ -388,8 +465,8 @@ impl Verdict {
     pub(crate) fn with_hint(self, hint: Option<HintNote>) -> Self {
         match (self, hint) {
             (Self::Reject(mut r), Some(h)) => {
-                if !r.hints.iter().any(|x| x.code() == h.code()) {
-                    r.hints.push(h);
+                if !r.detail.hints.iter().any(|x| x.code() == h.code()) {
+                    r.detail.hints.push(h);
                 }
                 Self::Reject(r)
             }
@@ -413,7 +490,7 @@ impl Verdict {
             Self::Accept(a) => return a.chain.code(),
             Self::Reject(r) => r,
         };
-        if let Some(e) = &rejected.path_error {
+        if let Some(e) = &rejected.detail.path_error {
             return e.code();
         }
         rejected
@@ -423,146 +500,23 @@ impl Verdict {
             .find(|c| {
                 c.is_chain() || matches!(c, ReasonCode::CertMalformed | ReasonCode::CertTooLarge)
             })
-            .map_or(rejected.chain.code(), ReasonCode::code)
+            .map_or(rejected.detail.chain.code(), ReasonCode::code)
     }
 
     pub(crate) fn into_rejected(self) -> Rejected {
         match self {
             Self::Accept(a) => Rejected {
-                reference: Some(a.reference),
                 reasons: Vec::new(),
-                identities: a.identities,
-                ignored: a.ignored,
-                hints: Vec::new(),
-                path_error: None,
-                chain: a.chain,
+                detail: Box::new(RejectedDetail {
+                    reference: Some(a.reference),
+                    identities: a.identities,
+                    ignored: a.ignored,
+                    hints: Vec::new(),
+                    path_error: None,
+                    chain: a.chain,
+                }),
             },
             Self::Reject(r) => r,
         }
-    }
-}
-
-/// A names-and-EKU accept, not rendered yet: the match and the EKU outcome. Only
-/// [`accept_names`] makes one.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct NamesAccepted {
-    found: Found,
-    eku: EkuAcceptance,
-}
-
-/// The one accept rule of RFC 5922 §7.2 with RFC 5924 §5, for every entry point: the EKU
-/// allows the role, and the reference (or the policy's secure SRV target) equals an
-/// identity under the policy the identities were extracted with. Decides without
-/// allocating; [`names_verdict`] and [`accepted`] render the outcome.
-pub(crate) fn accept_names(
-    ids: &Identities,
-    wanted: Wanted<'_>,
-    eku: &Result<EkuAcceptance, EkuError>,
-) -> Option<NamesAccepted> {
-    let eku = match eku {
-        Ok(acceptance) => *acceptance,
-        Err(_) => return None,
-    };
-    let found = ids.find_wanted(wanted)?;
-    Some(NamesAccepted { found, eku })
-}
-
-/// The names-and-EKU verdict (RFC 5922 §7.2 and RFC 5924 §5) on extracted identities. `chain`
-/// says what the caller established about the path; a path failure is folded in afterwards.
-pub(crate) fn names_verdict(
-    ids: Identities,
-    reference: &Reference,
-    eku: &Result<EkuAcceptance, EkuError>,
-    chain: ChainCheck,
-) -> Verdict {
-    match accept_names(&ids, Wanted::of(reference), eku) {
-        Some(accept) => Verdict::Accept(accepted(ids, reference, accept, chain)),
-        None => Verdict::Reject(names_rejection(ids, reference, eku, chain)),
-    }
-}
-
-/// Renders an accept of [`accept_names`].
-pub(crate) fn accepted(
-    ids: Identities,
-    reference: &Reference,
-    accept: NamesAccepted,
-    chain: ChainCheck,
-) -> Accepted {
-    let matched = ids.matched_identity(accept.found, reference);
-    let mut relaxations = matched.relaxations().to_vec();
-    if accept.eku.is_relaxation() {
-        relaxations.push(Relaxation::EkuTlsCompatible);
-    }
-    let (identities, ignored) = ids.into_parts();
-    Accepted {
-        reference: reference.clone(),
-        matched,
-        relaxations,
-        eku: accept.eku,
-        chain,
-        identities,
-        ignored,
-    }
-}
-
-/// The rejection when [`accept_names`] does not accept: every reason (EKU, IP-literal
-/// reference, no matching identity) and the near-miss hints.
-pub(crate) fn names_rejection(
-    ids: Identities,
-    reference: &Reference,
-    eku: &Result<EkuAcceptance, EkuError>,
-    chain: ChainCheck,
-) -> Rejected {
-    let mut reasons = Vec::new();
-    if let Err(e) = eku {
-        reasons.push(Reason::new(e.reason_code(), e.to_string()));
-    }
-    let ip_literal_refused = match reference {
-        Reference::Ip(ip) if !ids.policy().are_ip_literals_allowed() => {
-            reasons.push(Reason::new(
-                ReasonCode::ReferenceIsIpLiteral,
-                format!(
-                    "the reference {ip} is an IP literal, not a SIP domain (RFC 5922 §7.2 compares DNS names); IP matching needs the allow_ip_literals policy"
-                ),
-            ));
-            true
-        }
-        Reference::Ip(_) | Reference::Domain(_) => false,
-    };
-    let matched = ids.find(reference).is_some();
-    if !matched && !ip_literal_refused {
-        reasons.push(no_match_reason(&ids, reference));
-    }
-    // Near misses explain a name mismatch; when the name matched (and only the EKU failed)
-    // there is nothing to explain about names.
-    let hints = match (matched, reference) {
-        (false, Reference::Domain(d)) => hints::compute(&ids, d),
-        (true, _) | (false, Reference::Ip(_)) => Vec::new(),
-    };
-    let (identities, ignored) = ids.into_parts();
-    Rejected {
-        reference: Some(reference.clone()),
-        reasons,
-        identities,
-        ignored,
-        hints,
-        path_error: None,
-        chain,
-    }
-}
-
-fn no_match_reason(ids: &Identities, reference: &Reference) -> Reason {
-    if ids.is_empty() {
-        Reason::new(
-            ReasonCode::NoIdentities,
-            "the certificate has no SIP domain identity (RFC 5922 §7.1: only sip: URI SANs without user part, dNSName SANs when no sip: URI identity exists, and the subject CN when there is no SAN extension at all); RFC 5922 §7.3: not authenticated",
-        )
-    } else {
-        Reason::new(
-            ReasonCode::NoMatchingIdentity,
-            format!(
-                "no identity equals {reference}; RFC 5922 §7.2 compares whole DNS names, ASCII case-insensitively, with no suffix or wildcard matching"
-            ),
-        )
     }
 }

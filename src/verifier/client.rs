@@ -16,8 +16,9 @@ use rustls::{
 use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
 use crate::chain::ChainVerifier;
+use crate::domain::DomainName;
 use crate::identity::{extract_identities, Identity};
-use crate::{DomainName, Policy};
+use crate::policy::Policy;
 
 /// Builds a [`SipClientVerifier`]; see [`SipClientVerifier::builder_with_provider`].
 #[derive(Debug, Clone)]

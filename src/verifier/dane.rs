@@ -15,8 +15,12 @@ use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::server::reference_of;
 use super::{rejected_to_rustls, signature_methods, SipServerVerifier};
 use crate::chain::ChainVerifier;
-use crate::dane::{check_trust_anchor, evaluate, DaneOutcome, DaneStatus, TlsaSet};
-use crate::{ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::codes::ReasonCode;
+use crate::dane::anchor::check_trust_anchor;
+use crate::dane::{evaluate, DaneOutcome, DaneStatus, TlsaSet};
+use crate::policy::Role;
+use crate::reference::Reference;
+use crate::verdict::{Rejected, Verdict};
 
 /// A rustls `ServerCertVerifier` for one RFC 3263 target: the SIP verifier's PKIX + RFC 5922
 /// decision combined with that target's TLSA records.
@@ -515,8 +519,9 @@ mod tests {
             ),
             ("a CA signer", vec![leaf_ca, ca.clone()], &ca, true),
         ];
-        let reference =
-            Reference::Domain(crate::DomainName::from_ascii("example.com").expect("domain"));
+        let reference = Reference::Domain(
+            crate::domain::DomainName::from_ascii("example.com").expect("domain"),
+        );
         for (name, chain, anchor, authenticated) in cases {
             let tlsa = TlsaSet::secure(vec![TlsaRecord::new(2, 0, 1, sha256(anchor.as_ref()))]);
             let verifier = DaneServerVerifier::new(sip.clone(), tlsa, &provider);

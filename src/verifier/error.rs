@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use rustls::{CertRevocationListError, CertificateError, Error, ExtendedKeyPurpose, OtherError};
 
-use crate::chain::ChainError;
-use crate::Rejected;
+use crate::chain::error::ChainError;
+use crate::verdict::Rejected;
 
 /// Why a verifier could not be built (mirrors rustls's `VerifierBuilderError`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -33,7 +33,7 @@ use rustls::{ClientConfig, ConfigBuilder, RootCertStore, ServerConfig, WantsVeri
 
 use super::{SipClientVerifier, SipServerVerifier, VerifierBuilderError};
 #[cfg(doc)]
-use crate::Policy;
+use crate::policy::Policy;
 
 mod sealed {
     pub trait Sealed {}

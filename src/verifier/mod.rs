@@ -65,8 +65,8 @@ use rustls::pki_types::{CertificateRevocationListDer, InvalidDnsNameError, Serve
 use rustls::RootCertStore;
 
 use crate::chain::{ChainVerifier, Revocation};
+use crate::policy::Policy;
 use crate::uri::{ReferenceError, SipUri};
-use crate::Policy;
 use observe::ObserverSlot;
 
 pub use client::{

@@ -206,9 +206,9 @@ mod tests {
     use sipcert_testkit::pki::{now, Ca, CaSpec, LeafSpec};
 
     use super::*;
-    use crate::verdict::ReasonCode;
+    use crate::codes::ReasonCode;
+    use crate::domain::DomainName;
     use crate::verifier::{AllowList, SipClientVerifier, SipServerVerifier};
-    use crate::DomainName;
 
     /// What a test observer keeps of one observation.
     #[derive(Debug, Clone, PartialEq, Eq)]

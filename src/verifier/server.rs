@@ -11,10 +11,14 @@ use rustls::{DigitallySignedStruct, RootCertStore, SignatureScheme};
 
 use super::observe::{Decision, Observation, Observer, ObserverSlot};
 use super::{rejected_to_rustls, signature_methods, Common, VerifierBuilderError};
+use crate::chain::decision::ReferenceArg;
 use crate::chain::ChainVerifier;
-use crate::decision::ReferenceArg;
-use crate::verdict::Wanted;
-use crate::{DomainName, Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::codes::ReasonCode;
+use crate::domain::DomainName;
+use crate::matching::Wanted;
+use crate::policy::{Policy, Role};
+use crate::reference::Reference;
+use crate::verdict::{Rejected, Verdict};
 
 /// Builds a [`SipServerVerifier`]; see [`SipServerVerifier::builder_with_provider`].
 #[derive(Debug, Clone)]
@@ -176,7 +180,6 @@ impl SipServerVerifier {
 
 /// The reference identity rustls gives us; an unusable one is a `reference-invalid`
 /// rejection.
-#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
 pub(super) fn reference_of(server_name: &ServerName<'_>) -> Result<Reference, Rejected> {
     match server_name {
         ServerName::DnsName(name) => DomainName::from_ascii(name.as_ref())
@@ -214,7 +217,6 @@ impl ServerCertVerifier for SipServerVerifier {
         }
         // The decision of `check`, without rendering an accept, and for a plain host name
         // (the common case) without building the reference unless a rejection reports it.
-        #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
         let make_reference = || reference_of(server_name);
         let owned;
         let plain = match server_name {

@@ -5,7 +5,8 @@
 //! disagree:
 //!
 //! 1. the end-entity certificate is parsed once, strictly (a malformed one is `cert-malformed`
-//!    and nothing in it is used);
+//!    and nothing in it is used), and the parsed certificate is passed down (to the hints of a
+//!    rejection too);
 //! 2. its SIP identities are extracted (RFC 5922 §7.1) and its EKU judged for the role
 //!    (RFC 5924 §5);
 //! 3. with a [`ChainVerifier`], the path is validated and the identities are checked against
@@ -15,14 +16,17 @@
 
 use rustls_pki_types::{CertificateDer, UnixTime};
 
-use crate::chain::ChainVerifier;
+use super::ChainVerifier;
+use crate::codes::ReasonCode;
+use crate::der::cert::Certificate;
 use crate::eku::{self, EkuAcceptance, EkuError};
 use crate::identity::{self, Identities};
-use crate::verdict::{
-    accept_names, accepted, hints, names_rejection, names_verdict, ChainCheck, NamesAccepted,
-    Wanted,
+use crate::matching::{
+    accept_names, accepted, hints, names_rejection, names_verdict, NamesAccepted, Wanted,
 };
-use crate::{Policy, ReasonCode, Reference, Rejected, Role, Verdict};
+use crate::policy::{Policy, Role};
+use crate::reference::Reference;
+use crate::verdict::{ChainCheck, Rejected, Verdict};
 
 /// The reference a decision is made for.
 pub(crate) enum ReferenceArg<'a> {
@@ -66,14 +70,15 @@ pub(crate) struct Decided {
     accept: NamesAccepted,
 }
 
-/// The end entity, parsed once: its identities and its EKU outcome.
-struct Examined {
+/// The end entity, parsed once: the walk (kept for the hints of a rejection), its
+/// identities and its EKU outcome.
+struct Examined<'a> {
+    cert: Certificate<'a>,
     identities: Identities,
     eku: Result<EkuAcceptance, EkuError>,
 }
 
-#[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
-fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rejected> {
+fn examine<'a>(cert_der: &'a [u8], role: Role, policy: &Policy) -> Result<Examined<'a>, Rejected> {
     let malformed = |e: identity::ExtractError| {
         Rejected::new(
             e.reason_code(),
@@ -84,7 +89,11 @@ fn examine(cert_der: &[u8], role: Role, policy: &Policy) -> Result<Examined, Rej
     let (cert, read_eku) = identity::parse_certificate(cert_der).map_err(malformed)?;
     let identities = identity::extract_from_parsed(&cert, policy).map_err(malformed)?;
     let eku = eku::evaluate_read(read_eku, role, policy.eku_mode());
-    Ok(Examined { identities, eku })
+    Ok(Examined {
+        cert,
+        identities,
+        eku,
+    })
 }
 
 /// Checks one end-entity certificate (DER) for one reference: RFC 5922 §7.1 extraction,
@@ -151,7 +160,6 @@ impl ChainVerifier {
     /// [`ChainVerifier::check`]'s decision, with an accept left unrendered: the rustls
     /// verifiers need only the decision, and rendering an [`Accepted`](crate::Accepted)
     /// (the matched name, the relaxations) would cost allocations on every handshake.
-    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn decide(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -175,8 +183,9 @@ impl ChainVerifier {
                     })),
                 }
             }
-            Err((e, identities)) => {
-                let missing = hints::missing_intermediate(&e, end_entity, intermediates);
+            Err(failed) => {
+                let (e, identities) = *failed;
+                let missing = hints::missing_intermediate(&e, &examined.cert, intermediates);
                 Err(reference.with(|reference| {
                     names_verdict(identities, reference, &examined.eku, ChainCheck::Validated)
                         .with_path_error(e)
@@ -190,7 +199,6 @@ impl ChainVerifier {
     /// The decision on a client certificate without a reference (RFC 5922 §7.4: mutual TLS,
     /// authorization follows after the handshake): path, name constraints, client EKU, and at
     /// least one SIP domain identity. The identities are returned for the caller.
-    #[allow(clippy::result_large_err)] // the cold path; the rejection carries the diagnostic
     pub(crate) fn check_client(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -207,7 +215,10 @@ impl ChainVerifier {
                 Role::Client,
                 examined.identities,
             )
-            .map_err(|(e, identities)| Rejected::from_path_error(e, identities))?
+            .map_err(|failed| {
+                let (e, identities) = *failed;
+                Rejected::from_path_error(e, identities)
+            })?
             .into_identities();
         if let Err(e) = examined.eku {
             return Err(Rejected::for_identities(

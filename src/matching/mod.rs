@@ -1,160 +1,18 @@
-//! RFC 5922 §7.2: exact comparison of the reference with the identities.
+//! RFC 5922 §7.2: the exact comparison of the reference with the identities, and the one
+//! accept rule (names with the RFC 5924 EKU outcome) every entry point decides by. An accept
+//! or a rejection is rendered here into the output types of [`crate::verdict`], with the
+//! near-miss [`hints`] of a rejection.
 
-use core::fmt;
+pub(crate) mod hints;
+
 use std::net::IpAddr;
 
-use super::codes::{ReasonCode, Relaxation, Via};
+use crate::codes::{ReasonCode, Relaxation, Via};
+use crate::domain::DomainName;
+use crate::eku::{EkuAcceptance, EkuError};
 use crate::identity::{Identities, Identity, IdentityName, IdentitySource, IgnoreReason, NearMiss};
-use crate::uri::{ReferenceError, SipUri, UriError};
-use crate::{DomainName, DomainNameError};
-
-/// The reference identity: the host of the AUS (RFC 5922 §7.3), never the SRV target.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum Reference {
-    /// A SIP domain.
-    Domain(DomainName),
-    /// An IP literal; usable only under [`Policy::allow_ip_literals`](crate::Policy::allow_ip_literals).
-    Ip(IpAddr),
-}
-
-impl fmt::Display for Reference {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Self::Domain(d) => f.write_str(d.as_str()),
-            Self::Ip(ip) => write!(f, "{ip}"),
-        }
-    }
-}
-
-impl Reference {
-    /// The reference of an AUS (RFC 5922 §7.3): its host, normalized; `maddr`, scheme, user,
-    /// port and parameters take no part (RFC 5922 §7.3 names the host of the URI, and `maddr`
-    /// only redirects the connection). An IP host gives [`Reference::Ip`]; whether it may be
-    /// used is the policy's decision.
-    ///
-    /// ```
-    /// use sipcert::{uri::SipUri, Reference};
-    ///
-    /// let aus = SipUri::parse("sips:alice@Example.COM:5061;maddr=proxy.example.net")?;
-    /// assert_eq!(Reference::from_sip_uri(&aus)?.to_string(), "example.com");
-    /// # Ok::<(), Box<dyn std::error::Error>>(())
-    /// ```
-    pub fn from_sip_uri(aus: &SipUri<'_>) -> Result<Self, AusError> {
-        match aus.reference_domain() {
-            Ok(d) => Ok(Self::Domain(d)),
-            Err(ReferenceError::IpLiteral(ip)) => Ok(Self::Ip(ip)),
-            Err(ReferenceError::Invalid(e)) => Err(AusError::HostNotADomain {
-                aus: aus.to_string(),
-                error: e,
-            }),
-        }
-    }
-
-    /// Parses an AUS text (`sip:`/`sips:` URI) and takes its reference, as
-    /// [`Reference::from_sip_uri`].
-    ///
-    /// ```
-    /// use sipcert::Reference;
-    ///
-    /// assert_eq!(Reference::from_aus("sip:Example.com.")?.to_string(), "example.com");
-    /// assert_eq!(Reference::from_aus("http://example.com").unwrap_err().code(), "reference-invalid");
-    /// # Ok::<(), sipcert::AusError>(())
-    /// ```
-    pub fn from_aus(aus: &str) -> Result<Self, AusError> {
-        let uri = SipUri::parse(aus).map_err(|error| AusError::NotASipUri {
-            aus: aus.to_owned(),
-            error,
-        })?;
-        Self::from_sip_uri(&uri)
-    }
-}
-
-/// Why an AUS gives no reference identity. The reject code is always `reference-invalid`.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum AusError {
-    /// The text is not an RFC 3261 §25.1 SIP or SIPS URI.
-    #[error("the AUS {aus:?} is not an RFC 3261 SIP URI: {error}")]
-    NotASipUri {
-        /// The text as given.
-        aus: String,
-        /// Where and why parsing failed.
-        error: UriError,
-    },
-    /// The host is grammatical but not a usable DNS name (a label over 63 octets, a name over
-    /// 253 octets, a bogus A-label).
-    #[error("the AUS {aus} has no usable reference: {error} (RFC 3261 §25.1, RFC 5922 §7.3)")]
-    HostNotADomain {
-        /// The AUS as parsed.
-        aus: String,
-        /// Why its host is not a DNS name.
-        error: DomainNameError,
-    },
-}
-
-impl AusError {
-    /// The stable reject code, `reference-invalid`.
-    pub fn code(&self) -> &'static str {
-        self.reason_code().code()
-    }
-
-    /// The reject code as a [`ReasonCode`]: always [`ReasonCode::ReferenceInvalid`].
-    pub fn reason_code(&self) -> ReasonCode {
-        match self {
-            Self::NotASipUri { .. } | Self::HostNotADomain { .. } => ReasonCode::ReferenceInvalid,
-        }
-    }
-}
-
-impl From<DomainName> for Reference {
-    fn from(d: DomainName) -> Self {
-        Self::Domain(d)
-    }
-}
-
-impl From<IpAddr> for Reference {
-    fn from(ip: IpAddr) -> Self {
-        Self::Ip(ip)
-    }
-}
-
-/// The identity that matched, and how.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MatchedIdentity {
-    name: IdentityName,
-    presented: String,
-    source: IdentitySource,
-    via: Via,
-    relaxations: Vec<Relaxation>,
-}
-
-impl MatchedIdentity {
-    /// The name that matched: the identity (or, for a wildcard, the reference it covered).
-    pub fn name(&self) -> &IdentityName {
-        &self.name
-    }
-
-    /// The presented identity: the normalized name, or the wildcard pattern (`*.example.com`).
-    pub fn presented(&self) -> &str {
-        &self.presented
-    }
-
-    /// Where the identity came from.
-    pub fn source(&self) -> IdentitySource {
-        self.source
-    }
-
-    /// Which reference matched.
-    pub fn via(&self) -> Via {
-        self.via
-    }
-
-    /// Relaxations this match used (`cn-fallback`, `wildcard`, `ip-literal`, `secure-srv-target`).
-    pub fn relaxations(&self) -> &[Relaxation] {
-        &self.relaxations
-    }
-}
+use crate::reference::Reference;
+use crate::verdict::{Accepted, ChainCheck, MatchedIdentity, Reason, Rejected, Verdict};
 
 /// Where a match was found, before anything is rendered: which identity (or which ignored
 /// wildcard dNSName, under [`crate::danger::allow_wildcards`]) and through which reference.
@@ -318,13 +176,7 @@ impl Identities {
                 (pattern.unwrap_or_default(), IdentitySource::SanDns)
             }
         };
-        MatchedIdentity {
-            name,
-            presented,
-            source,
-            via: found.via,
-            relaxations,
-        }
+        MatchedIdentity::new(name, presented, source, found.via, relaxations)
     }
 
     /// DNS SANs count only when no `sip:` URI domain identity exists and the policy does not
@@ -365,4 +217,118 @@ pub(crate) fn wildcard_covers(base: &DomainName, domain: &DomainName) -> bool {
             .as_str()
             .split_once('.')
             .is_some_and(|(_, parent)| parent == base.as_str())
+}
+
+/// A names-and-EKU accept, not rendered yet: the match and the EKU outcome. Only
+/// [`accept_names`] makes one.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NamesAccepted {
+    found: Found,
+    eku: EkuAcceptance,
+}
+
+/// The one accept rule of RFC 5922 §7.2 with RFC 5924 §5, for every entry point: the EKU
+/// allows the role, and the reference (or the policy's secure SRV target) equals an
+/// identity under the policy the identities were extracted with. Decides without
+/// allocating; [`names_verdict`] and [`accepted`] render the outcome.
+pub(crate) fn accept_names(
+    ids: &Identities,
+    wanted: Wanted<'_>,
+    eku: &Result<EkuAcceptance, EkuError>,
+) -> Option<NamesAccepted> {
+    let eku = match eku {
+        Ok(acceptance) => *acceptance,
+        Err(_) => return None,
+    };
+    let found = ids.find_wanted(wanted)?;
+    Some(NamesAccepted { found, eku })
+}
+
+/// The names-and-EKU verdict (RFC 5922 §7.2 and RFC 5924 §5) on extracted identities. `chain`
+/// says what the caller established about the path; a path failure is folded in afterwards.
+pub(crate) fn names_verdict(
+    ids: Identities,
+    reference: &Reference,
+    eku: &Result<EkuAcceptance, EkuError>,
+    chain: ChainCheck,
+) -> Verdict {
+    match accept_names(&ids, Wanted::of(reference), eku) {
+        Some(accept) => Verdict::Accept(accepted(ids, reference, accept, chain)),
+        None => Verdict::Reject(names_rejection(ids, reference, eku, chain)),
+    }
+}
+
+/// Renders an accept of [`accept_names`].
+pub(crate) fn accepted(
+    ids: Identities,
+    reference: &Reference,
+    accept: NamesAccepted,
+    chain: ChainCheck,
+) -> Accepted {
+    let matched = ids.matched_identity(accept.found, reference);
+    let mut relaxations = matched.relaxations().to_vec();
+    if accept.eku.is_relaxation() {
+        relaxations.push(Relaxation::EkuTlsCompatible);
+    }
+    Accepted::new(
+        reference.clone(),
+        matched,
+        relaxations,
+        accept.eku,
+        chain,
+        ids,
+    )
+}
+
+/// The rejection when [`accept_names`] does not accept: every reason (EKU, IP-literal
+/// reference, no matching identity) and the near-miss hints.
+pub(crate) fn names_rejection(
+    ids: Identities,
+    reference: &Reference,
+    eku: &Result<EkuAcceptance, EkuError>,
+    chain: ChainCheck,
+) -> Rejected {
+    let mut reasons = Vec::new();
+    if let Err(e) = eku {
+        reasons.push(Reason::new(e.reason_code(), e.to_string()));
+    }
+    let ip_literal_refused = match reference {
+        Reference::Ip(ip) if !ids.policy().are_ip_literals_allowed() => {
+            reasons.push(Reason::new(
+                ReasonCode::ReferenceIsIpLiteral,
+                format!(
+                    "the reference {ip} is an IP literal, not a SIP domain (RFC 5922 §7.2 compares DNS names); IP matching needs the allow_ip_literals policy"
+                ),
+            ));
+            true
+        }
+        Reference::Ip(_) | Reference::Domain(_) => false,
+    };
+    let matched = ids.find(reference).is_some();
+    if !matched && !ip_literal_refused {
+        reasons.push(no_match_reason(&ids, reference));
+    }
+    // Near misses explain a name mismatch; when the name matched (and only the EKU failed)
+    // there is nothing to explain about names.
+    let hints = match (matched, reference) {
+        (false, Reference::Domain(d)) => hints::compute(&ids, d),
+        (true, _) | (false, Reference::Ip(_)) => Vec::new(),
+    };
+    Rejected::for_names(reference.clone(), reasons, ids, hints, chain)
+}
+
+fn no_match_reason(ids: &Identities, reference: &Reference) -> Reason {
+    if ids.is_empty() {
+        Reason::new(
+            ReasonCode::NoIdentities,
+            "the certificate has no SIP domain identity (RFC 5922 §7.1: only sip: URI SANs without user part, dNSName SANs when no sip: URI identity exists, and the subject CN when there is no SAN extension at all); RFC 5922 §7.3: not authenticated",
+        )
+    } else {
+        Reason::new(
+            ReasonCode::NoMatchingIdentity,
+            format!(
+                "no identity equals {reference}; RFC 5922 §7.2 compares whole DNS names, ASCII case-insensitively, with no suffix or wildcard matching"
+            ),
+        )
+    }
 }

@@ -212,7 +212,8 @@ fn validate_port(agent: &str, offset: usize, port: &str) -> Result<(), WarnAgent
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ReasonCode, Rejected};
+    use crate::codes::ReasonCode;
+    use crate::verdict::Rejected;
 
     const GOOD_AGENTS: &[&str] = &[
         "proxy.example.com",
@@ -347,7 +348,10 @@ mod tests {
 
     #[test]
     fn a_host_style_certificate_gets_the_host_within_domain_hint() {
-        use crate::{check_end_entity, DomainName, Policy, Reference, Role};
+        use crate::chain::decision::check_end_entity;
+        use crate::domain::DomainName;
+        use crate::policy::{Policy, Role};
+        use crate::reference::Reference;
         let key = rcgen::KeyPair::generate().expect("key");
         let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
         params.subject_alt_names = vec![rcgen::SanType::DnsName(

@@ -11,8 +11,9 @@
 
 use std::net::IpAddr;
 
+use super::{AusError, Reference};
+use crate::codes::ReasonCode;
 use crate::domain::{DomainName, DomainNameError};
-use crate::verdict::{AusError, ReasonCode, Reference};
 
 /// Why a text gives no reference identity ([`Reference::from_text`]).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,37 +3,21 @@
 
 use rustls_pki_types::CertificateDer;
 
-use super::codes::Hint;
-use super::matching::wildcard_covers;
-use crate::chain::ChainError;
+use super::wildcard_covers;
+use crate::chain::error::ChainError;
+use crate::codes::Hint;
+use crate::der::cert::Certificate;
+use crate::der::name::name_text;
+use crate::domain::DomainName;
 use crate::identity::{Identities, Identity, IgnoreReason, IgnoredName, IgnoredSource, NearMiss};
-use crate::DomainName;
-
-/// A hint with its explanation.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HintNote {
-    code: Hint,
-    message: String,
-}
-
-impl HintNote {
-    /// The hint code.
-    pub fn code(&self) -> Hint {
-        self.code
-    }
-
-    /// One sentence naming the presented value and the rule.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-}
+use crate::verdict::HintNote;
 
 /// The hints for a domain reference, each code once, in the order found.
 pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote> {
     let mut out: Vec<HintNote> = Vec::new();
     let mut push = |code: Hint, message: String| {
-        if !out.iter().any(|h| h.code == code) {
-            out.push(HintNote { code, message });
+        if !out.iter().any(|h| h.code() == code) {
+            out.push(HintNote::new(code, message));
         }
     };
     for id in ids.identities() {
@@ -69,7 +53,7 @@ pub(crate) fn compute(ids: &Identities, reference: &DomainName) -> Vec<HintNote>
 /// self-issued.
 pub(crate) fn missing_intermediate(
     error: &ChainError,
-    end_entity: &CertificateDer<'_>,
+    end_entity: &Certificate<'_>,
     intermediates: &[CertificateDer<'_>],
 ) -> Option<HintNote> {
     match error {
@@ -77,26 +61,25 @@ pub(crate) fn missing_intermediate(
         // Only an unknown issuer can come from a missing certificate.
         _ => return None,
     }
-    let (_, leaf) = x509_parser::parse_x509_certificate(end_entity.as_ref()).ok()?;
-    let issuer = leaf.tbs_certificate.issuer.as_raw();
-    if issuer == leaf.tbs_certificate.subject.as_raw() {
+    if end_entity.is_self_issued() {
         return None;
     }
+    let issuer = end_entity.issuer().as_bytes();
     let presented = intermediates.iter().any(|c| {
-        x509_parser::parse_x509_certificate(c.as_ref())
-            .is_ok_and(|(_, cert)| cert.tbs_certificate.subject.as_raw() == issuer)
+        Certificate::parse_extensions_only(c.as_ref())
+            .is_ok_and(|cert| cert.subject().as_bytes() == issuer)
     });
     if presented {
         return None;
     }
-    Some(HintNote {
-        code: Hint::MissingIntermediate,
-        message: format!(
+    Some(HintNote::new(
+        Hint::MissingIntermediate,
+        format!(
             "the server sent {} certificate(s) besides its own, none of them its issuer {}, and no trust anchor issued it: the server most likely does not send its intermediate CA certificate (TLS 1.3 RFC 8446 §4.4.2, TLS 1.2 RFC 5246 §7.4.2 require the chain)",
             intermediates.len(),
-            leaf.tbs_certificate.issuer
+            name_text(end_entity.issuer())
         ),
-    })
+    ))
 }
 
 /// An identity that is the reference's host or parent: the RFC 3261 shape or a suffix.
