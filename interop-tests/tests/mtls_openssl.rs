@@ -26,6 +26,43 @@ enum ServerSaw {
     HandshakeFailed(String),
 }
 
+/// A rustls server for one connection on a free loopback port: it completes the handshake,
+/// authorizes the client's SIP domain identities by `allow`, reads one line and answers it;
+/// what it saw comes back on the channel.
+fn serve_one(
+    config: Arc<rustls::ServerConfig>,
+    allow: AllowList,
+) -> (u16, mpsc::Receiver<ServerSaw>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let Ok((mut sock, _)) = listener.accept() else {
+            return;
+        };
+        sock.set_read_timeout(Some(Duration::from_secs(10))).ok();
+        let mut conn = rustls::ServerConnection::new(config).unwrap();
+        while conn.is_handshaking() {
+            if let Err(e) = conn.complete_io(&mut sock) {
+                tx.send(ServerSaw::HandshakeFailed(e.to_string())).ok();
+                return;
+            }
+        }
+        let peer = client_identities(conn.peer_certificates(), &Policy::default());
+        let decision = allow
+            .authorize(&peer)
+            .map(ToString::to_string)
+            .map_err(|e| e.code().to_owned());
+        let mut line = String::new();
+        let mut stream = rustls::Stream::new(&mut conn, &mut sock);
+        let _ = BufReader::new(&mut stream).read_line(&mut line);
+        let _ = stream.write_all(b"SIP/2.0 200 OK\r\n\r\n");
+        tx.send(ServerSaw::Authorized(decision, line.trim_end().to_owned()))
+            .ok();
+    });
+    (port, rx)
+}
+
 fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
     static CASE: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -61,33 +98,7 @@ fn run_case(client_leaf: LeafSpec, allowed: &[&str]) -> ServerSaw {
             .unwrap(),
     );
     let allow = AllowList::new(allowed.iter().map(|d| DomainName::from_ascii(d).unwrap()));
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let Ok((mut sock, _)) = listener.accept() else {
-            return;
-        };
-        sock.set_read_timeout(Some(Duration::from_secs(10))).ok();
-        let mut conn = rustls::ServerConnection::new(config).unwrap();
-        while conn.is_handshaking() {
-            if let Err(e) = conn.complete_io(&mut sock) {
-                tx.send(ServerSaw::HandshakeFailed(e.to_string())).ok();
-                return;
-            }
-        }
-        let peer = client_identities(conn.peer_certificates(), &Policy::default());
-        let decision = allow
-            .authorize(&peer)
-            .map(ToString::to_string)
-            .map_err(|e| e.code().to_owned());
-        let mut line = String::new();
-        let mut stream = rustls::Stream::new(&mut conn, &mut sock);
-        let _ = BufReader::new(&mut stream).read_line(&mut line);
-        let _ = stream.write_all(b"SIP/2.0 200 OK\r\n\r\n");
-        tx.send(ServerSaw::Authorized(decision, line.trim_end().to_owned()))
-            .ok();
-    });
+    let (port, rx) = serve_one(config, allow);
 
     let mut child = Command::new("openssl")
         .args([

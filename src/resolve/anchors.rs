@@ -327,6 +327,7 @@ mod tests {
     }
 
     /// (input, line, message fragment)
+    #[allow(clippy::too_many_lines)] // a table of cases, one row each
     #[test]
     fn rejected_lines_are_named() {
         let cases: &[(String, Option<usize>, &str)] = &[

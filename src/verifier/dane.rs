@@ -449,15 +449,33 @@ mod tests {
         }
     }
 
+    /// An end entity for example.com and the certificate that signed it, whose
+    /// basicConstraints is `is_ca`.
+    fn signed_by(is_ca: rcgen::IsCa) -> (CertificateDer<'static>, CertificateDer<'static>) {
+        use rcgen::{CertificateParams, DistinguishedName, DnType, KeyPair};
+        let key = KeyPair::generate().expect("key");
+        let mut sp = CertificateParams::new(Vec::<String>::new()).expect("params");
+        sp.distinguished_name = DistinguishedName::new();
+        sp.distinguished_name.push(DnType::CommonName, "Signer");
+        sp.is_ca = is_ca;
+        let signer = sp.self_signed(&key).expect("signer").der().clone();
+        let issuer = rcgen::Issuer::new(sp, key);
+        let lp = CertificateParams::new(vec!["example.com".to_owned()]).expect("params");
+        let leaf = lp
+            .signed_by(&KeyPair::generate().expect("key"), &issuer)
+            .expect("leaf")
+            .der()
+            .clone();
+        (leaf, signer)
+    }
+
     /// DANE-TA through the whole verifier (path validation included): before the matched
     /// certificate was required to be a CA other than the end entity, webpki accepted a path
     /// to any presented certificate used as trust anchor, CA or not, the end entity itself
     /// included. PKIX rejects every chain here (unrelated roots), so only DANE decides.
     #[test]
     fn dane_ta_requires_a_ca_above_the_end_entity() {
-        use rcgen::{
-            BasicConstraints, CertificateParams, DistinguishedName, DnType, IsCa, KeyPair,
-        };
+        use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let unrelated = Ca::root("Unrelated");
         let mut roots = RootCertStore::empty();
@@ -465,23 +483,6 @@ mod tests {
         let sip = SipServerVerifier::builder_with_provider(Arc::new(roots), provider.clone())
             .build()
             .expect("verifier");
-        // An end entity for example.com signed by a certificate with this `is_ca`.
-        let signed_by = |is_ca: IsCa| {
-            let key = KeyPair::generate().expect("key");
-            let mut sp = CertificateParams::new(Vec::<String>::new()).expect("params");
-            sp.distinguished_name = DistinguishedName::new();
-            sp.distinguished_name.push(DnType::CommonName, "Signer");
-            sp.is_ca = is_ca;
-            let signer = sp.self_signed(&key).expect("signer").der().clone();
-            let issuer = rcgen::Issuer::new(sp, key);
-            let lp = CertificateParams::new(vec!["example.com".to_owned()]).expect("params");
-            let leaf = lp
-                .signed_by(&KeyPair::generate().expect("key"), &issuer)
-                .expect("leaf")
-                .der()
-                .clone();
-            (leaf, signer)
-        };
         let (leaf_non_ca, non_ca) = signed_by(IsCa::NoCa);
         let (leaf_ca_false, ca_false) = signed_by(IsCa::ExplicitNoCa);
         let (leaf_ca, ca) = signed_by(IsCa::Ca(BasicConstraints::Unconstrained));

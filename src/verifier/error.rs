@@ -146,6 +146,7 @@ mod tests {
     use super::*;
     use rustls_pki_types::UnixTime;
 
+    #[allow(clippy::too_many_lines)] // a table of cases, one row each
     #[test]
     fn mapping_table() {
         let t = UnixTime::since_unix_epoch(core::time::Duration::from_secs(5));
