@@ -75,7 +75,7 @@ pub use codes::{StirCode, StirError, Verstat};
 pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
 pub use sign::{canonical_json, sign, SignError};
-pub use tn::{CanonicalTn, TnError};
+pub use tn::{caller_number, CanonicalTn, TnError};
 pub use tnauth::TnEntry;
 pub use verify::{
     CertificateSource, Failure, SourceError, StirPolicy, StirRequest, StirVerdict, StirVerifier,

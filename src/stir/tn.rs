@@ -4,6 +4,9 @@
 
 use core::fmt;
 
+use super::codes::{StirCode, StirError};
+use crate::uri::SipUri;
+
 /// The longest number compared (E.164 has 15 digits; a little room for `*`, `#`, prefixes).
 const MAX_DIGITS: usize = 32;
 
@@ -76,4 +79,45 @@ impl fmt::Display for CanonicalTn {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// The telephone number a SIP request names in a From, P-Asserted-Identity, To or
+/// Request-URI, as RFC 8224 §8.3 reads it: a global `tel:` URI (`tel:+…`, parameters
+/// ignored; a local number needs a dialling plan and is refused), a `sip:`/`sips:` URI whose
+/// user part is a number (with `user=phone`, or digits and visual separators), or the number
+/// itself. Fails with `stir-caller-number-invalid`.
+pub fn caller_number(text: &str) -> Result<CanonicalTn, StirError> {
+    let invalid = |why: String| {
+        StirError::new(
+            StirCode::CallerNumberInvalid,
+            format!("{text:?} is not a telephone number: {why}"),
+        )
+    };
+    let lower = text
+        .get(..5)
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    let number = if lower.starts_with("tel:") {
+        let rest = text.get(4..).unwrap_or_default();
+        let number = rest.split(';').next().unwrap_or_default();
+        if !number.starts_with('+') {
+            return Err(invalid(
+                "a local tel: number needs the caller's dialling plan (RFC 3966 §5.1.5)".into(),
+            ));
+        }
+        number.to_owned()
+    } else if lower.starts_with("sip:") || lower.starts_with("sips:") {
+        let uri = SipUri::parse(text).map_err(|e| invalid(format!("{e}")))?;
+        let user = uri
+            .user()
+            .ok_or_else(|| invalid("the SIP URI has no user part".into()))?
+            .decode_lossy()
+            .into_owned();
+        // With user=phone the user part is a telephone-subscriber (RFC 3261 §19.1.1): its
+        // parameters follow a ';'.
+        user.split(';').next().unwrap_or_default().to_owned()
+    } else {
+        text.to_owned()
+    };
+    CanonicalTn::parse(&number).map_err(|e| invalid(e.to_string()))
 }

@@ -2,6 +2,8 @@
 //! explicit tags as in the RFC's module with its errata) and a small STI PKI (a root STI-CA
 //! and a P-256 leaf carrying a TNAuthList) built with [`crate::pki`].
 
+use rcgen::KeyPair;
+
 use crate::pki::{tlv, Ca, CaSpec, Issued, LeafSpec};
 
 /// id-pe-TNAuthList, 1.3.6.1.5.5.7.1.26, as arcs.
@@ -70,12 +72,17 @@ impl StiPki {
     /// A root STI-CA and a leaf whose TNAuthList extension value is `value` as given
     /// (`None`: no TNAuthList extension).
     pub fn with_tn_auth_list(value: Option<Vec<u8>>) -> Self {
+        Self::with_key(value, &KeyPair::generate().expect("key"))
+    }
+
+    /// As [`StiPki::with_tn_auth_list`], the leaf with this key (a P-384 key, say).
+    pub fn with_key(value: Option<Vec<u8>>, key: &KeyPair) -> Self {
         let ca = Ca::root_with(CaSpec::new("Test STI-CA"));
         let mut spec = LeafSpec::new().cn("Test STI-SP");
         if let Some(value) = value {
             spec = spec.extension(TN_AUTH_LIST_OID, value);
         }
-        let leaf = ca.leaf(spec);
+        let leaf = ca.leaf_with_key(spec, key);
         Self { ca, leaf }
     }
 }
