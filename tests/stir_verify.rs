@@ -518,3 +518,21 @@ fn rfc8225_example_is_reproduced_byte_for_byte() {
         "eyJkZXN0Ijp7InVyaSI6WyJzaXA6YWxpY2VAZXhhbXBsZS5jb20iXX0sImlhdCI6MTQ0MzIwODM0NSwib3JpZyI6eyJ0biI6IjEyMTU1NTUxMjEyIn19"
     );
 }
+
+/// A `div` PASSporT (RFC 8946) signs, verifies, and reports the diverting number.
+#[test]
+fn a_div_passport_round_trips() {
+    let pki = StiPki::new(&[Tn::One(ORIG.into())]);
+    let mut passport = shaken(Orig::Tn(tn(ORIG)), Attest::A);
+    passport.header.ppt = Ppt::Div;
+    passport.claims.attest = None;
+    passport.claims.origid = None;
+    passport.claims.div = Some(tn("12155550000"));
+    let identity = signed(&pki, &passport);
+    assert!(identity.ends_with(";ppt=div"), "{identity}");
+    let verdict = verify(&verifier(&pki), &identity, &Source::of(&pki), IAT);
+    let StirVerdict::Verified(v) = &verdict else {
+        panic!("{identity}: {verdict}");
+    };
+    assert_eq!(v.passport(), &passport);
+}

@@ -222,10 +222,8 @@ impl Params {
     fn parse(text: &str, at: usize) -> Result<Self, StirError> {
         let mut out = Self::default();
         let mut seen: Vec<String> = Vec::new();
-        let mut offset = at;
-        for (i, raw) in text.split(';').enumerate() {
-            let this_at = offset + (raw.len() - raw.trim_start().len());
-            offset += raw.len() + 1;
+        for (i, (raw_at, raw)) in split_params(text, at)?.into_iter().enumerate() {
+            let this_at = raw_at + (raw.len() - raw.trim_start().len());
             let param = raw.trim();
             let (name, value) = match param.split_once('=') {
                 Some((n, v)) => (n.trim_end(), Some(v.trim_start())),
@@ -291,6 +289,34 @@ impl Params {
         }
         Ok(())
     }
+}
+
+/// The parameters, split at the `;` outside an `<…>` URI and a quoted string (a URI may
+/// hold a `;`), each with its offset in the header value.
+fn split_params(text: &str, at: usize) -> Result<Vec<(usize, &str)>, StirError> {
+    let mut out = Vec::new();
+    let (mut start, mut closer) = (0, None);
+    for (i, b) in text.bytes().enumerate() {
+        match (closer, b) {
+            (Some(c), _) if b == c => closer = None,
+            (None, b'<') => closer = Some(b'>'),
+            (None, b'"') => closer = Some(b'"'),
+            (None, b';') => {
+                out.push((at + start, text.get(start..i).unwrap_or_default()));
+                start = i + 1;
+            }
+            // Inside a URI or a quoted string, or an ordinary character.
+            (Some(_) | None, _) => {}
+        }
+    }
+    if closer.is_some() {
+        return Err(malformed(format!(
+            "at byte {}: the closing '>' or '\"' of a parameter value",
+            at + text.len()
+        )));
+    }
+    out.push((at + start, text.get(start..).unwrap_or_default()));
+    Ok(out)
 }
 
 fn is_token_char(b: u8) -> bool {

@@ -121,8 +121,8 @@ pub struct Claims {
     pub attest: Option<Attest>,
     /// `origid` (SHAKEN).
     pub origid: Option<String>,
-    /// `div` (RFC 8946): the diverting party's numbers, canonicalized.
-    pub div: Option<Vec<CanonicalTn>>,
+    /// `div` (RFC 8946 §3): the number the call was diverted from, canonicalized.
+    pub div: Option<CanonicalTn>,
 }
 
 /// A parsed PASSporT: header and claims.
@@ -222,7 +222,14 @@ impl Claims {
         let origid = string_member(c, "origid", "payload")?.map(str::to_owned);
         let div = match c.get("div") {
             None => None,
-            Some(d) => Some(read_tns(d.get("tn"), "div.tn")?),
+            // RFC 8946 §3: `"div":{"tn":"…"}`, one number.
+            Some(d) => {
+                let text = d
+                    .get("tn")
+                    .and_then(Json::as_str)
+                    .ok_or_else(|| missing("\"div.tn\" string (RFC 8946 §3)"))?;
+                Some(tn(text, "div.tn")?)
+            }
         };
         match ppt {
             Ppt::Shaken if attest.is_none() => {
@@ -263,12 +270,10 @@ fn read_orig(o: &Json) -> Result<Orig, StirError> {
     }
 }
 
-/// A `tn` member that is a string or an array of strings (RFC 8225 §5.2.1: `dest` is an
-/// array; a lone string is tolerated as one number).
+/// `dest.tn`: an array of strings (RFC 8225 §5.2.1); absent is an empty list.
 fn read_tns(v: Option<&Json>, what: &str) -> Result<Vec<CanonicalTn>, StirError> {
     match v {
         None => Ok(Vec::new()),
-        Some(Json::String(s)) => Ok(vec![tn(s, what)?]),
         Some(Json::Array(items)) => items
             .iter()
             .map(|i| {

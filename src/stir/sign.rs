@@ -92,7 +92,7 @@ fn claims_json(passport: &Passport) -> Json {
     if let Some(div) = &c.div {
         members.push((
             "div".to_owned(),
-            Json::Object(vec![("tn".to_owned(), tns(div))]),
+            Json::Object(vec![("tn".to_owned(), string(div.as_str()))]),
         ));
     }
     Json::Object(members)

@@ -269,6 +269,19 @@ fn identity_header_parses_the_rfc8588_example_shape() {
         " ; info=<https://cert.example.org/passport.cer> ;alg=ES256;ppt=\"shaken\";x=y",
     );
     parse_identity(&value).expect("quoted ppt");
+    // A ';' inside the info URI is part of it.
+    let header = header_of(
+        r#"{"alg":"ES256","ppt":"shaken","typ":"passport","x5u":"https://x.example/c;v=1"}"#,
+    );
+    let value = identity(
+        &header,
+        PAYLOAD,
+        ";info=<https://x.example/c;v=1>;ppt=shaken",
+    );
+    assert_eq!(
+        parse_identity(&value).map(|p| p.info),
+        Ok("https://x.example/c;v=1".into())
+    );
 }
 
 #[test]
