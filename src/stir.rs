@@ -31,6 +31,18 @@
 //! rule, and its mapping to what the network needs: the RFC 8224 §6.2.2 response code, the
 //! RFC 9410 `Reason` header value and the ATIS-1000074 `verstat`.
 //!
+//! A caller cannot make a [`Verified`] itself:
+//!
+//! ```compile_fail
+//! # fn forge(passport: sipcert::stir::IdentityHeader) {
+//! let _ = sipcert::stir::Verified {
+//!     header: passport,
+//!     tn_auth_list: Vec::new(),
+//!     authority: sipcert::stir::TnAuthority::ServiceProviderCode("x".into()),
+//! };
+//! # }
+//! ```
+//!
 //! # Signing (the STI-AS)
 //!
 //! [`sign`] renders a [`Passport`] in the RFC 8225 §9 deterministic JSON form, signs it ES256

@@ -536,3 +536,33 @@ fn a_div_passport_round_trips() {
     };
     assert_eq!(v.passport(), &passport);
 }
+
+/// The chain's intermediates are used: a leaf issued by an intermediate STI-CA verifies only
+/// when the source sends the intermediate after it.
+#[test]
+fn intermediates_from_the_source_complete_the_path() {
+    use sipcert_testkit::pki::{Ca, CaSpec, LeafSpec};
+    use sipcert_testkit::stir::TN_AUTH_LIST_OID;
+
+    let root = Ca::root("Test STI root");
+    let sub = root.intermediate(CaSpec::new("Test STI-CA intermediate"));
+    let leaf = sub.leaf(
+        LeafSpec::new()
+            .cn("Test STI-SP")
+            .extension(TN_AUTH_LIST_OID, tn_auth_list(&[Tn::One(ORIG.into())])),
+    );
+    let passport = shaken(Orig::Tn(tn(ORIG)), Attest::A);
+    let identity = sign(&passport, &leaf.key, &provider()).expect("signs");
+    let v = StirVerifier::new([root.anchor()], provider());
+    let full = Source(HashMap::from([(
+        X5U.to_owned(),
+        vec![leaf.der.clone(), sub.der.clone()],
+    )]));
+    assert!(verify(&v, &identity, &full, IAT).is_verified());
+    let leaf_only = Source(HashMap::from([(X5U.to_owned(), vec![leaf.der.clone()])]));
+    assert_fails(
+        &verify(&v, &identity, &leaf_only, IAT),
+        StirCode::ChainInvalid,
+        "no intermediate",
+    );
+}
