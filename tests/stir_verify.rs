@@ -475,6 +475,37 @@ fn every_code_is_distinct_kebab_case_with_its_mapping() {
             "{s}"
         );
     }
+    // The codes are a contract: add at the end, never rename or remove.
+    let codes: Vec<&str> = StirCode::ALL.iter().map(|c| c.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "stir-identity-missing",
+            "stir-header-malformed",
+            "stir-compact-form",
+            "stir-json-malformed",
+            "stir-alg-unsupported",
+            "stir-typ-unsupported",
+            "stir-ppt-unsupported",
+            "stir-ppt-mismatch",
+            "stir-claims-missing",
+            "stir-claim-invalid",
+            "stir-attest-not-allowed",
+            "stir-x5u-mismatch",
+            "stir-stale",
+            "stir-cert-unavailable",
+            "stir-chain-invalid",
+            "stir-key-unsupported",
+            "stir-signature-invalid",
+            "stir-tnauthlist-missing",
+            "stir-tnauthlist-malformed",
+            "stir-tn-not-authorized",
+            "stir-orig-mismatch",
+            "stir-dest-mismatch",
+            "stir-orig-uri-unsupported",
+            "stir-caller-number-invalid",
+        ]
+    );
 }
 
 /// RFC 8225 §9's example: the deterministic JSON of its header and claims, and their
