@@ -563,6 +563,32 @@ fn parse_extensions<'a>(
 mod tests {
     use super::*;
 
+    /// An extension no decider keeps is found by its OID, after the decided ones were
+    /// kept as before; an absent one is `None`.
+    #[cfg(feature = "stir")]
+    #[test]
+    fn other_extensions_are_found_by_oid() {
+        use sipcert_testkit::pki::{Ca, LeafSpec};
+        let ca = Ca::root("other-extension CA");
+        let leaf = ca.leaf(
+            LeafSpec::new()
+                .dns("a.example.com")
+                .extension(&[1, 3, 6, 1, 5, 5, 7, 1, 26], vec![0x30, 0x00]),
+        );
+        let cert = Certificate::parse(leaf.der.as_ref()).expect("parses");
+        assert!(cert.extension(DecidedExtension::SubjectAltName).is_some());
+        let tn = [0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x1A];
+        let found = cert.other_extension(&tn).expect("walked").expect("present");
+        assert_eq!(found.value.as_bytes(), &[0x30, 0x00]);
+        assert!(!found.critical);
+        assert!(cert
+            .other_extension(&[0x55, 0x1D, 0x20])
+            .expect("walked")
+            .is_none());
+        let none = Certificate::parse(ca.der.as_ref()).expect("parses");
+        assert!(none.other_extension(&tn).expect("walked").is_none());
+    }
+
     #[test]
     fn decided_extensions_have_their_slots() {
         for (i, which) in DecidedExtension::ALL.into_iter().enumerate() {
