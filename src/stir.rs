@@ -88,7 +88,7 @@ pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
 pub use sign::{canonical_json, sign, SignError};
 pub use tn::{caller_number, CanonicalTn, TnError};
-pub use tnauth::TnEntry;
+pub use tnauth::{parse_tn_auth_list, TnEntry};
 pub use verify::{
     CertificateSource, Failure, SourceError, StirPolicy, StirRequest, StirVerdict, StirVerifier,
     TnAuthority, Verified,

@@ -15,6 +15,7 @@
 
 use core::fmt;
 
+use super::codes::{StirCode, StirError};
 use crate::der::reader::{DerError, Reader, INTEGER, SEQUENCE};
 
 /// id-pe-TNAuthList, 1.3.6.1.5.5.7.1.26 (content octets).
@@ -77,6 +78,18 @@ fn digits_value(s: &str) -> Option<u64> {
         return None;
     }
     s.parse().ok()
+}
+
+/// Reads a TNAuthorizationList (the extnValue contents of id-pe-TNAuthList), as the verifier
+/// does: every malformation is `stir-tnauthlist-malformed`, naming the byte offset in
+/// `value`.
+pub fn parse_tn_auth_list(value: &[u8]) -> Result<Vec<TnEntry>, StirError> {
+    parse(value).map_err(|e| {
+        StirError::new(
+            StirCode::TnAuthListMalformed,
+            format!("the TNAuthList value {e} (RFC 8226 §9)"),
+        )
+    })
 }
 
 /// Reads a TNAuthorizationList (the extnValue contents); every malformation is an error at

@@ -546,12 +546,7 @@ fn read_tn_auth_list(leaf: &CertificateDer<'_>) -> Result<Vec<TnEntry>, StirErro
                     .into(),
             )
         })?;
-    tnauth::parse(ext.value.as_bytes()).map_err(|e| {
-        fail(
-            StirCode::TnAuthListMalformed,
-            format!("the TNAuthList value {e} (RFC 8226 §9)"),
-        )
-    })
+    tnauth::parse_tn_auth_list(ext.value.as_bytes())
 }
 
 impl StirVerifier {

@@ -15,7 +15,7 @@ pub enum TnEntry {
     /// `spc [0] ServiceProviderCode`.
     Spc(String),
     /// `range [1] TelephoneNumberRange` (start, count).
-    Range(String, u32),
+    Range(String, u64),
     /// `one [2] TelephoneNumber`.
     One(String),
 }
@@ -42,7 +42,7 @@ pub fn tn_auth_list(entries: &[TnEntry]) -> Vec<u8> {
 }
 
 /// The minimal DER content octets of a non-negative INTEGER.
-pub fn der_uint(n: u32) -> Vec<u8> {
+pub fn der_uint(n: u64) -> Vec<u8> {
     let mut bytes: Vec<u8> = n
         .to_be_bytes()
         .into_iter()
