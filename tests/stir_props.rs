@@ -48,3 +48,25 @@ proptest! {
         let _ = sipcert::stir::caller_number(&text);
     }
 }
+
+proptest! {
+    /// A valid TNAuthList with one byte changed, or arbitrary bytes: what parses re-encodes
+    /// to exactly the input (the fuzz target's check).
+    #[test]
+    fn tn_auth_list_mutations_parse_only_canonical_der(
+        at in 0usize..64,
+        byte in any::<u8>(),
+        noise in proptest::collection::vec(any::<u8>(), 0..48),
+    ) {
+        use sipcert_testkit::stir::{tn_auth_list, TnEntry as Tn};
+        let mut der = tn_auth_list(&[
+            Tn::Spc("709J".into()),
+            Tn::One("*67#".into()),
+            Tn::Range("12155550000".into(), 300),
+        ]);
+        let len = der.len();
+        der[at % len] = byte;
+        sipcert_testkit::fuzz_checks::stir::check_tn_auth_list(&der);
+        sipcert_testkit::fuzz_checks::stir::check_tn_auth_list(&noise);
+    }
+}
