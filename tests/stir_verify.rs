@@ -597,3 +597,24 @@ fn intermediates_from_the_source_complete_the_path() {
         "no intermediate",
     );
 }
+
+/// RFC 8588's SHAKEN example: the deterministic JSON of its header and claims.
+#[test]
+fn rfc8588_example_is_reproduced_byte_for_byte() {
+    let mut passport = shaken(Orig::Tn(tn("12155551212")), Attest::A);
+    passport.header.x5u = "https://cert.example.org/passport.cer".into();
+    passport.claims.iat = 1_443_208_345;
+    let (h, c) = sipcert::stir::canonical_json(&passport);
+    assert_eq!(
+        h,
+        r#"{"alg":"ES256","ppt":"shaken","typ":"passport","x5u":"https://cert.example.org/passport.cer"}"#
+    );
+    assert_eq!(
+        c,
+        r#"{"attest":"A","dest":{"tn":["12155551213"]},"iat":1443208345,"orig":{"tn":"12155551212"},"origid":"123e4567-e89b-12d3-a456-426655440000"}"#
+    );
+    assert_eq!(
+        base64url_encode(h.as_bytes()),
+        "eyJhbGciOiJFUzI1NiIsInBwdCI6InNoYWtlbiIsInR5cCI6InBhc3Nwb3J0IiwieDV1IjoiaHR0cHM6Ly9jZXJ0LmV4YW1wbGUub3JnL3Bhc3Nwb3J0LmNlciJ9"
+    );
+}
