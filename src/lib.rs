@@ -65,6 +65,8 @@
 //!   `verifier::DaneServerVerifier`.
 //! - `dns`: the `resolve` module, RFC 3263 server location with DNSSEC (hickory-resolver);
 //!   implies `dane`.
+//! - `stir`: the `stir` module, STIR/SHAKEN Identity headers (RFC 8224, 8225, 8226, 8588):
+//!   parse, verify against a caller-supplied certificate chain, sign; pure, no network.
 
 // The rest of the lint wall is `[workspace.lints]` in the root Cargo.toml.
 #![forbid(unsafe_code)]
@@ -88,6 +90,8 @@ mod reference;
 #[cfg(feature = "dns")]
 pub mod resolve;
 pub mod reuse;
+#[cfg(feature = "stir")]
+pub mod stir;
 pub mod time;
 pub mod uri;
 mod verdict;

@@ -133,3 +133,13 @@ fn write_identity_seeds() {
         std::fs::write(&path, leaf.der()).expect("seed written");
     }
 }
+
+#[test]
+fn stir_identity() {
+    replay("stir_identity");
+}
+
+#[test]
+fn stir_tnauthlist() {
+    replay("stir_tnauthlist");
+}

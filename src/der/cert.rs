@@ -164,6 +164,13 @@ pub(crate) struct Certificate<'a> {
     /// The [`DecidedExtension`]s present, each in its slot. The walk made sure that no
     /// extension OID appears twice.
     decided: [Option<Extension<'a>>; DECIDED],
+    /// A reader over the walked `Extensions` SEQUENCE contents (empty without extensions),
+    /// for [`Certificate::other_extension`]. A copy of a slice: no allocation.
+    #[cfg_attr(
+        not(feature = "stir"),
+        allow(dead_code, reason = "the STIR TNAuthList is its only reader")
+    )]
+    extensions: Reader<'a>,
 }
 
 /// The TBSCertificate fields up to the extensions, as the walk found them.
@@ -210,6 +217,26 @@ impl<'a> Certificate<'a> {
     pub(crate) fn is_ca(&self) -> Option<Result<bool, &'static str>> {
         let ext = self.extension(DecidedExtension::BasicConstraints)?;
         Some(super::ext::asserts_ca(ext.value.as_bytes()))
+    }
+
+    /// The extension with this OID (content octets) that is not one of the
+    /// [`DecidedExtension`]s (those are read with [`Certificate::extension`]): the list the
+    /// walk checked (canonical DER, no OID twice) is read again, so an extension a decider
+    /// does not know is found without the walk keeping it. `Err` only if that second reading
+    /// disagrees with the walk, which fails closed rather than reading "absent".
+    #[cfg(feature = "stir")]
+    pub(crate) fn other_extension(&self, oid: &[u8]) -> Result<Option<Extension<'a>>, DerError> {
+        let mut list = self.extensions;
+        while !list.at_end() {
+            let mut ext = list.read_expected(SEQUENCE, "an Extension SEQUENCE")?;
+            let found = ext.read_oid("an extnID OBJECT IDENTIFIER")?;
+            let critical = ext.read_optional(BOOLEAN)?.is_some();
+            let value = ext.read_expected(OCTET_STRING, "an extnValue OCTET STRING")?;
+            if found == oid {
+                return Ok(Some(Extension { critical, value }));
+            }
+        }
+        Ok(None)
     }
 
     /// Whether the issuer Name equals the subject Name, octet for octet (self-issued in the
@@ -331,6 +358,7 @@ impl<'a> Certificate<'a> {
     fn finish(mut tbs: Reader<'a>, fields: Fields<'a>) -> Result<Self, WalkError> {
         let mut decided = [None; DECIDED];
         let at = tbs.offset();
+        let mut extensions = Reader::new(&[]);
         if let Some(wrapper) = tbs.read_optional(0xa3).map_err(field("extensions"))? {
             if !fields.v3 {
                 return Err(field("extensions")(DerError {
@@ -338,7 +366,7 @@ impl<'a> Certificate<'a> {
                     detail: "extensions only in a version 3 certificate",
                 }));
             }
-            parse_extensions(wrapper, &mut decided)?;
+            extensions = parse_extensions(wrapper, &mut decided)?;
         }
         tbs.expect_end("the end of the tbsCertificate after the extensions")
             .map_err(field("tbsCertificate"))?;
@@ -347,6 +375,7 @@ impl<'a> Certificate<'a> {
             subject: fields.subject,
             spki: fields.spki,
             decided,
+            extensions,
         })
     }
 }
@@ -478,11 +507,12 @@ fn check_bit_string(bits: Reader<'_>) -> Result<(), DerError> {
 }
 
 /// `[3] EXPLICIT Extensions`, `Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension`: every
-/// extension walked, no OID twice, the [`DecidedExtension`]s kept in `decided`.
+/// extension walked, no OID twice, the [`DecidedExtension`]s kept in `decided`; a reader over
+/// the list's contents.
 fn parse_extensions<'a>(
     mut wrapper: Reader<'a>,
     decided: &mut [Option<Extension<'a>>; DECIDED],
-) -> Result<(), WalkError> {
+) -> Result<Reader<'a>, WalkError> {
     let err = field("extensions");
     let mut list = wrapper
         .read_expected(SEQUENCE, "an Extensions SEQUENCE inside [3]")
@@ -490,6 +520,7 @@ fn parse_extensions<'a>(
     wrapper
         .expect_end("the end of the [3] field after the Extensions SEQUENCE")
         .map_err(&err)?;
+    let whole = list;
     let mut seen = ExtensionOids::default();
     // RFC 5280 says SIZE (1..MAX), but an empty list is common in test certificates, names
     // nothing, and OpenSSL accepts it: tolerated.
@@ -524,12 +555,39 @@ fn parse_extensions<'a>(
             *slot = Some(Extension { critical, value });
         }
     }
-    seen.check()
+    seen.check()?;
+    Ok(whole)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An extension no decider keeps is found by its OID, after the decided ones were
+    /// kept as before; an absent one is `None`.
+    #[cfg(feature = "stir")]
+    #[test]
+    fn other_extensions_are_found_by_oid() {
+        use sipcert_testkit::pki::{Ca, LeafSpec};
+        let ca = Ca::root("other-extension CA");
+        let leaf = ca.leaf(
+            LeafSpec::new()
+                .dns("a.example.com")
+                .extension(&[1, 3, 6, 1, 5, 5, 7, 1, 26], vec![0x30, 0x00]),
+        );
+        let cert = Certificate::parse(leaf.der.as_ref()).expect("parses");
+        assert!(cert.extension(DecidedExtension::SubjectAltName).is_some());
+        let tn = [0x2B, 0x06, 0x01, 0x05, 0x05, 0x07, 0x01, 0x1A];
+        let found = cert.other_extension(&tn).expect("walked").expect("present");
+        assert_eq!(found.value.as_bytes(), &[0x30, 0x00]);
+        assert!(!found.critical);
+        assert!(cert
+            .other_extension(&[0x55, 0x1D, 0x20])
+            .expect("walked")
+            .is_none());
+        let none = Certificate::parse(ca.der.as_ref()).expect("parses");
+        assert!(none.other_extension(&tn).expect("walked").is_none());
+    }
 
     #[test]
     fn decided_extensions_have_their_slots() {

@@ -30,6 +30,7 @@ pub mod fuzz_checks;
 pub mod handshake;
 pub mod pki;
 pub mod programs;
+pub mod stir;
 
 use std::path::PathBuf;
 use std::sync::Arc;

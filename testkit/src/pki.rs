@@ -580,6 +580,10 @@ impl Ca {
                 raw.clone(),
             ));
         }
+        for (oid, value) in &spec.extensions {
+            p.custom_extensions
+                .push(CustomExtension::from_oid_content(oid, value.clone()));
+        }
         p.extended_key_usages = spec.eku.iter().map(|e| e.purpose()).collect();
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         p.serial_number = Some(SerialNumber::from(serial));
@@ -632,6 +636,7 @@ fn serial_of(p: &CertificateParams) -> u64 {
 pub struct LeafSpec {
     san: Vec<SanType>,
     raw_san: Option<Vec<u8>>,
+    extensions: Vec<(Vec<u64>, Vec<u8>)>,
     cns: Vec<DnValue>,
     eku: Vec<Eku>,
     serial: Option<u64>,
@@ -651,12 +656,21 @@ impl LeafSpec {
         Self {
             san: Vec::new(),
             raw_san: None,
+            extensions: Vec::new(),
             cns: Vec::new(),
             eku: Vec::new(),
             serial: None,
             not_before: Date(2020, 1, 1),
             not_after: Date(2040, 1, 1),
         }
+    }
+    /// Adds a non-critical extension with this OID (arcs) and this DER value (the
+    /// extnValue contents), as given: for extensions rcgen does not know (a STIR
+    /// certificate's TNAuthList).
+    #[must_use]
+    pub fn extension(mut self, oid: &[u64], value: Vec<u8>) -> Self {
+        self.extensions.push((oid.to_vec(), value));
+        self
     }
     /// Adds a URI SAN.
     #[must_use]

@@ -5,6 +5,7 @@
 pub mod domain;
 pub mod identity;
 pub mod round_trip;
+pub mod stir;
 pub mod uri;
 
 /// Whether `part` is a sub-slice of `whole` (same allocation, by address), not just equal text.
@@ -32,4 +33,6 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("round_trip", round_trip::check_bytes),
     ("identity_der", identity::check_der),
     ("identity_model", identity::check_model_bytes),
+    ("stir_identity", stir::check_identity),
+    ("stir_tnauthlist", stir::check_tn_auth_list),
 ];

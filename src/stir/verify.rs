@@ -1,0 +1,671 @@
+//! The STI-VS (ATIS-1000074 §5.3, RFC 8224 §6.2): the Identity header parsed, the x5u
+//! certificate chain (from the caller's [`CertificateSource`]) validated to the STI-CA trust
+//! anchors, the ES256 signature, the attestation policy, freshness, the request's numbers
+//! against `orig` and `dest`, and the certificate's TNAuthList against `orig.tn`.
+//!
+//! [`Verified`] can only be built from one proof per check (private types that only the
+//! check functions construct), so no path can report "verified" with a check skipped.
+
+use core::fmt;
+use core::time::Duration;
+use std::sync::Arc;
+
+use rustls::crypto::CryptoProvider;
+use rustls::SignatureScheme;
+use rustls_pki_types::{
+    alg_id, CertificateDer, CertificateRevocationListDer, SignatureVerificationAlgorithm,
+    TrustAnchor, UnixTime,
+};
+use webpki::{
+    CertRevocationList, EndEntityCert, ExtendedKeyUsageValidator, KeyPurposeIdIter,
+    OwnedCertRevocationList, RevocationOptionsBuilder,
+};
+
+use super::codes::{StirCode, StirError, Verstat};
+use super::ecdsa;
+use super::header::{parse_identity, IdentityHeader};
+use super::passport::{Attest, Orig, Passport};
+use super::tn::CanonicalTn;
+use super::tnauth::{self, TnEntry};
+use crate::der::cert::Certificate;
+
+/// Why a [`CertificateSource`] has no chain for an URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceError {
+    /// What went wrong (shown in the verdict's message).
+    pub message: String,
+}
+
+impl SourceError {
+    /// An error with this message.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for SourceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for SourceError {}
+
+/// Where the verifier gets the certificate chain an `x5u` URL names. The core does no I/O: a
+/// caller fetches (and caches) the chain, or serves it from files.
+pub trait CertificateSource {
+    /// The chain at `url`, DER, leaf first, intermediates after it.
+    fn chain(&self, url: &str) -> Result<Vec<CertificateDer<'static>>, SourceError>;
+}
+
+/// The verifier's knobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StirPolicy {
+    freshness: Duration,
+    allow_spc_only: bool,
+    attest: [bool; 3],
+}
+
+impl Default for StirPolicy {
+    /// `iat` within 60 s of now either way (RFC 8224 §6.2.2's recommendation); an SPC-only
+    /// certificate may stand for any number (as SHAKEN deployments do; the result says so);
+    /// every attestation level accepted.
+    fn default() -> Self {
+        Self {
+            freshness: Duration::from_secs(60),
+            allow_spc_only: true,
+            attest: [true; 3],
+        }
+    }
+}
+
+impl StirPolicy {
+    /// How far `iat` may be from now, either way.
+    #[must_use]
+    pub fn freshness(mut self, window: Duration) -> Self {
+        self.freshness = window;
+        self
+    }
+
+    /// Whether a certificate whose TNAuthList names only an SPC (no TN, no range covering
+    /// `orig.tn`) may verify a number.
+    #[must_use]
+    pub fn allow_spc_only(mut self, allow: bool) -> Self {
+        self.allow_spc_only = allow;
+        self
+    }
+
+    /// The SHAKEN attestation levels accepted (others fail with `stir-attest-not-allowed`).
+    #[must_use]
+    pub fn allowed_attestations(mut self, levels: &[Attest]) -> Self {
+        self.attest = [
+            levels.contains(&Attest::A),
+            levels.contains(&Attest::B),
+            levels.contains(&Attest::C),
+        ];
+        self
+    }
+
+    fn allows(&self, level: Attest) -> bool {
+        match level {
+            Attest::A => self.attest[0],
+            Attest::B => self.attest[1],
+            Attest::C => self.attest[2],
+        }
+    }
+}
+
+/// What the verifier is asked: the Identity header value and the request's numbers, as the
+/// caller extracted them from the SIP request.
+#[derive(Debug, Clone, Copy)]
+pub struct StirRequest<'a> {
+    /// The Identity header field value.
+    pub identity: &'a str,
+    /// The calling number (From, or P-Asserted-Identity when present).
+    pub orig: &'a CanonicalTn,
+    /// The called number (To, or the Request-URI).
+    pub dest: &'a CanonicalTn,
+}
+
+/// How the certificate authorizes `orig.tn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TnAuthority {
+    /// A TN or range of the TNAuthList covers the number.
+    Number(TnEntry),
+    /// No TN covers it, but the TNAuthList has this SPC and the policy lets an SPC stand
+    /// for the number (the SHAKEN practice): the number itself was not checked against the
+    /// certificate.
+    ServiceProviderCode(String),
+}
+
+impl fmt::Display for TnAuthority {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Number(entry) => write!(f, "the certificate's TNAuthList covers it ({entry})"),
+            Self::ServiceProviderCode(spc) => write!(
+                f,
+                "the certificate names only SPC {spc}, which the policy lets stand for the number \
+                 (the number itself is not in the certificate)"
+            ),
+        }
+    }
+}
+
+/// A verified Identity header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    header: IdentityHeader,
+    tn_auth_list: Vec<TnEntry>,
+    authority: TnAuthority,
+}
+
+impl Verified {
+    /// Built from one proof per check: only the check functions make them.
+    fn new(
+        header: IdentityHeader,
+        chain: ChainOk,
+        signature: SignatureOk,
+        claims: ClaimsOk,
+        tn: TnOk,
+    ) -> Self {
+        let (ChainOk(()), SignatureOk(()), ClaimsOk(())) = (chain, signature, claims);
+        Self {
+            header,
+            tn_auth_list: tn.entries,
+            authority: tn.authority,
+        }
+    }
+
+    /// The verified PASSporT.
+    pub fn passport(&self) -> &Passport {
+        &self.header.passport
+    }
+
+    /// The parsed Identity header.
+    pub fn identity(&self) -> &IdentityHeader {
+        &self.header
+    }
+
+    /// The certificate's TNAuthList.
+    pub fn tn_auth_list(&self) -> &[TnEntry] {
+        &self.tn_auth_list
+    }
+
+    /// How the certificate authorizes the calling number.
+    pub fn authority(&self) -> &TnAuthority {
+        &self.authority
+    }
+
+    /// `TN-Validation-Passed`.
+    pub fn verstat(&self) -> Verstat {
+        Verstat::Passed
+    }
+}
+
+/// A failed verification: the code, the message naming the rule, and what was learnt before
+/// the failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What failed and why.
+    pub error: StirError,
+    /// The PASSporT, when it parsed (its claims are not verified).
+    pub passport: Option<Passport>,
+    /// The certificate's TNAuthList, when it was read.
+    pub tn_auth_list: Vec<TnEntry>,
+}
+
+/// The outcome of a STIR verification.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StirVerdict {
+    /// Every check passed.
+    Verified(Box<Verified>),
+    /// A check failed.
+    Failed(Box<Failure>),
+}
+
+impl StirVerdict {
+    /// Whether every check passed.
+    pub fn is_verified(&self) -> bool {
+        matches!(self, Self::Verified(_))
+    }
+
+    /// The failure's code, `None` when verified.
+    pub fn code(&self) -> Option<StirCode> {
+        match self {
+            Self::Verified(_) => None,
+            Self::Failed(f) => Some(f.error.code),
+        }
+    }
+
+    /// The ATIS-1000074 `verstat`.
+    pub fn verstat(&self) -> Verstat {
+        match self {
+            Self::Verified(v) => v.verstat(),
+            Self::Failed(f) => f.error.code.verstat(),
+        }
+    }
+
+    /// The RFC 8224 §6.2.2 response code a verifier that rejects the call sends, `None`
+    /// when verified.
+    pub fn response_code(&self) -> Option<u16> {
+        self.code().map(StirCode::response_code)
+    }
+
+    /// The RFC 9410 `Reason` header value for a failure, `None` when verified.
+    pub fn reason_header(&self) -> Option<String> {
+        self.code().map(StirCode::reason_header)
+    }
+}
+
+impl fmt::Display for StirVerdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Verified(v) => {
+                let c = &v.passport().claims;
+                write!(f, "verified: ")?;
+                match &c.orig {
+                    Orig::Tn(tn) => write!(f, "orig {tn}")?,
+                    Orig::Uri(uri) => write!(f, "orig {uri}")?,
+                }
+                if let Some(a) = c.attest {
+                    write!(f, ", attestation {a}")?;
+                }
+                write!(f, "; {}", v.authority)
+            }
+            Self::Failed(failure) => write!(f, "failed: {}", failure.error),
+        }
+    }
+}
+
+// The proofs. Each has a private field, so only this module's check functions make one.
+struct ChainOk(());
+struct SignatureOk(());
+struct ClaimsOk(());
+struct TnOk {
+    entries: Vec<TnEntry>,
+    authority: TnAuthority,
+}
+
+/// Accepts any (well-formed) EKU: STI certificates carry none that webpki knows
+/// (ATIS-1000080 requires no EKU); a malformed EKU still fails.
+struct AnyEku;
+
+impl ExtendedKeyUsageValidator for AnyEku {
+    fn validate(&self, iter: KeyPurposeIdIter<'_, '_>) -> Result<(), webpki::Error> {
+        for id in iter {
+            id?;
+        }
+        Ok(())
+    }
+}
+
+/// The STIR verifier: STI-CA trust anchors, optional CRLs, a crypto provider and a policy.
+pub struct StirVerifier {
+    anchors: Vec<TrustAnchor<'static>>,
+    crls: Vec<CertRevocationList<'static>>,
+    provider: Arc<CryptoProvider>,
+    policy: StirPolicy,
+}
+
+impl fmt::Debug for StirVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StirVerifier")
+            .field("anchors", &self.anchors.len())
+            .field("crls", &self.crls.len())
+            .field("policy", &self.policy)
+            .finish_non_exhaustive()
+    }
+}
+
+fn fail(code: StirCode, message: String) -> StirError {
+    StirError::new(code, message)
+}
+
+impl StirVerifier {
+    /// A verifier trusting `anchors` (the STI-PA's STI-CA list), with the default policy.
+    pub fn new(
+        anchors: impl IntoIterator<Item = TrustAnchor<'static>>,
+        provider: Arc<CryptoProvider>,
+    ) -> Self {
+        Self {
+            anchors: anchors.into_iter().collect(),
+            crls: Vec::new(),
+            provider,
+            policy: StirPolicy::default(),
+        }
+    }
+
+    /// Checks revocation against these CRLs (every certificate of the path; a certificate
+    /// no CRL speaks for fails).
+    pub fn with_crls(
+        mut self,
+        crls: &[CertificateRevocationListDer<'_>],
+    ) -> Result<Self, webpki::Error> {
+        for crl in crls {
+            let owned = OwnedCertRevocationList::from_der(crl.as_ref())?;
+            self.crls.push(CertRevocationList::from(owned));
+        }
+        Ok(self)
+    }
+
+    /// Replaces the policy.
+    #[must_use]
+    pub fn with_policy(mut self, policy: StirPolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &StirPolicy {
+        &self.policy
+    }
+
+    /// Verifies `request` at `now`, asking `source` for the certificate chain.
+    pub fn verify(
+        &self,
+        request: &StirRequest<'_>,
+        source: &dyn CertificateSource,
+        now: UnixTime,
+    ) -> StirVerdict {
+        let header = match parse_identity(request.identity) {
+            Ok(h) => h,
+            Err(error) => {
+                return StirVerdict::Failed(Box::new(Failure {
+                    error,
+                    passport: None,
+                    tn_auth_list: Vec::new(),
+                }))
+            }
+        };
+        let mut entries = Vec::new();
+        match self.run(&header, request, source, now, &mut entries) {
+            Ok((chain, signature, claims, tn)) => StirVerdict::Verified(Box::new(Verified::new(
+                header, chain, signature, claims, tn,
+            ))),
+            Err(error) => StirVerdict::Failed(Box::new(Failure {
+                error,
+                passport: Some(header.passport),
+                tn_auth_list: entries,
+            })),
+        }
+    }
+
+    fn run(
+        &self,
+        header: &IdentityHeader,
+        request: &StirRequest<'_>,
+        source: &dyn CertificateSource,
+        now: UnixTime,
+        entries: &mut Vec<TnEntry>,
+    ) -> Result<(ChainOk, SignatureOk, ClaimsOk, TnOk), StirError> {
+        let url = &header.passport.header.x5u;
+        let chain = source.chain(url).map_err(|e| {
+            fail(
+                StirCode::CertUnavailable,
+                format!(
+                    "no certificate for x5u {url:?}: {e} (RFC 8224 §6.2.2: 436 Bad Identity Info)"
+                ),
+            )
+        })?;
+        let Some((leaf, intermediates)) = chain.split_first() else {
+            return Err(fail(
+                StirCode::CertUnavailable,
+                format!("the certificate source returned an empty chain for x5u {url:?}"),
+            ));
+        };
+        let ee = EndEntityCert::try_from(leaf).map_err(|e| {
+            fail(
+                StirCode::ChainInvalid,
+                format!("the x5u certificate does not parse: {e}"),
+            )
+        })?;
+        let chain_ok = self.check_chain(&ee, intermediates, now)?;
+        let signature_ok = self.check_signature(&ee, header)?;
+        let claims_ok = self.check_claims(&header.passport, request, now)?;
+        *entries = read_tn_auth_list(leaf)?;
+        let tn_ok = self.check_tn(&header.passport, entries)?;
+        Ok((chain_ok, signature_ok, claims_ok, tn_ok))
+    }
+
+    fn check_chain(
+        &self,
+        ee: &EndEntityCert<'_>,
+        intermediates: &[CertificateDer<'static>],
+        now: UnixTime,
+    ) -> Result<ChainOk, StirError> {
+        let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
+        let revocation = if crl_refs.is_empty() {
+            None
+        } else {
+            // Only an empty list makes the builder fail, and that case is handled above.
+            Some(
+                RevocationOptionsBuilder::new(&crl_refs)
+                    .map_err(|_| fail(StirCode::ChainInvalid, "the CRL list is unusable".into()))?
+                    .build(),
+            )
+        };
+        ee.verify_for_usage(
+            self.provider.signature_verification_algorithms.all,
+            &self.anchors,
+            intermediates,
+            now,
+            AnyEku,
+            revocation,
+            None,
+        )
+        .map_err(|e| {
+            fail(
+                StirCode::ChainInvalid,
+                format!(
+                    "the x5u certificate does not chain to a trusted STI-CA: {} \
+                     (RFC 8224 §6.2.2: 437 Unsupported Credential)",
+                    crate::chain::error::from_webpki(e)
+                ),
+            )
+        })?;
+        Ok(ChainOk(()))
+    }
+
+    fn check_signature(
+        &self,
+        ee: &EndEntityCert<'_>,
+        header: &IdentityHeader,
+    ) -> Result<SignatureOk, StirError> {
+        let algs = self
+            .provider
+            .signature_verification_algorithms
+            .mapping
+            .iter()
+            .filter(|(scheme, _)| *scheme == SignatureScheme::ECDSA_NISTP256_SHA256)
+            .flat_map(|(_, algs)| algs.iter())
+            .filter(|a| is_es256(**a));
+        let Some(der) = ecdsa::raw_to_der(header.signature()) else {
+            return Err(fail(
+                StirCode::SignatureInvalid,
+                "the signature's r or s is zero (RFC 7518 §3.4)".into(),
+            ));
+        };
+        let mut last = None;
+        for alg in algs {
+            match ee.verify_signature(*alg, header.signing_input().as_bytes(), &der) {
+                Ok(()) => return Ok(SignatureOk(())),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(match last {
+            None => fail(
+                StirCode::KeyUnsupported,
+                "the crypto provider has no ECDSA P-256 SHA-256 verification".into(),
+            ),
+            Some(webpki::Error::UnsupportedSignatureAlgorithmForPublicKeyContext(_)) => fail(
+                StirCode::KeyUnsupported,
+                "the x5u certificate's key is not an ECDSA P-256 key, which ES256 needs \
+                 (RFC 8588 §3)"
+                    .into(),
+            ),
+            Some(e) => fail(
+                StirCode::SignatureInvalid,
+                format!(
+                    "the ES256 signature does not verify with the x5u certificate's key ({e}; \
+                     RFC 8224 §6.2.2: 438 Invalid Identity Header)"
+                ),
+            ),
+        })
+    }
+}
+
+/// Whether a webpki algorithm is ECDSA P-256 with SHA-256 (a provider's
+/// ECDSA_NISTP256_SHA256 mapping may also list P-384 keys with SHA-256).
+fn is_es256(alg: &dyn SignatureVerificationAlgorithm) -> bool {
+    alg.public_key_alg_id() == alg_id::ECDSA_P256 && alg.signature_alg_id() == alg_id::ECDSA_SHA256
+}
+
+/// The leaf's TNAuthList, read with the strict walk.
+fn read_tn_auth_list(leaf: &CertificateDer<'_>) -> Result<Vec<TnEntry>, StirError> {
+    let cert = Certificate::parse(leaf.as_ref()).map_err(|e| {
+        fail(
+            StirCode::ChainInvalid,
+            format!("the x5u certificate is not strict DER ({e:?})"),
+        )
+    })?;
+    let ext = cert
+        .other_extension(tnauth::OID_TN_AUTH_LIST)
+        .map_err(|e| {
+            fail(
+                StirCode::ChainInvalid,
+                format!("the x5u certificate's extensions: {e}"),
+            )
+        })?
+        .ok_or_else(|| {
+            fail(
+                StirCode::TnAuthListMissing,
+                "the x5u certificate has no TNAuthList extension (RFC 8226 §9, \
+                 1.3.6.1.5.5.7.1.26)"
+                    .into(),
+            )
+        })?;
+    tnauth::parse_tn_auth_list(ext.value.as_bytes())
+}
+
+impl StirVerifier {
+    /// The signed claims against the policy and the request: the attestation level,
+    /// freshness, `orig.tn` equal to the calling number, the called number in `dest.tn`.
+    fn check_claims(
+        &self,
+        passport: &Passport,
+        request: &StirRequest<'_>,
+        now: UnixTime,
+    ) -> Result<ClaimsOk, StirError> {
+        let claims = &passport.claims;
+        if let Some(level) = claims.attest {
+            if !self.policy.allows(level) {
+                return Err(fail(
+                    StirCode::AttestNotAllowed,
+                    format!("attestation {level} is not accepted by the policy (RFC 8588 §4)"),
+                ));
+            }
+        }
+        check_fresh(claims.iat, now, self.policy.freshness)?;
+        let orig = match &claims.orig {
+            Orig::Tn(tn) => tn,
+            Orig::Uri(uri) => {
+                return Err(fail(
+                    StirCode::OrigUriUnsupported,
+                    format!(
+                        "orig is the URI {uri:?}; verifying a SIP URI originator (the \
+                         domain's credential, RFC 8224 §7.2) is not supported yet"
+                    ),
+                ))
+            }
+        };
+        if orig != request.orig {
+            return Err(fail(
+                StirCode::OrigMismatch,
+                format!(
+                    "the request's calling number {} is not orig.tn {orig} (RFC 8224 §6.2 step 1, \
+                     §8.3 comparison)",
+                    request.orig
+                ),
+            ));
+        }
+        if !claims.dest.tn.iter().any(|tn| tn == request.dest) {
+            let listed: Vec<&str> = claims.dest.tn.iter().map(CanonicalTn::as_str).collect();
+            return Err(fail(
+                StirCode::DestMismatch,
+                format!(
+                    "the request's called number {} is not in dest.tn [{}] (RFC 8224 §6.2, \
+                     §8.3 comparison)",
+                    request.dest,
+                    listed.join(", ")
+                ),
+            ));
+        }
+        Ok(ClaimsOk(()))
+    }
+
+    /// `orig.tn` against the certificate's TNAuthList (RFC 8226 §9, RFC 8224 §6.2 step 3).
+    fn check_tn(&self, passport: &Passport, entries: &[TnEntry]) -> Result<TnOk, StirError> {
+        let Orig::Tn(orig) = &passport.claims.orig else {
+            return Err(fail(
+                StirCode::OrigUriUnsupported,
+                "orig is not a telephone number".into(),
+            ));
+        };
+        if let Some(entry) = entries.iter().find(|e| e.covers(orig.as_str())) {
+            return Ok(TnOk {
+                entries: entries.to_vec(),
+                authority: TnAuthority::Number(entry.clone()),
+            });
+        }
+        let spc = entries.iter().find_map(|e| match e {
+            TnEntry::Spc(spc) => Some(spc),
+            TnEntry::Range { .. } | TnEntry::One(_) => None,
+        });
+        match spc {
+            Some(spc) if self.policy.allow_spc_only => Ok(TnOk {
+                entries: entries.to_vec(),
+                authority: TnAuthority::ServiceProviderCode(spc.clone()),
+            }),
+            Some(_) | None => {
+                let listed: Vec<String> = entries.iter().map(ToString::to_string).collect();
+                Err(fail(
+                    StirCode::TnNotAuthorized,
+                    format!(
+                        "no entry of the certificate's TNAuthList [{}] covers orig.tn {orig} \
+                         (RFC 8226 §9){}",
+                        listed.join(", "),
+                        if spc.is_some() {
+                            "; the policy does not let an SPC stand for a number"
+                        } else {
+                            ""
+                        }
+                    ),
+                ))
+            }
+        }
+    }
+}
+
+/// `iat` within `window` of `now`, either way (RFC 8224 §6.2.2: 403 Stale Date).
+fn check_fresh(iat: i64, now: UnixTime, window: Duration) -> Result<(), StirError> {
+    let now_s = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+    let window_s = i64::try_from(window.as_secs()).unwrap_or(i64::MAX);
+    let diff = now_s.saturating_sub(iat);
+    if diff.unsigned_abs() > window_s.unsigned_abs() {
+        let (amount, way) = if diff > 0 {
+            (diff.unsigned_abs(), "old")
+        } else {
+            (diff.unsigned_abs(), "in the future")
+        };
+        return Err(fail(
+            StirCode::Stale,
+            format!(
+                "iat {iat} is {amount} s {way}; the window is {window_s} s (RFC 8224 §6.2.2: \
+                 403 Stale Date)"
+            ),
+        ));
+    }
+    Ok(())
+}
