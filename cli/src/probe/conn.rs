@@ -12,12 +12,17 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rustls::client::danger::ServerCertVerifier;
+use rustls::client::ResolvesClientCert;
 use rustls::pki_types::{CertificateDer, UnixTime};
-use rustls::{ClientConfig, ClientConnection, KeyLogFile};
+use rustls::sign::CertifiedKey;
+use rustls::{
+    AlertDescription, ClientConfig, ClientConnection, KeyLogFile, ProtocolVersion, SignatureScheme,
+};
 use sipcert::dane::{DaneOutcome, DaneStatus, TlsaSet};
 use sipcert::resolve::Target;
 use sipcert::verifier::{DaneServerVerifier, Observation, Observer, SipServerVerifier};
@@ -164,6 +169,7 @@ fn remaining(ctx: &Context) -> Option<Duration> {
 #[derive(Debug, Clone, Copy)]
 enum Phase {
     Handshake,
+    Verdict,
     Options,
 }
 
@@ -171,6 +177,7 @@ impl Phase {
     fn name(self) -> &'static str {
         match self {
             Self::Handshake => "the TLS handshake",
+            Self::Verdict => "the wait for the server's verdict on the client",
             Self::Options => "OPTIONS",
         }
     }
@@ -246,8 +253,13 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
 fn connect_and_verify(ctx: &Context, target: &Target, report: &mut Report) -> Result<(), Failure> {
     let addr = destination(target, report)?;
     let sock = connect(ctx, addr)?;
+    // The client's last flight leaves at once: Nagle's algorithm would hold part of it until
+    // the server's delayed ACK (about 40 ms on Linux), which the wait for the server's verdict
+    // would pay. Failing to set it costs only that time.
+    let _ = sock.set_nodelay(true);
     let slot = SeenSlot::default();
-    let mut conn = tls_connection(ctx, target, &slot)?;
+    let requested = Arc::new(AtomicBool::new(false));
+    let mut conn = tls_connection(ctx, target, &slot, &requested)?;
     let outcome = handshake(
         &mut conn,
         &mut Deadlined {
@@ -266,6 +278,12 @@ fn connect_and_verify(ctx: &Context, target: &Target, report: &mut Report) -> Re
             conn.negotiated_cipher_suite()
                 .map_or_else(String::new, |c| format!("{:?}", c.suite())),
         ));
+    }
+    if report.accepted
+        && requested.load(Ordering::Relaxed)
+        && conn.protocol_version() == Some(ProtocolVersion::TLSv1_3)
+    {
+        server_verdict(ctx, &mut conn, &sock, report);
     }
     warn(ctx, report);
     if report.accepted && ctx.options {
@@ -335,6 +353,7 @@ fn tls_connection(
     ctx: &Context,
     target: &Target,
     slot: &SeenSlot,
+    requested: &Arc<AtomicBool>,
 ) -> Result<ClientConnection, Failure> {
     let policy = target.policy(ctx.base_policy.clone());
     let mut builder =
@@ -353,7 +372,8 @@ fn tls_connection(
         ),
         None => sip,
     };
-    let config = client_config(ctx, verifier).map_err(|e| ("tls-handshake-failed", e))?;
+    let config =
+        client_config(ctx, verifier, requested).map_err(|e| ("tls-handshake-failed", e))?;
     ClientConnection::new(Arc::new(config), ctx.server_name.clone())
         .map_err(|e| ("tls-handshake-failed", e.to_string()))
 }
@@ -445,18 +465,24 @@ fn warn(ctx: &Context, report: &mut Report) {
 fn client_config(
     ctx: &Context,
     verifier: Arc<dyn ServerCertVerifier>,
+    requested: &Arc<AtomicBool>,
 ) -> Result<ClientConfig, String> {
     let builder = ClientConfig::builder_with_provider(ctx.provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| e.to_string())?
         .dangerous()
         .with_custom_certificate_verifier(verifier);
-    let mut config = match &ctx.client_auth {
-        Some((chain, key)) => builder
-            .with_client_auth_cert(chain.clone(), key.clone_key())
-            .map_err(|e| format!("--cert/--key: {e}"))?,
-        None => builder.with_no_client_auth(),
+    let key = match &ctx.client_auth {
+        Some((chain, key)) => Some(Arc::new(
+            CertifiedKey::from_der(chain.clone(), key.clone_key(), &ctx.provider)
+                .map_err(|e| format!("--cert/--key: {e}"))?,
+        )),
+        None => None,
     };
+    let mut config = builder.with_client_cert_resolver(Arc::new(ClientCert {
+        key,
+        requested: requested.clone(),
+    }));
     // SSLKEYLOGFILE (NSS key log format) when set, so a capture can be decrypted.
     config.key_log = Arc::new(KeyLogFile::new());
     Ok(config)
@@ -499,14 +525,14 @@ fn options(
     stream
         .write_all(request.as_bytes())
         .and_then(|()| stream.flush())
-        .map_err(|e| format!("sending OPTIONS: {e}"))?;
+        .map_err(|e| format!("sending OPTIONS: {}", io_text(&e)))?;
     let mut buf = Vec::new();
     let mut chunk = [0u8; 2048];
     while !buf.windows(2).any(|w| w == b"\r\n") && buf.len() < 8192 {
         match stream.read(&mut chunk) {
             Ok(0) => break,
             Ok(n) => buf.extend_from_slice(chunk.get(..n).unwrap_or_default()),
-            Err(e) => return Err(format!("reading the OPTIONS response: {e}")),
+            Err(e) => return Err(format!("reading the OPTIONS response: {}", io_text(&e))),
         }
     }
     let text = String::from_utf8_lossy(&buf);
@@ -522,10 +548,190 @@ fn options(
     }
 }
 
+/// An I/O error of the TLS session; a fatal alert from the server says so, with its number.
+fn io_text(e: &io::Error) -> String {
+    match e
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+    {
+        Some(rustls::Error::AlertReceived(alert)) => format!(
+            "the server sent the alert {alert:?} ({}) and closed the session",
+            u8::from(*alert)
+        ),
+        _ => e.to_string(),
+    }
+}
+
 /// The AUS without user part, parameters and headers: the OPTIONS Request-URI.
 fn options_uri(aus: &str) -> String {
     let (scheme, rest) = aus.split_once(':').unwrap_or(("sip", aus));
     let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
     let host = host.split([';', '?']).next().unwrap_or(host);
     format!("{}:{host}", scheme.to_ascii_lowercase())
+}
+
+/// The client certificate of `--cert`/`--key` (or none), and whether the server asked for
+/// one (a CertificateRequest: rustls asks the resolver only then).
+#[derive(Debug)]
+struct ClientCert {
+    key: Option<Arc<CertifiedKey>>,
+    requested: Arc<AtomicBool>,
+}
+
+impl ResolvesClientCert for ClientCert {
+    fn resolve(&self, _: &[&[u8]], _: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
+        self.requested.store(true, Ordering::Relaxed);
+        self.key.clone()
+    }
+
+    fn has_certs(&self) -> bool {
+        self.key.is_some()
+    }
+}
+
+/// The most the probe waits, after a TLS 1.3 handshake in which the server asked for a client
+/// certificate, for the server's verdict on the client (never past the probe's deadline).
+const VERDICT_WAIT: Duration = Duration::from_secs(1);
+
+/// What the server did after a TLS 1.3 handshake rustls calls complete.
+enum AfterFinished {
+    /// A whole record (a NewSessionTicket, application data) processed without error.
+    Flight,
+    /// Nothing within the wait.
+    Silent,
+    /// A fatal alert.
+    Alert(AlertDescription),
+    /// A close, an I/O or TLS error.
+    Failed(String),
+}
+
+/// In TLS 1.3 the client's handshake is complete before the server has judged the client's
+/// certificate (or its absence): the server's verdict is its first record after Finished (it
+/// accepted us) or an alert (it refused us). Waits for it within [`VERDICT_WAIT`]; a refusal
+/// makes the target `tls-handshake-failed`, silence a warning.
+fn server_verdict(
+    ctx: &Context,
+    conn: &mut ClientConnection,
+    sock: &TcpStream,
+    report: &mut Report,
+) {
+    let mut io = Deadlined {
+        sock,
+        deadline: Instant::now()
+            .checked_add(VERDICT_WAIT)
+            .map_or(ctx.deadline, |t| t.min(ctx.deadline)),
+        phase: Phase::Verdict,
+    };
+    let refused = match after_finished(conn, &mut io) {
+        AfterFinished::Flight => return,
+        AfterFinished::Silent => {
+            report.warnings.push(
+                "the server sent nothing after the TLS 1.3 handshake; whether it accepted our \
+                 client certificate (or its absence) is not known"
+                    .to_owned(),
+            );
+            return;
+        }
+        AfterFinished::Alert(alert) => refusal(ctx, alert),
+        AfterFinished::Failed(why) => {
+            format!("the server asked for a client certificate, then, after the TLS 1.3 handshake: {why}")
+        }
+    };
+    report.failure = Some(("tls-handshake-failed", refused));
+    report.accepted = false;
+    report.accepted_by_dane = false;
+    report.tls = None;
+}
+
+/// The message of a server that refused us with `alert` after the TLS 1.3 handshake.
+fn refusal(ctx: &Context, alert: AlertDescription) -> String {
+    let whom = if ctx.client_auth.is_some() {
+        "the server refused our client certificate"
+    } else {
+        "the server requires a client certificate (none was given: --cert/--key)"
+    };
+    format!(
+        "{whom}: it sent the alert {alert:?} ({}) after the TLS 1.3 handshake",
+        u8::from(alert)
+    )
+}
+
+/// Reads and processes the server's records after Finished until the first whole record, an
+/// alert, a close or the end of `io`'s deadline.
+fn after_finished(conn: &mut ClientConnection, io: &mut Deadlined<'_>) -> AfterFinished {
+    // The client's Finished must be on the wire before the server can judge.
+    while conn.wants_write() {
+        if let Err(e) = conn.write_tls(io) {
+            return AfterFinished::Failed(format!("sending the client's Finished: {e}"));
+        }
+    }
+    let mut framing = Framing::default();
+    loop {
+        let read = conn.read_tls(&mut Counted {
+            inner: &mut *io,
+            framing: &mut framing,
+        });
+        match read {
+            Ok(0) => return AfterFinished::Failed("it closed the connection".to_owned()),
+            Ok(_) => {}
+            Err(e) if e.kind() == ErrorKind::TimedOut => return AfterFinished::Silent,
+            Err(e) => return AfterFinished::Failed(e.to_string()),
+        }
+        match conn.process_new_packets() {
+            Err(rustls::Error::AlertReceived(alert)) => return AfterFinished::Alert(alert),
+            Err(e) => return AfterFinished::Failed(e.to_string()),
+            Ok(state) if state.peer_has_closed() => {
+                return AfterFinished::Failed("it closed the TLS session (close_notify)".to_owned())
+            }
+            Ok(_) if framing.whole_record() => return AfterFinished::Flight,
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The TLS record framing of the bytes read after Finished: whether one whole record has
+/// arrived (a 5-byte header, then the length it gives).
+#[derive(Debug, Default)]
+struct Framing {
+    header: Vec<u8>,
+    body_left: usize,
+    whole: bool,
+}
+
+impl Framing {
+    fn feed(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            if self.whole {
+                return;
+            }
+            if self.header.len() < 5 {
+                self.header.push(b);
+                if let [_, _, _, hi, lo] = self.header[..] {
+                    self.body_left = usize::from(u16::from_be_bytes([hi, lo]));
+                    self.whole = self.body_left == 0;
+                }
+            } else {
+                self.body_left = self.body_left.saturating_sub(1);
+                self.whole = self.body_left == 0;
+            }
+        }
+    }
+
+    fn whole_record(&self) -> bool {
+        self.whole
+    }
+}
+
+/// A reader that tells [`Framing`] what it reads.
+struct Counted<'a, 'b> {
+    inner: &'a mut Deadlined<'b>,
+    framing: &'a mut Framing,
+}
+
+impl Read for Counted<'_, '_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.framing.feed(buf.get(..n).unwrap_or_default());
+        Ok(n)
+    }
 }
