@@ -12,6 +12,7 @@ mod identities;
 mod input;
 mod probe;
 mod report;
+mod stir;
 mod time;
 mod trust;
 mod uri_cmd;
@@ -36,6 +37,8 @@ enum Command {
     /// Resolve a SIP URI (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
     /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS.
     Probe(probe::Args),
+    /// STIR/SHAKEN (RFC 8224, 8588): verify an Identity header value, or sign one.
+    Stir(stir::Args),
     /// Print the man page (roff) on stdout: `sipcert man > sipcert.1`.
     Man,
     /// Print a shell completion script on stdout: `sipcert completions bash`.
@@ -71,6 +74,7 @@ fn main() -> ExitCode {
         Command::Identities(args) => identities::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Stir(args) => stir::run(&args),
         Command::Man => man(),
         Command::Completions { shell } => {
             clap_complete::generate(

@@ -7,7 +7,7 @@ mod common;
 fn man_page_and_completions() {
     let man = common::sipcert(&["man"]);
     assert_eq!(man.code, 0, "{}", man.output());
-    for needle in [".TH sipcert 1", "probe", "check"] {
+    for needle in [".TH sipcert 1", "probe", "check", "stir"] {
         assert!(man.stdout.contains(needle), "man page lacks {needle:?}");
     }
     for (shell, needle) in [

@@ -1,0 +1,377 @@
+//! `sipcert stir verify` and `sipcert stir sign`: the STIR/SHAKEN Identity header
+//! (`sipcert::stir`), with the certificate chains of `x5u` URLs served from files.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use serde_json::{json, Value};
+use sipcert::stir::{
+    caller_number, sign, Attest, CanonicalTn, CertificateSource, Claims, Dest, Orig, Passport,
+    PassportHeader, Ppt, SourceError, StirPolicy, StirRequest, StirVerdict, StirVerifier,
+    TnAuthority, TnEntry,
+};
+
+use crate::{input, trust, InputError, Outcome};
+
+#[derive(Debug, clap::Args)]
+pub(crate) struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Verify an Identity header value (RFC 8224, 8225, 8226, 8588) against the request's
+    /// numbers and the STI-CA trust list.
+    Verify(VerifyArgs),
+    /// Sign a SHAKEN PASSporT and print the Identity header value.
+    Sign(SignArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct VerifyArgs {
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    json: bool,
+    /// The Identity header field value, or '-' to read one line from standard input.
+    identity: String,
+    /// The calling number (From / P-Asserted-Identity): a tel: URI, a sip: URI whose user
+    /// part is a number, or the number.
+    #[arg(long, value_name = "NUMBER_OR_URI")]
+    from: String,
+    /// The called number (To / Request-URI), as --from.
+    #[arg(long, value_name = "NUMBER_OR_URI")]
+    to: String,
+    /// The STI-CA trust anchors (PEM bundle).
+    #[arg(long, value_name = "PEM")]
+    trust_list: String,
+    /// A CRL file (PEM or DER); repeatable.
+    #[arg(long, value_name = "FILE")]
+    crl: Vec<String>,
+    /// Verify at this RFC 3339 time instead of now.
+    #[arg(long, value_name = "RFC3339")]
+    at: Option<String>,
+    /// Serve the chain of an x5u URL from a PEM file (leaf first), as URL=PEM (split at the
+    /// last '='); repeatable.
+    #[arg(long, value_name = "URL=PEM")]
+    x5u_file: Vec<String>,
+    /// How far iat may be from the verification time, either way (default 60).
+    #[arg(long, value_name = "SECONDS")]
+    freshness: Option<u64>,
+}
+
+/// A SHAKEN attestation level.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+enum AttestArg {
+    /// Full attestation.
+    #[value(name = "A")]
+    A,
+    /// Partial attestation.
+    #[value(name = "B")]
+    B,
+    /// Gateway attestation.
+    #[value(name = "C")]
+    C,
+}
+
+#[derive(Debug, clap::Args)]
+struct SignArgs {
+    /// The STI certificate's P-256 private key (PEM).
+    #[arg(long, value_name = "PEM")]
+    key: String,
+    /// Where the certificate chain is published (the x5u claim and the info parameter).
+    #[arg(long, value_name = "URL")]
+    x5u: String,
+    /// The calling number (orig.tn).
+    #[arg(long, value_name = "NUMBER")]
+    orig: String,
+    /// The called number (dest.tn).
+    #[arg(long, value_name = "NUMBER")]
+    dest: String,
+    /// The attestation level.
+    #[arg(long, value_enum, default_value = "A")]
+    attest: AttestArg,
+    /// The origination identifier (default: a random UUID).
+    #[arg(long, value_name = "UUID")]
+    origid: Option<String>,
+    /// The issued-at time, seconds since the Unix epoch (default: now).
+    #[arg(long, value_name = "SECONDS")]
+    iat: Option<i64>,
+}
+
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
+    match &args.command {
+        Command::Verify(a) => verify(a),
+        Command::Sign(a) => sign_cmd(a),
+    }
+}
+
+/// The chains of `--x5u-file`, read when the command starts.
+struct FileSource(HashMap<String, Vec<CertificateDer<'static>>>);
+
+impl CertificateSource for FileSource {
+    fn chain(&self, url: &str) -> Result<Vec<CertificateDer<'static>>, SourceError> {
+        self.0
+            .get(url)
+            .cloned()
+            .ok_or_else(|| SourceError::new(format!("no --x5u-file for {url}")))
+    }
+}
+
+fn file_source(mappings: &[String]) -> Result<FileSource, InputError> {
+    let mut map = HashMap::new();
+    for m in mappings {
+        let (url, path) = m
+            .rsplit_once('=')
+            .filter(|(u, p)| !u.is_empty() && !p.is_empty())
+            .ok_or_else(|| {
+                InputError(format!(
+                    "--x5u-file: {m:?} is not URL=PEM (e.g. https://cert.example/sp.pem=sp.pem)"
+                ))
+            })?;
+        map.insert(url.to_owned(), input::certificates(path)?);
+    }
+    Ok(FileSource(map))
+}
+
+fn identity_value(arg: &str) -> Result<String, InputError> {
+    if arg != "-" {
+        return Ok(arg.to_owned());
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| InputError(format!("cannot read the Identity header from stdin: {e}")))?;
+    Ok(line.trim().to_owned())
+}
+
+fn number(flag: &str, text: &str) -> Result<CanonicalTn, InputError> {
+    caller_number(text).map_err(|e| InputError(format!("{flag}: {e}")))
+}
+
+fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
+    let identity = identity_value(&args.identity)?;
+    let orig = number("--from", &args.from)?;
+    let dest = number("--to", &args.to)?;
+    let roots = trust::roots(&args.trust_list)?;
+    let crls = trust::crls(&args.crl)?;
+    let now = trust::time(args.at.as_deref())?;
+    let source = file_source(&args.x5u_file)?;
+    let mut policy = StirPolicy::default();
+    if let Some(secs) = args.freshness {
+        policy = policy.freshness(Duration::from_secs(secs));
+    }
+    let verifier = StirVerifier::new(roots.roots.iter().cloned(), trust::provider())
+        .with_crls(&crls)
+        .map_err(|e| InputError(format!("--crl: {e}")))?
+        .with_policy(policy);
+    let request = StirRequest {
+        identity: &identity,
+        orig: &orig,
+        dest: &dest,
+    };
+    let verdict = verifier.verify(&request, &source, now);
+    if args.json {
+        println!("{}", verdict_json(&verdict));
+    } else {
+        print_text(&verdict);
+    }
+    Ok(if verdict.is_verified() {
+        Outcome::Valid
+    } else {
+        Outcome::Invalid
+    })
+}
+
+/// The verdict's message, the PASSporT (unverified when failed), the TNAuthList and the
+/// authority.
+fn parts(verdict: &StirVerdict) -> (String, Option<&Passport>, &[TnEntry], Option<&TnAuthority>) {
+    match verdict {
+        StirVerdict::Verified(v) => (
+            "every check passed".to_owned(),
+            Some(v.passport()),
+            v.tn_auth_list(),
+            Some(v.authority()),
+        ),
+        StirVerdict::Failed(f) => (
+            f.error.message.clone(),
+            f.passport.as_ref(),
+            &f.tn_auth_list,
+            None,
+        ),
+    }
+}
+
+fn orig_json(orig: &Orig) -> Value {
+    match orig {
+        Orig::Tn(tn) => json!({"tn": tn.as_str()}),
+        Orig::Uri(uri) => json!({"uri": uri}),
+    }
+}
+
+fn claims_json(p: &Passport) -> Value {
+    let c = &p.claims;
+    json!({
+        "ppt": p.header.ppt.as_str(),
+        "x5u": p.header.x5u,
+        "orig": orig_json(&c.orig),
+        "dest": {
+            "tn": c.dest.tn.iter().map(CanonicalTn::as_str).collect::<Vec<_>>(),
+            "uri": c.dest.uri,
+        },
+        "attest": c.attest.map(Attest::as_str),
+        "origid": c.origid,
+        "iat": c.iat,
+        "div": c.div.as_ref().map(CanonicalTn::as_str),
+    })
+}
+
+fn entry_json(entry: &TnEntry) -> Value {
+    match entry {
+        TnEntry::Spc(spc) => json!({"spc": spc}),
+        TnEntry::One(tn) => json!({"tn": tn}),
+        TnEntry::Range { start, count } => json!({"range": {"start": start, "count": count}}),
+    }
+}
+
+fn authority_json(authority: &TnAuthority) -> Value {
+    match authority {
+        TnAuthority::Number(entry) => json!({"by": "number", "entry": entry_json(entry)}),
+        TnAuthority::ServiceProviderCode(spc) => json!({"by": "spc", "spc": spc}),
+    }
+}
+
+/// The `stir verify --json` object (docs/stir.md).
+fn verdict_json(verdict: &StirVerdict) -> Value {
+    let (message, passport, entries, authority) = parts(verdict);
+    json!({
+        "verdict": if verdict.is_verified() { "verified" } else { "failed" },
+        "code": verdict.code().map(sipcert::stir::StirCode::code),
+        "message": message,
+        "claims": passport.map(claims_json),
+        "tn_auth_list": entries.iter().map(entry_json).collect::<Vec<_>>(),
+        "tn_authority": authority.map(authority_json),
+        "response_code": verdict.response_code(),
+        "reason_header": verdict.reason_header(),
+        "verstat": verdict.verstat().as_str(),
+    })
+}
+
+fn print_claims(p: &Passport) {
+    let c = &p.claims;
+    match &c.orig {
+        Orig::Tn(tn) => println!("  orig:    tn {tn}"),
+        Orig::Uri(uri) => println!("  orig:    uri {uri}"),
+    }
+    let dest: Vec<&str> = c.dest.tn.iter().map(CanonicalTn::as_str).collect();
+    let uris = c.dest.uri.join(", ");
+    println!("  dest:    tn [{}] uri [{uris}]", dest.join(", "));
+    println!("  attest:  {}", c.attest.map_or("-", Attest::as_str));
+    println!("  origid:  {}", c.origid.as_deref().unwrap_or("-"));
+    println!("  iat:     {}", c.iat);
+    println!("  x5u:     {}", p.header.x5u);
+}
+
+fn print_text(verdict: &StirVerdict) {
+    let (message, passport, entries, authority) = parts(verdict);
+    match verdict.code() {
+        None => println!("VERIFIED: {message}"),
+        Some(code) => println!("FAILED: {code}: {message}"),
+    }
+    if let Some(p) = passport {
+        let note = if verdict.is_verified() {
+            ""
+        } else {
+            " (not verified)"
+        };
+        println!("claims{note}:");
+        print_claims(p);
+    }
+    let list: Vec<String> = entries.iter().map(ToString::to_string).collect();
+    if !list.is_empty() {
+        println!("TNAuthList: {}", list.join(", "));
+    }
+    if let Some(a) = authority {
+        println!("TN authority: {a}");
+    }
+    match (verdict.response_code(), verdict.reason_header()) {
+        (Some(code), Some(reason)) => println!("response: {code}; Reason: {reason}"),
+        _ => println!("response: none (the call proceeds)"),
+    }
+    println!("verstat: {}", verdict.verstat());
+}
+
+fn random_uuid() -> Result<String, InputError> {
+    let mut b = [0u8; 16];
+    trust::provider()
+        .secure_random
+        .fill(&mut b)
+        .map_err(|_| InputError("no random source for --origid".to_owned()))?;
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    let mut hex = String::with_capacity(32);
+    for x in b {
+        let _ = write!(hex, "{x:02x}");
+    }
+    Ok(format!(
+        "{}-{}-{}-{}-{}",
+        &hex[..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..]
+    ))
+}
+
+fn tn_arg(flag: &str, text: &str) -> Result<CanonicalTn, InputError> {
+    CanonicalTn::parse(text)
+        .map_err(|e| InputError(format!("{flag}: {text:?} is not a telephone number: {e}")))
+}
+
+fn sign_cmd(args: &SignArgs) -> Result<Outcome, InputError> {
+    let key = PrivateKeyDer::from_pem_file(&args.key)
+        .map_err(|e| InputError(format!("{}: no usable PRIVATE KEY: {e}", args.key)))?;
+    let iat = match args.iat {
+        Some(t) => t,
+        None => SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .and_then(|d| i64::try_from(d.as_secs()).ok())
+            .ok_or_else(|| InputError("the clock is before 1970".to_owned()))?,
+    };
+    let origid = match &args.origid {
+        Some(id) => id.clone(),
+        None => random_uuid()?,
+    };
+    let attest = match args.attest {
+        AttestArg::A => Attest::A,
+        AttestArg::B => Attest::B,
+        AttestArg::C => Attest::C,
+    };
+    let passport = Passport {
+        header: PassportHeader {
+            alg: "ES256".to_owned(),
+            typ: Some("passport".to_owned()),
+            ppt: Ppt::Shaken,
+            x5u: args.x5u.clone(),
+        },
+        claims: Claims {
+            orig: Orig::Tn(tn_arg("--orig", &args.orig)?),
+            dest: Dest {
+                tn: vec![tn_arg("--dest", &args.dest)?],
+                uri: Vec::new(),
+            },
+            iat,
+            attest: Some(attest),
+            origid: Some(origid),
+            div: None,
+        },
+    };
+    let value = sign(&passport, &key, &trust::provider())
+        .map_err(|e| InputError(format!("cannot sign: {e}")))?;
+    println!("{value}");
+    Ok(Outcome::Valid)
+}
