@@ -7,54 +7,18 @@
 
 mod common;
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{example_pki, probe_local, run};
 use sipcert_testkit::pki::PemPki;
-use sipcert_testkit::programs;
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use sipcert_testkit::programs::{self, KillOnDrop};
 
 /// Starts a TLS 1.3 `openssl s_server` with `pki`'s chain and `extra`; waits until it accepts.
 fn openssl_server(pki: &PemPki, extra: &[&str]) -> (KillOnDrop, u16) {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let child = Command::new("openssl")
-        .args(["s_server", "-tls1_3", "-quiet", "-accept"])
-        .arg(format!("127.0.0.1:{port}"))
-        .args([
-            "-cert",
-            &pki.path("chain.pem"),
-            "-key",
-            &pki.path("leaf.key"),
-            "-cert_chain",
-            &pki.path("inter.pem"),
-        ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn openssl s_server");
-    let guard = KillOnDrop(child);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return (guard, port);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("openssl s_server did not start on port {port}");
+    let options: Vec<&str> = std::iter::once("-tls1_3")
+        .chain(extra.iter().copied())
+        .collect();
+    programs::openssl_server(pki, &options)
 }
 
 /// A server that requires a client certificate its CA (the PKI's root) issued.

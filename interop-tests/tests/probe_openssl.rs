@@ -5,10 +5,6 @@
 //! The `sipcert` binary is built for this test by `sipcert_testkit::programs::cargo_built`.
 //! Skips (saying so) when `openssl` is not installed, unless `SIPCERT_REQUIRE_INTEROP=1`.
 
-use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
-
 use serde_json::Value;
 use sipcert_testkit::cli;
 use sipcert_testkit::pki::{LeafSpec, PemPki};
@@ -18,51 +14,6 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     let r = cli::run(cli::built(), args);
     let v = serde_json::from_str(&r.stdout).unwrap_or(Value::Null);
     (r.code, v, r.output())
-}
-
-struct KillOnDrop(Child);
-
-impl Drop for KillOnDrop {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// Starts `openssl s_server` with the fixture's chain; waits until it accepts.
-fn openssl_server(pki: &PemPki, extra: &[&str]) -> (KillOnDrop, u16) {
-    let port = {
-        let l = TcpListener::bind("127.0.0.1:0").unwrap();
-        l.local_addr().unwrap().port()
-    };
-    let child = Command::new("openssl")
-        .args([
-            "s_server",
-            "-accept",
-            &format!("127.0.0.1:{port}"),
-            "-cert",
-            &pki.path("chain.pem"),
-            "-cert_chain",
-            &pki.path("inter.pem"),
-            "-key",
-            &pki.path("leaf.key"),
-            "-quiet",
-        ])
-        .args(extra)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn openssl s_server");
-    let guard = KillOnDrop(child);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            // That readiness connection uses up one of the server's -naccept.
-            return (guard, port);
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("openssl s_server did not start on port {port}");
 }
 
 /// A TLS stack sipcert did not write: `openssl s_server` presents a domain certificate to
@@ -78,7 +29,7 @@ fn probe_openssl_server() {
         false,
     );
     // -naccept 2: one readiness check, one probe.
-    let (_server, port) = openssl_server(&good, &["-naccept", "2"]);
+    let (_server, port) = programs::openssl_server(&good, &["-naccept", "2"]);
     let (code, v, out) = run(&[
         "probe",
         "--json",
@@ -99,7 +50,7 @@ fn probe_openssl_server() {
         LeafSpec::new().dns("sip.example.com"),
         false,
     );
-    let (_server, port) = openssl_server(&host, &["-naccept", "2"]);
+    let (_server, port) = programs::openssl_server(&host, &["-naccept", "2"]);
     let (code, v, out) = run(&[
         "probe",
         "--json",
@@ -116,7 +67,7 @@ fn probe_openssl_server() {
     // have, so the handshake fails afterwards (TLS 1.2: the server's alert comes before its
     // Finished; in TLS 1.3 it would come after the client's handshake is complete): never an
     // accept, and no session reported.
-    let (_server, port) = openssl_server(
+    let (_server, port) = programs::openssl_server(
         &good,
         &[
             "-naccept",

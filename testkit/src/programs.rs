@@ -9,9 +9,13 @@
 //! the CLI) would otherwise find a stale binary, or none when only that test was selected.
 
 use std::collections::BTreeMap;
+use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+
+use crate::pki::PemPki;
 
 /// The variable that turns a missing external program into a test failure.
 pub const REQUIRE_INTEROP: &str = "SIPCERT_REQUIRE_INTEROP";
@@ -155,4 +159,53 @@ pub fn cargo_built(package: &str, target: Target<'_>) -> PathBuf {
     assert!(path.is_file(), "cargo built no {}", path.display());
     built.insert(key, path.clone());
     path
+}
+
+/// A child process killed (and reaped) when dropped, so a failing test leaves no server behind.
+#[derive(Debug)]
+pub struct KillOnDrop(pub Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts `openssl s_server` on a free loopback port with `pki`'s chain (`chain.pem`,
+/// `inter.pem`, `leaf.key`) and the options `extra`; returns once it accepts connections
+/// (that readiness connection uses up one of a `-naccept` count).
+///
+/// # Panics
+/// When `openssl` cannot be started or does not accept within five seconds.
+pub fn openssl_server(pki: &PemPki, extra: &[&str]) -> (KillOnDrop, u16) {
+    let port = {
+        let l = TcpListener::bind("127.0.0.1:0").expect("a free port");
+        l.local_addr().expect("its address").port()
+    };
+    let child = Command::new("openssl")
+        .args(["s_server", "-quiet", "-accept"])
+        .arg(format!("127.0.0.1:{port}"))
+        .args([
+            "-cert",
+            &pki.path("chain.pem"),
+            "-cert_chain",
+            &pki.path("inter.pem"),
+            "-key",
+            &pki.path("leaf.key"),
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn openssl s_server");
+    let guard = KillOnDrop(child);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return (guard, port);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("openssl s_server did not start on port {port}");
 }
