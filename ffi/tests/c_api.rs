@@ -37,6 +37,9 @@ use sipcert::{DomainName, EkuMode, Policy, Reference, Role, Verdict};
 use sipcert_testkit::fixtures::{self, parse_at, strings};
 use sipcert_testkit::programs;
 
+mod common;
+use common::{cc, lsan_works};
+
 const C_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/c");
 const INCLUDE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/include");
 
@@ -53,10 +56,6 @@ fn work_dir() -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sipcert-ffi-c");
     std::fs::create_dir_all(&dir).expect("create the C test directory");
     dir
-}
-
-fn cc() -> String {
-    std::env::var("CC").unwrap_or_else(|_| "cc".to_owned())
 }
 
 /// Whether `cc` compiles and links a program including `header` (with `libs`).
@@ -162,7 +161,7 @@ fn compile(lib: &Path, name: &str, build: Build, libs: &[&str]) -> Program {
     .arg("-I")
     .arg(build_dir(build))
     .arg(Path::new(C_DIR).join(format!("{name}.c")));
-    if build == Build::Asan && lsan_works() {
+    if build == Build::Asan && lsan_works(&work_dir()) {
         cmd.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
     }
     cmd.arg(lib)
@@ -186,41 +185,6 @@ fn compile(lib: &Path, name: &str, build: Build, libs: &[&str]) -> Program {
     Program(out)
 }
 
-/// Whether LeakSanitizer works here (it needs ptrace-like access that some sandboxes deny):
-/// a program that leaks must be reported. `SIPCERT_FFI_VALGRIND=1` takes the valgrind path
-/// regardless.
-fn lsan_works() -> bool {
-    static OK: OnceLock<bool> = OnceLock::new();
-    *OK.get_or_init(|| {
-        if std::env::var("SIPCERT_FFI_VALGRIND").as_deref() == Ok("1") {
-            return false;
-        }
-        let dir = work_dir();
-        let src = dir.join("leak.c");
-        std::fs::write(
-            &src,
-            "#include <stdlib.h>\nvoid *volatile keep;\nint main(void) { keep = malloc(7); keep = 0; return 0; }\n",
-        )
-        .expect("write leak.c");
-        let exe = dir.join("leak");
-        let built = Command::new(cc())
-            .args(["-fsanitize=address", "-g"])
-            .arg(&src)
-            .arg("-o")
-            .arg(&exe)
-            .output()
-            .is_ok_and(|o| o.status.success());
-        built
-            && Command::new(&exe)
-                .env("ASAN_OPTIONS", "detect_leaks=1")
-                .output()
-                .is_ok_and(|o| {
-                    !o.status.success()
-                        && String::from_utf8_lossy(&o.stderr).contains("LeakSanitizer")
-                })
-    })
-}
-
 /// Runs `exe args`; under [`Build::Asan`] with leak detection, or under valgrind when
 /// LeakSanitizer does not work here. Fails on a non-zero exit; returns stdout.
 fn run(exe: &Path, args: &[&str], build: Build) -> String {
@@ -229,7 +193,7 @@ fn run(exe: &Path, args: &[&str], build: Build) -> String {
 
 /// [`run`], returning stdout and stderr.
 fn run_with_stderr(exe: &Path, args: &[&str], build: Build) -> (String, String) {
-    let mut cmd = if build == Build::Asan && !lsan_works() {
+    let mut cmd = if build == Build::Asan && !lsan_works(&work_dir()) {
         let mut c = Command::new("valgrind");
         c.args([
             "--quiet",

@@ -1,0 +1,310 @@
+//! sipcert inside real C SIP stacks, against Kamailio on loopback: the user agents under
+//! `ffi/examples/` are compiled with the system `cc` against the static library of this
+//! build and the stack's own development package (`pkg-config --cflags --libs libre`), under
+//! AddressSanitizer with leak detection (valgrind where LeakSanitizer cannot run), and run
+//! against Kamailio presenting
+//!
+//! - an RFC 5922 certificate (`URI:sip:example.test`): OPTIONS and REGISTER answered 200;
+//! - an RFC 3261 host-style one (`DNS:sip.example.test`): refused in the handshake, before
+//!   any SIP is sent (Kamailio logs no request), the application printing
+//!   `no-matching-identity` and `hint-host-within-domain`;
+//! - an expired one: refused with `chain-expired`.
+//!
+//! Skips, saying so, without a C compiler, the stack's headers, the OpenSSL headers or
+//! Kamailio, unless `SIPCERT_REQUIRE_INTEROP=1`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+use sipcert_interop_tests::harness::{
+    kamailio, CertFiles, Kamailio, KamailioConfig, KamailioInstall, Scratch,
+};
+use sipcert_testkit::pki::{pem, Ca, Date, LeafSpec};
+use sipcert_testkit::programs;
+
+mod common;
+use common::{cc, lsan_works};
+
+const EXAMPLES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples");
+const INCLUDE_DIR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/include");
+const KAMAILIO_CFG: &str = include_str!("stacks/kamailio.cfg.in");
+const TLS_CFG: &str = include_str!("stacks/tls.cfg.in");
+
+/// The SIP domain Kamailio serves, and the Request-URI the user agents send to.
+const AOR: &str = "sips:example.test";
+
+/// `<target>/<profile>/deps/libsipcert_ffi.a`, built with this test.
+fn static_lib() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test's own path");
+    let lib = exe
+        .parent()
+        .expect("<target>/<profile>/deps")
+        .join("libsipcert_ffi.a");
+    assert!(lib.is_file(), "{} is missing", lib.display());
+    lib
+}
+
+/// `pkg-config --cflags --libs package`, or `None` (after the skip message) when the
+/// package's development files are missing.
+fn pkg_config(package: &str, install: &str) -> Option<Vec<String>> {
+    let out = Command::new("pkg-config")
+        .args(["--cflags", "--libs", package])
+        .output();
+    match out {
+        Ok(o) if o.status.success() => Some(
+            String::from_utf8_lossy(&o.stdout)
+                .split_whitespace()
+                .map(str::to_owned)
+                .collect(),
+        ),
+        _ => {
+            programs::skip(&format!(
+                "pkg-config finds no {package} (Debian: apt-get install {install} pkg-config)"
+            ));
+            None
+        }
+    }
+}
+
+/// A compiled user agent: `ffi/examples/<stack>/<name>.c` linked with the static library
+/// and `pkg-config --libs <package>`, with AddressSanitizer when LeakSanitizer works here.
+#[derive(Debug)]
+struct Agent {
+    exe: PathBuf,
+    asan: bool,
+}
+
+fn build_agent(stack: &str, name: &str, flags: &[String], libs: &[&str]) -> Agent {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("sipcert-c-stacks");
+    std::fs::create_dir_all(&dir).expect("create the build directory");
+    let asan = lsan_works(&dir);
+    let exe = dir.join(name);
+    let mut cmd = Command::new(cc());
+    cmd.args(["-std=gnu11", "-Wall", "-Wextra", "-Werror", "-g"])
+        .arg("-I")
+        .arg(INCLUDE_DIR)
+        .arg(Path::new(EXAMPLES).join(stack).join(format!("{name}.c")));
+    if asan {
+        cmd.args(["-fsanitize=address", "-fno-omit-frame-pointer"]);
+    }
+    cmd.arg(static_lib())
+        .args(flags)
+        .args(libs)
+        .args(["-lpthread", "-ldl", "-lm", "-Wl,--gc-sections", "-o"])
+        .arg(&exe);
+    let o = cmd.output().expect("run cc");
+    assert!(
+        o.status.success(),
+        "compiling {stack}/{name}.c failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    Agent { exe, asan }
+}
+
+/// What one run of a user agent gave: exit code, stdout, stderr.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    out: String,
+    err: String,
+}
+
+impl Agent {
+    /// Runs the agent under AddressSanitizer (leaks included), or valgrind when
+    /// LeakSanitizer does not work here. A sanitizer report fails the test.
+    fn run(&self, args: &[&str]) -> Run {
+        let mut cmd = if self.asan {
+            Command::new(&self.exe)
+        } else {
+            let mut c = Command::new("valgrind");
+            c.args([
+                "--quiet",
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--error-exitcode=99",
+            ])
+            .arg(&self.exe);
+            c
+        };
+        let o = cmd
+            .args(args)
+            .env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1")
+            .output()
+            .expect("run the user agent");
+        let run = Run {
+            code: o.status.code().unwrap_or(-1),
+            out: String::from_utf8_lossy(&o.stdout).into_owned(),
+            err: String::from_utf8_lossy(&o.stderr).into_owned(),
+        };
+        assert!(
+            !run.err.contains("Sanitizer") && run.code != 99,
+            "{} {args:?}: a sanitizer report:\n{}",
+            self.exe.display(),
+            run.err
+        );
+        run
+    }
+}
+
+/// The test PKI: one root; Kamailio's server certificates in three shapes; Kamailio's
+/// client certificate (for relaying).
+#[derive(Debug)]
+struct Pki {
+    root: PathBuf,
+    domain: CertFiles,
+    host_style: CertFiles,
+    expired: CertFiles,
+    kamailio_client: CertFiles,
+}
+
+impl Pki {
+    fn create(scratch: &Scratch) -> Self {
+        let ca = Ca::root("sipcert C stacks test root");
+        let leaf = |name: &str, spec: LeafSpec| CertFiles::write(scratch, name, &ca.leaf(spec));
+        Self {
+            root: scratch.write("root.pem", pem("CERTIFICATE", &ca.der)),
+            domain: leaf("domain", LeafSpec::new().uri("sip:example.test")),
+            host_style: leaf("host-style", LeafSpec::new().dns("sip.example.test")),
+            expired: leaf(
+                "expired",
+                LeafSpec::new()
+                    .uri("sip:example.test")
+                    .validity(Date(2020, 1, 1), Date(2021, 1, 1)),
+            ),
+            kamailio_client: leaf("kamailio-client", LeafSpec::new().uri("sip:kamailio.test")),
+        }
+    }
+}
+
+fn start_kamailio(
+    install: &KamailioInstall,
+    scratch: &Scratch,
+    pki: &Pki,
+    server: &CertFiles,
+    client: &CertFiles,
+    relay_port: u16,
+) -> Kamailio {
+    Kamailio::start(
+        install,
+        scratch,
+        &KamailioConfig {
+            cfg_template: KAMAILIO_CFG,
+            tls_template: TLS_CFG,
+            server,
+            client,
+            ca: &pki.root,
+            relay_port,
+            ready_uri: "sip:example.test",
+        },
+    )
+}
+
+/// Which certificate Kamailio presents, and what the user agent must report.
+#[derive(Debug)]
+struct Case {
+    name: &'static str,
+    server: fn(&Pki) -> &CertFiles,
+    code: i32,
+    lines: [&'static str; 2],
+    /// Whether Kamailio receives the two requests.
+    sip_sent: bool,
+}
+
+/// One server certificate per case; the refused ones must be refused before any SIP.
+fn client_cases() -> Vec<Case> {
+    vec![
+        Case {
+            name: "rfc5922",
+            server: |p| &p.domain,
+            code: 0,
+            lines: ["OPTIONS: 200 OK", "REGISTER: 200 OK"],
+            sip_sent: true,
+        },
+        Case {
+            name: "rfc3261-host-style",
+            server: |p| &p.host_style,
+            code: 1,
+            lines: [
+                "OPTIONS: refused by sipcert: no-matching-identity hints: hint-host-within-domain chain: valid",
+                "REGISTER: refused by sipcert: no-matching-identity hints: hint-host-within-domain chain: valid",
+            ],
+            sip_sent: false,
+        },
+        Case {
+            name: "expired",
+            server: |p| &p.expired,
+            code: 1,
+            lines: [
+                "OPTIONS: refused by sipcert: chain-expired hints: - chain: chain-expired",
+                "REGISTER: refused by sipcert: chain-expired hints: - chain: chain-expired",
+            ],
+            sip_sent: false,
+        },
+    ]
+}
+
+/// Runs `agent` (`CA HOST:PORT sips:example.test`) against Kamailio presenting each case's
+/// certificate.
+fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall) {
+    for case in client_cases() {
+        let scratch = Scratch::new(&format!("{stack}-{}", case.name));
+        let pki = Pki::create(&scratch);
+        let k = start_kamailio(
+            install,
+            &scratch,
+            &pki,
+            (case.server)(&pki),
+            &pki.kamailio_client,
+            1,
+        );
+        let root = pki.root.display().to_string();
+        let run = agent.run(&[&root, &k.tls.to_string(), AOR]);
+        // Kamailio logs what it received; give it a moment to write the last line.
+        let logged = |method: &str| {
+            k.proc.wait_log(
+                &format!("REQUEST {method} {AOR} from tls:"),
+                Duration::from_secs(if case.sip_sent { 5 } else { 1 }),
+            )
+        };
+        let label = format!(
+            "{stack} against Kamailio with the {} certificate (exit {}):\n{}{}\n--- kamailio ---\n{}",
+            case.name,
+            run.code,
+            run.out,
+            run.err,
+            k.log()
+        );
+        assert_eq!(run.out.lines().collect::<Vec<_>>(), case.lines, "{label}");
+        assert_eq!(run.code, case.code, "{label}");
+        assert_eq!(logged("OPTIONS"), case.sip_sent, "{label}");
+        assert_eq!(logged("REGISTER"), case.sip_sent, "{label}");
+        if case.code == 1 {
+            // The application also has sipcert's one-paragraph message.
+            assert!(run.err.contains("sipcert: "), "{label}");
+        }
+    }
+}
+
+/// The C compiler, the OpenSSL headers and Kamailio; `None` after the skip message.
+fn prerequisites() -> Option<KamailioInstall> {
+    let probe = Command::new(cc()).arg("--version").output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        programs::skip("no working C compiler (`cc`, or $CC)");
+        return None;
+    }
+    pkg_config("openssl", "libssl-dev")?;
+    kamailio()
+}
+
+#[test]
+fn libre_user_agent_verifies_kamailio_through_sipcert() {
+    let Some(install) = prerequisites() else {
+        return;
+    };
+    let Some(flags) = pkg_config("libre", "libre-dev") else {
+        return;
+    };
+    let agent = build_agent("libre", "sipcert_libre_ua", &flags, &["-lssl", "-lcrypto"]);
+    check_client("libre", &agent, &install);
+}
