@@ -245,8 +245,8 @@ fn client_cases() -> Vec<Case> {
 }
 
 /// Runs `agent` (`CA HOST:PORT sips:example.test`) against Kamailio presenting each case's
-/// certificate.
-fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall) {
+/// certificate; `stderr_has` must appear in what the agent writes to stderr on every run.
+fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall, stderr_has: &str) {
     for case in client_cases() {
         let scratch = Scratch::new(&format!("{stack}-{}", case.name));
         let pki = Pki::create(&scratch);
@@ -279,6 +279,10 @@ fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall) {
         assert_eq!(run.code, case.code, "{label}");
         assert_eq!(logged("OPTIONS"), case.sip_sent, "{label}");
         assert_eq!(logged("REGISTER"), case.sip_sent, "{label}");
+        assert!(
+            run.err.contains(stderr_has),
+            "{label}: {stderr_has:?} not logged"
+        );
         if case.code == 1 {
             // The application also has sipcert's one-paragraph message.
             assert!(run.err.contains("sipcert: "), "{label}");
@@ -306,5 +310,24 @@ fn libre_user_agent_verifies_kamailio_through_sipcert() {
         return;
     };
     let agent = build_agent("libre", "sipcert_libre_ua", &flags, &["-lssl", "-lcrypto"]);
-    check_client("libre", &agent, &install);
+    check_client("libre", &agent, &install, "");
+}
+
+#[test]
+fn bellesip_user_agent_verifies_kamailio_through_sipcert() {
+    let Some(install) = prerequisites() else {
+        return;
+    };
+    let Some(flags) = pkg_config("belle-sip", "libbellesip-dev") else {
+        return;
+    };
+    let agent = build_agent("belle-sip", "sipcert_bellesip_ua", &flags, &["-lbctoolbox"]);
+    // mbedTLS calls the callback from the top of the chain it built (the root from the CA
+    // file, depth 1) down to the server's certificate (depth 0), where sipcert decides.
+    check_client(
+        "belle-sip",
+        &agent,
+        &install,
+        "verify callback depths: 1,0\n",
+    );
 }
