@@ -13,12 +13,13 @@
 //! Skips, saying so, without a C compiler, the stack's headers, the OpenSSL headers or
 //! Kamailio, unless `SIPCERT_REQUIRE_INTEROP=1`.
 
+use std::net::UdpSocket;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use sipcert_interop_tests::harness::{
-    kamailio, CertFiles, Kamailio, KamailioConfig, KamailioInstall, Scratch,
+    kamailio, udp_exchange, CertFiles, Kamailio, KamailioConfig, KamailioInstall, Proc, Scratch,
 };
 use sipcert_testkit::pki::{pem, Ca, Date, LeafSpec};
 use sipcert_testkit::programs;
@@ -111,9 +112,9 @@ struct Run {
 }
 
 impl Agent {
-    /// Runs the agent under AddressSanitizer (leaks included), or valgrind when
-    /// LeakSanitizer does not work here. A sanitizer report fails the test.
-    fn run(&self, args: &[&str]) -> Run {
+    /// The command that runs the agent under AddressSanitizer (leaks included), or
+    /// valgrind (exit status 99 on an error) when LeakSanitizer does not work here.
+    fn command(&self, args: &[&str]) -> Command {
         let mut cmd = if self.asan {
             Command::new(&self.exe)
         } else {
@@ -127,11 +128,14 @@ impl Agent {
             .arg(&self.exe);
             c
         };
-        let o = cmd
-            .args(args)
-            .env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1")
-            .output()
-            .expect("run the user agent");
+        cmd.args(args)
+            .env("ASAN_OPTIONS", "detect_leaks=1:halt_on_error=1");
+        cmd
+    }
+
+    /// Runs the agent ([`Agent::command`]); a sanitizer report fails the test.
+    fn run(&self, args: &[&str]) -> Run {
+        let o = self.command(args).output().expect("run the user agent");
         let run = Run {
             code: o.status.code().unwrap_or(-1),
             out: String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -148,7 +152,8 @@ impl Agent {
 }
 
 /// The test PKI: one root; Kamailio's server certificates in three shapes; Kamailio's
-/// client certificate (for relaying).
+/// client certificates with a SIP identity (`URI:sip:kamailio.test`) and without one
+/// (`URI:sip:relay@kamailio.test`, a user part: RFC 5922 §7.1); the libre listener's.
 #[derive(Debug)]
 struct Pki {
     root: PathBuf,
@@ -156,6 +161,8 @@ struct Pki {
     host_style: CertFiles,
     expired: CertFiles,
     kamailio_client: CertFiles,
+    user_part_client: CertFiles,
+    listener: CertFiles,
 }
 
 impl Pki {
@@ -173,6 +180,11 @@ impl Pki {
                     .validity(Date(2020, 1, 1), Date(2021, 1, 1)),
             ),
             kamailio_client: leaf("kamailio-client", LeafSpec::new().uri("sip:kamailio.test")),
+            user_part_client: leaf(
+                "user-part-client",
+                LeafSpec::new().uri("sip:relay@kamailio.test"),
+            ),
+            listener: leaf("listener", LeafSpec::new().uri("sip:peer.test")),
         }
     }
 }
@@ -330,4 +342,121 @@ fn bellesip_user_agent_verifies_kamailio_through_sipcert() {
         &install,
         "verify callback depths: 1,0\n",
     );
+}
+
+/// The libre listener with Kamailio as its TLS client: Kamailio relays an OPTIONS for
+/// `sip:peer.test` with `client`, and the listener, serving the peer domain
+/// `kamailio.test`, authorizes or refuses it.
+fn relay_to_libre_listener(
+    agent: &Agent,
+    install: &KamailioInstall,
+    client: fn(&Pki) -> &CertFiles,
+    name: &str,
+) -> (Option<u16>, Run, String) {
+    let scratch = Scratch::new(&format!("libre-listener-{name}"));
+    let pki = Pki::create(&scratch);
+    let key_file = scratch.write(
+        "listener-cert-and-key.pem",
+        [&pki.listener.cert, &pki.listener.key]
+            .map(|p| std::fs::read_to_string(p).expect("read PEM"))
+            .concat(),
+    );
+    let port_file = scratch.path("listener.port");
+    let path = |p: &Path| p.display().to_string();
+    let mut listener = Proc::spawn_split(
+        agent.command(&[
+            &path(&pki.root),
+            &path(&key_file),
+            &path(&port_file),
+            "kamailio.test",
+        ]),
+        scratch.path("listener.out"),
+    );
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let port = loop {
+        if let Some(port) = std::fs::read_to_string(&port_file)
+            .ok()
+            .and_then(|p| p.trim().parse::<u16>().ok())
+        {
+            break port;
+        }
+        assert!(
+            Instant::now() < deadline && listener.exited().is_none(),
+            "the libre listener did not start:\n{}",
+            listener.log()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let k = start_kamailio(install, &scratch, &pki, &pki.domain, client(&pki), port);
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    let response = udp_exchange(&sock, k.udp, "sip:peer.test", Duration::from_secs(8))
+        .ok()
+        .and_then(|r| r.status_code());
+    let status = listener.wait_exit(Duration::from_secs(10));
+    let log = listener.log();
+    let out = std::fs::read_to_string(scratch.path("listener.out")).unwrap_or_default();
+    let run = Run {
+        code: status.and_then(|s| s.code()).unwrap_or(-1),
+        err: log
+            .strip_prefix(out.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        out,
+    };
+    assert!(
+        !run.err.contains("Sanitizer") && run.code != 99,
+        "the libre listener: a sanitizer report:\n{}",
+        run.err
+    );
+    (response, run, k.log())
+}
+
+#[test]
+fn libre_listener_authorizes_kamailio_by_its_sip_identity() {
+    let Some(install) = prerequisites() else {
+        return;
+    };
+    let Some(flags) = pkg_config("libre", "libre-dev") else {
+        return;
+    };
+    let agent = build_agent(
+        "libre",
+        "sipcert_libre_server",
+        &flags,
+        &["-lssl", "-lcrypto"],
+    );
+
+    let (response, run, kamailio) =
+        relay_to_libre_listener(&agent, &install, |p| &p.kamailio_client, "sip-identity");
+    let label = format!(
+        "URI:sip:kamailio.test (exit {}):\n{}{}\n--- kamailio ---\n{kamailio}",
+        run.code, run.out, run.err
+    );
+    assert_eq!(response, Some(200), "{label}");
+    assert_eq!(
+        run.out.lines().collect::<Vec<_>>(),
+        [
+            "client authorized: kamailio.test (san-uri)",
+            "request OPTIONS from kamailio.test: 200"
+        ],
+        "{label}"
+    );
+    assert_eq!(run.code, 0, "{label}");
+
+    let (response, run, kamailio) =
+        relay_to_libre_listener(&agent, &install, |p| &p.user_part_client, "no-identity");
+    let label = format!(
+        "URI:sip:relay@kamailio.test (exit {}):\n{}{}\n--- kamailio ---\n{kamailio}",
+        run.code, run.out, run.err
+    );
+    assert!(
+        response.is_some_and(|c| c >= 400),
+        "{label}: Kamailio answered {response:?}"
+    );
+    assert_eq!(
+        run.out.lines().collect::<Vec<_>>(),
+        ["client refused: no-identities hints: hint-user-part-uri-would-match"],
+        "{label}"
+    );
+    assert_eq!(run.code, 1, "{label}");
 }
