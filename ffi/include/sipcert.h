@@ -537,6 +537,25 @@ enum sipcert_result sipcert_chain_verifier_check_cstr(const struct sipcert_chain
                                                       struct sipcert_verdict **verdict_out);
 
 /**
+ * Creates a verifier as `sipcert_chain_verifier_new` does, from PEM text (`pem_len` bytes
+ * at `pem`, e.g. the contents of a CA file): every `CERTIFICATE` section is a trust anchor,
+ * every `X509 CRL` section a CRL; other sections (keys, parameters) are skipped.
+ *
+ * Errors: `SIPCERT_INVALID_LENGTH` for an empty text (or one over 64 MiB);
+ * `SIPCERT_INVALID_TRUST_ANCHOR` when the text holds no certificate, a section is
+ * malformed, or a certificate is unusable as a trust anchor; `SIPCERT_INVALID_CRL`; the
+ * misuse codes. Release with `sipcert_chain_verifier_free`.
+ *
+ * # Safety
+ * `pem` must be null or point to `pem_len` readable bytes; `verifier_out` must be null or
+ * writable.
+ */
+enum sipcert_result sipcert_chain_verifier_new_pem(const uint8_t *pem,
+                                                   size_t pem_len,
+                                                   uint32_t revocation_flags,
+                                                   struct sipcert_chain_verifier **verifier_out);
+
+/**
  * Releases a verdict (and every string it returned). Null does nothing; freeing twice is
  * undefined behaviour.
  *
@@ -666,6 +685,17 @@ size_t sipcert_verdict_relaxation_count(const struct sipcert_verdict *verdict);
  * `verdict` must be null or a live verdict.
  */
 const char *sipcert_verdict_relaxation_code(const struct sipcert_verdict *verdict, size_t index);
+
+/**
+ * The verdict's codes on one line, separated by single spaces: for a reject its reason
+ * codes, then its hint codes (`no-matching-identity hint-host-within-domain`); for an accept
+ * its relaxation codes (empty when it needed none). What a SIP stack hands its application
+ * or writes into a log or a Warning header. Null for null.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+const char *sipcert_verdict_codes(const struct sipcert_verdict *verdict);
 
 /**
  * The verdict in one paragraph, for a log line. Null for null.
@@ -856,6 +886,38 @@ enum sipcert_result sipcert_identities_ignored(const struct sipcert_identities *
                                                size_t *value_len,
                                                sipcert_source *source,
                                                const char **reason);
+
+/**
+ * Sets `*reusable` to whether a TLS session stored for the reference `stored` (the SIP
+ * domain or AUS its handshake was checked for) may be offered to a new connection for
+ * `wanted`: true only when both name the same SIP domain (compared as the checks compare
+ * them: the host of a `sip:`/`sips:` URI, ASCII case-insensitive). A resumed session skips
+ * the certificate check, so any other answer would let one domain's authentication pass
+ * for another (RFC 5923's connection-reuse confusion, at the TLS layer).
+ *
+ * Errors: the misuse codes of the references (`SIPCERT_INVALID_REFERENCE`, ...);
+ * `*reusable` is then false.
+ *
+ * # Safety
+ * `stored` and `wanted` must be null or point to their length of readable bytes;
+ * `reusable` must be null or writable.
+ */
+enum sipcert_result sipcert_session_reusable_for(const uint8_t *stored,
+                                                 size_t stored_len,
+                                                 const uint8_t *wanted,
+                                                 size_t wanted_len,
+                                                 bool *reusable);
+
+/**
+ * `sipcert_session_reusable_for` with NUL-terminated references.
+ *
+ * # Safety
+ * `stored` and `wanted` must be null or NUL-terminated strings; `reusable` must be null or
+ * writable.
+ */
+enum sipcert_result sipcert_session_reusable_for_cstr(const char *stored,
+                                                      const char *wanted,
+                                                      bool *reusable);
 
 #ifdef __cplusplus
 }  // extern "C"

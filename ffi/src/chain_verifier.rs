@@ -29,6 +29,12 @@ pub struct sipcert_chain_verifier {
     inner: ChainVerifier,
 }
 
+impl From<ChainVerifier> for sipcert_chain_verifier {
+    fn from(inner: ChainVerifier) -> Self {
+        Self { inner }
+    }
+}
+
 /// `sipcert_chain_verifier_new`: a [`ChainVerifier`] trusting `anchors` (DER certificates),
 /// with `crls` (DER) and the `SIPCERT_REVOCATION_*` flags, verifying signatures with rustls's
 /// `ring` provider.

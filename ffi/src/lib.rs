@@ -48,7 +48,9 @@
 //! - one file per handle: `policy` (`sipcert_policy`), `chain_verifier`
 //!   (`sipcert_chain_verifier`), `check` (the names-and-EKU check of a leaf), `verdict`
 //!   (`sipcert_verdict`), `identities` (`sipcert_identities`); `names` holds what a verdict
-//!   and an identities handle share: the identities and ignored names and their accessors.
+//!   and an identities handle share: the identities and ignored names and their accessors;
+//! - for the SIP stacks' hooks: `pem_anchors` (a verifier from a CA file's PEM text) and
+//!   `session` (whether a TLS session may be offered to a connection).
 #![deny(missing_docs)]
 #![allow(non_camel_case_types)] // C names: sipcert_policy, sipcert_result, ...
 
@@ -67,11 +69,17 @@ mod check;
 // `sipcert_chain_verifier`: the full check.
 mod chain_verifier;
 
+// `sipcert_chain_verifier_new_pem`: the trust anchors from a CA file's PEM text.
+mod pem_anchors;
+
 // `sipcert_verdict`.
 mod verdict;
 
 // `sipcert_identities`.
 mod identities;
+
+// `sipcert_session_reusable_for`: the session-resumption rule.
+mod session;
 
 // What the entry points share: the panic boundary, pointers, arguments, the names of a
 // certificate.
@@ -85,8 +93,10 @@ pub use chain_verifier::*;
 pub use check::*;
 pub use constants::*;
 pub use identities::*;
+pub use pem_anchors::*;
 pub use policy::*;
 pub use result::*;
+pub use session::*;
 pub use verdict::*;
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ pub struct sipcert_verdict {
     hints: Vec<(CString, CString)>,
     relaxations: Vec<CString>,
     names: Names,
+    codes: CString,
     message: CString,
     json: CString,
 }
@@ -62,6 +63,7 @@ impl sipcert_verdict {
                     hints: Vec::new(),
                     relaxations: a.relaxations().iter().map(|r| cstring(r.code())).collect(),
                     names: Names::new(verdict.identities(), verdict.ignored()),
+                    codes: cstring(&codes_line(a.relaxations().iter().map(|r| r.code()))),
                     message: cstring(&accept_message(a)),
                     json,
                 }
@@ -83,6 +85,12 @@ impl sipcert_verdict {
                     .collect(),
                 relaxations: Vec::new(),
                 names: Names::new(verdict.identities(), verdict.ignored()),
+                codes: cstring(&codes_line(
+                    r.reasons()
+                        .iter()
+                        .map(|x| x.code().code())
+                        .chain(r.hints().iter().map(|h| h.code().code())),
+                )),
                 message: cstring(&r.to_string()),
                 json,
             },
@@ -103,6 +111,11 @@ impl sipcert_verdict {
     pub fn message(&self) -> &CStr {
         &self.message
     }
+}
+
+/// Codes separated by single spaces.
+fn codes_line<'a>(codes: impl Iterator<Item = &'a str>) -> String {
+    codes.collect::<Vec<_>>().join(" ")
 }
 
 /// The one-paragraph explanation of an accept: what matched, the relaxations used, whether
@@ -315,6 +328,19 @@ pub unsafe extern "C" fn sipcert_verdict_relaxation_code(
 ) -> *const c_char {
     // SAFETY: forwarded contract.
     unsafe { read_str(verdict, |v| v.relaxations.get(index).map(CString::as_c_str)) }
+}
+
+/// The verdict's codes on one line, separated by single spaces: for a reject its reason
+/// codes, then its hint codes (`no-matching-identity hint-host-within-domain`); for an accept
+/// its relaxation codes (empty when it needed none). What a SIP stack hands its application
+/// or writes into a log or a Warning header. Null for null.
+///
+/// # Safety
+/// `verdict` must be null or a live verdict.
+#[no_mangle]
+pub unsafe extern "C" fn sipcert_verdict_codes(verdict: *const sipcert_verdict) -> *const c_char {
+    // SAFETY: forwarded contract.
+    unsafe { read_str(verdict, |v| Some(&v.codes)) }
 }
 
 /// The verdict in one paragraph, for a log line. Null for null.

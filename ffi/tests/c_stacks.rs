@@ -238,8 +238,8 @@ fn client_cases() -> Vec<Case> {
             server: |p| &p.host_style,
             code: 1,
             lines: [
-                "OPTIONS: refused by sipcert: no-matching-identity hints: hint-host-within-domain chain: valid",
-                "REGISTER: refused by sipcert: no-matching-identity hints: hint-host-within-domain chain: valid",
+                "OPTIONS: refused by sipcert: no-matching-identity hint-host-within-domain (chain: valid)",
+                "REGISTER: refused by sipcert: no-matching-identity hint-host-within-domain (chain: valid)",
             ],
             sip_sent: false,
         },
@@ -248,8 +248,8 @@ fn client_cases() -> Vec<Case> {
             server: |p| &p.expired,
             code: 1,
             lines: [
-                "OPTIONS: refused by sipcert: chain-expired hints: - chain: chain-expired",
-                "REGISTER: refused by sipcert: chain-expired hints: - chain: chain-expired",
+                "OPTIONS: refused by sipcert: chain-expired (chain: chain-expired)",
+                "REGISTER: refused by sipcert: chain-expired (chain: chain-expired)",
             ],
             sip_sent: false,
         },
@@ -455,7 +455,7 @@ fn libre_listener_authorizes_kamailio_by_its_sip_identity() {
     );
     assert_eq!(
         run.out.lines().collect::<Vec<_>>(),
-        ["client refused: no-identities hints: hint-user-part-uri-would-match"],
+        ["client: refused by sipcert: no-identities hint-user-part-uri-would-match (chain: valid)"],
         "{label}"
     );
     assert_eq!(run.code, 1, "{label}");

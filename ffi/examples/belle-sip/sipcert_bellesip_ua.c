@@ -34,6 +34,8 @@
 #include <bctoolbox/crypto.h>
 #include <sipcert.h>
 
+#include "../common/sipcert_example.h"
+
 #define MAX_DEPTH 8
 
 /* One SIP domain: its stack objects, and sipcert's last verdict. */
@@ -127,20 +129,6 @@ static void sipcert_verify(void *data, bctbx_x509_certificate_t *cert, int depth
 	chain_reset(acc);
 }
 
-static void print_refusal(const char *method, const sipcert_verdict *v)
-{
-	printf("%s: refused by sipcert:", method);
-	for (size_t i = 0; i < sipcert_verdict_reason_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_reason_code(v, i));
-	printf(" hints:");
-	if (sipcert_verdict_hint_count(v) == 0)
-		printf(" -");
-	for (size_t i = 0; i < sipcert_verdict_hint_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_hint_code(v, i));
-	printf(" chain: %s\n", sipcert_verdict_chain_status(v));
-	fprintf(stderr, "sipcert: %s\n", sipcert_verdict_message(v));
-}
-
 static int send_request(struct sip_account *acc, const char *method);
 
 static void quit(struct sip_account *acc)
@@ -174,7 +162,7 @@ static void finish(struct sip_account *acc, const belle_sip_response_t *resp)
 		if (code >= 300)
 			acc->failed++;
 	} else if (acc->verdict && !sipcert_verdict_is_accept(acc->verdict)) {
-		print_refusal(method, acc->verdict);
+		example_report_refusal(method, acc->verdict);
 		acc->refused++;
 	} else {
 		printf("%s: transport error (sipcert: %s)\n", method,
@@ -238,34 +226,12 @@ static int send_request(struct sip_account *acc, const char *method)
 	return err;
 }
 
-static int load_verifier(struct sip_account *acc, const char *path)
-{
-	bctbx_x509_certificate_t *certs = bctbx_x509_certificate_new();
-	if (bctbx_x509_certificate_parse_file(certs, path) != 0) {
-		bctbx_x509_certificate_free(certs);
-		return -1;
-	}
-	int32_t len = bctbx_x509_certificate_get_der_length(certs);
-	unsigned char *der = len > 0 ? malloc((size_t)len + 1) : NULL;
-	int ok = der && bctbx_x509_certificate_get_der(certs, der, (size_t)len + 1) == 0;
-	bctbx_x509_certificate_free(certs);
-	const uint8_t *anchors[1] = {der};
-	size_t lens[1] = {ok ? (size_t)len : 0};
-	sipcert_result r = ok ? sipcert_chain_verifier_new(anchors, lens, 1, NULL, NULL, 0, 0,
-							   &acc->verifier)
-			      : SIPCERT_INVALID_TRUST_ANCHOR;
-	free(der);
-	if (r != SIPCERT_OK)
-		fprintf(stderr, "%s: %s\n", path, sipcert_result_name(r));
-	return r == SIPCERT_OK ? 0 : -1;
-}
-
 static int account_open(struct sip_account *acc, const char *ca, const char *next_hop)
 {
 	int n = snprintf(acc->proxy, sizeof acc->proxy, "sips:%s", next_hop);
 	if (n <= 0 || (size_t)n >= sizeof acc->proxy)
 		return -1;
-	if (sipcert_policy_new(&acc->policy) != SIPCERT_OK || load_verifier(acc, ca) != 0)
+	if (sipcert_policy_new(&acc->policy) != SIPCERT_OK || example_verifier_from_pem_file(ca, &acc->verifier) != SIPCERT_OK)
 		return -1;
 
 	acc->stack = belle_sip_stack_new(NULL);

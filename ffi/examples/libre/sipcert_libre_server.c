@@ -16,8 +16,7 @@
  * client it refused:
  *   client authorized: kamailio.test (san-uri)
  *   request OPTIONS from kamailio.test: 200
- *   client refused: no-identities hints: hint-user-part-uri-would-match  (and sipcert's
- *   message on stderr)
+ *   client: refused by sipcert: no-identities hint-user-part-uri-would-match (chain: valid)
  *
  * libre 1.1.0 gives a request handler no handle to the TLS connection it came on
  * (sip_msg_tcpconn() gives the TCP connection; the tls_conn is private to the SIP
@@ -30,14 +29,14 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 /* re_tls.h declares tls_openssl_context() only under USE_OPENSSL (see sipcert_libre_ua.c). */
 #define USE_OPENSSL 1
 #include <re.h>
 #include <sipcert.h>
+
+#include "../common/sipcert_example.h"
 
 struct listener {
 	char **peers;                        /* the SIP domains allowed to connect */
@@ -82,20 +81,6 @@ static void der_chain_free(struct der_chain *c)
 		OPENSSL_free(c->der[i]);
 }
 
-static void print_codes(const char *what, const sipcert_verdict *v)
-{
-	printf("%s:", what);
-	for (size_t i = 0; i < sipcert_verdict_reason_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_reason_code(v, i));
-	printf(" hints:");
-	if (sipcert_verdict_hint_count(v) == 0)
-		printf(" -");
-	for (size_t i = 0; i < sipcert_verdict_hint_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_hint_code(v, i));
-	printf("\n");
-	fprintf(stderr, "sipcert: %s\n", sipcert_verdict_message(v));
-}
-
 /*
  * The client's chain, for each peer domain in turn: sipcert validates the path (client
  * role) and matches the certificate's SIP identities with the domain. The first accept
@@ -131,9 +116,9 @@ static int verify_client(X509_STORE_CTX *ctx, void *arg)
 	der_chain_free(&chain);
 	if (!accepted) {
 		if (first)
-			print_codes("client refused", first);
+			example_report_refusal("client", first);
 		else
-			printf("client refused: no usable certificate chain\n");
+			printf("client: refused: no usable certificate chain\n");
 		l->done = true;
 		l->status = 1;
 		re_cancel();
@@ -174,34 +159,10 @@ static void exit_handler(void *arg)
 	re_cancel();
 }
 
-static int load_verifier(const char *path, sipcert_chain_verifier **out)
-{
-	unsigned char *der[8] = {0};
-	size_t len[8] = {0};
-	size_t n = 0;
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return EINVAL;
-	X509 *x;
-	while (n < 8 && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		int l = i2d_X509(x, &der[n]);
-		X509_free(x);
-		if (l > 0)
-			len[n++] = (size_t)l;
-	}
-	fclose(f);
-	ERR_clear_error();
-	sipcert_result r = sipcert_chain_verifier_new((const uint8_t *const *)der, len, n,
-						      NULL, NULL, 0, 0, out);
-	for (size_t i = 0; i < n; i++)
-		OPENSSL_free(der[i]);
-	return r == SIPCERT_OK ? 0 : EINVAL;
-}
-
 static int listener_open(struct listener *l, const char *ca, const char *keyfile,
 			 const char *port_file)
 {
-	if (sipcert_policy_new(&l->policy) != SIPCERT_OK || load_verifier(ca, &l->verifier))
+	if (sipcert_policy_new(&l->policy) != SIPCERT_OK || example_verifier_from_pem_file(ca, &l->verifier) != SIPCERT_OK)
 		return EINVAL;
 	int err = tls_alloc(&l->tls, TLS_METHOD_SSLV23, keyfile, NULL);
 	if (err)

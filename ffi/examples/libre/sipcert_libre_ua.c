@@ -18,7 +18,7 @@
  *
  * Prints one line per request:
  *   OPTIONS: 200 OK
- *   REGISTER: refused by sipcert: no-matching-identity hints: hint-host-within-domain
+ *   REGISTER: refused by sipcert: no-matching-identity hint-host-within-domain (chain: valid)
  * and sipcert's message (one paragraph) on stderr. Exit status 0 when both requests were
  * answered 200, 1 when sipcert refused the server, 2 on any other failure.
  */
@@ -27,8 +27,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 /* re_tls.h declares tls_openssl_context() only under USE_OPENSSL, which libre's own build
@@ -36,6 +34,8 @@
 #define USE_OPENSSL 1
 #include <re.h>
 #include <sipcert.h>
+
+#include "../common/sipcert_example.h"
 
 /* One SIP domain: its stack instance, TLS context and sipcert's last verdict. */
 struct sip_account {
@@ -122,21 +122,6 @@ static int sipcert_verify(X509_STORE_CTX *ctx, void *arg)
 	return 1;
 }
 
-/* "reason,reason hints: hint,hint" of a reject. */
-static void print_refusal(const char *method, const sipcert_verdict *v)
-{
-	printf("%s: refused by sipcert:", method);
-	for (size_t i = 0; i < sipcert_verdict_reason_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_reason_code(v, i));
-	printf(" hints:");
-	if (sipcert_verdict_hint_count(v) == 0)
-		printf(" -");
-	for (size_t i = 0; i < sipcert_verdict_hint_count(v); i++)
-		printf("%s%s", i ? "," : " ", sipcert_verdict_hint_code(v, i));
-	printf(" chain: %s\n", sipcert_verdict_chain_status(v));
-	fprintf(stderr, "sipcert: %s\n", sipcert_verdict_message(v));
-}
-
 static int send_request(struct sip_account *acc, const char *method);
 
 static void response_handler(int err, const struct sip_msg *msg, void *arg)
@@ -145,7 +130,7 @@ static void response_handler(int err, const struct sip_msg *msg, void *arg)
 	const char *method = acc->answered == 0 ? "OPTIONS" : "REGISTER";
 
 	if (err && acc->verdict && !sipcert_verdict_is_accept(acc->verdict)) {
-		print_refusal(method, acc->verdict);
+		example_report_refusal(method, acc->verdict);
 		acc->refused++;
 	} else if (err) {
 		printf("%s: transport error: %s (sipcert: %s)\n", method, strerror(err),
@@ -189,31 +174,6 @@ static int send_request(struct sip_account *acc, const char *method)
 			    acc->answered + 1, method, &laddr);
 }
 
-/* The PEM certificates of `path` as sipcert trust anchors. */
-static sipcert_result load_verifier(const char *path, sipcert_chain_verifier **out)
-{
-	unsigned char *der[8] = {0};
-	size_t len[8] = {0};
-	size_t n = 0;
-	FILE *f = fopen(path, "r");
-	if (f == NULL)
-		return SIPCERT_INVALID_TRUST_ANCHOR;
-	X509 *x;
-	while (n < 8 && (x = PEM_read_X509(f, NULL, NULL, NULL)) != NULL) {
-		int l = i2d_X509(x, &der[n]);
-		X509_free(x);
-		if (l > 0)
-			len[n++] = (size_t)l;
-	}
-	fclose(f);
-	ERR_clear_error();
-	sipcert_result r = sipcert_chain_verifier_new((const uint8_t *const *)der, len, n,
-						      NULL, NULL, 0, 0, out);
-	for (size_t i = 0; i < n; i++)
-		OPENSSL_free(der[i]);
-	return r;
-}
-
 static void timeout_handler(void *arg)
 {
 	struct sip_account *acc = arg;
@@ -235,11 +195,8 @@ static int account_open(struct sip_account *acc, const char *ca, const char *nex
 		return err;
 	if (sipcert_policy_new(&acc->policy) != SIPCERT_OK)
 		return ENOMEM;
-	sipcert_result r = load_verifier(ca, &acc->verifier);
-	if (r != SIPCERT_OK) {
-		fprintf(stderr, "%s: %s\n", ca, sipcert_result_name(r));
+	if (example_verifier_from_pem_file(ca, &acc->verifier) != SIPCERT_OK)
 		return EINVAL;
-	}
 
 	err = tls_alloc(&acc->tls, TLS_METHOD_SSLV23, NULL, NULL);
 	if (err)
