@@ -305,6 +305,47 @@ int main(int argc, char **argv) {
   CHECK(v != NULL && sipcert_verdict_json(v) != NULL);
   sipcert_verdict_free(v);
 
+  /* The verdict's codes line: null for null. */
+  CHECK(sipcert_verdict_codes(NULL) == NULL);
+
+  /* Trust anchors from PEM text: null, empty, no certificate, garbage. */
+  sipcert_chain_verifier *pver = (sipcert_chain_verifier *)1;
+  static const char KEY_ONLY[] =
+      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+  static const char BROKEN[] = "-----BEGIN CERTIFICATE-----\n!!!\n-----END CERTIFICATE-----\n";
+  EXPECT(sipcert_chain_verifier_new_pem(NULL, 5, 0, &pver), SIPCERT_NULL_PARAMETER);
+  CHECK(pver == NULL);
+  EXPECT(sipcert_chain_verifier_new_pem((const uint8_t *)KEY_ONLY, 0, 0, &pver),
+         SIPCERT_INVALID_LENGTH);
+  EXPECT(sipcert_chain_verifier_new_pem((const uint8_t *)KEY_ONLY, sizeof KEY_ONLY - 1, 0,
+                                        &pver),
+         SIPCERT_INVALID_TRUST_ANCHOR);
+  EXPECT(sipcert_chain_verifier_new_pem((const uint8_t *)BROKEN, sizeof BROKEN - 1, 0, &pver),
+         SIPCERT_INVALID_TRUST_ANCHOR);
+  EXPECT(sipcert_chain_verifier_new_pem(leaf, leaf_len, 0, NULL), SIPCERT_NULL_PARAMETER);
+  CHECK(pver == NULL);
+
+  /* The session rule: misuse leaves the answer false. */
+  bool reusable = true;
+  EXPECT(sipcert_session_reusable_for_cstr("example.com", NULL, &reusable),
+         SIPCERT_NULL_PARAMETER);
+  CHECK(!reusable);
+  EXPECT(sipcert_session_reusable_for_cstr("example.com", "example.com", NULL),
+         SIPCERT_NULL_PARAMETER);
+  reusable = true;
+  EXPECT(sipcert_session_reusable_for(REF, 0, REF, REF_LEN, &reusable), SIPCERT_INVALID_LENGTH);
+  CHECK(!reusable);
+  EXPECT(sipcert_session_reusable_for_cstr("example.com", "no domain!", &reusable),
+         SIPCERT_INVALID_REFERENCE);
+  CHECK(!reusable);
+  EXPECT(sipcert_session_reusable_for_cstr("sips:bob@EXAMPLE.com", "example.com", &reusable),
+         SIPCERT_OK);
+  CHECK(reusable);
+  EXPECT(sipcert_session_reusable_for(REF, REF_LEN, (const uint8_t *)"sip.example.com", 15,
+                                      &reusable),
+         SIPCERT_OK);
+  CHECK(!reusable);
+
   sipcert_chain_verifier_free(ver);
   sipcert_policy_free(policy);
   free(leaf);
