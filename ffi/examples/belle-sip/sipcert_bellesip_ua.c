@@ -240,8 +240,8 @@ static int account_open(struct sip_account *acc, const char *ca, const char *nex
 	if (lp == NULL)
 		return -1;
 	belle_tls_crypto_config_t *cfg = belle_tls_crypto_config_new();
-	/* mbedTLS needs a CA chain to call the callback at all (without one the handshake
-	 * fails first); its verdict on the path is then replaced by sipcert's. */
+	/* The same anchors for mbedTLS, whose chain (with the root it found at the top) is what
+	 * the callback sees; its verdict on that chain is replaced by sipcert's. */
 	belle_tls_crypto_config_set_root_ca(cfg, ca);
 	belle_tls_crypto_config_set_verify_callback(cfg, sipcert_verify, acc);
 	belle_sip_tls_listening_point_set_crypto_config(BELLE_SIP_TLS_LISTENING_POINT(lp), cfg);
