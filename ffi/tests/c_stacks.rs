@@ -8,7 +8,13 @@
 //! - an RFC 3261 host-style one (`DNS:sip.example.test`): refused in the handshake, before
 //!   any SIP is sent (Kamailio logs no request), the application printing
 //!   `no-matching-identity` and `hint-host-within-domain`;
-//! - an expired one: refused with `chain-expired`.
+//! - an expired one: refused with `chain-expired`;
+//! - the RFC 5922 certificate, for a request to another SIP domain (`sips:other.test`):
+//!   refused with `no-matching-identity` (the reference is the request's domain);
+//!
+//! and the libre TLS listener with Kamailio as its TLS client, presenting a client certificate
+//! with a SIP identity (`URI:sip:kamailio.test`: authorized, 200) and without one
+//! (`URI:sip:relay@kamailio.test`: refused in the handshake with `no-identities`).
 //!
 //! Skips, saying so, without a C compiler, the stack's headers, the OpenSSL headers or
 //! Kamailio, unless `SIPCERT_REQUIRE_INTEROP=1`.
@@ -216,6 +222,8 @@ fn start_kamailio(
 #[derive(Debug)]
 struct Case {
     name: &'static str,
+    /// The Request-URI, whose host is the reference.
+    aor: &'static str,
     server: fn(&Pki) -> &CertFiles,
     code: i32,
     lines: [&'static str; 2],
@@ -228,6 +236,7 @@ fn client_cases() -> Vec<Case> {
     vec![
         Case {
             name: "rfc5922",
+            aor: AOR,
             server: |p| &p.domain,
             code: 0,
             lines: ["OPTIONS: 200 OK", "REGISTER: 200 OK"],
@@ -235,6 +244,7 @@ fn client_cases() -> Vec<Case> {
         },
         Case {
             name: "rfc3261-host-style",
+            aor: AOR,
             server: |p| &p.host_style,
             code: 1,
             lines: [
@@ -245,11 +255,25 @@ fn client_cases() -> Vec<Case> {
         },
         Case {
             name: "expired",
+            aor: AOR,
             server: |p| &p.expired,
             code: 1,
             lines: [
                 "OPTIONS: refused by sipcert: chain-expired (chain: chain-expired)",
                 "REGISTER: refused by sipcert: chain-expired (chain: chain-expired)",
+            ],
+            sip_sent: false,
+        },
+        // The same server and address, a request for another SIP domain: the reference is
+        // the request's domain, not the server connected to.
+        Case {
+            name: "other-domain",
+            aor: "sips:other.test",
+            server: |p| &p.domain,
+            code: 1,
+            lines: [
+                "OPTIONS: refused by sipcert: no-matching-identity (chain: valid)",
+                "REGISTER: refused by sipcert: no-matching-identity (chain: valid)",
             ],
             sip_sent: false,
         },
@@ -271,11 +295,11 @@ fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall, stderr_ha
             1,
         );
         let root = pki.root.display().to_string();
-        let run = agent.run(&[&root, &k.tls.to_string(), AOR]);
+        let run = agent.run(&[&root, &k.tls.to_string(), case.aor]);
         // Kamailio logs what it received; give it a moment to write the last line.
         let logged = |method: &str| {
             k.proc.wait_log(
-                &format!("REQUEST {method} {AOR} from tls:"),
+                &format!("REQUEST {method} {} from tls:", case.aor),
                 Duration::from_secs(if case.sip_sent { 5 } else { 1 }),
             )
         };
