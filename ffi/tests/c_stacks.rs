@@ -76,10 +76,17 @@ fn pkg_config(package: &str, install: &str) -> Option<Vec<String>> {
 
 /// A compiled user agent: `ffi/examples/<stack>/<name>.c` linked with the static library
 /// and `pkg-config --libs <package>`, with AddressSanitizer when LeakSanitizer works here.
+/// Deleted when dropped (it holds the library's debug information: about 30 MB).
 #[derive(Debug)]
 struct Agent {
     exe: PathBuf,
     asan: bool,
+}
+
+impl Drop for Agent {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.exe);
+    }
 }
 
 fn build_agent(stack: &str, name: &str, flags: &[String], libs: &[&str]) -> Agent {
