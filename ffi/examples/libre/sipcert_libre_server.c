@@ -37,6 +37,7 @@
 #include <sipcert.h>
 
 #include "../common/sipcert_example.h"
+#include "openssl_chain.h"
 
 struct listener {
 	char **peers;                        /* the SIP domains allowed to connect */
@@ -49,37 +50,6 @@ struct listener {
 	bool done;
 	int status;
 };
-
-/* The presented chain (end entity first) as DER. */
-struct der_chain {
-	unsigned char *der[8];
-	size_t len[8];
-	size_t count;
-};
-
-static bool der_chain_collect(struct der_chain *c, X509_STORE_CTX *ctx)
-{
-	X509 *leaf = X509_STORE_CTX_get0_cert(ctx);
-	STACK_OF(X509) *presented = X509_STORE_CTX_get0_untrusted(ctx);
-	for (int i = -1; leaf && (presented ? i < sk_X509_num(presented) : i < 0); i++) {
-		X509 *x = i < 0 ? leaf : sk_X509_value(presented, i);
-		if (i >= 0 && X509_cmp(x, leaf) == 0)
-			continue;
-		if (c->count == sizeof c->der / sizeof c->der[0])
-			return false;
-		int len = i2d_X509(x, &c->der[c->count]);
-		if (len <= 0)
-			return false;
-		c->len[c->count++] = (size_t)len;
-	}
-	return c->count > 0;
-}
-
-static void der_chain_free(struct der_chain *c)
-{
-	for (size_t i = 0; i < c->count; i++)
-		OPENSSL_free(c->der[i]);
-}
 
 /*
  * The client's chain, for each peer domain in turn: sipcert validates the path (client

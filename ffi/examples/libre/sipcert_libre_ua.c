@@ -36,6 +36,7 @@
 #include <sipcert.h>
 
 #include "../common/sipcert_example.h"
+#include "openssl_chain.h"
 
 /* One SIP domain: its stack instance, TLS context and sipcert's last verdict. */
 struct sip_account {
@@ -53,34 +54,6 @@ struct sip_account {
 	int failed;
 };
 
-/* The presented chain (end entity first) as DER, for sipcert. */
-struct der_chain {
-	unsigned char *der[8];
-	size_t len[8];
-	size_t count;
-};
-
-static void der_chain_free(struct der_chain *c)
-{
-	for (size_t i = 0; i < c->count; i++)
-		OPENSSL_free(c->der[i]);
-	c->count = 0;
-}
-
-static bool der_chain_push(struct der_chain *c, X509 *cert)
-{
-	if (c->count == sizeof c->der / sizeof c->der[0])
-		return false;
-	unsigned char *der = NULL;
-	int len = i2d_X509(cert, &der);
-	if (len <= 0)
-		return false;
-	c->der[c->count] = der;
-	c->len[c->count] = (size_t)len;
-	c->count++;
-	return true;
-}
-
 /*
  * OpenSSL's certificate verification, replaced: sipcert validates the path against its
  * trust anchors and checks the names for the account's SIP domain. OpenSSL calls it once
@@ -91,14 +64,7 @@ static int sipcert_verify(X509_STORE_CTX *ctx, void *arg)
 {
 	struct sip_account *acc = arg;
 	struct der_chain chain = {0};
-	X509 *leaf = X509_STORE_CTX_get0_cert(ctx);
-	STACK_OF(X509) *presented = X509_STORE_CTX_get0_untrusted(ctx);
-	bool ok = leaf != NULL && der_chain_push(&chain, leaf);
-	for (int i = 0; ok && presented && i < sk_X509_num(presented); i++) {
-		X509 *c = sk_X509_value(presented, i);
-		if (X509_cmp(c, leaf) != 0)
-			ok = der_chain_push(&chain, c);
-	}
+	bool ok = der_chain_collect(&chain, ctx);
 
 	sipcert_verdict_free(acc->verdict);
 	acc->verdict = NULL;
