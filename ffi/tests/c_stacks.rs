@@ -322,6 +322,18 @@ fn check_client(stack: &str, agent: &Agent, install: &KamailioInstall, stderr_ha
         assert_eq!(run.code, case.code, "{label}");
         assert_eq!(logged("OPTIONS"), case.sip_sent, "{label}");
         assert_eq!(logged("REGISTER"), case.sip_sent, "{label}");
+        if case.sip_sent {
+            // A registration: the REGISTER carries a binding.
+            let log = k.log();
+            let register = log
+                .lines()
+                .find(|l| l.contains("REQUEST REGISTER"))
+                .unwrap_or_default();
+            assert!(
+                register.contains("contact=<sip") && register.contains("transport=tls"),
+                "{label}: REGISTER without a TLS Contact: {register}"
+            );
+        }
         assert!(
             run.err.contains(stderr_has),
             "{label}: {stderr_has:?} not logged"

@@ -216,9 +216,15 @@ static int send_request(struct sip_account *acc, const char *method)
 		belle_sip_header_cseq_create((unsigned)acc->answered + 1, method),
 		belle_sip_header_from_create2(acc->aor, BELLE_SIP_RANDOM_TAG),
 		belle_sip_header_to_create2(acc->aor, NULL), belle_sip_header_via_new(), 70);
-	if (strcmp(method, "REGISTER") == 0)
+	if (strcmp(method, "REGISTER") == 0) {
+		/* A binding (a REGISTER without Contact only asks for the bindings). A Contact
+		 * without URI is "automatic": the provider fills in the channel's local address
+		 * and port (fix_automatic_header_address() in src/provider.c). */
+		belle_sip_message_add_header(BELLE_SIP_MESSAGE(req),
+					     BELLE_SIP_HEADER(belle_sip_header_contact_new()));
 		belle_sip_message_add_header(BELLE_SIP_MESSAGE(req),
 					     BELLE_SIP_HEADER(belle_sip_header_expires_create(60)));
+	}
 	belle_sip_client_transaction_t *t =
 		belle_sip_provider_create_client_transaction(acc->provider, req);
 	acc->current_done = false;
