@@ -107,6 +107,14 @@ pub enum WarningCode {
     /// do by default, refuse it (RFC 5280 §4.2.1.12): public CAs stopped issuing clientAuth
     /// in 2026, so a trunk presenting such a certificate breaks there.
     EkuServerAuthOnly,
+    /// `client-issuer-not-in-ca-names`: the server's CertificateRequest named CAs, and none
+    /// of them issued a certificate of our client chain (nor is one of it): the server will
+    /// not find a path (RFC 8446 §4.2.4, RFC 5246 §7.4.4).
+    ClientIssuerNotInCaNames,
+    /// `client-cert-expired`: our client certificate is past its notAfter.
+    ClientCertExpired,
+    /// `client-cert-expiring`: our client certificate expires within the warning period.
+    ClientCertExpiring,
 }
 
 impl WarningCode {
@@ -114,11 +122,19 @@ impl WarningCode {
     pub fn code(self) -> &'static str {
         match self {
             Self::EkuServerAuthOnly => "eku-server-auth-only",
+            Self::ClientIssuerNotInCaNames => "client-issuer-not-in-ca-names",
+            Self::ClientCertExpired => "client-cert-expired",
+            Self::ClientCertExpiring => "client-cert-expiring",
         }
     }
 
     /// Every code.
-    pub const ALL: &'static [Self] = &[Self::EkuServerAuthOnly];
+    pub const ALL: &'static [Self] = &[
+        Self::EkuServerAuthOnly,
+        Self::ClientIssuerNotInCaNames,
+        Self::ClientCertExpired,
+        Self::ClientCertExpiring,
+    ];
 }
 
 impl fmt::Display for WarningCode {

@@ -13,6 +13,7 @@
 
 mod certinfo;
 mod conn;
+mod mtls;
 mod render;
 
 use std::io::IsTerminal;
@@ -57,6 +58,10 @@ pub(crate) struct Args {
     /// The client certificate's private key (PEM).
     #[arg(long, value_name = "PEM", requires = "cert")]
     key: Option<String>,
+    /// The SIP domain our client certificate (`--cert`) speaks for: its RFC 5922 identities
+    /// are checked for it, as a server doing mutual TLS would.
+    #[arg(long = "as", value_name = "DOMAIN", requires = "cert")]
+    as_domain: Option<String>,
     /// Seconds for the whole probe: DNS resolution, then connect, TLS handshake and OPTIONS of
     /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
@@ -103,6 +108,7 @@ pub(crate) struct Context {
         Vec<rustls::pki_types::CertificateDer<'static>>,
         Arc<rustls::pki_types::PrivateKeyDer<'static>>,
     )>,
+    pub(crate) own_certificate: Option<mtls::OwnCertificate>,
     pub(crate) deadline: Instant,
     pub(crate) warn_days: u64,
     pub(crate) options: bool,
@@ -130,6 +136,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         }
         _ => None,
     };
+    let own_certificate = own_certificate(args, client_auth.as_ref(), &base_policy)?;
     let timeout = Duration::from_secs(args.timeout.max(1));
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let started = Instant::now();
@@ -144,6 +151,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         crls,
         provider,
         client_auth,
+        own_certificate,
         deadline,
         warn_days: args.warn_days,
         options: args.options,
@@ -163,6 +171,27 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     } else {
         Outcome::Invalid
     })
+}
+
+/// Our client certificate (`--cert`) examined for `--as`, the client EKU and expiry.
+fn own_certificate(
+    args: &Args,
+    client_auth: Option<&(
+        Vec<rustls::pki_types::CertificateDer<'static>>,
+        Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+    )>,
+    policy: &sipcert::Policy,
+) -> Result<Option<mtls::OwnCertificate>, InputError> {
+    let as_domain = match &args.as_domain {
+        Some(text) => Some(
+            Reference::from_text(text).map_err(|e| InputError(format!("--as {text:?}: {e}")))?,
+        ),
+        None => None,
+    };
+    let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
+    Ok(client_auth.and_then(|(chain, _)| {
+        mtls::OwnCertificate::examine(chain, as_domain.as_ref(), policy, now, args.warn_days)
+    }))
 }
 
 /// The system trust store (the library's `native-roots` feature, rustls-native-certs).

@@ -7,6 +7,7 @@ use sipcert::dane::{DaneStatus, TlsaSet, Unusable};
 use sipcert::resolve::{Answer, Resolution};
 
 use super::conn::Report;
+use super::mtls::ClientAuth;
 use super::Context;
 use crate::report;
 
@@ -163,6 +164,7 @@ fn target_json(r: &Report, now: i64) -> Value {
         Some(Err(e)) => json!({"status": null, "reason": e}),
         None => Value::Null,
     };
+    obj["client_auth"] = r.client_auth.as_ref().map_or(Value::Null, ClientAuth::json);
     obj["warnings"] = json!(r.warnings);
     obj["elapsed_ms"] = json!(u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX));
     obj
@@ -239,6 +241,9 @@ fn print_text(
             Some(Ok((s, reason))) => println!("  OPTIONS: {s} {reason}"),
             Some(Err(e)) => println!("  OPTIONS: failed: {e}"),
             None => {}
+        }
+        for line in r.client_auth.iter().flat_map(ClientAuth::text) {
+            println!("  {line}");
         }
         for w in &r.warnings {
             println!("  warning: {w}");
