@@ -15,6 +15,7 @@ mod certinfo;
 mod conn;
 mod mtls;
 mod render;
+mod tls_params;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -69,6 +70,12 @@ pub(crate) struct Args {
     /// Warn about a certificate that expires within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     warn_days: u64,
+    /// Also scan each target's TLS parameters: protocol versions (SSLv3 to TLS 1.3), cipher
+    /// suites per version and the server's order, key-exchange groups, ALPN tolerance, the
+    /// certificate with and without SNI, OCSP stapling, resumption. Costs up to about 210
+    /// connections a target, within --timeout (raise it).
+    #[arg(long)]
+    tls_scan: bool,
     /// After an accepted handshake, send a SIP OPTIONS and report the response status line.
     #[arg(long)]
     options: bool,
@@ -112,6 +119,7 @@ pub(crate) struct Context {
     pub(crate) deadline: Instant,
     pub(crate) warn_days: u64,
     pub(crate) options: bool,
+    pub(crate) tls_scan: bool,
 }
 
 pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
@@ -155,6 +163,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         deadline,
         warn_days: args.warn_days,
         options: args.options,
+        tls_scan: args.tls_scan,
     };
     let reports = probe_all(&ctx, &targets, args.jobs.max(1), &progress);
     let elapsed = started.elapsed();

@@ -26,6 +26,7 @@ use sipcert::Verdict;
 
 use super::certinfo::CertInfo;
 use super::mtls::{self, ClientAuth, ClientCert, OnUs, RequestSlot};
+use super::tls_params::{self, TlsParams};
 use super::{first_address, Context};
 
 /// A probe-level failure: (code, message).
@@ -72,6 +73,7 @@ pub(crate) struct Report {
     pub(crate) options: Option<Result<(u16, String), String>>,
     pub(crate) warnings: Vec<String>,
     pub(crate) client_auth: Option<ClientAuth>,
+    pub(crate) tls_params: Option<TlsParams>,
     pub(crate) elapsed: Duration,
 }
 
@@ -90,6 +92,7 @@ impl Report {
             options: None,
             warnings: Vec::new(),
             client_auth: None,
+            tls_params: None,
             elapsed: Duration::ZERO,
         }
     }
@@ -166,10 +169,12 @@ fn remaining(ctx: &Context) -> Option<Duration> {
 
 /// What the probe was doing when the deadline was reached.
 #[derive(Debug, Clone, Copy)]
-enum Phase {
+pub(crate) enum Phase {
     Handshake,
     Verdict,
     Options,
+    /// The `--tls-scan` handshakes.
+    Scan,
 }
 
 impl Phase {
@@ -178,6 +183,7 @@ impl Phase {
             Self::Handshake => "the TLS handshake",
             Self::Verdict => "the wait for the server's verdict on the client",
             Self::Options => "OPTIONS",
+            Self::Scan => "the TLS parameter scan",
         }
     }
 }
@@ -187,10 +193,10 @@ impl Phase {
 /// or one whose timeout expires (`WouldBlock` on Unix, `TimedOut` elsewhere), fails with
 /// `TimedOut` and "deadline reached during" the phase.
 #[derive(Debug)]
-struct Deadlined<'a> {
-    sock: &'a TcpStream,
-    deadline: Instant,
-    phase: Phase,
+pub(crate) struct Deadlined<'a> {
+    pub(crate) sock: &'a TcpStream,
+    pub(crate) deadline: Instant,
+    pub(crate) phase: Phase,
 }
 
 impl Deadlined<'_> {
@@ -244,6 +250,12 @@ impl Write for Deadlined<'_> {
 fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     if let Err(failure) = connect_and_verify(ctx, target, report) {
         report.failure = Some(failure);
+    }
+    let usable = report
+        .address
+        .filter(|a| !target.bogus && unusable_address(a.ip()).is_none());
+    if let (true, Some(addr)) = (ctx.tls_scan, usable) {
+        report.tls_params = Some(tls_params::scan(ctx, target, addr));
     }
 }
 

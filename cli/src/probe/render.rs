@@ -8,6 +8,7 @@ use sipcert::resolve::{Answer, Resolution};
 
 use super::conn::Report;
 use super::mtls::ClientAuth;
+use super::tls_params::TlsParams;
 use super::Context;
 use crate::report;
 
@@ -143,9 +144,15 @@ fn target_json(r: &Report, now: i64) -> Value {
     obj["srv_target_reference"] = json!(r.target.srv_secure && r.target.srv_target.is_some());
     obj["srv_note"] = json!(r.target.srv_note);
     obj["dns_path"] = json!(r.target.path);
-    obj["tls"] = match &r.tls {
-        Some((v, c)) => json!({"version": v, "cipher": c}),
-        None => Value::Null,
+    obj["tls"] = match (&r.tls, &r.tls_params) {
+        (Some((v, c)), None) => json!({"version": v, "cipher": c}),
+        (tls, Some(params)) => {
+            let mut m = params.json(now);
+            m.insert("version".into(), json!(tls.as_ref().map(|(v, _)| v)));
+            m.insert("cipher".into(), json!(tls.as_ref().map(|(_, c)| c)));
+            Value::Object(m)
+        }
+        (None, None) => Value::Null,
     };
     obj["certificates"] = json!(r.certs.iter().map(|c| c.json(now)).collect::<Vec<_>>());
     obj["dane"] = match &r.dane {
@@ -242,7 +249,8 @@ fn print_text(
             Some(Err(e)) => println!("  OPTIONS: failed: {e}"),
             None => {}
         }
-        for line in r.client_auth.iter().flat_map(ClientAuth::text) {
+        let params = r.tls_params.iter().flat_map(TlsParams::text);
+        for line in params.chain(r.client_auth.iter().flat_map(ClientAuth::text)) {
             println!("  {line}");
         }
         for w in &r.warnings {

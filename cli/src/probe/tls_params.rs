@@ -1,0 +1,596 @@
+//! `--tls-scan`: the TLS parameters of one target, as plain facts (`"tls"` in the JSON).
+//!
+//! With a hand-built ClientHello ([`client_hello`]), one question per connection, the
+//! handshake never continued: the protocol versions accepted (TLS 1.3, 1.2, 1.1, 1.0,
+//! SSLv3), the cipher suites accepted per version (one suite per hello, from [`LEGACY_SUITES`]
+//! and the five TLS 1.3 suites) and whether the server enforces its own order, the TLS 1.3
+//! key-exchange groups (one group per hello, empty key share: X25519, P-256, P-384,
+//! X25519MLKEM768; not known for a server without TLS 1.3), and whether an
+//! unknown ALPN protocol is tolerated. With rustls ([`rustls_side`]): the certificate served
+//! with SNI = the SIP domain, without SNI and with SNI = the SRV target; an OCSP staple;
+//! session resumption.
+//!
+//! Connections, at most: 5 (versions) + 5 (TLS 1.3 suites) + 4 × 44 (suites of each accepted
+//! version below 1.3, fewer below TLS 1.2, which has no AEAD or SHA-2 suites) + 2 per version
+//! (preference) + 4 (groups) + 1 (ALPN) + 4 (certificates, resumption): under 210, on a fresh
+//! TCP connection each, all within the probe's one deadline; what the deadline cut short is
+//! reported as not tested.
+
+mod client_hello;
+mod rustls_side;
+
+use std::net::SocketAddr;
+use std::time::Instant;
+
+use rustls::pki_types::{CertificateDer, ServerName};
+use serde_json::{json, Map, Value};
+use sipcert::resolve::Target;
+use tls_parser::{TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherMac, TlsCipherSuite};
+
+use self::client_hello::{ask, Answer, Hello, TLS13};
+use self::rustls_side::Looker;
+use super::certinfo::CertInfo;
+use super::Context;
+
+/// The versions tested, newest first: (name, `legacy_version`, TLS 1.3).
+const VERSIONS: [(&str, u16, bool); 5] = [
+    ("TLSv1.3", 0x0303, true),
+    ("TLSv1.2", 0x0303, false),
+    ("TLSv1.1", 0x0302, false),
+    ("TLSv1.0", 0x0301, false),
+    ("SSLv3", 0x0300, false),
+];
+
+/// The TLS 1.3 suites (RFC 8446 §B.4).
+const TLS13_SUITES: [u16; 5] = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
+
+/// The suites below TLS 1.3 tested one by one: the modern AEAD ones, CBC, static RSA key
+/// exchange, 3DES, RC4, NULL, EXPORT and anonymous ones.
+pub(crate) const LEGACY_SUITES: [u16; 44] = [
+    0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f, 0xccaa, // AEAD, PFS
+    0xc009, 0xc00a, 0xc013, 0xc014, 0xc023, 0xc024, 0xc027, 0xc028, // ECDHE CBC
+    0x0033, 0x0039, 0x0067, 0x006b, // DHE CBC
+    0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d, // RSA key exchange
+    0x000a, 0xc012, 0xc008, 0x0016, // 3DES
+    0x0005, 0x0004, 0xc011, 0xc007, // RC4
+    0x0001, 0x0002, 0x003b, 0xc010, // NULL
+    0x0003, 0x0006, 0x0008, 0x0014, // EXPORT
+    0x0034, // anonymous DH
+];
+
+/// The groups tested: (name, id).
+const GROUPS: [(&str, u16); 4] = [
+    ("X25519", 0x001d),
+    ("secp256r1", 0x0017),
+    ("secp384r1", 0x0018),
+    ("X25519MLKEM768", 0x11ec),
+];
+
+/// The ALPN protocol no server knows.
+const UNKNOWN_ALPN: &[u8] = b"sipcert-unknown/1";
+
+/// A tested fact: yes, no, or not known (why).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Support {
+    Yes,
+    No,
+    Unknown(String),
+}
+
+impl Support {
+    fn json(&self) -> Value {
+        match self {
+            Self::Yes => json!(true),
+            Self::No => json!(false),
+            Self::Unknown(_) => Value::Null,
+        }
+    }
+}
+
+/// The suites accepted at one version.
+#[derive(Debug, Clone)]
+pub(crate) struct Suites {
+    pub(crate) version: &'static str,
+    pub(crate) accepted: Vec<u16>,
+    /// Whether the server picks by its own order (`None`: fewer than two suites to compare).
+    pub(crate) server_preference: Option<bool>,
+}
+
+/// The certificate served for one SNI choice.
+#[derive(Debug, Clone)]
+pub(crate) struct Served {
+    pub(crate) sni: Option<String>,
+    pub(crate) result: Result<Vec<CertificateDer<'static>>, String>,
+}
+
+/// The TLS parameters of one target.
+#[derive(Debug, Clone)]
+pub(crate) struct TlsParams {
+    pub(crate) versions: Vec<(&'static str, Support)>,
+    pub(crate) suites: Vec<Suites>,
+    pub(crate) groups: Vec<(&'static str, Support)>,
+    pub(crate) alpn_tolerant: Support,
+    pub(crate) served: Vec<Served>,
+    pub(crate) ocsp_stapled: Support,
+    pub(crate) resumption: Support,
+    pub(crate) connections: usize,
+}
+
+/// Counts the scan's connections.
+struct Scanner {
+    addr: SocketAddr,
+    sni: Option<String>,
+    deadline: Instant,
+    connections: usize,
+}
+
+impl Scanner {
+    fn ask(&mut self, version: u16, tls13: bool, suites: &[u16], groups: &[u16]) -> Answer {
+        self.ask_alpn(version, tls13, suites, groups, None)
+    }
+
+    fn ask_alpn(
+        &mut self,
+        version: u16,
+        tls13: bool,
+        suites: &[u16],
+        groups: &[u16],
+        alpn: Option<&[u8]>,
+    ) -> Answer {
+        self.connections += 1;
+        ask(
+            self.addr,
+            &Hello {
+                version,
+                tls13,
+                suites,
+                groups,
+                sni: self.sni.as_deref(),
+                alpn,
+            },
+            self.deadline,
+        )
+    }
+}
+
+/// Scans `target` at `addr` (see the module documentation for what and how many connections).
+pub(crate) fn scan(ctx: &Context, target: &Target, addr: SocketAddr) -> TlsParams {
+    let sni = match &ctx.server_name {
+        ServerName::DnsName(d) => Some(d.as_ref().to_owned()),
+        _ => None,
+    };
+    let mut s = Scanner {
+        addr,
+        sni,
+        deadline: ctx.deadline,
+        connections: 0,
+    };
+    let all_groups: Vec<u16> = GROUPS.iter().map(|(_, g)| *g).collect();
+    let classic_groups = all_groups.get(..3).unwrap_or_default();
+    let mut versions = Vec::new();
+    for (name, version, tls13) in VERSIONS {
+        let (suites, groups) = if tls13 {
+            (&TLS13_SUITES[..], &all_groups[..])
+        } else {
+            (&LEGACY_SUITES[..], classic_groups)
+        };
+        let answer = s.ask(version, tls13, suites, groups);
+        let want = if tls13 { TLS13 } else { version };
+        versions.push((name, negotiated(&answer, want)));
+    }
+    let accepted = |name: &str| {
+        versions
+            .iter()
+            .any(|(n, support)| *n == name && *support == Support::Yes)
+    };
+    let mut suites = Vec::new();
+    for (name, version, tls13) in VERSIONS {
+        if !accepted(name) {
+            continue;
+        }
+        suites.push(suites_of(&mut s, name, version, tls13, &all_groups));
+    }
+    let groups = groups_of(&mut s, accepted("TLSv1.3"));
+    let alpn_tolerant = alpn(&mut s, accepted("TLSv1.3"), &all_groups);
+    let mut params = TlsParams {
+        versions,
+        suites,
+        groups,
+        alpn_tolerant,
+        served: Vec::new(),
+        ocsp_stapled: Support::Unknown("not tested".to_owned()),
+        resumption: Support::Unknown("not tested".to_owned()),
+        connections: s.connections,
+    };
+    looks(ctx, target, addr, &mut params);
+    params
+}
+
+/// Whether `answer` negotiated `version`.
+fn negotiated(answer: &Answer, version: u16) -> Support {
+    match answer {
+        Answer::Hello { version: v, .. } if *v == version => Support::Yes,
+        Answer::Hello { .. } | Answer::Alert(_) | Answer::Closed => Support::No,
+        Answer::Silent => Support::Unknown("no answer before the deadline".to_owned()),
+        Answer::Unreachable(e) => Support::Unknown(format!("cannot connect: {e}")),
+        Answer::Garbled(e) => Support::Unknown(e.clone()),
+    }
+}
+
+/// The suite `answer` chose at `version`, if it negotiated that version.
+fn chosen(answer: &Answer, version: u16) -> Option<u16> {
+    match answer {
+        Answer::Hello {
+            version: v, suite, ..
+        } if *v == version => Some(*suite),
+        Answer::Hello { .. }
+        | Answer::Alert(_)
+        | Answer::Closed
+        | Answer::Silent
+        | Answer::Unreachable(_)
+        | Answer::Garbled(_) => None,
+    }
+}
+
+/// Whether a suite exists below TLS 1.2 (no AEAD, no SHA-2 MAC or PRF).
+fn before_tls12(id: u16) -> bool {
+    TlsCipherSuite::from_id(id).is_some_and(|c| {
+        !matches!(
+            c.mac,
+            TlsCipherMac::Aead | TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384
+        )
+    })
+}
+
+fn suites_of(
+    scanner: &mut Scanner,
+    name: &'static str,
+    version: u16,
+    tls13: bool,
+    all_groups: &[u16],
+) -> Suites {
+    let s = scanner;
+    let want = if tls13 { TLS13 } else { version };
+    let candidates: Vec<u16> = if tls13 {
+        TLS13_SUITES.to_vec()
+    } else if version < 0x0303 {
+        LEGACY_SUITES
+            .iter()
+            .copied()
+            .filter(|id| before_tls12(*id))
+            .collect()
+    } else {
+        LEGACY_SUITES.to_vec()
+    };
+    let groups = if tls13 {
+        all_groups
+    } else {
+        all_groups.get(..3).unwrap_or_default()
+    };
+    let accepted: Vec<u16> = candidates
+        .into_iter()
+        .filter(|id| chosen(&s.ask(version, tls13, &[*id], groups), want) == Some(*id))
+        .collect();
+    let server_preference = match accepted.as_slice() {
+        [one, two, ..] => {
+            let first = chosen(&s.ask(version, tls13, &[*one, *two], groups), want);
+            let second = chosen(&s.ask(version, tls13, &[*two, *one], groups), want);
+            first.zip(second).map(|(x, y)| x == y)
+        }
+        _ => None,
+    };
+    Suites {
+        version: name,
+        accepted,
+        server_preference,
+    }
+}
+
+/// The groups, with TLS 1.3: one group a hello (the server names it in its
+/// HelloRetryRequest). Without TLS 1.3 they are not known: TLS 1.2 names the curve only in
+/// its ServerKeyExchange, and a server with an ECDSA certificate refuses a hello whose
+/// curves omit the certificate's (RFC 8422 §5.1), so one curve a hello would not tell.
+fn groups_of(s: &mut Scanner, tls13: bool) -> Vec<(&'static str, Support)> {
+    GROUPS
+        .iter()
+        .map(|(name, id)| {
+            let support = if tls13 {
+                match s.ask(0x0303, true, &TLS13_SUITES, &[*id]) {
+                    Answer::Hello {
+                        version: TLS13,
+                        group: Some(g),
+                        ..
+                    } => {
+                        if g == *id {
+                            Support::Yes
+                        } else {
+                            Support::No
+                        }
+                    }
+                    other => match negotiated(&other, TLS13) {
+                        Support::Yes => Support::No,
+                        other => other,
+                    },
+                }
+            } else {
+                Support::Unknown("tested with TLS 1.3 only".to_owned())
+            };
+            (*name, support)
+        })
+        .collect()
+}
+
+/// Whether a hello with an unknown ALPN protocol is still answered with a ServerHello.
+fn alpn(s: &mut Scanner, tls13: bool, all_groups: &[u16]) -> Support {
+    let answer = if tls13 {
+        s.ask_alpn(0x0303, true, &TLS13_SUITES, all_groups, Some(UNKNOWN_ALPN))
+    } else {
+        s.ask_alpn(
+            0x0303,
+            false,
+            &LEGACY_SUITES,
+            all_groups.get(..3).unwrap_or_default(),
+            Some(UNKNOWN_ALPN),
+        )
+    };
+    match answer {
+        Answer::Hello { .. } => Support::Yes,
+        Answer::Alert(_) | Answer::Closed => Support::No,
+        Answer::Silent => Support::Unknown("no answer before the deadline".to_owned()),
+        Answer::Unreachable(e) | Answer::Garbled(e) => Support::Unknown(e),
+    }
+}
+
+/// The rustls looks: SNI = the SIP domain (twice: the second one tells resumption), no SNI,
+/// SNI = the SRV target when it is another name.
+fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParams) {
+    let failed = |e: String| Support::Unknown(e);
+    let with_sni = match Looker::new(&ctx.provider, true) {
+        Ok(l) => l,
+        Err(e) => {
+            params.ocsp_stapled = failed(e.clone());
+            params.resumption = failed(e);
+            return;
+        }
+    };
+    params.connections += 1;
+    let first = with_sni.look(addr, &ctx.server_name, ctx.deadline);
+    params.served.push(Served {
+        sni: sni_text(&ctx.server_name),
+        result: first
+            .as_ref()
+            .map(|l| l.chain.clone())
+            .map_err(Clone::clone),
+    });
+    match &first {
+        Ok(l) => {
+            params.ocsp_stapled = if l.ocsp { Support::Yes } else { Support::No };
+            params.connections += 1;
+            params.resumption = match with_sni.look(addr, &ctx.server_name, ctx.deadline) {
+                Ok(again) if again.resumed => Support::Yes,
+                Ok(_) => Support::No,
+                Err(e) => failed(e),
+            };
+        }
+        Err(e) => {
+            params.ocsp_stapled = failed(e.clone());
+            params.resumption = failed(e.clone());
+        }
+    }
+    if let Ok(without) = Looker::new(&ctx.provider, false) {
+        params.connections += 1;
+        params.served.push(Served {
+            sni: None,
+            result: without
+                .look(addr, &ctx.server_name, ctx.deadline)
+                .map(|l| l.chain),
+        });
+    }
+    let srv = ServerName::try_from(target.host.clone())
+        .ok()
+        .filter(|n| matches!(n, ServerName::DnsName(_)) && *n != ctx.server_name);
+    if let Some(srv) = srv {
+        params.connections += 1;
+        params.served.push(Served {
+            sni: sni_text(&srv),
+            result: with_sni.look(addr, &srv, ctx.deadline).map(|l| l.chain),
+        });
+    }
+}
+
+fn sni_text(name: &ServerName<'_>) -> Option<String> {
+    match name {
+        ServerName::DnsName(d) => Some(d.as_ref().to_owned()),
+        _ => None,
+    }
+}
+
+/// The IANA name of a suite (its number when unknown).
+fn suite_name(id: u16) -> String {
+    TlsCipherSuite::from_id(id).map_or_else(|| format!("0x{id:04x}"), |c| c.name.to_owned())
+}
+
+/// Why a suite is weak: its properties that testssl.sh and SSL Labs flag.
+pub(crate) fn weaknesses(id: u16) -> Vec<&'static str> {
+    let Some(c) = TlsCipherSuite::from_id(id) else {
+        return vec!["unknown-suite"];
+    };
+    let mut weak = Vec::new();
+    if matches!(c.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) {
+        weak.push("no-forward-secrecy");
+    }
+    if matches!(c.kx, TlsCipherKx::Null) || matches!(c.au, tls_parser::TlsCipherAu::Null) {
+        weak.push("anonymous");
+    }
+    match c.enc {
+        TlsCipherEnc::Null => weak.push("null-cipher"),
+        TlsCipherEnc::Rc4 | TlsCipherEnc::Rc2 => weak.push("rc4"),
+        TlsCipherEnc::Des | TlsCipherEnc::TripleDes => weak.push("des"),
+        TlsCipherEnc::Idea | TlsCipherEnc::Seed => weak.push("obsolete-cipher"),
+        TlsCipherEnc::Aria
+        | TlsCipherEnc::Aes
+        | TlsCipherEnc::Camellia
+        | TlsCipherEnc::Chacha20_Poly1305
+        | TlsCipherEnc::Sm4
+        | TlsCipherEnc::Aegis => {}
+    }
+    if c.enc_mode == TlsCipherEncMode::Cbc {
+        weak.push("cbc");
+    }
+    if c.enc_size > 0 && c.enc_size < 112 {
+        weak.push("export");
+    }
+    if c.mac == TlsCipherMac::HmacMd5 {
+        weak.push("md5");
+    }
+    weak
+}
+
+impl TlsParams {
+    /// The scan's fields of the `"tls"` object.
+    pub(crate) fn json(&self, now: i64) -> Map<String, Value> {
+        let mut m = Map::new();
+        m.insert(
+            "versions".into(),
+            Value::Object(
+                self.versions
+                    .iter()
+                    .map(|(n, s)| ((*n).to_owned(), s.json()))
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "cipher_suites".into(),
+            Value::Object(
+                self.suites
+                    .iter()
+                    .map(|s| {
+                        let list: Vec<Value> = s
+                            .accepted
+                            .iter()
+                            .map(|id| json!({"id": format!("0x{id:04x}"), "name": suite_name(*id), "weak": weaknesses(*id)}))
+                            .collect();
+                        (
+                            s.version.to_owned(),
+                            json!({"accepted": list, "server_preference": s.server_preference}),
+                        )
+                    })
+                    .collect(),
+            ),
+        );
+        m.insert(
+            "groups".into(),
+            Value::Object(
+                self.groups
+                    .iter()
+                    .map(|(n, s)| ((*n).to_owned(), s.json()))
+                    .collect(),
+            ),
+        );
+        m.insert("alpn_tolerant".into(), self.alpn_tolerant.json());
+        m.insert("ocsp_stapled".into(), self.ocsp_stapled.json());
+        m.insert("resumption".into(), self.resumption.json());
+        m.insert("certificates_by_sni".into(), json!(self.served_json(now)));
+        m.insert("sni_certificates_differ".into(), json!(self.differ()));
+        m.insert("scan_connections".into(), json!(self.connections));
+        m
+    }
+
+    fn served_json(&self, now: i64) -> Vec<Value> {
+        self.served
+            .iter()
+            .map(|s| match &s.result {
+                Ok(chain) => json!({
+                    "sni": s.sni,
+                    "certificate": chain.first().map(|c| CertInfo::of(c).json(now)),
+                    "error": null,
+                }),
+                Err(e) => json!({"sni": s.sni, "certificate": null, "error": e}),
+            })
+            .collect()
+    }
+
+    /// Whether the leaf served differs between the SNI choices (`None`: fewer than two seen).
+    pub(crate) fn differ(&self) -> Option<bool> {
+        let leaves: Vec<&CertificateDer<'_>> = self
+            .served
+            .iter()
+            .filter_map(|s| s.result.as_ref().ok().and_then(|c| c.first()))
+            .collect();
+        match leaves.as_slice() {
+            [first, rest @ ..] if !rest.is_empty() => Some(rest.iter().any(|l| l != first)),
+            _ => None,
+        }
+    }
+
+    /// The text report's lines.
+    pub(crate) fn text(&self) -> Vec<String> {
+        let word = |s: &Support| match s {
+            Support::Yes => "yes".to_owned(),
+            Support::No => "no".to_owned(),
+            Support::Unknown(why) => format!("unknown ({why})"),
+        };
+        let mut lines = vec![format!(
+            "TLS scan ({} connections): versions {}",
+            self.connections,
+            self.versions
+                .iter()
+                .map(|(n, s)| format!("{n} {}", word(s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )];
+        for s in &self.suites {
+            lines.push(format!(
+                "  {} suites ({}): {}",
+                s.version,
+                match s.server_preference {
+                    Some(true) => "server order",
+                    Some(false) => "client order",
+                    None => "order not tested",
+                },
+                s.accepted
+                    .iter()
+                    .map(|id| {
+                        let weak = weaknesses(*id);
+                        if weak.is_empty() {
+                            suite_name(*id)
+                        } else {
+                            format!("{} [{}]", suite_name(*id), weak.join(","))
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        lines.push(format!(
+            "  groups: {}",
+            self.groups
+                .iter()
+                .map(|(n, s)| format!("{n} {}", word(s)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+        lines.push(format!(
+            "  unknown ALPN tolerated: {}; OCSP staple: {}; resumption: {}",
+            word(&self.alpn_tolerant),
+            word(&self.ocsp_stapled),
+            word(&self.resumption)
+        ));
+        for s in &self.served {
+            let sni = s.sni.as_deref().unwrap_or("(no SNI)");
+            match &s.result {
+                Ok(chain) => lines.push(format!(
+                    "  certificate for SNI {sni}: {}",
+                    chain
+                        .first()
+                        .map_or_else(|| "(none)".to_owned(), |c| CertInfo::of(c).subject)
+                )),
+                Err(e) => lines.push(format!("  certificate for SNI {sni}: failed: {e}")),
+            }
+        }
+        if self.differ() == Some(true) {
+            lines.push("  the certificate served depends on SNI".to_owned());
+        }
+        lines
+    }
+}
