@@ -10,9 +10,9 @@
 //! with SNI = the SIP domain, without SNI and with SNI = the SRV target; an OCSP staple;
 //! session resumption.
 //!
-//! Connections, at most: 5 (versions) + 5 (TLS 1.3 suites) + 4 × 44 (suites of each accepted
-//! version below 1.3, fewer below TLS 1.2, which has no AEAD or SHA-2 suites) + 2 per version
-//! (preference) + 4 (groups) + 1 (ALPN) + 4 (certificates, resumption): under 210, on a fresh
+//! Connections, at most: 5 (versions) + 5 (TLS 1.3 suites) + 44 (TLS 1.2 suites) + 3 × 24
+//! (TLS 1.1, 1.0 and SSLv3 suites: no AEAD or SHA-2 MAC there) + 2 per version (order) + 4
+//! (groups) + 1 (ALPN) + 4 (certificates, resumption) = 145, on a fresh
 //! TCP connection each, all within the probe's one deadline; what the deadline cut short is
 //! reported as not tested.
 
@@ -416,10 +416,13 @@ pub(crate) fn weaknesses(id: u16) -> Vec<&'static str> {
         return vec!["unknown-suite"];
     };
     let mut weak = Vec::new();
-    if matches!(c.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) {
+    let anonymous =
+        matches!(c.kx, TlsCipherKx::Null) || matches!(c.au, tls_parser::TlsCipherAu::Null);
+    // Static key exchange; the anonymous DH suites are ephemeral (and flagged as anonymous).
+    if matches!(c.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) && !anonymous {
         weak.push("no-forward-secrecy");
     }
-    if matches!(c.kx, TlsCipherKx::Null) || matches!(c.au, tls_parser::TlsCipherAu::Null) {
+    if anonymous {
         weak.push("anonymous");
     }
     match c.enc {
@@ -592,5 +595,42 @@ impl TlsParams {
             lines.push("  the certificate served depends on SNI".to_owned());
         }
         lines
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The connection bound of the module documentation: 24 suites below TLS 1.2.
+    #[test]
+    fn suites_below_tls12() {
+        let below = LEGACY_SUITES.iter().filter(|id| before_tls12(**id)).count();
+        assert_eq!(below, 24);
+    }
+
+    /// Each weakness label, on a suite that has it; a modern suite has none.
+    #[test]
+    fn weakness_labels() {
+        let cases: &[(u16, &[&str])] = &[
+            (0xc02f, &[]),
+            (0x1301, &[]),
+            (0xc013, &["cbc"]),
+            (0x009c, &["no-forward-secrecy"]),
+            (0x000a, &["no-forward-secrecy", "des", "cbc"]),
+            (0x0005, &["no-forward-secrecy", "rc4"]),
+            (0x0004, &["no-forward-secrecy", "rc4", "md5"]),
+            (0x0001, &["no-forward-secrecy", "null-cipher", "md5"]),
+            (0x0034, &["anonymous", "cbc"]),
+        ];
+        for (id, want) in cases {
+            assert_eq!(weaknesses(*id), *want, "0x{id:04x} {}", suite_name(*id));
+        }
+        assert_eq!(weaknesses(0xfefe), ["unknown-suite"]);
+        assert!(
+            weaknesses(0x0003).contains(&"export"),
+            "{:?}",
+            weaknesses(0x0003)
+        );
     }
 }
