@@ -249,3 +249,30 @@ fn our_client_certificate_is_checked_as_the_server_checks_it() {
         }
     }
 }
+
+/// `--tls-scan` against a server requiring a client certificate: its looking handshakes
+/// present ours, so resumption is known with one, and not known (never "no") without.
+#[test]
+fn the_tls_scan_presents_our_certificate_to_a_server_requiring_one() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let server = example_pki("mtls-scan-server");
+    let clients = client_pki("mtls-scan-clients", &[Eku::ClientAuth]);
+    let (_s, port) = asking_server(&server, &clients, "-tls1_3", REQUIRE);
+    let scan = [
+        "--tls-scan".to_owned(),
+        "--timeout".to_owned(),
+        "10".to_owned(),
+    ];
+    let mut with = with_cert(&clients, "chain.pem", "leaf.key", "trunk.example.net");
+    with.push("--tls-scan".to_owned()); // with_cert has --timeout 10
+    for (name, extra, resumption) in [
+        ("with our certificate", with, json!(true)),
+        ("without a certificate", scan.to_vec(), Value::Null),
+    ] {
+        let (_, v, out) = probe(&server, port, &extra);
+        assert_eq!(v["tls"]["resumption"], resumption, "{name}: {out}");
+        assert_eq!(v["tls"]["versions"]["TLSv1.3"], true, "{name}: {out}");
+    }
+}

@@ -345,7 +345,8 @@ fn alpn(s: &mut Scanner, tls13: bool, all_groups: &[u16]) -> Support {
 /// SNI = the SRV target when it is another name.
 fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParams) {
     let failed = |e: String| Support::Unknown(e);
-    let with_sni = match Looker::new(&ctx.provider, true) {
+    let client = ctx.client_auth.as_ref();
+    let with_sni = match Looker::new(&ctx.provider, true, client) {
         Ok(l) => l,
         Err(e) => {
             params.ocsp_stapled = failed(e.clone());
@@ -366,10 +367,14 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
         Ok(l) => {
             params.ocsp_stapled = if l.ocsp { Support::Yes } else { Support::No };
             params.connections += 1;
-            params.resumption = match with_sni.look(addr, &ctx.server_name, ctx.deadline) {
-                Ok(again) if again.resumed => Support::Yes,
-                Ok(_) => Support::No,
-                Err(e) => failed(e),
+            params.resumption = match (
+                &l.refused,
+                with_sni.look(addr, &ctx.server_name, ctx.deadline),
+            ) {
+                (Some(why), _) => failed(format!("the server refused the session: {why}")),
+                (None, Ok(again)) if again.resumed => Support::Yes,
+                (None, Ok(_)) => Support::No,
+                (None, Err(e)) => failed(e),
             };
         }
         Err(e) => {
@@ -377,7 +382,7 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
             params.resumption = failed(e.clone());
         }
     }
-    if let Ok(without) = Looker::new(&ctx.provider, false) {
+    if let Ok(without) = Looker::new(&ctx.provider, false, client) {
         params.connections += 1;
         params.served.push(Served {
             sni: None,

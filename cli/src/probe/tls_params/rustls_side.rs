@@ -18,12 +18,21 @@ use rustls::{
 
 use super::super::conn::{Deadlined, Phase};
 
+/// A client certificate chain and its key (`--cert`/`--key`).
+pub(crate) type ClientAuthKey = (
+    Vec<CertificateDer<'static>>,
+    Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+);
+
 /// What one looking handshake saw.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Looked {
     pub(crate) chain: Vec<CertificateDer<'static>>,
     pub(crate) ocsp: bool,
     pub(crate) resumed: bool,
+    /// The server refused the session after the handshake (TLS 1.3: it judged our client
+    /// certificate, or its absence, and sent an alert).
+    pub(crate) refused: Option<String>,
 }
 
 /// A verifier that records the presented chain and OCSP staple and verifies the handshake
@@ -96,18 +105,28 @@ pub(crate) struct Looker {
 }
 
 impl Looker {
-    /// A looking client; `sni` false sends no server_name extension.
-    pub(crate) fn new(provider: &Arc<CryptoProvider>, sni: bool) -> Result<Self, String> {
+    /// A looking client; `sni` false sends no server_name extension; `client` is the client
+    /// certificate to present (`--cert`), if any.
+    pub(crate) fn new(
+        provider: &Arc<CryptoProvider>,
+        sni: bool,
+        client: Option<&ClientAuthKey>,
+    ) -> Result<Self, String> {
         let recorder = Arc::new(Recorder {
             provider: provider.clone(),
             seen: Mutex::new(None),
         });
-        let mut config = ClientConfig::builder_with_provider(provider.clone())
+        let builder = ClientConfig::builder_with_provider(provider.clone())
             .with_safe_default_protocol_versions()
             .map_err(|e| e.to_string())?
             .dangerous()
-            .with_custom_certificate_verifier(recorder.clone())
-            .with_no_client_auth();
+            .with_custom_certificate_verifier(recorder.clone());
+        let mut config = match client {
+            Some((chain, key)) => builder
+                .with_client_auth_cert(chain.clone(), key.clone_key())
+                .map_err(|e| format!("--cert/--key: {e}"))?,
+            None => builder.with_no_client_auth(),
+        };
         config.enable_sni = sni;
         Ok(Self {
             config: Arc::new(config),
@@ -143,7 +162,7 @@ impl Looker {
             conn.complete_io(&mut io).map_err(|e| e.to_string())?;
         }
         let resumed = conn.handshake_kind() == Some(HandshakeKind::Resumed);
-        collect_tickets(&mut conn, &sock, deadline);
+        let refused = collect_tickets(&mut conn, &sock, deadline).err();
         let (chain, ocsp) = self
             .recorder
             .seen
@@ -155,6 +174,7 @@ impl Looker {
             chain,
             ocsp,
             resumed,
+            refused,
         })
     }
 }
@@ -163,8 +183,13 @@ impl Looker {
 const TICKET_WAIT: Duration = Duration::from_millis(300);
 
 /// Reads what the server sends after the handshake (its NewSessionTickets) for at most
-/// [`TICKET_WAIT`], within the deadline; errors only end the wait.
-fn collect_tickets(conn: &mut ClientConnection, sock: &TcpStream, deadline: Instant) {
+/// [`TICKET_WAIT`], within the deadline. An alert or a TLS error is the server's refusal;
+/// a timeout or a close only ends the wait.
+fn collect_tickets(
+    conn: &mut ClientConnection,
+    sock: &TcpStream,
+    deadline: Instant,
+) -> Result<(), String> {
     let mut io = Deadlined {
         sock,
         deadline: Instant::now()
@@ -172,13 +197,18 @@ fn collect_tickets(conn: &mut ClientConnection, sock: &TcpStream, deadline: Inst
             .map_or(deadline, |t| t.min(deadline)),
         phase: Phase::Scan,
     };
-    let _ = conn.complete_io(&mut io);
+    if let Err(e) = conn.complete_io(&mut io) {
+        return match e.kind() {
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::UnexpectedEof => Ok(()),
+            _ => Err(e.to_string()),
+        };
+    }
     loop {
         match conn.read_tls(&mut io) {
-            Ok(0) | Err(_) => return,
+            Ok(0) | Err(_) => return Ok(()),
             Ok(_) => {
-                if conn.process_new_packets().is_err() {
-                    return;
+                if let Err(e) = conn.process_new_packets() {
+                    return Err(e.to_string());
                 }
             }
         }
