@@ -216,3 +216,45 @@ fn another_certificate_without_sni_is_reported() {
         "{out}"
     );
 }
+
+/// A server that accepts TCP and never answers, and one that closes at once: the scan ends
+/// within the probe's deadline, and says "not known" for the silent one, "no" for the closing
+/// one, never "yes".
+#[test]
+fn silent_and_closing_servers_end_within_the_deadline() {
+    use std::net::TcpListener;
+    use std::time::{Duration, Instant};
+    let pki = example_pki("scan-bad-servers");
+    for (name, close, want) in [
+        ("silent", false, Value::Null),
+        ("closing", true, json!(false)),
+    ] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let mut held = Vec::new();
+            for sock in listener.incoming().flatten() {
+                if !close {
+                    held.push(sock);
+                }
+            }
+        });
+        let started = Instant::now();
+        let (code, v, out) = run(&probe_local(
+            "sips:example.com",
+            port,
+            &pki,
+            &["--tls-scan", "--timeout", "4"],
+        ));
+        let took = started.elapsed();
+        assert_eq!(code, 1, "{name}: {out}");
+        for version in ["TLSv1.3", "TLSv1.2", "TLSv1.1", "TLSv1.0", "SSLv3"] {
+            assert_eq!(
+                v["tls"]["versions"][version], want,
+                "{name} {version}: {out}"
+            );
+        }
+        assert_eq!(v["tls"]["cipher_suites"], json!({}), "{name}: {out}");
+        assert!(took < Duration::from_secs(8), "{name}: {took:?}: {out}");
+    }
+}

@@ -64,8 +64,16 @@ pub(crate) enum Answer {
     Garbled(String),
 }
 
-/// Sends `hello` to `addr` on a fresh connection and reads the answer, all before `deadline`.
+/// The most one question may take (connect, hello, answer), within the probe's deadline: a
+/// server that ignores one kind of hello must not spend the whole deadline on it.
+pub(crate) const QUESTION_TIME: Duration = Duration::from_secs(3);
+
+/// Sends `hello` to `addr` on a fresh connection and reads the answer, all before `deadline`
+/// and within [`QUESTION_TIME`].
 pub(crate) fn ask(addr: SocketAddr, hello: &Hello<'_>, deadline: Instant) -> Answer {
+    let deadline = Instant::now()
+        .checked_add(QUESTION_TIME)
+        .map_or(deadline, |t| t.min(deadline));
     let Some(left) = left(deadline) else {
         return Answer::Silent;
     };
