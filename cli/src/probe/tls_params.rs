@@ -355,7 +355,7 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
         }
     };
     params.connections += 1;
-    let first = with_sni.look(addr, &ctx.server_name, ctx.deadline);
+    let first = with_sni.look(addr, &ctx.server_name, ctx.deadline, true);
     params.served.push(Served {
         sni: sni_text(&ctx.server_name),
         result: first
@@ -369,7 +369,7 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
             params.connections += 1;
             params.resumption = match (
                 &l.refused,
-                with_sni.look(addr, &ctx.server_name, ctx.deadline),
+                with_sni.look(addr, &ctx.server_name, ctx.deadline, false),
             ) {
                 (Some(why), _) => failed(format!("the server refused the session: {why}")),
                 (None, Ok(again)) if again.resumed => Support::Yes,
@@ -387,7 +387,7 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
         params.served.push(Served {
             sni: None,
             result: without
-                .look(addr, &ctx.server_name, ctx.deadline)
+                .look(addr, &ctx.server_name, ctx.deadline, false)
                 .map(|l| l.chain),
         });
     }
@@ -398,7 +398,9 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
         params.connections += 1;
         params.served.push(Served {
             sni: sni_text(&srv),
-            result: with_sni.look(addr, &srv, ctx.deadline).map(|l| l.chain),
+            result: with_sni
+                .look(addr, &srv, ctx.deadline, false)
+                .map(|l| l.chain),
         });
     }
 }

@@ -134,13 +134,15 @@ impl Looker {
         })
     }
 
-    /// One handshake with `addr` for `name`; for TLS 1.3, then waits (briefly) for the
-    /// server's session tickets, so that a second look can resume.
+    /// One handshake with `addr` for `name`; with `wait`, then waits (briefly) for the
+    /// server's first flight after it: its session tickets, so that a second look can resume,
+    /// or its refusal of us.
     pub(crate) fn look(
         &self,
         addr: SocketAddr,
         name: &ServerName<'static>,
         deadline: Instant,
+        wait: bool,
     ) -> Result<Looked, String> {
         let left = deadline
             .checked_duration_since(Instant::now())
@@ -162,7 +164,11 @@ impl Looker {
             conn.complete_io(&mut io).map_err(|e| e.to_string())?;
         }
         let resumed = conn.handshake_kind() == Some(HandshakeKind::Resumed);
-        let refused = collect_tickets(&mut conn, &sock, deadline).err();
+        let refused = if wait {
+            collect_tickets(&mut conn, &sock, deadline).err()
+        } else {
+            None
+        };
         let (chain, ocsp) = self
             .recorder
             .seen
@@ -182,7 +188,7 @@ impl Looker {
 /// The most a look waits after the handshake for TLS 1.3 session tickets.
 const TICKET_WAIT: Duration = Duration::from_millis(300);
 
-/// Reads what the server sends after the handshake (its NewSessionTickets) for at most
+/// Reads the server's first flight after the handshake (its NewSessionTickets) for at most
 /// [`TICKET_WAIT`], within the deadline. An alert or a TLS error is the server's refusal;
 /// a timeout or a close only ends the wait.
 fn collect_tickets(
@@ -206,9 +212,11 @@ fn collect_tickets(
     loop {
         match conn.read_tls(&mut io) {
             Ok(0) | Err(_) => return Ok(()),
+            // The first flight after the handshake (the tickets, or the refusal) is enough.
             Ok(_) => {
-                if let Err(e) = conn.process_new_packets() {
-                    return Err(e.to_string());
+                return match conn.process_new_packets() {
+                    Ok(_) => Ok(()),
+                    Err(e) => Err(e.to_string()),
                 }
             }
         }
