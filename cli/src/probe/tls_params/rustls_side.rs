@@ -212,13 +212,17 @@ fn collect_tickets(
     loop {
         match conn.read_tls(&mut io) {
             Ok(0) | Err(_) => return Ok(()),
-            // The first flight after the handshake (the tickets, or the refusal) is enough.
             Ok(_) => {
-                return match conn.process_new_packets() {
-                    Ok(_) => Ok(()),
-                    Err(e) => Err(e.to_string()),
-                }
+                conn.process_new_packets().map_err(|e| e.to_string())?;
+                // The first flight after the handshake (the tickets, or the refusal) is
+                // enough: what is left of it arrives within FLIGHT_REST.
+                io.deadline = Instant::now()
+                    .checked_add(FLIGHT_REST)
+                    .map_or(io.deadline, |t| t.min(io.deadline));
             }
         }
     }
 }
+
+/// How long the rest of a flight may take once its first bytes arrived.
+const FLIGHT_REST: Duration = Duration::from_millis(30);
