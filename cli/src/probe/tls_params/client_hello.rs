@@ -356,6 +356,34 @@ mod tests {
         }
     }
 
+    /// Arbitrary first records (random bytes behind a handshake or alert header) never panic,
+    /// and a hello is read only from a record whose ServerHello parses.
+    #[test]
+    fn arbitrary_records_never_panic() {
+        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for _ in 0..20_000 {
+            let len = usize::try_from(next() % 96).unwrap();
+            let mut r = vec![if next() % 2 == 0 { 22 } else { 21 }, 3, 3, 0, 0];
+            r.extend((0..len).map(|_| u8::try_from(next() & 0xff).unwrap()));
+            if let Some(first) = r.get_mut(5) {
+                if next() % 2 == 0 {
+                    *first = 2; // a ServerHello type, random inside
+                }
+            }
+            let answer = read_answer(&r);
+            if let Answer::Hello { .. } = answer {
+                assert_eq!(r[0], 22, "{r:?}");
+                assert_eq!(r[5], 2, "{r:?}");
+            }
+        }
+    }
+
     /// The hello is one well-formed record: the lengths add up.
     #[test]
     fn hello_lengths_add_up() {
