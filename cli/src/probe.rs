@@ -72,7 +72,7 @@ pub(crate) struct Args {
     warn_days: u64,
     /// Also scan each target's TLS parameters: protocol versions (SSLv3 to TLS 1.3), cipher
     /// suites per version and the server's order, key-exchange groups, ALPN tolerance, the
-    /// certificate with and without SNI, OCSP stapling, resumption. Costs up to 145
+    /// certificate with and without SNI, OCSP stapling, resumption. Costs up to 146
     /// connections a target, within --timeout (raise it).
     #[arg(long)]
     tls_scan: bool,

@@ -276,3 +276,38 @@ fn the_tls_scan_presents_our_certificate_to_a_server_requiring_one() {
         assert_eq!(v["tls"]["versions"]["TLSv1.3"], true, "{name}: {out}");
     }
 }
+
+/// With `--cert` and `--tls-scan`, one look without a certificate tells whether the server
+/// requires one: `required` is then known.
+#[test]
+fn the_tls_scan_tells_whether_a_certificate_is_required_when_we_present_one() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let server = example_pki("mtls-scan-req-server");
+    let clients = client_pki("mtls-scan-req-clients", &[Eku::ClientAuth]);
+    for (name, tls, extra, required) in [
+        ("requires, TLS 1.3", "-tls1_3", REQUIRE, true),
+        ("requires, TLS 1.2", "-tls1_2", REQUIRE, true),
+        (
+            "asks only, TLS 1.3",
+            "-tls1_3",
+            &["-verify", "1"][..],
+            false,
+        ),
+        (
+            "asks only, TLS 1.2",
+            "-tls1_2",
+            &["-verify", "1"][..],
+            false,
+        ),
+    ] {
+        let (_s, port) = asking_server(&server, &clients, tls, extra);
+        let mut args = with_cert(&clients, "chain.pem", "leaf.key", "trunk.example.net");
+        args.push("--tls-scan".to_owned());
+        let (code, v, out) = probe(&server, port, &args);
+        assert_eq!(code, 0, "{name}: {out}");
+        assert_eq!(v["client_auth"]["accepted"], true, "{name}: {out}");
+        assert_eq!(v["client_auth"]["required"], required, "{name}: {out}");
+    }
+}

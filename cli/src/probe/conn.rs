@@ -255,7 +255,11 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
         .address
         .filter(|a| !target.bogus && unusable_address(a.ip()).is_none());
     if let (true, Some(addr)) = (ctx.tls_scan, usable) {
-        report.tls_params = Some(tls_params::scan(ctx, target, addr));
+        let params = tls_params::scan(ctx, target, addr);
+        if let Some(auth) = report.client_auth.as_mut().filter(|a| a.required.is_none()) {
+            auth.required = params.refused_without_cert;
+        }
+        report.tls_params = Some(params);
     }
 }
 

@@ -12,7 +12,7 @@
 //!
 //! Connections, at most: 5 (versions) + 5 (TLS 1.3 suites) + 44 (TLS 1.2 suites) + 3 × 24
 //! (TLS 1.1, 1.0 and SSLv3 suites: no AEAD or SHA-2 MAC there) + 2 per version (order) + 4
-//! (groups) + 1 (ALPN) + 4 (certificates, resumption) = 145, on a fresh
+//! (groups) + 1 (ALPN) + 4 (certificates, resumption) + 1 (without `--cert`) = 146, on a fresh
 //! TCP connection each, all within the probe's one deadline; what the deadline cut short is
 //! reported as not tested.
 
@@ -114,6 +114,9 @@ pub(crate) struct TlsParams {
     pub(crate) ocsp_stapled: Support,
     pub(crate) resumption: Support,
     pub(crate) connections: usize,
+    /// With `--cert`: whether the server refused a look that presented no certificate
+    /// (`None`: not asked, or not known).
+    pub(crate) refused_without_cert: Option<bool>,
 }
 
 /// Counts the scan's connections.
@@ -201,6 +204,7 @@ pub(crate) fn scan(ctx: &Context, target: &Target, addr: SocketAddr) -> TlsParam
         ocsp_stapled: Support::Unknown("not tested".to_owned()),
         resumption: Support::Unknown("not tested".to_owned()),
         connections: s.connections,
+        refused_without_cert: None,
     };
     looks(ctx, target, addr, &mut params);
     params
@@ -355,7 +359,9 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
         }
     };
     params.connections += 1;
-    let first = with_sni.look(addr, &ctx.server_name, ctx.deadline, true);
+    let first = with_sni
+        .look(addr, &ctx.server_name, ctx.deadline, true)
+        .map_err(|e| e.text);
     params.served.push(Served {
         sni: sni_text(&ctx.server_name),
         result: first
@@ -374,7 +380,7 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
                 (Some(why), _) => failed(format!("the server refused the session: {why}")),
                 (None, Ok(again)) if again.resumed => Support::Yes,
                 (None, Ok(_)) => Support::No,
-                (None, Err(e)) => failed(e),
+                (None, Err(e)) => failed(e.text),
             };
         }
         Err(e) => {
@@ -382,13 +388,17 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
             params.resumption = failed(e.clone());
         }
     }
+    if client.is_some() {
+        params.refused_without_cert = refused_without_cert(ctx, addr, params);
+    }
     if let Ok(without) = Looker::new(&ctx.provider, false, client) {
         params.connections += 1;
         params.served.push(Served {
             sni: None,
             result: without
                 .look(addr, &ctx.server_name, ctx.deadline, false)
-                .map(|l| l.chain),
+                .map(|l| l.chain)
+                .map_err(|e| e.text),
         });
     }
     let srv = ServerName::try_from(target.host.clone())
@@ -400,8 +410,20 @@ fn looks(ctx: &Context, target: &Target, addr: SocketAddr, params: &mut TlsParam
             sni: sni_text(&srv),
             result: with_sni
                 .look(addr, &srv, ctx.deadline, false)
-                .map(|l| l.chain),
+                .map(|l| l.chain)
+                .map_err(|e| e.text),
         });
+    }
+}
+
+/// With `--cert`, one more look without a certificate tells whether the server requires one:
+/// `Some(true)` when it refuses the look (in the handshake, or after it in TLS 1.3).
+fn refused_without_cert(ctx: &Context, addr: SocketAddr, params: &mut TlsParams) -> Option<bool> {
+    let bare = Looker::new(&ctx.provider, true, None).ok()?;
+    params.connections += 1;
+    match bare.look(addr, &ctx.server_name, ctx.deadline, true) {
+        Ok(l) => Some(l.refused.is_some()),
+        Err(e) => e.alert.then_some(true),
     }
 }
 

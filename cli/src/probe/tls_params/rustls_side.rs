@@ -24,6 +24,29 @@ pub(crate) type ClientAuthKey = (
     Arc<rustls::pki_types::PrivateKeyDer<'static>>,
 );
 
+/// Why a look failed: the text, and whether the server sent a fatal alert.
+#[derive(Debug, Clone)]
+pub(crate) struct LookError {
+    pub(crate) text: String,
+    pub(crate) alert: bool,
+}
+
+impl LookError {
+    fn text(text: &str) -> Self {
+        Self {
+            text: text.to_owned(),
+            alert: false,
+        }
+    }
+
+    fn io(e: &std::io::Error) -> Self {
+        Self {
+            text: e.to_string(),
+            alert: super::super::mtls::alert_of(e).is_some(),
+        }
+    }
+}
+
 /// What one looking handshake saw.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct Looked {
@@ -143,25 +166,25 @@ impl Looker {
         name: &ServerName<'static>,
         deadline: Instant,
         wait: bool,
-    ) -> Result<Looked, String> {
+    ) -> Result<Looked, LookError> {
         let left = deadline
             .checked_duration_since(Instant::now())
             .filter(|d| !d.is_zero())
-            .ok_or("deadline reached")?;
-        let sock = TcpStream::connect_timeout(&addr, left).map_err(|e| e.to_string())?;
+            .ok_or_else(|| LookError::text("deadline reached"))?;
+        let sock = TcpStream::connect_timeout(&addr, left).map_err(|e| LookError::io(&e))?;
         let _ = sock.set_nodelay(true);
         if let Ok(mut seen) = self.recorder.seen.lock() {
             *seen = None;
         }
-        let mut conn =
-            ClientConnection::new(self.config.clone(), name.clone()).map_err(|e| e.to_string())?;
+        let mut conn = ClientConnection::new(self.config.clone(), name.clone())
+            .map_err(|e| LookError::text(&e.to_string()))?;
         let mut io = Deadlined {
             sock: &sock,
             deadline,
             phase: Phase::Scan,
         };
         while conn.is_handshaking() {
-            conn.complete_io(&mut io).map_err(|e| e.to_string())?;
+            conn.complete_io(&mut io).map_err(|e| LookError::io(&e))?;
         }
         let resumed = conn.handshake_kind() == Some(HandshakeKind::Resumed);
         let refused = if wait {
