@@ -2,7 +2,7 @@
 //!
 //! With a hand-built ClientHello ([`client_hello`]), one question per connection, the
 //! handshake never continued: the protocol versions accepted (TLS 1.3, 1.2, 1.1, 1.0,
-//! SSLv3), the cipher suites accepted per version (one suite per hello, from [`LEGACY_SUITES`]
+//! SSLv3), the cipher suites accepted per version (one suite per hello, from [`suites::LEGACY_SUITES`]
 //! and the five TLS 1.3 suites) and whether the server enforces its own order, the TLS 1.3
 //! key-exchange groups (one group per hello, empty key share: X25519, P-256, P-384,
 //! X25519MLKEM768; not known for a server without TLS 1.3), and whether an
@@ -17,19 +17,20 @@
 //! reported as not tested.
 
 mod client_hello;
+mod report;
 mod rustls_side;
+mod suites;
 
 use std::net::SocketAddr;
 use std::time::Instant;
 
 use rustls::pki_types::{CertificateDer, ServerName};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use sipcert::resolve::Target;
-use tls_parser::{TlsCipherEnc, TlsCipherEncMode, TlsCipherKx, TlsCipherMac, TlsCipherSuite};
 
 use self::client_hello::{ask, Answer, Hello, TLS13};
 use self::rustls_side::Looker;
-use super::certinfo::CertInfo;
+use self::suites::{before_tls12, GROUPS, LEGACY_SUITES, TLS13_SUITES};
 use super::Context;
 
 /// The versions tested, newest first: (name, `legacy_version`, TLS 1.3).
@@ -39,31 +40,6 @@ const VERSIONS: [(&str, u16, bool); 5] = [
     ("TLSv1.1", 0x0302, false),
     ("TLSv1.0", 0x0301, false),
     ("SSLv3", 0x0300, false),
-];
-
-/// The TLS 1.3 suites (RFC 8446 §B.4).
-const TLS13_SUITES: [u16; 5] = [0x1301, 0x1302, 0x1303, 0x1304, 0x1305];
-
-/// The suites below TLS 1.3 tested one by one: the modern AEAD ones, CBC, static RSA key
-/// exchange, 3DES, RC4, NULL, EXPORT and anonymous ones.
-pub(crate) const LEGACY_SUITES: [u16; 44] = [
-    0xc02b, 0xc02c, 0xc02f, 0xc030, 0xcca9, 0xcca8, 0x009e, 0x009f, 0xccaa, // AEAD, PFS
-    0xc009, 0xc00a, 0xc013, 0xc014, 0xc023, 0xc024, 0xc027, 0xc028, // ECDHE CBC
-    0x0033, 0x0039, 0x0067, 0x006b, // DHE CBC
-    0x009c, 0x009d, 0x002f, 0x0035, 0x003c, 0x003d, // RSA key exchange
-    0x000a, 0xc012, 0xc008, 0x0016, // 3DES
-    0x0005, 0x0004, 0xc011, 0xc007, // RC4
-    0x0001, 0x0002, 0x003b, 0xc010, // NULL
-    0x0003, 0x0006, 0x0008, 0x0014, // EXPORT
-    0x0034, // anonymous DH
-];
-
-/// The groups tested: (name, id).
-const GROUPS: [(&str, u16); 4] = [
-    ("X25519", 0x001d),
-    ("secp256r1", 0x0017),
-    ("secp384r1", 0x0018),
-    ("X25519MLKEM768", 0x11ec),
 ];
 
 /// The ALPN protocol no server knows.
@@ -234,16 +210,6 @@ fn chosen(answer: &Answer, version: u16) -> Option<u16> {
         | Answer::Unreachable(_)
         | Answer::Garbled(_) => None,
     }
-}
-
-/// Whether a suite exists below TLS 1.2 (no AEAD, no SHA-2 MAC or PRF).
-fn before_tls12(id: u16) -> bool {
-    TlsCipherSuite::from_id(id).is_some_and(|c| {
-        !matches!(
-            c.mac,
-            TlsCipherMac::Aead | TlsCipherMac::HmacSha256 | TlsCipherMac::HmacSha384
-        )
-    })
 }
 
 fn suites_of(
@@ -431,235 +397,5 @@ fn sni_text(name: &ServerName<'_>) -> Option<String> {
     match name {
         ServerName::DnsName(d) => Some(d.as_ref().to_owned()),
         _ => None,
-    }
-}
-
-/// The IANA name of a suite (its number when unknown).
-fn suite_name(id: u16) -> String {
-    TlsCipherSuite::from_id(id).map_or_else(|| format!("0x{id:04x}"), |c| c.name.to_owned())
-}
-
-/// Why a suite is weak: its properties that testssl.sh and SSL Labs flag.
-pub(crate) fn weaknesses(id: u16) -> Vec<&'static str> {
-    let Some(c) = TlsCipherSuite::from_id(id) else {
-        return vec!["unknown-suite"];
-    };
-    let mut weak = Vec::new();
-    let anonymous =
-        matches!(c.kx, TlsCipherKx::Null) || matches!(c.au, tls_parser::TlsCipherAu::Null);
-    // Static key exchange; the anonymous DH suites are ephemeral (and flagged as anonymous).
-    if matches!(c.kx, TlsCipherKx::Rsa | TlsCipherKx::Dh | TlsCipherKx::Ecdh) && !anonymous {
-        weak.push("no-forward-secrecy");
-    }
-    if anonymous {
-        weak.push("anonymous");
-    }
-    match c.enc {
-        TlsCipherEnc::Null => weak.push("null-cipher"),
-        TlsCipherEnc::Rc4 | TlsCipherEnc::Rc2 => weak.push("rc4"),
-        TlsCipherEnc::Des | TlsCipherEnc::TripleDes => weak.push("des"),
-        TlsCipherEnc::Idea | TlsCipherEnc::Seed => weak.push("obsolete-cipher"),
-        TlsCipherEnc::Aria
-        | TlsCipherEnc::Aes
-        | TlsCipherEnc::Camellia
-        | TlsCipherEnc::Chacha20_Poly1305
-        | TlsCipherEnc::Sm4
-        | TlsCipherEnc::Aegis => {}
-    }
-    if c.enc_mode == TlsCipherEncMode::Cbc {
-        weak.push("cbc");
-    }
-    if c.enc_size > 0 && c.enc_size < 112 {
-        weak.push("export");
-    }
-    if c.mac == TlsCipherMac::HmacMd5 {
-        weak.push("md5");
-    }
-    weak
-}
-
-impl TlsParams {
-    /// The scan's fields of the `"tls"` object.
-    pub(crate) fn json(&self, now: i64) -> Map<String, Value> {
-        let mut m = Map::new();
-        m.insert(
-            "versions".into(),
-            Value::Object(
-                self.versions
-                    .iter()
-                    .map(|(n, s)| ((*n).to_owned(), s.json()))
-                    .collect(),
-            ),
-        );
-        m.insert(
-            "cipher_suites".into(),
-            Value::Object(
-                self.suites
-                    .iter()
-                    .map(|s| {
-                        let list: Vec<Value> = s
-                            .accepted
-                            .iter()
-                            .map(|id| json!({"id": format!("0x{id:04x}"), "name": suite_name(*id), "weak": weaknesses(*id)}))
-                            .collect();
-                        (
-                            s.version.to_owned(),
-                            json!({"accepted": list, "server_preference": s.server_preference}),
-                        )
-                    })
-                    .collect(),
-            ),
-        );
-        m.insert(
-            "groups".into(),
-            Value::Object(
-                self.groups
-                    .iter()
-                    .map(|(n, s)| ((*n).to_owned(), s.json()))
-                    .collect(),
-            ),
-        );
-        m.insert("alpn_tolerant".into(), self.alpn_tolerant.json());
-        m.insert("ocsp_stapled".into(), self.ocsp_stapled.json());
-        m.insert("resumption".into(), self.resumption.json());
-        m.insert("certificates_by_sni".into(), json!(self.served_json(now)));
-        m.insert("sni_certificates_differ".into(), json!(self.differ()));
-        m.insert("scan_connections".into(), json!(self.connections));
-        m
-    }
-
-    fn served_json(&self, now: i64) -> Vec<Value> {
-        self.served
-            .iter()
-            .map(|s| match &s.result {
-                Ok(chain) => json!({
-                    "sni": s.sni,
-                    "certificate": chain.first().map(|c| CertInfo::of(c).json(now)),
-                    "error": null,
-                }),
-                Err(e) => json!({"sni": s.sni, "certificate": null, "error": e}),
-            })
-            .collect()
-    }
-
-    /// Whether the leaf served differs between the SNI choices (`None`: fewer than two seen).
-    pub(crate) fn differ(&self) -> Option<bool> {
-        let leaves: Vec<&CertificateDer<'_>> = self
-            .served
-            .iter()
-            .filter_map(|s| s.result.as_ref().ok().and_then(|c| c.first()))
-            .collect();
-        match leaves.as_slice() {
-            [first, rest @ ..] if !rest.is_empty() => Some(rest.iter().any(|l| l != first)),
-            _ => None,
-        }
-    }
-
-    /// The text report's lines.
-    pub(crate) fn text(&self) -> Vec<String> {
-        let word = |s: &Support| match s {
-            Support::Yes => "yes".to_owned(),
-            Support::No => "no".to_owned(),
-            Support::Unknown(why) => format!("unknown ({why})"),
-        };
-        let mut lines = vec![format!(
-            "TLS scan ({} connections): versions {}",
-            self.connections,
-            self.versions
-                .iter()
-                .map(|(n, s)| format!("{n} {}", word(s)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        )];
-        for s in &self.suites {
-            lines.push(format!(
-                "  {} suites ({}): {}",
-                s.version,
-                match s.server_preference {
-                    Some(true) => "server order",
-                    Some(false) => "client order",
-                    None => "order not tested",
-                },
-                s.accepted
-                    .iter()
-                    .map(|id| {
-                        let weak = weaknesses(*id);
-                        if weak.is_empty() {
-                            suite_name(*id)
-                        } else {
-                            format!("{} [{}]", suite_name(*id), weak.join(","))
-                        }
-                    })
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-        lines.push(format!(
-            "  groups: {}",
-            self.groups
-                .iter()
-                .map(|(n, s)| format!("{n} {}", word(s)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ));
-        lines.push(format!(
-            "  unknown ALPN tolerated: {}; OCSP staple: {}; resumption: {}",
-            word(&self.alpn_tolerant),
-            word(&self.ocsp_stapled),
-            word(&self.resumption)
-        ));
-        for s in &self.served {
-            let sni = s.sni.as_deref().unwrap_or("(no SNI)");
-            match &s.result {
-                Ok(chain) => lines.push(format!(
-                    "  certificate for SNI {sni}: {}",
-                    chain
-                        .first()
-                        .map_or_else(|| "(none)".to_owned(), |c| CertInfo::of(c).subject)
-                )),
-                Err(e) => lines.push(format!("  certificate for SNI {sni}: failed: {e}")),
-            }
-        }
-        if self.differ() == Some(true) {
-            lines.push("  the certificate served depends on SNI".to_owned());
-        }
-        lines
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// The connection bound of the module documentation: 24 suites below TLS 1.2.
-    #[test]
-    fn suites_below_tls12() {
-        let below = LEGACY_SUITES.iter().filter(|id| before_tls12(**id)).count();
-        assert_eq!(below, 24);
-    }
-
-    /// Each weakness label, on a suite that has it; a modern suite has none.
-    #[test]
-    fn weakness_labels() {
-        let cases: &[(u16, &[&str])] = &[
-            (0xc02f, &[]),
-            (0x1301, &[]),
-            (0xc013, &["cbc"]),
-            (0x009c, &["no-forward-secrecy"]),
-            (0x000a, &["no-forward-secrecy", "des", "cbc"]),
-            (0x0005, &["no-forward-secrecy", "rc4"]),
-            (0x0004, &["no-forward-secrecy", "rc4", "md5"]),
-            (0x0001, &["no-forward-secrecy", "null-cipher", "md5"]),
-            (0x0034, &["anonymous", "cbc"]),
-        ];
-        for (id, want) in cases {
-            assert_eq!(weaknesses(*id), *want, "0x{id:04x} {}", suite_name(*id));
-        }
-        assert_eq!(weaknesses(0xfefe), ["unknown-suite"]);
-        assert!(
-            weaknesses(0x0003).contains(&"export"),
-            "{:?}",
-            weaknesses(0x0003)
-        );
     }
 }
