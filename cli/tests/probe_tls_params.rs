@@ -21,6 +21,11 @@ fn scan(pki: &PemPki, options: &[&str]) -> (Value, String) {
         pki,
         &["--tls-scan", "--timeout", "60"],
     ));
+    // A server that answers every question: the lists are whole.
+    assert_eq!(v["tls"]["unanswered_questions"], 0, "{options:?}: {out}");
+    for (version, suites) in v["tls"]["cipher_suites"].as_object().into_iter().flatten() {
+        assert_eq!(suites["complete"], true, "{options:?} {version}: {out}");
+    }
     (v["tls"].clone(), out)
 }
 
@@ -255,6 +260,8 @@ fn silent_and_closing_servers_end_within_the_deadline() {
             );
         }
         assert_eq!(v["tls"]["cipher_suites"], json!({}), "{name}: {out}");
+        let unanswered = v["tls"]["unanswered_questions"].as_u64().unwrap_or(0);
+        assert_eq!(unanswered > 0, !close, "{name}: {out}");
         assert!(took < Duration::from_secs(8), "{name}: {took:?}: {out}");
     }
 }

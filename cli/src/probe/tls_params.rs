@@ -70,6 +70,8 @@ pub(crate) struct Suites {
     pub(crate) accepted: Vec<u16>,
     /// Whether the server picks by its own order (`None`: fewer than two suites to compare).
     pub(crate) server_preference: Option<bool>,
+    /// Every question about this version's suites was answered: `accepted` is the whole list.
+    pub(crate) complete: bool,
 }
 
 /// The certificate served for one SNI choice.
@@ -90,17 +92,21 @@ pub(crate) struct TlsParams {
     pub(crate) ocsp_stapled: Support,
     pub(crate) resumption: Support,
     pub(crate) connections: usize,
+    /// Raw questions without an answer (silence, the deadline, no connection, garbage).
+    pub(crate) unanswered: usize,
     /// With `--cert`: whether the server refused a look that presented no certificate
     /// (`None`: not asked, or not known).
     pub(crate) refused_without_cert: Option<bool>,
 }
 
-/// Counts the scan's connections.
+/// Asks the raw questions; counts them, and those left without an answer.
 struct Scanner {
     addr: SocketAddr,
     sni: Option<String>,
     deadline: Instant,
     connections: usize,
+    /// Questions answered by silence (the deadline), no connection, or garbage.
+    unanswered: usize,
 }
 
 impl Scanner {
@@ -117,7 +123,7 @@ impl Scanner {
         alpn: Option<&[u8]>,
     ) -> Answer {
         self.connections += 1;
-        ask(
+        let answer = ask(
             self.addr,
             &Hello {
                 version,
@@ -128,7 +134,12 @@ impl Scanner {
                 alpn,
             },
             self.deadline,
-        )
+        );
+        match answer {
+            Answer::Hello { .. } | Answer::Alert(_) | Answer::Closed => {}
+            Answer::Silent | Answer::Unreachable(_) | Answer::Garbled(_) => self.unanswered += 1,
+        }
+        answer
     }
 }
 
@@ -143,6 +154,7 @@ pub(crate) fn scan(ctx: &Context, target: &Target, addr: SocketAddr) -> TlsParam
         sni,
         deadline: ctx.deadline,
         connections: 0,
+        unanswered: 0,
     };
     let all_groups: Vec<u16> = GROUPS.iter().map(|(_, g)| *g).collect();
     let classic_groups = all_groups.get(..3).unwrap_or_default();
@@ -180,6 +192,7 @@ pub(crate) fn scan(ctx: &Context, target: &Target, addr: SocketAddr) -> TlsParam
         ocsp_stapled: Support::Unknown("not tested".to_owned()),
         resumption: Support::Unknown("not tested".to_owned()),
         connections: s.connections,
+        unanswered: s.unanswered,
         refused_without_cert: None,
     };
     looks(ctx, target, addr, &mut params);
@@ -237,6 +250,7 @@ fn suites_of(
     } else {
         all_groups.get(..3).unwrap_or_default()
     };
+    let unanswered = s.unanswered;
     let accepted: Vec<u16> = candidates
         .into_iter()
         .filter(|id| chosen(&s.ask(version, tls13, &[*id], groups), want) == Some(*id))
@@ -253,6 +267,7 @@ fn suites_of(
         version: name,
         accepted,
         server_preference,
+        complete: s.unanswered == unanswered,
     }
 }
 

@@ -33,7 +33,7 @@ impl TlsParams {
                             .collect();
                         (
                             s.version.to_owned(),
-                            json!({"accepted": list, "server_preference": s.server_preference}),
+                            json!({"accepted": list, "server_preference": s.server_preference, "complete": s.complete}),
                         )
                     })
                     .collect(),
@@ -54,6 +54,7 @@ impl TlsParams {
         m.insert("certificates_by_sni".into(), json!(self.served_json(now)));
         m.insert("sni_certificates_differ".into(), json!(self.differ()));
         m.insert("scan_connections".into(), json!(self.connections));
+        m.insert("unanswered_questions".into(), json!(self.unanswered));
         m
     }
 
@@ -92,8 +93,9 @@ impl TlsParams {
             Support::Unknown(why) => format!("unknown ({why})"),
         };
         let mut lines = vec![format!(
-            "TLS scan ({} connections): versions {}",
+            "TLS scan ({} connections, {} questions unanswered): versions {}",
             self.connections,
+            self.unanswered,
             self.versions
                 .iter()
                 .map(|(n, s)| format!("{n} {}", word(s)))
@@ -102,12 +104,17 @@ impl TlsParams {
         )];
         for s in &self.suites {
             lines.push(format!(
-                "  {} suites ({}): {}",
+                "  {} suites ({}{}): {}",
                 s.version,
                 match s.server_preference {
                     Some(true) => "server order",
                     Some(false) => "client order",
                     None => "order not tested",
+                },
+                if s.complete {
+                    ""
+                } else {
+                    "; INCOMPLETE: some questions were not answered"
                 },
                 s.accepted
                     .iter()
