@@ -1,4 +1,4 @@
-//! Stable codes: reject reasons, hints, relaxations, and the match route.
+//! Stable codes: reject reasons, hints, relaxations, warnings, and the match route.
 
 use core::fmt;
 
@@ -90,6 +90,54 @@ impl ReasonCode {
 }
 
 impl fmt::Display for ReasonCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+/// A warning about a certificate that passes but that some peers refuse. Codes are stable
+/// kebab-case strings; new ones may be added, none is ever renamed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum WarningCode {
+    /// `eku-server-auth-only`: a certificate used as a TLS **client** certificate (mutual
+    /// TLS) whose EKU lists serverAuth but neither clientAuth, id-kp-sipDomain nor
+    /// anyExtendedKeyUsage. sipcert's `compatible` EKU mode accepts it (RFC 5924 §5 leaves the
+    /// EKU to local policy), but peers that check the EKU for the client role, as TLS stacks
+    /// do by default, refuse it (RFC 5280 §4.2.1.12): public CAs stopped issuing clientAuth
+    /// in 2026, so a trunk presenting such a certificate breaks there.
+    EkuServerAuthOnly,
+    /// `client-issuer-not-in-ca-names`: the server's CertificateRequest named CAs, and none
+    /// of them issued a certificate of our client chain (nor is one of it): the server will
+    /// not find a path (RFC 8446 §4.2.4, RFC 5246 §7.4.4).
+    ClientIssuerNotInCaNames,
+    /// `client-cert-expired`: our client certificate is past its notAfter.
+    ClientCertExpired,
+    /// `client-cert-expiring`: our client certificate expires within the warning period.
+    ClientCertExpiring,
+}
+
+impl WarningCode {
+    /// The stable kebab-case code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::EkuServerAuthOnly => "eku-server-auth-only",
+            Self::ClientIssuerNotInCaNames => "client-issuer-not-in-ca-names",
+            Self::ClientCertExpired => "client-cert-expired",
+            Self::ClientCertExpiring => "client-cert-expiring",
+        }
+    }
+
+    /// Every code.
+    pub const ALL: &'static [Self] = &[
+        Self::EkuServerAuthOnly,
+        Self::ClientIssuerNotInCaNames,
+        Self::ClientCertExpired,
+        Self::ClientCertExpiring,
+    ];
+}
+
+impl fmt::Display for WarningCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
     }

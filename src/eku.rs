@@ -5,7 +5,7 @@
 
 use core::fmt;
 
-use crate::codes::ReasonCode;
+use crate::codes::{ReasonCode, WarningCode};
 use crate::der::cert::{Certificate, DecidedExtension, KnownExtension, WalkError};
 use crate::der::name::oid_text;
 use crate::der::reader::{DerError, Reader, SEQUENCE};
@@ -147,6 +147,24 @@ pub fn evaluate_eku(cert_der: &[u8], role: Role, mode: EkuMode) -> Result<EkuAcc
             },
         ) => Err(EkuError::Malformed),
     }
+}
+
+/// The warning a peer's EKU check gives the end entity `cert_der` used as a TLS **client**
+/// certificate, although [`evaluate_eku`] accepts it in the `compatible` mode:
+/// [`WarningCode::EkuServerAuthOnly`] when the EKU lists serverAuth and none of clientAuth,
+/// id-kp-sipDomain, anyExtendedKeyUsage. `None` for any other EKU, an absent one, or a
+/// certificate or extension that does not parse (which [`evaluate_eku`] rejects).
+///
+/// ```
+/// use sipcert::client_eku_warning;
+///
+/// assert_eq!(client_eku_warning(b"not a certificate"), None);
+/// ```
+pub fn client_eku_warning(cert_der: &[u8]) -> Option<WarningCode> {
+    let cert = Certificate::parse(cert_der).ok()?;
+    let (p, _) = read_extension(&cert).ok()??;
+    let server_auth_only = p.server_auth && !(p.client_auth || p.sip_domain || p.any);
+    server_auth_only.then_some(WarningCode::EkuServerAuthOnly)
 }
 
 /// The purposes that matter, decoded from the extension.

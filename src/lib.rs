@@ -99,11 +99,11 @@ pub mod verifier;
 mod warning;
 
 pub use chain::decision::check_end_entity;
-pub use codes::{Hint, ReasonCode, Relaxation, Via};
+pub use codes::{Hint, ReasonCode, Relaxation, Via, WarningCode};
 pub use domain::{DomainName, DomainNameError};
 pub use eku::{
-    evaluate_eku, EkuAcceptance, EkuError, EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH,
-    EKU_SIP_DOMAIN,
+    client_eku_warning, evaluate_eku, EkuAcceptance, EkuError, EKU_ANY, EKU_CLIENT_AUTH,
+    EKU_SERVER_AUTH, EKU_SIP_DOMAIN,
 };
 pub use identity::{
     extract_identities, ExtractError, Identities, Identity, IdentityName, IdentitySource,

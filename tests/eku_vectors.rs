@@ -216,3 +216,39 @@ fn oid_constants() {
     assert_eq!(EKU_CLIENT_AUTH, CLIENT_AUTH);
     assert_eq!(EKU_ANY, ANY_EKU);
 }
+
+/// `eku-server-auth-only`: only a client certificate whose EKU has serverAuth and nothing
+/// that allows the client role (the 2026 public-CA certificate) gets the warning.
+#[test]
+fn server_auth_only_client_certificate_warning_table() {
+    use sipcert::{client_eku_warning, WarningCode};
+    let rows: &[(&str, Eku, Option<WarningCode>)] = &[
+        ("absent", None, None),
+        (
+            "serverAuth only",
+            Some(&[SERVER_AUTH]),
+            Some(WarningCode::EkuServerAuthOnly),
+        ),
+        (
+            "serverAuth, clientAuth",
+            Some(&[SERVER_AUTH, CLIENT_AUTH]),
+            None,
+        ),
+        ("clientAuth only", Some(&[CLIENT_AUTH]), None),
+        (
+            "serverAuth, sipDomain",
+            Some(&[SERVER_AUTH, SIP_DOMAIN]),
+            None,
+        ),
+        ("serverAuth, anyEKU", Some(&[SERVER_AUTH, ANY_EKU]), None),
+        ("codeSigning", Some(&[CODE_SIGNING]), None),
+    ];
+    for (name, eku, want) in rows {
+        assert_eq!(client_eku_warning(&leaf(*eku, false)), *want, "{name}");
+    }
+    assert_eq!(client_eku_warning(b"\x30\x00"), None, "not a certificate");
+    assert_eq!(
+        WarningCode::EkuServerAuthOnly.code(),
+        "eku-server-auth-only"
+    );
+}

@@ -151,3 +151,19 @@ fn chain_rejections() {
         .collect();
     assert_eq!(codes, ["chain-revoked", "no-matching-identity"]);
 }
+
+/// The warning codes (a certificate that passes but that some peers refuse): stable, listed
+/// in `ALL`, in this order.
+#[test]
+fn warning_codes_are_the_decisions_list() {
+    let codes: Vec<&str> = sipcert::WarningCode::ALL.iter().map(|c| c.code()).collect();
+    assert_eq!(
+        codes,
+        [
+            "eku-server-auth-only",
+            "client-issuer-not-in-ca-names",
+            "client-cert-expired",
+            "client-cert-expiring",
+        ]
+    );
+}

@@ -13,7 +13,9 @@
 
 mod certinfo;
 mod conn;
+mod mtls;
 mod render;
+mod tls_params;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -57,6 +59,10 @@ pub(crate) struct Args {
     /// The client certificate's private key (PEM).
     #[arg(long, value_name = "PEM", requires = "cert")]
     key: Option<String>,
+    /// The SIP domain our client certificate (`--cert`) speaks for: its RFC 5922 identities
+    /// are checked for it, as a server doing mutual TLS would.
+    #[arg(long = "as", value_name = "DOMAIN", requires = "cert")]
+    as_domain: Option<String>,
     /// Seconds for the whole probe: DNS resolution, then connect, TLS handshake and OPTIONS of
     /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
@@ -64,6 +70,12 @@ pub(crate) struct Args {
     /// Warn about a certificate that expires within this many days.
     #[arg(long, value_name = "N", default_value_t = 30)]
     warn_days: u64,
+    /// Also scan each target's TLS parameters: protocol versions (SSLv3 to TLS 1.3), cipher
+    /// suites per version and the server's order, key-exchange groups, ALPN tolerance, the
+    /// certificate with and without SNI, OCSP stapling, resumption. Costs up to 146
+    /// connections a target, within --timeout (raise it).
+    #[arg(long)]
+    tls_scan: bool,
     /// After an accepted handshake, send a SIP OPTIONS and report the response status line.
     #[arg(long)]
     options: bool,
@@ -103,9 +115,11 @@ pub(crate) struct Context {
         Vec<rustls::pki_types::CertificateDer<'static>>,
         Arc<rustls::pki_types::PrivateKeyDer<'static>>,
     )>,
+    pub(crate) own_certificate: Option<mtls::OwnCertificate>,
     pub(crate) deadline: Instant,
     pub(crate) warn_days: u64,
     pub(crate) options: bool,
+    pub(crate) tls_scan: bool,
 }
 
 pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
@@ -130,6 +144,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         }
         _ => None,
     };
+    let own_certificate = own_certificate(args, client_auth.as_ref(), &base_policy)?;
     let timeout = Duration::from_secs(args.timeout.max(1));
     let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
     let started = Instant::now();
@@ -144,9 +159,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         crls,
         provider,
         client_auth,
+        own_certificate,
         deadline,
         warn_days: args.warn_days,
         options: args.options,
+        tls_scan: args.tls_scan,
     };
     let reports = probe_all(&ctx, &targets, args.jobs.max(1), &progress);
     let elapsed = started.elapsed();
@@ -163,6 +180,27 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     } else {
         Outcome::Invalid
     })
+}
+
+/// Our client certificate (`--cert`) examined for `--as`, the client EKU and expiry.
+fn own_certificate(
+    args: &Args,
+    client_auth: Option<&(
+        Vec<rustls::pki_types::CertificateDer<'static>>,
+        Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+    )>,
+    policy: &sipcert::Policy,
+) -> Result<Option<mtls::OwnCertificate>, InputError> {
+    let as_domain = match &args.as_domain {
+        Some(text) => Some(
+            Reference::from_text(text).map_err(|e| InputError(format!("--as {text:?}: {e}")))?,
+        ),
+        None => None,
+    };
+    let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
+    Ok(client_auth.and_then(|(chain, _)| {
+        mtls::OwnCertificate::examine(chain, as_domain.as_ref(), policy, now, args.warn_days)
+    }))
 }
 
 /// The system trust store (the library's `native-roots` feature, rustls-native-certs).

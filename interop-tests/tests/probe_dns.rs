@@ -618,6 +618,7 @@ fn dns_probe_scenarios() {
     island_anchor_secures_its_zone_only(&w);
     signed_cname_chain_with_secure_nodata(&w);
     stripping_resolver_has_its_own_code(&w);
+    tls_scan_looks_with_the_srv_target_as_sni(&w);
 }
 
 /// The DNSSEC status of each step, as (step, name, status).
@@ -1021,4 +1022,40 @@ fn failures_have_stable_codes(w: &World) {
         (0, Some(1)),
         "{out}"
     );
+}
+
+/// `--tls-scan` on a resolved target: the certificate is also asked for with SNI = the SRV
+/// target (and without SNI); the rustls server behind it serves one certificate to all, and
+/// speaks TLS 1.3 and 1.2 only, without ML-KEM (the ring provider).
+fn tls_scan_looks_with_the_srv_target_as_sni(w: &World) {
+    let (code, v, out) = probe(w, &["--first", "--tls-scan", "sips:signed.test"]);
+    assert_eq!(code, 0, "{out}");
+    let tls = &target(&v, "sip1.signed.test")["tls"];
+    let snis: Vec<Value> = tls["certificates_by_sni"]
+        .as_array()
+        .map(|a| a.iter().map(|c| c["sni"].clone()).collect())
+        .unwrap_or_default();
+    assert_eq!(
+        snis,
+        [
+            Value::from("signed.test"),
+            Value::Null,
+            Value::from("sip1.signed.test")
+        ],
+        "{out}"
+    );
+    // The measurement reported in docs/probe.md.
+    eprintln!(
+        "--tls-scan of one target: {} connections, {} ms (the probe included)",
+        tls["scan_connections"],
+        target(&v, "sip1.signed.test")["elapsed_ms"]
+    );
+    assert_eq!(tls["sni_certificates_differ"], false, "{out}");
+    assert_eq!(
+        tls["versions"],
+        serde_json::json!({"TLSv1.3": true, "TLSv1.2": true, "TLSv1.1": false, "TLSv1.0": false, "SSLv3": false}),
+        "{out}"
+    );
+    assert_eq!(tls["groups"]["X25519"], true, "{out}");
+    assert_eq!(tls["groups"]["X25519MLKEM768"], false, "{out}");
 }

@@ -12,23 +12,21 @@
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{IpAddr, SocketAddr, TcpStream};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use rustls::client::danger::ServerCertVerifier;
-use rustls::client::ResolvesClientCert;
 use rustls::pki_types::{CertificateDer, UnixTime};
 use rustls::sign::CertifiedKey;
-use rustls::{
-    AlertDescription, ClientConfig, ClientConnection, KeyLogFile, ProtocolVersion, SignatureScheme,
-};
+use rustls::{AlertDescription, ClientConfig, ClientConnection, KeyLogFile, ProtocolVersion};
 use sipcert::dane::{DaneOutcome, DaneStatus, TlsaSet};
 use sipcert::resolve::Target;
 use sipcert::verifier::{DaneServerVerifier, Observation, Observer, SipServerVerifier};
 use sipcert::Verdict;
 
 use super::certinfo::CertInfo;
+use super::mtls::{self, ClientAuth, ClientCert, OnUs, RequestSlot};
+use super::tls_params::{self, TlsParams};
 use super::{first_address, Context};
 
 /// A probe-level failure: (code, message).
@@ -74,6 +72,8 @@ pub(crate) struct Report {
     pub(crate) certs: Vec<CertInfo>,
     pub(crate) options: Option<Result<(u16, String), String>>,
     pub(crate) warnings: Vec<String>,
+    pub(crate) client_auth: Option<ClientAuth>,
+    pub(crate) tls_params: Option<TlsParams>,
     pub(crate) elapsed: Duration,
 }
 
@@ -91,6 +91,8 @@ impl Report {
             certs: Vec::new(),
             options: None,
             warnings: Vec::new(),
+            client_auth: None,
+            tls_params: None,
             elapsed: Duration::ZERO,
         }
     }
@@ -167,10 +169,12 @@ fn remaining(ctx: &Context) -> Option<Duration> {
 
 /// What the probe was doing when the deadline was reached.
 #[derive(Debug, Clone, Copy)]
-enum Phase {
+pub(crate) enum Phase {
     Handshake,
     Verdict,
     Options,
+    /// The `--tls-scan` handshakes.
+    Scan,
 }
 
 impl Phase {
@@ -179,6 +183,7 @@ impl Phase {
             Self::Handshake => "the TLS handshake",
             Self::Verdict => "the wait for the server's verdict on the client",
             Self::Options => "OPTIONS",
+            Self::Scan => "the TLS parameter scan",
         }
     }
 }
@@ -188,10 +193,10 @@ impl Phase {
 /// or one whose timeout expires (`WouldBlock` on Unix, `TimedOut` elsewhere), fails with
 /// `TimedOut` and "deadline reached during" the phase.
 #[derive(Debug)]
-struct Deadlined<'a> {
-    sock: &'a TcpStream,
-    deadline: Instant,
-    phase: Phase,
+pub(crate) struct Deadlined<'a> {
+    pub(crate) sock: &'a TcpStream,
+    pub(crate) deadline: Instant,
+    pub(crate) phase: Phase,
 }
 
 impl Deadlined<'_> {
@@ -246,6 +251,16 @@ fn probe_into(ctx: &Context, target: &Target, report: &mut Report) {
     if let Err(failure) = connect_and_verify(ctx, target, report) {
         report.failure = Some(failure);
     }
+    let usable = report
+        .address
+        .filter(|a| !target.bogus && unusable_address(a.ip()).is_none());
+    if let (true, Some(addr)) = (ctx.tls_scan, usable) {
+        let params = tls_params::scan(ctx, target, addr);
+        if let Some(auth) = report.client_auth.as_mut().filter(|a| a.required.is_none()) {
+            auth.required = params.refused_without_cert;
+        }
+        report.tls_params = Some(params);
+    }
 }
 
 /// The probe of one target, in order: the destination, TCP, the TLS handshake with the
@@ -258,8 +273,8 @@ fn connect_and_verify(ctx: &Context, target: &Target, report: &mut Report) -> Re
     // would pay. Failing to set it costs only that time.
     let _ = sock.set_nodelay(true);
     let slot = SeenSlot::default();
-    let requested = Arc::new(AtomicBool::new(false));
-    let mut conn = tls_connection(ctx, target, &slot, &requested)?;
+    let request = RequestSlot::default();
+    let mut conn = tls_connection(ctx, target, &slot, &request)?;
     let outcome = handshake(
         &mut conn,
         &mut Deadlined {
@@ -279,12 +294,23 @@ fn connect_and_verify(ctx: &Context, target: &Target, report: &mut Report) -> Re
                 .map_or_else(String::new, |c| format!("{:?}", c.suite())),
         ));
     }
-    if report.accepted
-        && requested.load(Ordering::Relaxed)
-        && conn.protocol_version() == Some(ProtocolVersion::TLSv1_3)
-    {
-        server_verdict(ctx, &mut conn, &sock, report);
-    }
+    let tls13 = conn.protocol_version() == Some(ProtocolVersion::TLSv1_3);
+    let requested = mtls::was_requested(&request);
+    let on_us = match &outcome {
+        _ if !requested => OnUs::Unknown,
+        Ok(()) if handshake_ok && tls13 && report.accepted => {
+            server_verdict(ctx, &mut conn, &sock, report)
+        }
+        Ok(()) if handshake_ok && !tls13 => OnUs::Accepted,
+        Ok(()) => OnUs::Unknown,
+        Err(e) => mtls::alert_of(e).map_or(OnUs::Unknown, OnUs::Refused),
+    };
+    report.client_auth = Some(ClientAuth::observe(
+        request.lock().ok().and_then(|mut r| r.take()),
+        ctx.client_auth.is_some(),
+        on_us,
+        ctx.own_certificate.clone(),
+    ));
     warn(ctx, report);
     if report.accepted && ctx.options {
         report.options = Some(options(ctx, &mut conn, &sock));
@@ -353,7 +379,7 @@ fn tls_connection(
     ctx: &Context,
     target: &Target,
     slot: &SeenSlot,
-    requested: &Arc<AtomicBool>,
+    request: &RequestSlot,
 ) -> Result<ClientConnection, Failure> {
     let policy = target.policy(ctx.base_policy.clone());
     let mut builder =
@@ -372,8 +398,7 @@ fn tls_connection(
         ),
         None => sip,
     };
-    let config =
-        client_config(ctx, verifier, requested).map_err(|e| ("tls-handshake-failed", e))?;
+    let config = client_config(ctx, verifier, request).map_err(|e| ("tls-handshake-failed", e))?;
     ClientConnection::new(Arc::new(config), ctx.server_name.clone())
         .map_err(|e| ("tls-handshake-failed", e.to_string()))
 }
@@ -465,7 +490,7 @@ fn warn(ctx: &Context, report: &mut Report) {
 fn client_config(
     ctx: &Context,
     verifier: Arc<dyn ServerCertVerifier>,
-    requested: &Arc<AtomicBool>,
+    request: &RequestSlot,
 ) -> Result<ClientConfig, String> {
     let builder = ClientConfig::builder_with_provider(ctx.provider.clone())
         .with_safe_default_protocol_versions()
@@ -481,7 +506,7 @@ fn client_config(
     };
     let mut config = builder.with_client_cert_resolver(Arc::new(ClientCert {
         key,
-        requested: requested.clone(),
+        request: request.clone(),
     }));
     // SSLKEYLOGFILE (NSS key log format) when set, so a capture can be decrypted.
     config.key_log = Arc::new(KeyLogFile::new());
@@ -570,25 +595,6 @@ fn options_uri(aus: &str) -> String {
     format!("{}:{host}", scheme.to_ascii_lowercase())
 }
 
-/// The client certificate of `--cert`/`--key` (or none), and whether the server asked for
-/// one (a CertificateRequest: rustls asks the resolver only then).
-#[derive(Debug)]
-struct ClientCert {
-    key: Option<Arc<CertifiedKey>>,
-    requested: Arc<AtomicBool>,
-}
-
-impl ResolvesClientCert for ClientCert {
-    fn resolve(&self, _: &[&[u8]], _: &[SignatureScheme]) -> Option<Arc<CertifiedKey>> {
-        self.requested.store(true, Ordering::Relaxed);
-        self.key.clone()
-    }
-
-    fn has_certs(&self) -> bool {
-        self.key.is_some()
-    }
-}
-
 /// The most the probe waits, after a TLS 1.3 handshake in which the server asked for a client
 /// certificate, for the server's verdict on the client (never past the probe's deadline).
 const VERDICT_WAIT: Duration = Duration::from_secs(1);
@@ -614,7 +620,7 @@ fn server_verdict(
     conn: &mut ClientConnection,
     sock: &TcpStream,
     report: &mut Report,
-) {
+) -> OnUs {
     let mut io = Deadlined {
         sock,
         deadline: Instant::now()
@@ -622,25 +628,27 @@ fn server_verdict(
             .map_or(ctx.deadline, |t| t.min(ctx.deadline)),
         phase: Phase::Verdict,
     };
-    let refused = match after_finished(conn, &mut io) {
-        AfterFinished::Flight => return,
+    let (refused, on_us) = match after_finished(conn, &mut io) {
+        AfterFinished::Flight => return OnUs::Accepted,
         AfterFinished::Silent => {
             report.warnings.push(
                 "the server sent nothing after the TLS 1.3 handshake; whether it accepted our \
                  client certificate (or its absence) is not known"
                     .to_owned(),
             );
-            return;
+            return OnUs::Unknown;
         }
-        AfterFinished::Alert(alert) => refusal(ctx, alert),
-        AfterFinished::Failed(why) => {
-            format!("the server asked for a client certificate, then, after the TLS 1.3 handshake: {why}")
-        }
+        AfterFinished::Alert(alert) => (refusal(ctx, alert), OnUs::Refused(alert)),
+        AfterFinished::Failed(why) => (
+            format!("the server asked for a client certificate, then, after the TLS 1.3 handshake: {why}"),
+            OnUs::Unknown,
+        ),
     };
     report.failure = Some(("tls-handshake-failed", refused));
     report.accepted = false;
     report.accepted_by_dane = false;
     report.tls = None;
+    on_us
 }
 
 /// The message of a server that refused us with `alert` after the TLS 1.3 handshake.

@@ -7,6 +7,8 @@ use sipcert::dane::{DaneStatus, TlsaSet, Unusable};
 use sipcert::resolve::{Answer, Resolution};
 
 use super::conn::Report;
+use super::mtls::ClientAuth;
+use super::tls_params::TlsParams;
 use super::Context;
 use crate::report;
 
@@ -142,9 +144,15 @@ fn target_json(r: &Report, now: i64) -> Value {
     obj["srv_target_reference"] = json!(r.target.srv_secure && r.target.srv_target.is_some());
     obj["srv_note"] = json!(r.target.srv_note);
     obj["dns_path"] = json!(r.target.path);
-    obj["tls"] = match &r.tls {
-        Some((v, c)) => json!({"version": v, "cipher": c}),
-        None => Value::Null,
+    obj["tls"] = match (&r.tls, &r.tls_params) {
+        (Some((v, c)), None) => json!({"version": v, "cipher": c}),
+        (tls, Some(params)) => {
+            let mut m = params.json(now);
+            m.insert("version".into(), json!(tls.as_ref().map(|(v, _)| v)));
+            m.insert("cipher".into(), json!(tls.as_ref().map(|(_, c)| c)));
+            Value::Object(m)
+        }
+        (None, None) => Value::Null,
     };
     obj["certificates"] = json!(r.certs.iter().map(|c| c.json(now)).collect::<Vec<_>>());
     obj["dane"] = match &r.dane {
@@ -163,6 +171,7 @@ fn target_json(r: &Report, now: i64) -> Value {
         Some(Err(e)) => json!({"status": null, "reason": e}),
         None => Value::Null,
     };
+    obj["client_auth"] = r.client_auth.as_ref().map_or(Value::Null, ClientAuth::json);
     obj["warnings"] = json!(r.warnings);
     obj["elapsed_ms"] = json!(u64::try_from(r.elapsed.as_millis()).unwrap_or(u64::MAX));
     obj
@@ -239,6 +248,10 @@ fn print_text(
             Some(Ok((s, reason))) => println!("  OPTIONS: {s} {reason}"),
             Some(Err(e)) => println!("  OPTIONS: failed: {e}"),
             None => {}
+        }
+        let params = r.tls_params.iter().flat_map(TlsParams::text);
+        for line in params.chain(r.client_auth.iter().flat_map(ClientAuth::text)) {
+            println!("  {line}");
         }
         for w in &r.warnings {
             println!("  warning: {w}");
