@@ -71,9 +71,13 @@
 
 mod b64;
 mod codes;
+mod constraints;
+mod date;
+mod delegate;
 mod ecdsa;
 mod header;
 mod json;
+mod orig_uri;
 mod passport;
 mod sign;
 mod tn;
@@ -84,6 +88,8 @@ mod verify;
 mod tests;
 
 pub use codes::{StirCode, StirError, Verstat};
+pub use constraints::{parse_claim_constraints, ClaimConstraints, ConstraintsKind};
+pub use date::parse_sip_date;
 pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
 pub use sign::{canonical_json, sign, SignError};

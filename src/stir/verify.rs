@@ -24,10 +24,13 @@ use webpki::{
 use super::codes::{StirCode, StirError, Verstat};
 use super::ecdsa;
 use super::header::{parse_identity, IdentityHeader};
-use super::passport::{Attest, Orig, Passport};
+use super::passport::{Attest, Claims, Orig, Passport};
 use super::tn::CanonicalTn;
 use super::tnauth::{self, TnEntry};
+use super::{constraints, date, delegate, orig_uri};
 use crate::der::cert::Certificate;
+use crate::domain::DomainName;
+use crate::uri::OwnedSipUri;
 
 /// Why a [`CertificateSource`] has no chain for an URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -117,16 +120,52 @@ impl StirPolicy {
     }
 }
 
-/// What the verifier is asked: the Identity header value and the request's numbers, as the
-/// caller extracted them from the SIP request.
+/// What the verifier is asked: the Identity header value and what the caller extracted from
+/// the SIP request: the numbers, and, when it has them, the From URI and the Date header.
 #[derive(Debug, Clone, Copy)]
 pub struct StirRequest<'a> {
     /// The Identity header field value.
     pub identity: &'a str,
-    /// The calling number (From, or P-Asserted-Identity when present).
+    /// The calling number (From, or P-Asserted-Identity when present); compared with
+    /// `orig.tn` (a PASSporT with `orig.uri` is checked against [`StirRequest::from`]).
     pub orig: &'a CanonicalTn,
     /// The called number (To, or the Request-URI).
     pub dest: &'a CanonicalTn,
+    /// The From header's URI. A PASSporT whose originator is a SIP URI (`orig.uri`) is
+    /// checked against it (and the certificate must carry its domain); without it such a
+    /// PASSporT fails with `stir-orig-uri-unsupported`.
+    pub from: Option<&'a OwnedSipUri>,
+    /// The Date header field value (without surrounding whitespace), when the request has
+    /// one: it must be an IMF-fixdate within the freshness window of now, and `iat` within
+    /// the window of it (RFC 8224 §6.2.2). `None`: `iat` is checked against the clock only.
+    pub date: Option<&'a str>,
+}
+
+impl<'a> StirRequest<'a> {
+    /// A request with the Identity header value and the numbers, no From URI, no Date.
+    pub fn new(identity: &'a str, orig: &'a CanonicalTn, dest: &'a CanonicalTn) -> Self {
+        Self {
+            identity,
+            orig,
+            dest,
+            from: None,
+            date: None,
+        }
+    }
+
+    /// With the From header's URI.
+    #[must_use]
+    pub fn with_from(mut self, from: &'a OwnedSipUri) -> Self {
+        self.from = Some(from);
+        self
+    }
+
+    /// With the Date header value.
+    #[must_use]
+    pub fn with_date(mut self, date: &'a str) -> Self {
+        self.date = Some(date);
+        self
+    }
 }
 
 /// How the certificate authorizes `orig.tn`.
@@ -138,6 +177,9 @@ pub enum TnAuthority {
     /// for the number (the SHAKEN practice): the number itself was not checked against the
     /// certificate.
     ServiceProviderCode(String),
+    /// The originator is a SIP URI (`orig.uri`) whose domain the certificate carries as an
+    /// identity by RFC 5922's rules (RFC 8224 §7.2).
+    Domain(DomainName),
 }
 
 impl fmt::Display for TnAuthority {
@@ -148,6 +190,10 @@ impl fmt::Display for TnAuthority {
                 f,
                 "the certificate names only SPC {spc}, which the policy lets stand for the number \
                  (the number itself is not in the certificate)"
+            ),
+            Self::Domain(domain) => write!(
+                f,
+                "the certificate carries the From domain {domain} as an identity (RFC 5922)"
             ),
         }
     }
@@ -424,8 +470,19 @@ impl StirVerifier {
         let chain_ok = self.check_chain(&ee, intermediates, now)?;
         let signature_ok = self.check_signature(&ee, header)?;
         let claims_ok = self.check_claims(&header.passport, request, now)?;
-        *entries = read_tn_auth_list(leaf)?;
-        let tn_ok = self.check_tn(&header.passport, entries)?;
+        let leaf_cert = parse_leaf(leaf)?;
+        check_constraints(header, &leaf_cert, intermediates)?;
+        let tn_ok = match (&header.passport.claims.orig, request.from) {
+            (Orig::Uri(_), Some(from)) => TnOk {
+                entries: Vec::new(),
+                authority: TnAuthority::Domain(orig_uri::check_certificate(leaf, from)?),
+            },
+            (Orig::Tn(_), _) | (Orig::Uri(_), None) => {
+                *entries = read_tn_auth_list(&leaf_cert)?;
+                delegate::check_within_issuer(&leaf_cert, intermediates, entries)?;
+                self.check_tn(&header.passport, entries)?
+            }
+        };
         Ok((chain_ok, signature_ok, claims_ok, tn_ok))
     }
 
@@ -522,14 +579,60 @@ fn is_es256(alg: &dyn SignatureVerificationAlgorithm) -> bool {
     alg.public_key_alg_id() == alg_id::ECDSA_P256 && alg.signature_alg_id() == alg_id::ECDSA_SHA256
 }
 
-/// The leaf's TNAuthList, read with the strict walk.
-fn read_tn_auth_list(leaf: &CertificateDer<'_>) -> Result<Vec<TnEntry>, StirError> {
-    let cert = Certificate::parse(leaf.as_ref()).map_err(|e| {
+/// The leaf, read with the strict walk.
+fn parse_leaf<'a>(leaf: &'a CertificateDer<'_>) -> Result<Certificate<'a>, StirError> {
+    Certificate::parse(leaf.as_ref()).map_err(|e| {
         fail(
             StirCode::ChainInvalid,
             format!("the x5u certificate is not strict DER ({e:?})"),
         )
-    })?;
+    })
+}
+
+/// The JWTClaimConstraints (RFC 8226 §8) and EnhancedJWTClaimConstraints (RFC 9118) of every
+/// certificate the source gave (leaf and intermediates) against the PASSporT's claims.
+fn check_constraints(
+    header: &IdentityHeader,
+    leaf: &Certificate<'_>,
+    intermediates: &[CertificateDer<'static>],
+) -> Result<(), StirError> {
+    let mut claims = None;
+    let others: Vec<Certificate<'_>> = intermediates
+        .iter()
+        .filter_map(|c| Certificate::parse(c.as_ref()).ok())
+        .collect();
+    for cert in core::iter::once(leaf).chain(others.iter()) {
+        for (oid, kind) in [
+            (
+                constraints::OID_JWT_CLAIM_CONSTRAINTS,
+                constraints::ConstraintsKind::Rfc8226,
+            ),
+            (
+                constraints::OID_ENHANCED_JWT_CLAIM_CONSTRAINTS,
+                constraints::ConstraintsKind::Enhanced,
+            ),
+        ] {
+            let ext = cert.other_extension(oid).map_err(|e| {
+                fail(
+                    StirCode::ClaimConstraintMalformed,
+                    format!("a certificate's extensions: {e}"),
+                )
+            })?;
+            let Some(ext) = ext else { continue };
+            let parsed = constraints::parse_claim_constraints(ext.value.as_bytes(), kind)?;
+            if claims.is_none() {
+                claims = Some(constraints::claims_json(header.signing_input())?);
+            }
+            if let Some(claims) = &claims {
+                parsed.enforce(claims)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The leaf's TNAuthList, read with the strict walk.
+fn read_tn_auth_list(cert: &Certificate<'_>) -> Result<Vec<TnEntry>, StirError> {
     let ext = cert
         .other_extension(tnauth::OID_TN_AUTH_LIST)
         .map_err(|e| {
@@ -568,16 +671,15 @@ impl StirVerifier {
             }
         }
         check_fresh(claims.iat, now, self.policy.freshness)?;
+        if let Some(value) = request.date {
+            let now_s = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+            date::check_date(value, claims.iat, now_s, self.policy.freshness)?;
+        }
         let orig = match &claims.orig {
             Orig::Tn(tn) => tn,
             Orig::Uri(uri) => {
-                return Err(fail(
-                    StirCode::OrigUriUnsupported,
-                    format!(
-                        "orig is the URI {uri:?}; verifying a SIP URI originator (the \
-                         domain's credential, RFC 8224 §7.2) is not supported yet"
-                    ),
-                ))
+                orig_uri::check_claim(uri, request.from)?;
+                return check_dest(claims, request);
             }
         };
         if orig != request.orig {
@@ -590,21 +692,28 @@ impl StirVerifier {
                 ),
             ));
         }
-        if !claims.dest.tn.iter().any(|tn| tn == request.dest) {
-            let listed: Vec<&str> = claims.dest.tn.iter().map(CanonicalTn::as_str).collect();
-            return Err(fail(
-                StirCode::DestMismatch,
-                format!(
-                    "the request's called number {} is not in dest.tn [{}] (RFC 8224 §6.2, \
-                     §8.3 comparison)",
-                    request.dest,
-                    listed.join(", ")
-                ),
-            ));
-        }
-        Ok(ClaimsOk(()))
+        check_dest(claims, request)
     }
+}
 
+/// The request's called number in `dest.tn` (RFC 8224 §6.2, §8.3 comparison).
+fn check_dest(claims: &Claims, request: &StirRequest<'_>) -> Result<ClaimsOk, StirError> {
+    if !claims.dest.tn.iter().any(|tn| tn == request.dest) {
+        let listed: Vec<&str> = claims.dest.tn.iter().map(CanonicalTn::as_str).collect();
+        return Err(fail(
+            StirCode::DestMismatch,
+            format!(
+                "the request's called number {} is not in dest.tn [{}] (RFC 8224 §6.2, \
+                 §8.3 comparison)",
+                request.dest,
+                listed.join(", ")
+            ),
+        ));
+    }
+    Ok(ClaimsOk(()))
+}
+
+impl StirVerifier {
     /// `orig.tn` against the certificate's TNAuthList (RFC 8226 §9, RFC 8224 §6.2 step 3).
     fn check_tn(&self, passport: &Passport, entries: &[TnEntry]) -> Result<TnOk, StirError> {
         let Orig::Tn(orig) = &passport.claims.orig else {

@@ -32,11 +32,7 @@ pub fn check_identity(data: &[u8]) {
     }
     let verifier = StirVerifier::new([], Arc::new(rustls::crypto::ring::default_provider()));
     let n = CanonicalTn::parse("12155551212").expect("number");
-    let request = StirRequest {
-        identity: &value,
-        orig: &n,
-        dest: &n,
-    };
+    let request = StirRequest::new(&value, &n, &n);
     let verdict = verifier.verify(&request, &Bytes(data.to_vec()), UnixTime::now());
     assert!(!verdict.is_verified(), "{value:?}");
 }
