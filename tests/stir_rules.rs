@@ -567,3 +567,65 @@ fn a_delegate_certificate_stays_within_its_issuer() {
     );
     assert!(verdict.is_verified(), "{verdict}");
 }
+
+#[test]
+fn the_new_codes_map_to_the_network_as_documented() {
+    use sipcert::stir::Verstat::Failed;
+    for (code, text, reason, verstat) in [
+        (
+            StirCode::OrigUriMismatch,
+            "stir-orig-uri-mismatch",
+            "STIR;cause=438;text=\"Invalid Identity Header\"",
+            Failed,
+        ),
+        (
+            StirCode::OrigUriNotAuthorized,
+            "stir-orig-uri-not-authorized",
+            "STIR;cause=437;text=\"Unsupported Credential\"",
+            Failed,
+        ),
+        (
+            StirCode::DateInvalid,
+            "stir-date-invalid",
+            "STIR;cause=438;text=\"Invalid Identity Header\"",
+            Failed,
+        ),
+        (
+            StirCode::DateStale,
+            "stir-date-stale",
+            "STIR;cause=403;text=\"Stale Date\"",
+            Failed,
+        ),
+        (
+            StirCode::ClaimConstraintViolated,
+            "stir-claim-constraint-violated",
+            "STIR;cause=437;text=\"Unsupported Credential\"",
+            Failed,
+        ),
+        (
+            StirCode::ClaimConstraintMalformed,
+            "stir-claim-constraint-malformed",
+            "STIR;cause=437;text=\"Unsupported Credential\"",
+            Failed,
+        ),
+        (
+            StirCode::DelegateOutsideIssuer,
+            "stir-delegate-outside-issuer",
+            "STIR;cause=437;text=\"Unsupported Credential\"",
+            Failed,
+        ),
+        // RFC 8224 §6.2.2's alternative phrase for a PASSporT lacking required claims.
+        (
+            StirCode::ClaimsMissing,
+            "stir-claims-missing",
+            "STIR;cause=438;text=\"Invalid PASSporT\"",
+            Failed,
+        ),
+    ] {
+        assert_eq!(
+            (code.code(), code.reason_header(), code.verstat()),
+            (text, reason.to_owned(), verstat),
+            "{code:?}"
+        );
+    }
+}

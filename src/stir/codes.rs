@@ -216,8 +216,13 @@ impl StirCode {
         self.row().1
     }
 
-    /// The reason phrase of [`StirCode::response_code`].
+    /// The reason phrase of [`StirCode::response_code`]. A PASSporT that lacks a required
+    /// header member or claim gets the alternative phrase RFC 8224 §6.2.2 gives for that case,
+    /// `Invalid PASSporT` (still 438), which tells the signer's operator what to look for.
     pub fn reason_phrase(self) -> &'static str {
+        if self == Self::ClaimsMissing {
+            return "Invalid PASSporT";
+        }
         match self.response_code() {
             428 => "Use Identity Header",
             403 => "Stale Date",
