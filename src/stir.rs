@@ -55,6 +55,11 @@
 //! # }
 //! ```
 //!
+//! # Lint
+//!
+//! [`lint::lint`] checks a STIR certificate against RFC 8226 and the ATIS-1000080 profile;
+//! its findings decide a verification only under [`LintMode::Enforce`].
+//!
 //! # Signing (the STI-AS)
 //!
 //! [`sign`] renders a [`Passport`] in the RFC 8225 §9 deterministic JSON form, signs it ES256
@@ -64,8 +69,7 @@
 //! # Not checked yet
 //!
 //! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it), the compact form
-//! (refused with `stir-compact-form`), a certificate profile lint (ATIS-1000080), the RFC
-//! 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
+//! (refused with `stir-compact-form`), the RFC 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
 //! URI originator without a From URI from the caller (`stir-orig-uri-unsupported`).
 //!
 //! ```
@@ -88,6 +92,7 @@ mod delegate;
 mod ecdsa;
 mod header;
 mod json;
+pub mod lint;
 mod orig_uri;
 mod passport;
 mod sign;
@@ -102,6 +107,7 @@ pub use codes::{StirCode, StirError, Verstat};
 pub use constraints::{parse_claim_constraints, ClaimConstraints, ConstraintsKind};
 pub use date::parse_sip_date;
 pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
+pub use lint::LintMode;
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
 pub use sign::{canonical_json, sign, SignError};
 pub use tn::{caller_number, CanonicalTn, TnError};

@@ -477,6 +477,7 @@ fn every_code_is_distinct_kebab_case_with_its_mapping() {
             "stir-claim-constraint-violated",
             "stir-claim-constraint-malformed",
             "stir-delegate-outside-issuer",
+            "stir-lint-failed",
         ]
     );
 }

@@ -31,6 +31,8 @@ enum Command {
     Verify(VerifyArgs),
     /// Sign a SHAKEN PASSporT and print the Identity header value.
     Sign(SignArgs),
+    /// Lint a STIR certificate against the RFC 8226 / ATIS-1000080 profile.
+    Lint(crate::stir_lint::LintArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -112,6 +114,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     match &args.command {
         Command::Verify(a) => verify(a),
         Command::Sign(a) => sign_cmd(a),
+        Command::Lint(a) => crate::stir_lint::run(a),
     }
 }
 

@@ -98,6 +98,10 @@ pub enum StirCode {
     /// TNAuthList of its issuer (RFC 9060 §4: a delegate certificate's scope lies within its
     /// parent's).
     DelegateOutsideIssuer,
+    /// `stir-lint-failed`: the policy enforces the certificate profile
+    /// ([`LintMode::Enforce`](super::LintMode::Enforce)) and the x5u certificate has an
+    /// error-severity lint finding (RFC 8226, ATIS-1000080).
+    LintFailed,
 }
 
 /// The ATIS-1000074 verification status (`verstat`) for the P-Asserted-Identity / From.
@@ -130,7 +134,7 @@ impl fmt::Display for Verstat {
 
 impl StirCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 31] = [
+    pub const ALL: [Self; 32] = [
         Self::IdentityMissing,
         Self::HeaderMalformed,
         Self::CompactForm,
@@ -162,6 +166,7 @@ impl StirCode {
         Self::ClaimConstraintViolated,
         Self::ClaimConstraintMalformed,
         Self::DelegateOutsideIssuer,
+        Self::LintFailed,
     ];
 
     /// The code's row: its string, its RFC 8224 §6.2.2 response code, its `verstat`. One
@@ -200,6 +205,7 @@ impl StirCode {
             Self::ClaimConstraintViolated => ("stir-claim-constraint-violated", 437, Failed),
             Self::ClaimConstraintMalformed => ("stir-claim-constraint-malformed", 437, Failed),
             Self::DelegateOutsideIssuer => ("stir-delegate-outside-issuer", 437, Failed),
+            Self::LintFailed => ("stir-lint-failed", 437, Failed),
         }
     }
 

@@ -92,7 +92,7 @@ pub fn parse_sip_date(value: &str) -> Result<u64, StirError> {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date from 1970 (H. Hinnant's algorithm).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
+pub(super) fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y / 400;
     let yoe = y - era * 400;

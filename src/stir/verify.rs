@@ -24,6 +24,7 @@ use webpki::{
 use super::codes::{StirCode, StirError, Verstat};
 use super::ecdsa;
 use super::header::{parse_identity, IdentityHeader};
+use super::lint::{self, LintMode};
 use super::passport::{Attest, Claims, Orig, Passport};
 use super::tn::CanonicalTn;
 use super::tnauth::{self, TnEntry};
@@ -69,17 +70,20 @@ pub struct StirPolicy {
     freshness: Duration,
     allow_spc_only: bool,
     attest: [bool; 3],
+    lint: LintMode,
 }
 
 impl Default for StirPolicy {
     /// `iat` within 60 s of now either way (RFC 8224 §6.2.2's recommendation); an SPC-only
     /// certificate may stand for any number (as SHAKEN deployments do; the result says so);
-    /// every attestation level accepted.
+    /// every attestation level accepted; the certificate profile lint reported, not
+    /// enforced.
     fn default() -> Self {
         Self {
             freshness: Duration::from_secs(60),
             allow_spc_only: true,
             attest: [true; 3],
+            lint: LintMode::Report,
         }
     }
 }
@@ -108,6 +112,15 @@ impl StirPolicy {
             levels.contains(&Attest::B),
             levels.contains(&Attest::C),
         ];
+        self
+    }
+
+    /// Whether the ATIS-1000080 / RFC 8226 certificate lint decides: with
+    /// [`LintMode::Enforce`], an error-severity finding on the x5u certificate fails the
+    /// verification with `stir-lint-failed`.
+    #[must_use]
+    pub fn lint(mut self, mode: LintMode) -> Self {
+        self.lint = mode;
         self
     }
 
@@ -483,6 +496,7 @@ impl StirVerifier {
                 self.check_tn(&header.passport, entries)?
             }
         };
+        self.check_lint(leaf, now)?;
         Ok((chain_ok, signature_ok, claims_ok, tn_ok))
     }
 
@@ -577,6 +591,34 @@ impl StirVerifier {
 /// ECDSA_NISTP256_SHA256 mapping may also list P-384 keys with SHA-256).
 fn is_es256(alg: &dyn SignatureVerificationAlgorithm) -> bool {
     alg.public_key_alg_id() == alg_id::ECDSA_P256 && alg.signature_alg_id() == alg_id::ECDSA_SHA256
+}
+
+impl StirVerifier {
+    /// The certificate profile lint, when the policy enforces it.
+    fn check_lint(&self, leaf: &CertificateDer<'_>, now: UnixTime) -> Result<(), StirError> {
+        match self.policy.lint {
+            LintMode::Report => Ok(()),
+            LintMode::Enforce => {
+                let errors: Vec<String> = lint::lint(leaf.as_ref(), now)
+                    .into_iter()
+                    .filter(|f| f.severity() == lint::Severity::Error)
+                    .map(|f| format!("{}: {}", f.code, f.message))
+                    .collect();
+                if errors.is_empty() {
+                    Ok(())
+                } else {
+                    Err(fail(
+                        StirCode::LintFailed,
+                        format!(
+                            "the policy enforces the STIR certificate profile and the x5u \
+                             certificate breaks it: {}",
+                            errors.join("; ")
+                        ),
+                    ))
+                }
+            }
+        }
+    }
 }
 
 /// The leaf, read with the strict walk.

@@ -162,3 +162,59 @@ pub fn shaken_passport(
         },
     }
 }
+
+/// basicConstraints, 2.5.29.19, as arcs.
+pub const BASIC_CONSTRAINTS_OID: &[u64] = &[2, 5, 29, 19];
+/// cRLDistributionPoints, 2.5.29.31, as arcs.
+pub const CRL_DISTRIBUTION_POINTS_OID: &[u64] = &[2, 5, 29, 31];
+/// certificatePolicies, 2.5.29.32, as arcs.
+pub const CERTIFICATE_POLICIES_OID: &[u64] = &[2, 5, 29, 32];
+
+/// A `CRLDistributionPoints` value with one distribution point, a URI full name.
+pub fn crl_distribution_point(url: &str) -> Vec<u8> {
+    let uri = tlv(0x86, url.as_bytes());
+    tlv(0x30, &tlv(0x30, &tlv(0xa0, &tlv(0xa0, &uri))))
+}
+
+/// A `certificatePolicies` value with one policy, 2.16.840.1.114569.1.1.1 (the SHAKEN
+/// certificate policy OID of the STI-PA, as ATIS-1000080 profiles it).
+pub fn shaken_certificate_policies() -> Vec<u8> {
+    let oid = [0x60, 0x86, 0x48, 0x01, 0x86, 0xFF, 0x09, 0x01, 0x01, 0x01];
+    tlv(0x30, &tlv(0x30, &tlv(0x06, &oid)))
+}
+
+/// A part of the profile [`sti_profile_leaf`] can leave out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Omit {
+    /// The TNAuthList.
+    TnAuthList,
+    /// basicConstraints.
+    BasicConstraints,
+    /// The CRL distribution points.
+    CrlDp,
+    /// The certificate policies.
+    Policies,
+}
+
+/// An end-entity certificate spec of the ATIS-1000080 / RFC 8226 profile: the TNAuthList
+/// `entries`, basicConstraints cA FALSE, a CRL distribution point, the SHAKEN certificate
+/// policy (keyUsage digitalSignature comes with every [`LeafSpec`]), less what `omit` says.
+pub fn sti_profile_leaf(entries: &[TnEntry], omit: &[Omit]) -> LeafSpec {
+    let mut spec = LeafSpec::new().cn("SHAKEN 709J");
+    if !omit.contains(&Omit::TnAuthList) {
+        spec = spec.extension(TN_AUTH_LIST_OID, tn_auth_list(entries));
+    }
+    if !omit.contains(&Omit::BasicConstraints) {
+        spec = spec.extension(BASIC_CONSTRAINTS_OID, vec![0x30, 0x00]);
+    }
+    if !omit.contains(&Omit::CrlDp) {
+        spec = spec.extension(
+            CRL_DISTRIBUTION_POINTS_OID,
+            crl_distribution_point("http://crl.example.org/sti.crl"),
+        );
+    }
+    if !omit.contains(&Omit::Policies) {
+        spec = spec.extension(CERTIFICATE_POLICIES_OID, shaken_certificate_policies());
+    }
+    spec
+}
