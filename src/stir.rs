@@ -85,6 +85,7 @@
 //! ```
 
 mod b64;
+mod chain_cache;
 mod codes;
 mod constraints;
 mod date;

@@ -629,3 +629,67 @@ fn the_new_codes_map_to_the_network_as_documented() {
         );
     }
 }
+
+#[test]
+fn a_cached_chain_is_reused_only_within_its_bounds() {
+    use sipcert_testkit::pki::Date;
+    // The leaf expires 2026-06-01, four days after IAT.
+    let leaf = Pki::with_tns(&[Tn::One(ORIG.into())]).validity(Date(2020, 1, 1), Date(2026, 6, 1));
+    let pki = Pki::new(leaf, None);
+    let verifier = pki
+        .verifier()
+        .with_chain_cache(Duration::from_secs(365 * 86_400), 16);
+    let (orig, dest) = (tn(ORIG), tn(DEST));
+    let at_time = |iat: i64| {
+        let mut passport = shaken(Orig::Tn(tn(ORIG)), Attest::A);
+        passport.claims.iat = iat;
+        let identity = pki.sign(&passport);
+        verifier.verify(&StirRequest::new(&identity, &orig, &dest), &pki, at(iat))
+    };
+    assert!(at_time(IAT).is_verified());
+    assert_eq!(verifier.cached_chains(), 1);
+    assert!(at_time(IAT + 3600).is_verified(), "a hit");
+    assert_eq!(verifier.cached_chains(), 1);
+    // Ten days later the leaf has expired: the cached entry must not stand for it.
+    assert_fails(
+        &at_time(IAT + 10 * 86_400),
+        StirCode::ChainInvalid,
+        "expired after caching",
+    );
+
+    // Threads share one verifier and its cache.
+    let identity = pki.sign(&shaken(Orig::Tn(tn(ORIG)), Attest::A));
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                for _ in 0..20 {
+                    let request = StirRequest::new(&identity, &orig, &dest);
+                    assert!(verifier.verify(&request, &pki, at(IAT)).is_verified());
+                }
+            });
+        }
+    });
+    assert_eq!(verifier.cached_chains(), 1);
+}
+
+#[test]
+fn new_crls_empty_the_chain_cache() {
+    let pki = Pki::new(Pki::with_tns(&[Tn::One(ORIG.into())]), None);
+    let identity = pki.sign(&shaken(Orig::Tn(tn(ORIG)), Attest::A));
+    let (orig, dest) = (tn(ORIG), tn(DEST));
+    let request = StirRequest::new(&identity, &orig, &dest);
+    let verifier = pki
+        .verifier()
+        .with_chain_cache(Duration::from_secs(3600), 16);
+    assert!(verifier.verify(&request, &pki, at(IAT)).is_verified());
+    assert_eq!(verifier.cached_chains(), 1);
+    let verifier = verifier
+        .with_crls(&[pki.root.crl(&[pki.leaf.serial])])
+        .expect("CRL");
+    assert_eq!(verifier.cached_chains(), 0);
+    assert_fails(
+        &verifier.verify(&request, &pki, at(IAT)),
+        StirCode::ChainInvalid,
+        "revoked by the new CRL",
+    );
+}

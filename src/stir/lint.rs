@@ -253,6 +253,12 @@ struct Tbs<'a> {
     key_params: &'a [u8],
 }
 
+/// A certificate's notBefore and notAfter, seconds since the epoch.
+pub(super) fn read_validity(der: &[u8]) -> Option<(u64, u64)> {
+    let tbs = read_tbs(der)?;
+    Some((tbs.not_before?, tbs.not_after?))
+}
+
 fn read_tbs(der: &[u8]) -> Option<Tbs<'_>> {
     let mut outer = Reader::new(der);
     let mut cert = outer.read_expected(SEQUENCE, "").ok()?;
@@ -290,7 +296,7 @@ fn read_tbs(der: &[u8]) -> Option<Tbs<'_>> {
 }
 
 /// A UTCTime or GeneralizedTime the walk accepted, in seconds since the epoch.
-fn read_time(validity: &mut Reader<'_>) -> Option<u64> {
+pub(super) fn read_time(validity: &mut Reader<'_>) -> Option<u64> {
     let (tag, time) = validity.read_tlv().ok()?;
     let b = time.as_bytes();
     let digits = |from: usize, len: usize| -> Option<u64> {

@@ -21,6 +21,7 @@ use webpki::{
     OwnedCertRevocationList, RevocationOptionsBuilder,
 };
 
+use super::chain_cache::{self, ChainCache};
 use super::codes::{StirCode, StirError, Verstat};
 use super::ecdsa;
 use super::header::{parse_identity, IdentityHeader};
@@ -364,8 +365,11 @@ impl ExtendedKeyUsageValidator for AnyEku {
 pub struct StirVerifier {
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<CertRevocationList<'static>>,
+    /// The earliest nextUpdate of the CRLs, which bounds a cached chain's life.
+    crl_next_update: Option<u64>,
     provider: Arc<CryptoProvider>,
     policy: StirPolicy,
+    cache: Option<ChainCache>,
 }
 
 impl fmt::Debug for StirVerifier {
@@ -391,8 +395,10 @@ impl StirVerifier {
         Self {
             anchors: anchors.into_iter().collect(),
             crls: Vec::new(),
+            crl_next_update: None,
             provider,
             policy: StirPolicy::default(),
+            cache: None,
         }
     }
 
@@ -405,8 +411,28 @@ impl StirVerifier {
         for crl in crls {
             let owned = OwnedCertRevocationList::from_der(crl.as_ref())?;
             self.crls.push(CertRevocationList::from(owned));
+            if let Some(next) = chain_cache::next_update(crl.as_ref()) {
+                self.crl_next_update = Some(self.crl_next_update.map_or(next, |n| n.min(next)));
+            }
         }
+        // Chains validated without these CRLs are validated again.
+        self.cache = self.cache.as_ref().map(ChainCache::emptied);
         Ok(self)
+    }
+
+    /// Caches validated x5u chains: a chain (the same DER, leaf and intermediates) that
+    /// validated is not validated again until the earliest of its certificates' notAfter,
+    /// the CRLs' nextUpdate and `lifetime` after it was validated; at most `capacity` chains
+    /// are kept. Thread-safe. Without this call nothing is cached.
+    #[must_use]
+    pub fn with_chain_cache(mut self, lifetime: Duration, capacity: usize) -> Self {
+        self.cache = Some(ChainCache::new(lifetime, capacity));
+        self
+    }
+
+    /// How many validated chains the cache holds (0 without a cache).
+    pub fn cached_chains(&self) -> usize {
+        self.cache.as_ref().map_or(0, ChainCache::len)
     }
 
     /// Replaces the policy.
@@ -480,7 +506,7 @@ impl StirVerifier {
                 format!("the x5u certificate does not parse: {e}"),
             )
         })?;
-        let chain_ok = self.check_chain(&ee, intermediates, now)?;
+        let chain_ok = self.check_chain_cached(&chain, &ee, intermediates, now)?;
         let signature_ok = self.check_signature(&ee, header)?;
         let claims_ok = self.check_claims(&header.passport, request, now)?;
         let leaf_cert = parse_leaf(leaf)?;
@@ -498,6 +524,27 @@ impl StirVerifier {
         };
         self.check_lint(leaf, now)?;
         Ok((chain_ok, signature_ok, claims_ok, tn_ok))
+    }
+
+    /// [`StirVerifier::check_chain`], through the cache when there is one.
+    fn check_chain_cached(
+        &self,
+        chain: &[CertificateDer<'static>],
+        ee: &EndEntityCert<'_>,
+        intermediates: &[CertificateDer<'static>],
+        now: UnixTime,
+    ) -> Result<ChainOk, StirError> {
+        let Some(cache) = &self.cache else {
+            return self.check_chain(ee, intermediates, now);
+        };
+        let now_s = now.as_secs();
+        if cache.hit(chain, now_s) {
+            // Validated by this verifier (same anchors, same CRLs) within the window.
+            return Ok(ChainOk(()));
+        }
+        let ok = self.check_chain(ee, intermediates, now)?;
+        cache.insert(chain, now_s, self.crl_next_update);
+        Ok(ok)
     }
 
     fn check_chain(
