@@ -68,8 +68,10 @@
 //!
 //! # Not checked yet
 //!
-//! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it), the compact form
-//! (refused with `stir-compact-form`), the RFC 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
+//! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it; the verifier can
+//! cache validated chains, [`StirVerifier::with_chain_cache`]), the compact form of an
+//! extension PASSporT (`ppt`: refused with `stir-compact-form`; a base PASSporT's compact
+//! form is rebuilt from the numbers and the Date), the RFC 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
 //! URI originator without a From URI from the caller (`stir-orig-uri-unsupported`).
 //!
 //! ```
@@ -87,6 +89,7 @@
 mod b64;
 mod chain_cache;
 mod codes;
+mod compact;
 mod constraints;
 mod date;
 mod delegate;

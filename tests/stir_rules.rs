@@ -693,3 +693,59 @@ fn new_crls_empty_the_chain_cache() {
         "revoked by the new CRL",
     );
 }
+
+/// The compact form of a full-form value: `..signature;params`.
+fn compact(full: &str) -> String {
+    let (digest, params) = full.split_at(full.find(';').expect("params"));
+    let signature = digest.rsplit('.').next().expect("signature");
+    format!("..{signature}{params}")
+}
+
+#[test]
+fn the_compact_form_is_rebuilt_from_the_request() {
+    let pki = Pki::new(Pki::with_tns(&[Tn::One(ORIG.into())]), None);
+    let mut base = shaken(Orig::Tn(tn(ORIG)), Attest::A);
+    base.header.ppt = sipcert::stir::Ppt::Base;
+    base.claims.attest = None;
+    base.claims.origid = None;
+    let full = pki.sign(&base);
+    assert!(verify(&pki, &full, None, None, IAT).is_verified());
+    let short = compact(&full);
+    assert!(short.starts_with(".."), "{short}");
+
+    let verdict = verify(&pki, &short, None, Some(DATE_IAT), IAT + 5);
+    let StirVerdict::Verified(v) = &verdict else {
+        panic!("{short}: {verdict}");
+    };
+    assert_eq!(v.passport().claims.iat, IAT);
+    assert_fails(
+        &verify(&pki, &short, None, None, IAT),
+        StirCode::CompactForm,
+        "no Date to rebuild iat from",
+    );
+    assert_fails(
+        &verify(&pki, &short, None, Some(DATE_IAT_60), IAT + 30),
+        StirCode::SignatureInvalid,
+        "another Date rebuilds another PASSporT",
+    );
+    let (other, dest) = (tn("12155550000"), tn(DEST));
+    let request = StirRequest::new(&short, &other, &dest).with_date(DATE_IAT);
+    assert_fails(
+        &pki.verifier().verify(&request, &pki, at(IAT)),
+        StirCode::SignatureInvalid,
+        "another calling number rebuilds another PASSporT",
+    );
+    assert_fails(
+        &verify(&pki, &short, None, Some("yesterday"), IAT),
+        StirCode::DateInvalid,
+        "a Date that does not parse",
+    );
+
+    // SHAKEN's attest and origid are in no SIP header: its compact form stays refused.
+    let shaken_full = pki.sign(&shaken(Orig::Tn(tn(ORIG)), Attest::A));
+    assert_fails(
+        &verify(&pki, &compact(&shaken_full), None, Some(DATE_IAT), IAT),
+        StirCode::CompactForm,
+        "ppt=shaken",
+    );
+}

@@ -29,7 +29,7 @@ use super::lint::{self, LintMode};
 use super::passport::{Attest, Claims, Orig, Passport};
 use super::tn::CanonicalTn;
 use super::tnauth::{self, TnEntry};
-use super::{constraints, date, delegate, orig_uri};
+use super::{compact, constraints, date, delegate, orig_uri};
 use crate::der::cert::Certificate;
 use crate::domain::DomainName;
 use crate::uri::OwnedSipUri;
@@ -456,6 +456,16 @@ impl StirVerifier {
     ) -> StirVerdict {
         let header = match parse_identity(request.identity) {
             Ok(h) => h,
+            Err(error) if error.code == StirCode::CompactForm => match rebuild_compact(request) {
+                Ok(h) => h,
+                Err(error) => {
+                    return StirVerdict::Failed(Box::new(Failure {
+                        error,
+                        passport: None,
+                        tn_auth_list: Vec::new(),
+                    }))
+                }
+            },
             Err(error) => {
                 return StirVerdict::Failed(Box::new(Failure {
                     error,
@@ -632,6 +642,20 @@ impl StirVerifier {
             ),
         })
     }
+}
+
+/// The compact form rebuilt from the request and parsed as a full form.
+fn rebuild_compact(request: &StirRequest<'_>) -> Result<IdentityHeader, StirError> {
+    let full = compact::rebuild(request)?;
+    parse_identity(&full).map_err(|e| {
+        fail(
+            e.code,
+            format!(
+                "the full form rebuilt from the compact form ({full:?}): {}",
+                e.message
+            ),
+        )
+    })
 }
 
 /// Whether a webpki algorithm is ECDSA P-256 with SHA-256 (a provider's
