@@ -749,3 +749,19 @@ fn the_compact_form_is_rebuilt_from_the_request() {
         "ppt=shaken",
     );
 }
+
+#[test]
+fn an_intermediate_that_cannot_be_read_fails_closed() {
+    // Its claim constraints or TNAuthList could not be enforced, so the chain is refused even
+    // when the path does not need it.
+    let mut pki = Pki::new(Pki::with_tns(&[Tn::One(ORIG.into())]), None);
+    let identity = pki.sign(&shaken(Orig::Tn(tn(ORIG)), Attest::A));
+    assert!(verify(&pki, &identity, None, None, IAT).is_verified());
+    pki.chain
+        .push(CertificateDer::from(vec![0x30, 0x03, 0x02, 0x01, 0x00]));
+    assert_fails(
+        &verify(&pki, &identity, None, None, IAT),
+        StirCode::ChainInvalid,
+        "a junk intermediate",
+    );
+}

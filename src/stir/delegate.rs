@@ -3,26 +3,20 @@
 //! delegate certificate lies within its parent's). An SPC must be one the issuer names; a TN
 //! or a range must be covered by the issuer's TNs and ranges, number by number.
 
-use rustls_pki_types::CertificateDer;
-
 use super::codes::{StirCode, StirError};
 use super::tnauth::{self, TnEntry};
 use crate::der::cert::Certificate;
 
 /// The leaf's TNAuthList `entries` against the TNAuthList of its issuer, when the issuer is
-/// among `intermediates` (its subject equals the leaf's issuer) and carries one.
+/// among `intermediates` (its subject equals the leaf's issuer) and carries one; every such
+/// intermediate (a cross-certified pair has two) bounds the leaf.
 pub(crate) fn check_within_issuer(
     leaf: &Certificate<'_>,
-    intermediates: &[CertificateDer<'_>],
+    intermediates: &[Certificate<'_>],
     entries: &[TnEntry],
 ) -> Result<(), StirError> {
     let issuer_name = leaf.issuer().as_bytes();
-    for der in intermediates {
-        let Ok(cert) = Certificate::parse(der.as_ref()) else {
-            // An intermediate that is not strict DER is not on the path webpki accepted
-            // (or the chain check already failed); it cannot be the issuer here.
-            continue;
-        };
+    for cert in intermediates {
         if cert.subject().as_bytes() != issuer_name {
             continue;
         }

@@ -520,7 +520,8 @@ impl StirVerifier {
         let signature_ok = self.check_signature(&ee, header)?;
         let claims_ok = self.check_claims(&header.passport, request, now)?;
         let leaf_cert = parse_leaf(leaf)?;
-        check_constraints(header, &leaf_cert, intermediates)?;
+        let issuers = parse_intermediates(intermediates)?;
+        check_constraints(header, &leaf_cert, &issuers)?;
         let tn_ok = match (&header.passport.claims.orig, request.from) {
             (Orig::Uri(_), Some(from)) => TnOk {
                 entries: Vec::new(),
@@ -528,7 +529,7 @@ impl StirVerifier {
             },
             (Orig::Tn(_), _) | (Orig::Uri(_), None) => {
                 *entries = read_tn_auth_list(&leaf_cert)?;
-                delegate::check_within_issuer(&leaf_cert, intermediates, entries)?;
+                delegate::check_within_issuer(&leaf_cert, &issuers, entries)?;
                 self.check_tn(&header.passport, entries)?
             }
         };
@@ -707,14 +708,10 @@ fn parse_leaf<'a>(leaf: &'a CertificateDer<'_>) -> Result<Certificate<'a>, StirE
 fn check_constraints(
     header: &IdentityHeader,
     leaf: &Certificate<'_>,
-    intermediates: &[CertificateDer<'static>],
+    intermediates: &[Certificate<'_>],
 ) -> Result<(), StirError> {
     let mut claims = None;
-    let others: Vec<Certificate<'_>> = intermediates
-        .iter()
-        .filter_map(|c| Certificate::parse(c.as_ref()).ok())
-        .collect();
-    for cert in core::iter::once(leaf).chain(others.iter()) {
+    for cert in core::iter::once(leaf).chain(intermediates) {
         for (oid, kind) in [
             (
                 constraints::OID_JWT_CLAIM_CONSTRAINTS,
@@ -742,6 +739,30 @@ fn check_constraints(
         }
     }
     Ok(())
+}
+
+/// The intermediates the source gave, walked as path validation's CA certificates are
+/// (`parse_extensions_only`: the extension list strictly). One that does not walk fails the
+/// verification: its constraints or TNAuthList cannot be ignored.
+fn parse_intermediates<'a>(
+    intermediates: &'a [CertificateDer<'static>],
+) -> Result<Vec<Certificate<'a>>, StirError> {
+    intermediates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Certificate::parse_extensions_only(c.as_ref()).map_err(|e| {
+                fail(
+                    StirCode::ChainInvalid,
+                    format!(
+                        "the x5u chain's certificate {} is not DER ({e:?}), so its \
+                         extensions cannot be read",
+                        i + 2
+                    ),
+                )
+            })
+        })
+        .collect()
 }
 
 /// The leaf's TNAuthList, read with the strict walk.

@@ -36,6 +36,13 @@ pub fn check_identity(data: &[u8]) {
     let request = StirRequest::new(&value, &n, &n);
     let verdict = verifier.verify(&request, &Bytes(data.to_vec()), UnixTime::now());
     assert!(!verdict.is_verified(), "{value:?}");
+    // With a From URI and a Date: the orig.uri, Date and compact-form paths.
+    let from = sipcert::uri::OwnedSipUri::parse("sip:alice@example.com").expect("URI");
+    let request = request
+        .with_from(&from)
+        .with_date("Thu, 28 May 2026 20:26:40 GMT");
+    let verdict = verifier.verify(&request, &Bytes(data.to_vec()), UnixTime::now());
+    assert!(!verdict.is_verified(), "{value:?}");
 }
 
 /// The input as a TNAuthList value: what parses re-encodes to exactly the input (DER has one
