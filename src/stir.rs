@@ -19,12 +19,24 @@
 //! 3. the ES256 signature over `header.payload` with the certificate's P-256 key (the JWS
 //!    `r || s` converted strictly to the DER webpki verifies);
 //! 4. the attestation level against the [`StirPolicy`]; `iat` within the freshness window
-//!    (60 s either way by default); the calling number equal to `orig.tn`; the called number
-//!    in `dest.tn` (numbers compared as RFC 8224 §8.3 says, [`CanonicalTn`]);
-//! 5. the certificate's TNAuthList (RFC 8226 §9), read with the crate's strict DER reader: a
-//!    TN or a range must cover `orig.tn`, or, if the policy allows it (the default, as
-//!    SHAKEN does), an SPC stands for the number, and the result says so
-//!    ([`TnAuthority::ServiceProviderCode`]).
+//!    (60 s either way by default); when the request's Date header is given
+//!    ([`StirRequest::date`]), the Date (a strict IMF-fixdate, [`parse_sip_date`]) within the
+//!    window of now and `iat` within the window of the Date (RFC 8224 §6.2.2: 403 Stale
+//!    Date); the calling number equal to `orig.tn`, or, for a SIP URI originator
+//!    (`orig.uri`), `orig.uri` naming the request's From URI ([`StirRequest::from`], compared
+//!    as SIP URIs); the called number in `dest.tn` (numbers compared as RFC 8224 §8.3 says,
+//!    [`CanonicalTn`]);
+//! 5. the JWTClaimConstraints (RFC 8226 §8) and EnhancedJWTClaimConstraints (RFC 9118) of
+//!    every certificate of the chain, read strictly ([`parse_claim_constraints`]):
+//!    `mustInclude`, `permittedValues`, `mustExclude` against the PASSporT's claims;
+//! 6. for `orig.tn`: the certificate's TNAuthList (RFC 8226 §9), read with the crate's strict
+//!    DER reader, within its issuer's TNAuthList when the issuer has one (RFC 9060 delegate
+//!    certificates); a TN or a range must cover `orig.tn`, or, if the policy allows it (the
+//!    default, as SHAKEN does), an SPC stands for the number, and the result says so
+//!    ([`TnAuthority::ServiceProviderCode`]); for `orig.uri`: the certificate must carry the
+//!    From URI's domain as an identity by the crate's RFC 5922 rules
+//!    ([`TnAuthority::Domain`]), so a domain's Identity and its TLS certificate are judged
+//!    alike.
 //!
 //! The outcome is a [`StirVerdict`]: [`Verified`] (which can only be built from a proof of
 //! each check) or a [`Failure`] with a stable [`StirCode`] (`stir-…`), a message naming the
@@ -43,6 +55,11 @@
 //! # }
 //! ```
 //!
+//! # Lint
+//!
+//! [`lint::lint`] checks a STIR certificate against RFC 8226 and the ATIS-1000080 profile;
+//! its findings decide a verification only under [`LintMode::Enforce`].
+//!
 //! # Signing (the STI-AS)
 //!
 //! [`sign`] renders a [`Passport`] in the RFC 8225 §9 deterministic JSON form, signs it ES256
@@ -51,11 +68,11 @@
 //!
 //! # Not checked yet
 //!
-//! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it), a SIP URI
-//! originator (`orig.uri`: refused with `stir-orig-uri-unsupported`), the compact form
-//! (refused with `stir-compact-form`), JWTClaimConstraints (RFC 8226) and
-//! EnhancedJWTClaimConstraints (RFC 9118), delegate certificates (RFC 9060), a certificate
-//! profile lint (ATIS-1000080), the RFC 4474 Identity header, the `Date` header.
+//! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it; the verifier can
+//! cache validated chains, [`StirVerifier::with_chain_cache`]), the compact form of an
+//! extension PASSporT (`ppt`: refused with `stir-compact-form`; a base PASSporT's compact
+//! form is rebuilt from the numbers and the Date), the RFC 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
+//! URI originator without a From URI from the caller (`stir-orig-uri-unsupported`).
 //!
 //! ```
 //! use sipcert::stir::{CanonicalTn, StirCode};
@@ -70,10 +87,17 @@
 //! ```
 
 mod b64;
+mod chain_cache;
 mod codes;
+mod compact;
+mod constraints;
+mod date;
+mod delegate;
 mod ecdsa;
 mod header;
 mod json;
+pub mod lint;
+mod orig_uri;
 mod passport;
 mod sign;
 mod tn;
@@ -84,7 +108,10 @@ mod verify;
 mod tests;
 
 pub use codes::{StirCode, StirError, Verstat};
+pub use constraints::{parse_claim_constraints, ClaimConstraints, ConstraintsKind};
+pub use date::parse_sip_date;
 pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
+pub use lint::LintMode;
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
 pub use sign::{canonical_json, sign, SignError};
 pub use tn::{caller_number, CanonicalTn, TnError};

@@ -143,3 +143,8 @@ fn stir_identity() {
 fn stir_tnauthlist() {
     replay("stir_tnauthlist");
 }
+
+#[test]
+fn stir_claim_constraints() {
+    replay("stir_claim_constraints");
+}

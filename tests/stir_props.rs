@@ -37,7 +37,7 @@ proptest! {
         let _ = parse_identity(&value);
         let verifier = StirVerifier::new([], Arc::new(rustls::crypto::ring::default_provider()));
         let n = CanonicalTn::parse("12155551212").expect("number");
-        let request = StirRequest { identity: &value, orig: &n, dest: &n };
+        let request = StirRequest::new(&value, &n, &n );
         let verdict = verifier.verify(&request, &Nothing, UnixTime::now());
         prop_assert!(!verdict.is_verified(), "{value}");
     }

@@ -12,7 +12,7 @@ use sipcert::stir::{
     PassportHeader, Ppt, SourceError, StirCode, StirPolicy, StirRequest, StirVerdict, StirVerifier,
     TnAuthority, TnEntry, Verstat,
 };
-use sipcert_testkit::stir::{tn_auth_list, StiPki, TnEntry as Tn};
+use sipcert_testkit::stir::{shaken_passport, tn_auth_list, StiPki, TnEntry as Tn};
 
 const X5U: &str = "https://cert.example.org/passport.pem";
 const ORIG: &str = "12155551212";
@@ -54,25 +54,7 @@ impl CertificateSource for Source {
 }
 
 fn shaken(orig: Orig, attest: Attest) -> Passport {
-    Passport {
-        header: PassportHeader {
-            alg: "ES256".into(),
-            typ: Some("passport".into()),
-            ppt: Ppt::Shaken,
-            x5u: X5U.into(),
-        },
-        claims: Claims {
-            orig,
-            dest: Dest {
-                tn: vec![tn(DEST)],
-                uri: Vec::new(),
-            },
-            iat: IAT,
-            attest: Some(attest),
-            origid: Some("123e4567-e89b-12d3-a456-426655440000".into()),
-            div: None,
-        },
-    }
+    shaken_passport(orig, attest, X5U, &[tn(DEST)], IAT)
 }
 
 fn signed(pki: &StiPki, passport: &Passport) -> String {
@@ -90,11 +72,7 @@ fn verify(
     now: i64,
 ) -> StirVerdict {
     let (orig, dest) = (tn(ORIG), tn(DEST));
-    let request = StirRequest {
-        identity,
-        orig: &orig,
-        dest: &dest,
-    };
+    let request = StirRequest::new(identity, &orig, &dest);
     v.verify(&request, source, at(now))
 }
 
@@ -370,32 +348,20 @@ fn party_and_policy_rules_have_their_codes_and_neighbours() {
     );
 
     let (other, dest) = (tn("12155550000"), tn(DEST));
-    let request = StirRequest {
-        identity: &identity,
-        orig: &other,
-        dest: &dest,
-    };
+    let request = StirRequest::new(&identity, &other, &dest);
     assert_fails(
         &v.verify(&request, &source, at(IAT)),
         StirCode::OrigMismatch,
         "another caller",
     );
     let (orig, other) = (tn("+1 215 555 1212"), tn("12155550000"));
-    let request = StirRequest {
-        identity: &identity,
-        orig: &orig,
-        dest: &other,
-    };
+    let request = StirRequest::new(&identity, &orig, &other);
     assert_fails(
         &v.verify(&request, &source, at(IAT)),
         StirCode::DestMismatch,
         "another callee",
     );
-    let request = StirRequest {
-        identity: &identity,
-        orig: &orig,
-        dest: &dest,
-    };
+    let request = StirRequest::new(&identity, &orig, &dest);
     assert!(
         v.verify(&request, &source, at(IAT)).is_verified(),
         "visual separators and '+'"
@@ -504,6 +470,14 @@ fn every_code_is_distinct_kebab_case_with_its_mapping() {
             "stir-dest-mismatch",
             "stir-orig-uri-unsupported",
             "stir-caller-number-invalid",
+            "stir-orig-uri-mismatch",
+            "stir-orig-uri-not-authorized",
+            "stir-date-invalid",
+            "stir-date-stale",
+            "stir-claim-constraint-violated",
+            "stir-claim-constraint-malformed",
+            "stir-delegate-outside-issuer",
+            "stir-lint-failed",
         ]
     );
 }

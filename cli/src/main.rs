@@ -13,6 +13,7 @@ mod input;
 mod probe;
 mod report;
 mod stir;
+mod stir_lint;
 mod time;
 mod trust;
 mod uri_cmd;

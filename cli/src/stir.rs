@@ -14,6 +14,8 @@ use sipcert::stir::{
     TnAuthority, TnEntry,
 };
 
+use sipcert::uri::OwnedSipUri;
+
 use crate::{input, trust, InputError, Outcome};
 
 #[derive(Debug, clap::Args)]
@@ -29,6 +31,8 @@ enum Command {
     Verify(VerifyArgs),
     /// Sign a SHAKEN PASSporT and print the Identity header value.
     Sign(SignArgs),
+    /// Lint a STIR certificate against the RFC 8226 / ATIS-1000080 profile.
+    Lint(crate::stir_lint::LintArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -61,6 +65,10 @@ struct VerifyArgs {
     /// How far iat may be from the verification time, either way (default 60).
     #[arg(long, value_name = "SECONDS")]
     freshness: Option<u64>,
+    /// The request's Date header value (IMF-fixdate, e.g. 'Sun, 06 Nov 1994 08:49:37 GMT'):
+    /// checked against the verification time, and iat against it.
+    #[arg(long, value_name = "DATE")]
+    date: Option<String>,
 }
 
 /// A SHAKEN attestation level.
@@ -106,6 +114,7 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     match &args.command {
         Command::Verify(a) => verify(a),
         Command::Sign(a) => sign_cmd(a),
+        Command::Lint(a) => crate::stir_lint::run(a),
     }
 }
 
@@ -168,11 +177,15 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
         .with_crls(&crls)
         .map_err(|e| InputError(format!("--crl: {e}")))?
         .with_policy(policy);
-    let request = StirRequest {
-        identity: &identity,
-        orig: &orig,
-        dest: &dest,
-    };
+    // A --from that is a SIP URI is also the From URI an orig.uri PASSporT is checked against.
+    let from_uri = OwnedSipUri::parse(&args.from).ok();
+    let mut request = StirRequest::new(&identity, &orig, &dest);
+    if let Some(uri) = &from_uri {
+        request = request.with_from(uri);
+    }
+    if let Some(date) = &args.date {
+        request = request.with_date(date.trim());
+    }
     let verdict = verifier.verify(&request, &source, now);
     if args.json {
         println!("{}", verdict_json(&verdict));
@@ -241,6 +254,7 @@ fn authority_json(authority: &TnAuthority) -> Value {
     match authority {
         TnAuthority::Number(entry) => json!({"by": "number", "entry": entry_json(entry)}),
         TnAuthority::ServiceProviderCode(spc) => json!({"by": "spc", "spc": spc}),
+        TnAuthority::Domain(domain) => json!({"by": "domain", "domain": domain.as_str()}),
     }
 }
 

@@ -280,3 +280,31 @@ fn sign_refuses_bad_input() {
         assert!(r.stdout.is_empty(), "{what}: {args:?}: {}", r.output());
     }
 }
+
+#[test]
+fn the_date_header_is_checked() {
+    let files = Files::new("date");
+    let identity = files.signed();
+    let mapping = format!("{X5U}={}", files.path("leaf.pem"));
+    for (date, exit, code) in [
+        ("Tue, 14 Nov 2023 22:13:20 GMT", 0, Value::Null),
+        ("Tue, 14 Nov 2023 22:15:20 GMT", 1, "stir-date-stale".into()),
+        ("2023-11-14T22:13:20Z", 1, "stir-date-invalid".into()),
+    ] {
+        let args = files.verify_args(
+            &identity,
+            &[
+                "--from",
+                ORIG,
+                "--x5u-file",
+                &mapping,
+                "--at",
+                AT,
+                "--date",
+                date,
+            ],
+        );
+        let (got, v, out) = common::run(&args);
+        assert_eq!((got, &v["code"]), (exit, &code), "{date}: {out}");
+    }
+}

@@ -3,7 +3,7 @@
 use super::reader::{DerError, Reader, GENERALIZED_TIME, UTC_TIME};
 
 /// Days in a month of a (proleptic Gregorian) year.
-fn days_in_month(year: u32, month: u32) -> u32 {
+pub(crate) fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         4 | 6 | 9 | 11 => 30,
         2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {

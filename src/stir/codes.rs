@@ -66,12 +66,42 @@ pub enum StirCode {
     /// `stir-dest-mismatch`: the request's called number (To / Request-URI) is not in
     /// `dest.tn` (RFC 8224 §6.2).
     DestMismatch,
-    /// `stir-orig-uri-unsupported`: the PASSporT names a SIP URI originator (`orig.uri`),
-    /// whose domain-identity rules are not checked yet.
+    /// `stir-orig-uri-unsupported`: the PASSporT names a SIP URI originator (`orig.uri`) but
+    /// the caller gave no From URI to check it against ([`StirRequest::from`]).
+    ///
+    /// [`StirRequest::from`]: super::StirRequest::from
     OrigUriUnsupported,
     /// `stir-caller-number-invalid`: the caller-supplied calling or called number is not a
     /// telephone number (a `tel:` URI, a SIP URI with a number user part, or digits).
     CallerNumberInvalid,
+    /// `stir-orig-uri-mismatch`: the PASSporT's `orig.uri` does not name the request's From
+    /// URI (RFC 8224 §6.2 step 1; compared as SIP URIs, RFC 3261 §19.1.4).
+    OrigUriMismatch,
+    /// `stir-orig-uri-not-authorized`: the certificate does not carry the From URI's domain
+    /// as an identity by RFC 5922's rules (RFC 8224 §7.2: the domain's credential signs for a
+    /// SIP URI originator).
+    OrigUriNotAuthorized,
+    /// `stir-date-invalid`: the request's Date header value is not an RFC 3261 §25.1
+    /// `SIP-date` (the RFC 7231 §7.1.1.1 IMF-fixdate, `GMT`).
+    DateInvalid,
+    /// `stir-date-stale`: the request's Date is outside the freshness window of now
+    /// (RFC 8224 §6.2.2: 403 Stale Date).
+    DateStale,
+    /// `stir-claim-constraint-violated`: the PASSporT breaks a JWTClaimConstraints (RFC 8226
+    /// §8) or EnhancedJWTClaimConstraints (RFC 9118 §3) extension of the certificate chain
+    /// (`mustInclude`, `permittedValues`, `mustExclude`).
+    ClaimConstraintViolated,
+    /// `stir-claim-constraint-malformed`: a JWTClaimConstraints or
+    /// EnhancedJWTClaimConstraints extension is not the strict DER of its ASN.1 module.
+    ClaimConstraintMalformed,
+    /// `stir-delegate-outside-issuer`: the certificate's TNAuthList is not within the
+    /// TNAuthList of its issuer (RFC 9060 §4: a delegate certificate's scope lies within its
+    /// parent's).
+    DelegateOutsideIssuer,
+    /// `stir-lint-failed`: the policy enforces the certificate profile
+    /// ([`LintMode::Enforce`](super::LintMode::Enforce)) and the x5u certificate has an
+    /// error-severity lint finding (RFC 8226, ATIS-1000080).
+    LintFailed,
 }
 
 /// The ATIS-1000074 verification status (`verstat`) for the P-Asserted-Identity / From.
@@ -104,7 +134,7 @@ impl fmt::Display for Verstat {
 
 impl StirCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 24] = [
+    pub const ALL: [Self; 32] = [
         Self::IdentityMissing,
         Self::HeaderMalformed,
         Self::CompactForm,
@@ -129,6 +159,14 @@ impl StirCode {
         Self::DestMismatch,
         Self::OrigUriUnsupported,
         Self::CallerNumberInvalid,
+        Self::OrigUriMismatch,
+        Self::OrigUriNotAuthorized,
+        Self::DateInvalid,
+        Self::DateStale,
+        Self::ClaimConstraintViolated,
+        Self::ClaimConstraintMalformed,
+        Self::DelegateOutsideIssuer,
+        Self::LintFailed,
     ];
 
     /// The code's row: its string, its RFC 8224 §6.2.2 response code, its `verstat`. One
@@ -160,6 +198,14 @@ impl StirCode {
             Self::DestMismatch => ("stir-dest-mismatch", 438, Failed),
             Self::OrigUriUnsupported => ("stir-orig-uri-unsupported", 437, Failed),
             Self::CallerNumberInvalid => ("stir-caller-number-invalid", 438, Failed),
+            Self::OrigUriMismatch => ("stir-orig-uri-mismatch", 438, Failed),
+            Self::OrigUriNotAuthorized => ("stir-orig-uri-not-authorized", 437, Failed),
+            Self::DateInvalid => ("stir-date-invalid", 438, Failed),
+            Self::DateStale => ("stir-date-stale", 403, Failed),
+            Self::ClaimConstraintViolated => ("stir-claim-constraint-violated", 437, Failed),
+            Self::ClaimConstraintMalformed => ("stir-claim-constraint-malformed", 437, Failed),
+            Self::DelegateOutsideIssuer => ("stir-delegate-outside-issuer", 437, Failed),
+            Self::LintFailed => ("stir-lint-failed", 437, Failed),
         }
     }
 
@@ -176,8 +222,13 @@ impl StirCode {
         self.row().1
     }
 
-    /// The reason phrase of [`StirCode::response_code`].
+    /// The reason phrase of [`StirCode::response_code`]. A PASSporT that lacks a required
+    /// header member or claim gets the alternative phrase RFC 8224 §6.2.2 gives for that case,
+    /// `Invalid PASSporT` (still 438), which tells the signer's operator what to look for.
     pub fn reason_phrase(self) -> &'static str {
+        if self == Self::ClaimsMissing {
+            return "Invalid PASSporT";
+        }
         match self.response_code() {
             428 => "Use Identity Header",
             403 => "Stale Date",

@@ -127,7 +127,8 @@ fn split_digest(digest: &str, lead: usize) -> Result<[Part<'_>; 3], StirError> {
         return Err(StirError::new(
             StirCode::CompactForm,
             "the Identity header is in compact form (\"..signature\", RFC 8224 §4.2.2); \
-             rebuilding the PASSporT from the SIP request is not supported",
+             the verifier rebuilds a PASSporT without ppt from the request's numbers and \
+             Date (StirRequest::date)",
         ));
     }
     let parts = [

@@ -21,13 +21,18 @@ use webpki::{
     OwnedCertRevocationList, RevocationOptionsBuilder,
 };
 
+use super::chain_cache::{self, ChainCache};
 use super::codes::{StirCode, StirError, Verstat};
 use super::ecdsa;
 use super::header::{parse_identity, IdentityHeader};
-use super::passport::{Attest, Orig, Passport};
+use super::lint::{self, LintMode};
+use super::passport::{Attest, Claims, Orig, Passport};
 use super::tn::CanonicalTn;
 use super::tnauth::{self, TnEntry};
+use super::{compact, constraints, date, delegate, orig_uri};
 use crate::der::cert::Certificate;
+use crate::domain::DomainName;
+use crate::uri::OwnedSipUri;
 
 /// Why a [`CertificateSource`] has no chain for an URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,17 +71,20 @@ pub struct StirPolicy {
     freshness: Duration,
     allow_spc_only: bool,
     attest: [bool; 3],
+    lint: LintMode,
 }
 
 impl Default for StirPolicy {
     /// `iat` within 60 s of now either way (RFC 8224 §6.2.2's recommendation); an SPC-only
     /// certificate may stand for any number (as SHAKEN deployments do; the result says so);
-    /// every attestation level accepted.
+    /// every attestation level accepted; the certificate profile lint reported, not
+    /// enforced.
     fn default() -> Self {
         Self {
             freshness: Duration::from_secs(60),
             allow_spc_only: true,
             attest: [true; 3],
+            lint: LintMode::Report,
         }
     }
 }
@@ -108,6 +116,15 @@ impl StirPolicy {
         self
     }
 
+    /// Whether the ATIS-1000080 / RFC 8226 certificate lint decides: with
+    /// [`LintMode::Enforce`], an error-severity finding on the x5u certificate fails the
+    /// verification with `stir-lint-failed`.
+    #[must_use]
+    pub fn lint(mut self, mode: LintMode) -> Self {
+        self.lint = mode;
+        self
+    }
+
     fn allows(&self, level: Attest) -> bool {
         match level {
             Attest::A => self.attest[0],
@@ -117,16 +134,52 @@ impl StirPolicy {
     }
 }
 
-/// What the verifier is asked: the Identity header value and the request's numbers, as the
-/// caller extracted them from the SIP request.
+/// What the verifier is asked: the Identity header value and what the caller extracted from
+/// the SIP request: the numbers, and, when it has them, the From URI and the Date header.
 #[derive(Debug, Clone, Copy)]
 pub struct StirRequest<'a> {
     /// The Identity header field value.
     pub identity: &'a str,
-    /// The calling number (From, or P-Asserted-Identity when present).
+    /// The calling number (From, or P-Asserted-Identity when present); compared with
+    /// `orig.tn` (a PASSporT with `orig.uri` is checked against [`StirRequest::from`]).
     pub orig: &'a CanonicalTn,
     /// The called number (To, or the Request-URI).
     pub dest: &'a CanonicalTn,
+    /// The From header's URI. A PASSporT whose originator is a SIP URI (`orig.uri`) is
+    /// checked against it (and the certificate must carry its domain); without it such a
+    /// PASSporT fails with `stir-orig-uri-unsupported`.
+    pub from: Option<&'a OwnedSipUri>,
+    /// The Date header field value (without surrounding whitespace), when the request has
+    /// one: it must be an IMF-fixdate within the freshness window of now, and `iat` within
+    /// the window of it (RFC 8224 §6.2.2). `None`: `iat` is checked against the clock only.
+    pub date: Option<&'a str>,
+}
+
+impl<'a> StirRequest<'a> {
+    /// A request with the Identity header value and the numbers, no From URI, no Date.
+    pub fn new(identity: &'a str, orig: &'a CanonicalTn, dest: &'a CanonicalTn) -> Self {
+        Self {
+            identity,
+            orig,
+            dest,
+            from: None,
+            date: None,
+        }
+    }
+
+    /// With the From header's URI.
+    #[must_use]
+    pub fn with_from(mut self, from: &'a OwnedSipUri) -> Self {
+        self.from = Some(from);
+        self
+    }
+
+    /// With the Date header value.
+    #[must_use]
+    pub fn with_date(mut self, date: &'a str) -> Self {
+        self.date = Some(date);
+        self
+    }
 }
 
 /// How the certificate authorizes `orig.tn`.
@@ -138,6 +191,9 @@ pub enum TnAuthority {
     /// for the number (the SHAKEN practice): the number itself was not checked against the
     /// certificate.
     ServiceProviderCode(String),
+    /// The originator is a SIP URI (`orig.uri`) whose domain the certificate carries as an
+    /// identity by RFC 5922's rules (RFC 8224 §7.2).
+    Domain(DomainName),
 }
 
 impl fmt::Display for TnAuthority {
@@ -148,6 +204,10 @@ impl fmt::Display for TnAuthority {
                 f,
                 "the certificate names only SPC {spc}, which the policy lets stand for the number \
                  (the number itself is not in the certificate)"
+            ),
+            Self::Domain(domain) => write!(
+                f,
+                "the certificate carries the From domain {domain} as an identity (RFC 5922)"
             ),
         }
     }
@@ -305,8 +365,11 @@ impl ExtendedKeyUsageValidator for AnyEku {
 pub struct StirVerifier {
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<CertRevocationList<'static>>,
+    /// The earliest nextUpdate of the CRLs, which bounds a cached chain's life.
+    crl_next_update: Option<u64>,
     provider: Arc<CryptoProvider>,
     policy: StirPolicy,
+    cache: Option<ChainCache>,
 }
 
 impl fmt::Debug for StirVerifier {
@@ -332,8 +395,10 @@ impl StirVerifier {
         Self {
             anchors: anchors.into_iter().collect(),
             crls: Vec::new(),
+            crl_next_update: None,
             provider,
             policy: StirPolicy::default(),
+            cache: None,
         }
     }
 
@@ -346,8 +411,28 @@ impl StirVerifier {
         for crl in crls {
             let owned = OwnedCertRevocationList::from_der(crl.as_ref())?;
             self.crls.push(CertRevocationList::from(owned));
+            if let Some(next) = chain_cache::next_update(crl.as_ref()) {
+                self.crl_next_update = Some(self.crl_next_update.map_or(next, |n| n.min(next)));
+            }
         }
+        // Chains validated without these CRLs are validated again.
+        self.cache = self.cache.as_ref().map(ChainCache::emptied);
         Ok(self)
+    }
+
+    /// Caches validated x5u chains: a chain (the same DER, leaf and intermediates) that
+    /// validated is not validated again until the earliest of its certificates' notAfter,
+    /// the CRLs' nextUpdate and `lifetime` after it was validated; at most `capacity` chains
+    /// are kept. Thread-safe. Without this call nothing is cached.
+    #[must_use]
+    pub fn with_chain_cache(mut self, lifetime: Duration, capacity: usize) -> Self {
+        self.cache = Some(ChainCache::new(lifetime, capacity));
+        self
+    }
+
+    /// How many validated chains the cache holds (0 without a cache).
+    pub fn cached_chains(&self) -> usize {
+        self.cache.as_ref().map_or(0, ChainCache::len)
     }
 
     /// Replaces the policy.
@@ -371,6 +456,16 @@ impl StirVerifier {
     ) -> StirVerdict {
         let header = match parse_identity(request.identity) {
             Ok(h) => h,
+            Err(error) if error.code == StirCode::CompactForm => match rebuild_compact(request) {
+                Ok(h) => h,
+                Err(error) => {
+                    return StirVerdict::Failed(Box::new(Failure {
+                        error,
+                        passport: None,
+                        tn_auth_list: Vec::new(),
+                    }))
+                }
+            },
             Err(error) => {
                 return StirVerdict::Failed(Box::new(Failure {
                     error,
@@ -421,12 +516,46 @@ impl StirVerifier {
                 format!("the x5u certificate does not parse: {e}"),
             )
         })?;
-        let chain_ok = self.check_chain(&ee, intermediates, now)?;
+        let chain_ok = self.check_chain_cached(&chain, &ee, intermediates, now)?;
         let signature_ok = self.check_signature(&ee, header)?;
         let claims_ok = self.check_claims(&header.passport, request, now)?;
-        *entries = read_tn_auth_list(leaf)?;
-        let tn_ok = self.check_tn(&header.passport, entries)?;
+        let leaf_cert = parse_leaf(leaf)?;
+        let issuers = parse_intermediates(intermediates)?;
+        check_constraints(header, &leaf_cert, &issuers)?;
+        let tn_ok = match (&header.passport.claims.orig, request.from) {
+            (Orig::Uri(_), Some(from)) => TnOk {
+                entries: Vec::new(),
+                authority: TnAuthority::Domain(orig_uri::check_certificate(leaf, from)?),
+            },
+            (Orig::Tn(_), _) | (Orig::Uri(_), None) => {
+                *entries = read_tn_auth_list(&leaf_cert)?;
+                delegate::check_within_issuer(&leaf_cert, &issuers, entries)?;
+                self.check_tn(&header.passport, entries)?
+            }
+        };
+        self.check_lint(leaf, now)?;
         Ok((chain_ok, signature_ok, claims_ok, tn_ok))
+    }
+
+    /// [`StirVerifier::check_chain`], through the cache when there is one.
+    fn check_chain_cached(
+        &self,
+        chain: &[CertificateDer<'static>],
+        ee: &EndEntityCert<'_>,
+        intermediates: &[CertificateDer<'static>],
+        now: UnixTime,
+    ) -> Result<ChainOk, StirError> {
+        let Some(cache) = &self.cache else {
+            return self.check_chain(ee, intermediates, now);
+        };
+        let now_s = now.as_secs();
+        if cache.hit(chain, now_s) {
+            // Validated by this verifier (same anchors, same CRLs) within the window.
+            return Ok(ChainOk(()));
+        }
+        let ok = self.check_chain(ee, intermediates, now)?;
+        cache.insert(chain, now_s, self.crl_next_update);
+        Ok(ok)
     }
 
     fn check_chain(
@@ -516,20 +645,128 @@ impl StirVerifier {
     }
 }
 
+/// The compact form rebuilt from the request and parsed as a full form.
+fn rebuild_compact(request: &StirRequest<'_>) -> Result<IdentityHeader, StirError> {
+    let full = compact::rebuild(request)?;
+    parse_identity(&full).map_err(|e| {
+        fail(
+            e.code,
+            format!(
+                "the full form rebuilt from the compact form ({full:?}): {}",
+                e.message
+            ),
+        )
+    })
+}
+
 /// Whether a webpki algorithm is ECDSA P-256 with SHA-256 (a provider's
 /// ECDSA_NISTP256_SHA256 mapping may also list P-384 keys with SHA-256).
 fn is_es256(alg: &dyn SignatureVerificationAlgorithm) -> bool {
     alg.public_key_alg_id() == alg_id::ECDSA_P256 && alg.signature_alg_id() == alg_id::ECDSA_SHA256
 }
 
-/// The leaf's TNAuthList, read with the strict walk.
-fn read_tn_auth_list(leaf: &CertificateDer<'_>) -> Result<Vec<TnEntry>, StirError> {
-    let cert = Certificate::parse(leaf.as_ref()).map_err(|e| {
+impl StirVerifier {
+    /// The certificate profile lint, when the policy enforces it.
+    fn check_lint(&self, leaf: &CertificateDer<'_>, now: UnixTime) -> Result<(), StirError> {
+        match self.policy.lint {
+            LintMode::Report => Ok(()),
+            LintMode::Enforce => {
+                let errors: Vec<String> = lint::lint(leaf.as_ref(), now)
+                    .into_iter()
+                    .filter(|f| f.severity() == lint::Severity::Error)
+                    .map(|f| format!("{}: {}", f.code, f.message))
+                    .collect();
+                if errors.is_empty() {
+                    Ok(())
+                } else {
+                    Err(fail(
+                        StirCode::LintFailed,
+                        format!(
+                            "the policy enforces the STIR certificate profile and the x5u \
+                             certificate breaks it: {}",
+                            errors.join("; ")
+                        ),
+                    ))
+                }
+            }
+        }
+    }
+}
+
+/// The leaf, read with the strict walk.
+fn parse_leaf<'a>(leaf: &'a CertificateDer<'_>) -> Result<Certificate<'a>, StirError> {
+    Certificate::parse(leaf.as_ref()).map_err(|e| {
         fail(
             StirCode::ChainInvalid,
             format!("the x5u certificate is not strict DER ({e:?})"),
         )
-    })?;
+    })
+}
+
+/// The JWTClaimConstraints (RFC 8226 §8) and EnhancedJWTClaimConstraints (RFC 9118) of every
+/// certificate the source gave (leaf and intermediates) against the PASSporT's claims.
+fn check_constraints(
+    header: &IdentityHeader,
+    leaf: &Certificate<'_>,
+    intermediates: &[Certificate<'_>],
+) -> Result<(), StirError> {
+    let mut claims = None;
+    for cert in core::iter::once(leaf).chain(intermediates) {
+        for (oid, kind) in [
+            (
+                constraints::OID_JWT_CLAIM_CONSTRAINTS,
+                constraints::ConstraintsKind::Rfc8226,
+            ),
+            (
+                constraints::OID_ENHANCED_JWT_CLAIM_CONSTRAINTS,
+                constraints::ConstraintsKind::Enhanced,
+            ),
+        ] {
+            let ext = cert.other_extension(oid).map_err(|e| {
+                fail(
+                    StirCode::ClaimConstraintMalformed,
+                    format!("a certificate's extensions: {e}"),
+                )
+            })?;
+            let Some(ext) = ext else { continue };
+            let parsed = constraints::parse_claim_constraints(ext.value.as_bytes(), kind)?;
+            if claims.is_none() {
+                claims = Some(constraints::claims_json(header.signing_input())?);
+            }
+            if let Some(claims) = &claims {
+                parsed.enforce(claims)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The intermediates the source gave, walked as path validation's CA certificates are
+/// (`parse_extensions_only`: the extension list strictly). One that does not walk fails the
+/// verification: its constraints or TNAuthList cannot be ignored.
+fn parse_intermediates<'a>(
+    intermediates: &'a [CertificateDer<'static>],
+) -> Result<Vec<Certificate<'a>>, StirError> {
+    intermediates
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            Certificate::parse_extensions_only(c.as_ref()).map_err(|e| {
+                fail(
+                    StirCode::ChainInvalid,
+                    format!(
+                        "the x5u chain's certificate {} is not DER ({e:?}), so its \
+                         extensions cannot be read",
+                        i + 2
+                    ),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The leaf's TNAuthList, read with the strict walk.
+fn read_tn_auth_list(cert: &Certificate<'_>) -> Result<Vec<TnEntry>, StirError> {
     let ext = cert
         .other_extension(tnauth::OID_TN_AUTH_LIST)
         .map_err(|e| {
@@ -568,16 +805,15 @@ impl StirVerifier {
             }
         }
         check_fresh(claims.iat, now, self.policy.freshness)?;
+        if let Some(value) = request.date {
+            let now_s = i64::try_from(now.as_secs()).unwrap_or(i64::MAX);
+            date::check_date(value, claims.iat, now_s, self.policy.freshness)?;
+        }
         let orig = match &claims.orig {
             Orig::Tn(tn) => tn,
             Orig::Uri(uri) => {
-                return Err(fail(
-                    StirCode::OrigUriUnsupported,
-                    format!(
-                        "orig is the URI {uri:?}; verifying a SIP URI originator (the \
-                         domain's credential, RFC 8224 §7.2) is not supported yet"
-                    ),
-                ))
+                orig_uri::check_claim(uri, request.from)?;
+                return check_dest(claims, request);
             }
         };
         if orig != request.orig {
@@ -590,21 +826,28 @@ impl StirVerifier {
                 ),
             ));
         }
-        if !claims.dest.tn.iter().any(|tn| tn == request.dest) {
-            let listed: Vec<&str> = claims.dest.tn.iter().map(CanonicalTn::as_str).collect();
-            return Err(fail(
-                StirCode::DestMismatch,
-                format!(
-                    "the request's called number {} is not in dest.tn [{}] (RFC 8224 §6.2, \
-                     §8.3 comparison)",
-                    request.dest,
-                    listed.join(", ")
-                ),
-            ));
-        }
-        Ok(ClaimsOk(()))
+        check_dest(claims, request)
     }
+}
 
+/// The request's called number in `dest.tn` (RFC 8224 §6.2, §8.3 comparison).
+fn check_dest(claims: &Claims, request: &StirRequest<'_>) -> Result<ClaimsOk, StirError> {
+    if !claims.dest.tn.iter().any(|tn| tn == request.dest) {
+        let listed: Vec<&str> = claims.dest.tn.iter().map(CanonicalTn::as_str).collect();
+        return Err(fail(
+            StirCode::DestMismatch,
+            format!(
+                "the request's called number {} is not in dest.tn [{}] (RFC 8224 §6.2, \
+                 §8.3 comparison)",
+                request.dest,
+                listed.join(", ")
+            ),
+        ));
+    }
+    Ok(ClaimsOk(()))
+}
+
+impl StirVerifier {
     /// `orig.tn` against the certificate's TNAuthList (RFC 8226 §9, RFC 8224 §6.2 step 3).
     fn check_tn(&self, passport: &Passport, entries: &[TnEntry]) -> Result<TnOk, StirError> {
         let Orig::Tn(orig) = &passport.claims.orig else {

@@ -380,6 +380,7 @@ pub struct CaSpec {
     permitted_dns: Vec<String>,
     excluded_dns: Vec<String>,
     raw_name_constraints: Option<Vec<u8>>,
+    extensions: Vec<(Vec<u64>, Vec<u8>)>,
     eku: Vec<Eku>,
     serial: Option<u64>,
     not_before: Date,
@@ -396,11 +397,18 @@ impl CaSpec {
             permitted_dns: Vec::new(),
             excluded_dns: Vec::new(),
             raw_name_constraints: None,
+            extensions: Vec::new(),
             eku: Vec::new(),
             serial: None,
             not_before: Date(2020, 1, 1),
             not_after: Date(2040, 1, 1),
         }
+    }
+    /// A non-critical extension with this OID and value (a TNAuthList, say).
+    #[must_use]
+    pub fn extension(mut self, oid: &[u64], value: Vec<u8>) -> Self {
+        self.extensions.push((oid.to_vec(), value));
+        self
     }
     /// Sets the basicConstraints path length.
     #[must_use]
@@ -465,6 +473,10 @@ impl CaSpec {
             let mut ext = CustomExtension::from_oid_content(&[2, 5, 29, 30], raw.clone());
             ext.set_criticality(true);
             p.custom_extensions.push(ext);
+        }
+        for (oid, value) in &self.extensions {
+            p.custom_extensions
+                .push(CustomExtension::from_oid_content(oid, value.clone()));
         }
         p
     }

@@ -35,4 +35,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("identity_model", identity::check_model_bytes),
     ("stir_identity", stir::check_identity),
     ("stir_tnauthlist", stir::check_tn_auth_list),
+    ("stir_claim_constraints", stir::check_claim_constraints),
 ];

@@ -1,15 +1,16 @@
-//! `stir_identity` and `stir_tnauthlist`: the STIR parsers never panic, never verify what they
-//! cannot check, and the TNAuthList reader accepts only the DER it would write.
+//! `stir_identity`, `stir_tnauthlist` and `stir_claim_constraints`: the STIR parsers never
+//! panic, never verify what they cannot check, and the TNAuthList and claim-constraint readers
+//! accept only the DER they would write.
 
 use std::sync::Arc;
 
 use rustls::pki_types::{CertificateDer, UnixTime};
 use sipcert::stir::{
-    parse_identity, parse_tn_auth_list, CanonicalTn, CertificateSource, SourceError, StirRequest,
-    StirVerifier, TnEntry,
+    parse_claim_constraints, parse_identity, parse_tn_auth_list, CanonicalTn, CertificateSource,
+    ConstraintsKind, SourceError, StirCode, StirRequest, StirVerifier, TnEntry,
 };
 
-use crate::stir::{tn_auth_list, TnEntry as Tn};
+use crate::stir::{claim_constraints, tn_auth_list, TnEntry as Tn};
 
 /// Serves the fuzz input as the certificate chain of every URL.
 struct Bytes(Vec<u8>);
@@ -32,11 +33,14 @@ pub fn check_identity(data: &[u8]) {
     }
     let verifier = StirVerifier::new([], Arc::new(rustls::crypto::ring::default_provider()));
     let n = CanonicalTn::parse("12155551212").expect("number");
-    let request = StirRequest {
-        identity: &value,
-        orig: &n,
-        dest: &n,
-    };
+    let request = StirRequest::new(&value, &n, &n);
+    let verdict = verifier.verify(&request, &Bytes(data.to_vec()), UnixTime::now());
+    assert!(!verdict.is_verified(), "{value:?}");
+    // With a From URI and a Date: the orig.uri, Date and compact-form paths.
+    let from = sipcert::uri::OwnedSipUri::parse("sip:alice@example.com").expect("URI");
+    let request = request
+        .with_from(&from)
+        .with_date("Thu, 28 May 2026 20:26:40 GMT");
     let verdict = verifier.verify(&request, &Bytes(data.to_vec()), UnixTime::now());
     assert!(!verdict.is_verified(), "{value:?}");
 }
@@ -63,4 +67,49 @@ pub fn check_tn_auth_list(data: &[u8]) {
         })
         .collect();
     assert_eq!(tn_auth_list(&model), data, "{entries:?}");
+}
+
+fn names(v: &[String]) -> Vec<&str> {
+    v.iter().map(String::as_str).collect()
+}
+
+/// The input as a JWTClaimConstraints (RFC 8226 §8) and as an EnhancedJWTClaimConstraints
+/// (RFC 9118) value: what parses re-encodes to exactly the input, has at least one
+/// constraint and no empty list or string, and RFC 8226's form has no `mustExclude`; what
+/// does not parse fails with `stir-claim-constraint-malformed`.
+pub fn check_claim_constraints(data: &[u8]) {
+    for kind in [ConstraintsKind::Rfc8226, ConstraintsKind::Enhanced] {
+        let parsed = match parse_claim_constraints(data, kind) {
+            Ok(parsed) => parsed,
+            Err(e) => {
+                assert_eq!(e.code, StirCode::ClaimConstraintMalformed, "{data:02x?}");
+                continue;
+            }
+        };
+        assert_eq!(parsed.kind, kind);
+        if kind == ConstraintsKind::Rfc8226 {
+            assert!(parsed.must_exclude.is_empty(), "{data:02x?}");
+        }
+        let include = names(&parsed.must_include);
+        let exclude = names(&parsed.must_exclude);
+        let values: Vec<(&str, Vec<&str>)> = parsed
+            .permitted_values
+            .iter()
+            .map(|(c, v)| {
+                assert!(!c.is_empty() && !v.is_empty(), "{data:02x?}");
+                (c.as_str(), names(v))
+            })
+            .collect();
+        let permitted: Vec<(&str, &[&str])> =
+            values.iter().map(|(c, v)| (*c, v.as_slice())).collect();
+        assert!(
+            !(include.is_empty() && permitted.is_empty() && exclude.is_empty()),
+            "{data:02x?}"
+        );
+        assert_eq!(
+            claim_constraints(&include, &permitted, &exclude),
+            data,
+            "{parsed:?}"
+        );
+    }
 }
