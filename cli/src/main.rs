@@ -49,10 +49,12 @@ enum Command {
     },
 }
 
-/// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
+/// What a subcommand concluded: valid/accept (0) or invalid/reject (1), or an exit status
+/// of another convention (`probe --nagios`: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 pub(crate) enum Outcome {
     Valid,
     Invalid,
+    Status(u8),
 }
 
 /// An input error (exit 2): unreadable file, bad PEM, bad argument.
@@ -89,6 +91,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Valid) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
+        Ok(Outcome::Status(code)) => ExitCode::from(code),
         Err(InputError(msg)) => {
             eprintln!("sipcert: {msg}");
             ExitCode::from(2)
