@@ -287,14 +287,15 @@ pub(crate) fn parse_aus(text: &str) -> Result<SipUri<'_>, InputError> {
     SipUri::parse(text).map_err(|e| InputError(format!("{text:?} is not a SIP or SIPS URI: {e}")))
 }
 
-/// The AUS text to probe: as written when it is a SIP or SIPS URI, `sips:DOMAIN` for a bare
-/// domain (no `:` in it).
+/// The AUS text to probe: as written when it is a SIP or SIPS URI, `sips:DOMAIN[:PORT]` for
+/// a bare domain (with or without a port).
 pub(crate) fn normalize_aus(text: &str) -> Result<String, InputError> {
     let text = text.trim();
     if SipUri::parse(text).is_ok() {
         return Ok(text.to_owned());
     }
-    if !text.contains(':') {
+    let lower = text.to_ascii_lowercase();
+    if !lower.starts_with("sip:") && !lower.starts_with("sips:") {
         let sips = format!("sips:{text}");
         if SipUri::parse(&sips).is_ok() {
             return Ok(sips);

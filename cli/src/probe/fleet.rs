@@ -16,7 +16,6 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use indicatif::ProgressBar;
-use serde_json::Value;
 
 use super::sink::{self, DomainDone};
 use super::view::TargetView;
@@ -164,6 +163,7 @@ fn probe_domain(
     let failed = |domain: &str, code: &str, message: String| {
         DomainDone::failed(
             item.index,
+            &item.origin,
             domain,
             code,
             &message,
@@ -198,7 +198,7 @@ fn probe_domain(
         }
     };
     let Ok(aus) = parse_aus(&aus_text) else {
-        return failed(&aus_text, "target-invalid", item.origin);
+        return failed(&aus_text, "target-invalid", item.origin.clone());
     };
     let Some(resolution) = resolve(shared, &aus, deadline) else {
         return failed(&aus_text, "dns-failure", "no DNS resolver".to_owned());
@@ -232,9 +232,7 @@ fn probe_domain(
         index: item.index,
         domain: aus_text,
         views,
-        json: json.map(|mut j: Value| {
-            j["origin"] = Value::String(item.origin.clone());
-            j
-        }),
+        origin: item.origin.clone(),
+        json,
     }
 }

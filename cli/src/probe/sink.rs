@@ -17,6 +17,8 @@ use crate::Outcome;
 pub(crate) struct DomainDone {
     /// The position of the AUS in the input (1-based): outputs are sorted by it.
     pub(crate) index: usize,
+    /// Where the AUS came from: `argument N` or `FILE:LINE`.
+    pub(crate) origin: String,
     pub(crate) domain: String,
     pub(crate) views: Vec<TargetView>,
     /// The domain's full JSON object, when the output is JSON.
@@ -27,6 +29,7 @@ impl DomainDone {
     /// A domain that yielded no target, with `code`.
     pub(crate) fn failed(
         index: usize,
+        origin: &str,
         domain: &str,
         code: &str,
         message: &str,
@@ -35,6 +38,7 @@ impl DomainDone {
     ) -> Self {
         Self {
             index,
+            origin: origin.to_owned(),
             domain: domain.to_owned(),
             views: vec![TargetView::failed(domain, code, message, elapsed)],
             json: want_json.then(|| {
@@ -221,6 +225,7 @@ impl Sink for Json {
         self.summary.add(&done);
         let mut value = done.json.unwrap_or(Value::Null);
         value["domain"] = json!(done.domain);
+        value["origin"] = json!(done.origin);
         self.domains.push((done.index, value));
     }
 

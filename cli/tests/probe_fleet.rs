@@ -1,0 +1,392 @@
+//! `sipcert probe` over many domains: the command line's AUSes and `--file` (comments, blank
+//! lines, `-` for stdin) probed by `--jobs` workers within one `--deadline`; each domain
+//! reported with its own code (a bad line names FILE:LINE) while the others are still
+//! probed; a summary per verdict, grade and reason.
+//!
+//! The targets are on 127.0.0.1: `openssl s_server` with a certificate for `sip:localhost`
+//! (`sips:localhost:PORT` resolves through the hosts file, `--dnssec off`), a listener that
+//! never answers, and one that closes the connection in the middle of the handshake. Every
+//! server stops by itself, so a probe that overruns its deadline ends (late, and the test says
+//! so) instead of hanging the run.
+
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use sipcert_testkit::pki::{LeafSpec, PemPki};
+use sipcert_testkit::programs;
+
+/// How long the hand-written servers go on: past every deadline of these tests.
+const SERVE_FOR: Duration = Duration::from_secs(12);
+
+/// A PKI whose leaf is `sip:localhost`.
+fn localhost_pki(name: &str) -> PemPki {
+    PemPki::new(name, LeafSpec::new().uri("sip:localhost"), false)
+}
+
+/// A listener on 127.0.0.1 that accepts connections for `SERVE_FOR` and hands each to
+/// `serve` (on the listener's thread, one at a time).
+fn server<F: FnMut(std::net::TcpStream) + Send + 'static>(mut serve: F) -> (u16, JoinHandle<()>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    listener.set_nonblocking(true).unwrap();
+    let handle = std::thread::spawn(move || {
+        let started = Instant::now();
+        let mut held = Vec::new();
+        while started.elapsed() < SERVE_FOR {
+            match listener.accept() {
+                Ok((sock, _)) => {
+                    let _ = sock.set_nonblocking(false);
+                    let _ = sock.set_read_timeout(Some(Duration::from_secs(1)));
+                    if let Ok(copy) = sock.try_clone() {
+                        held.push(copy);
+                    }
+                    serve(sock);
+                }
+                Err(_) => std::thread::sleep(Duration::from_millis(10)),
+            }
+        }
+    });
+    (port, handle)
+}
+
+/// A server that accepts TCP and never says anything (the connections are held open).
+fn silent_server() -> (u16, JoinHandle<()>) {
+    server(|_| {})
+}
+
+/// A server that reads the ClientHello, sends the first 5 bytes of a ServerHello record
+/// announcing 80 bytes, then closes the connection.
+fn closing_server() -> (u16, JoinHandle<()>) {
+    server(|mut sock| {
+        let mut hello = [0u8; 2048];
+        let _ = sock.read(&mut hello);
+        let _ = sock.write_all(&[0x16, 0x03, 0x03, 0x00, 0x50, 0x02]);
+        let _ = sock.shutdown(std::net::Shutdown::Both);
+    })
+}
+
+/// A scratch file with `text`.
+fn scratch(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("sipcert-fleet-{name}-{}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+/// `sipcert probe ARGS` with `stdin` as standard input: exit status, stdout, stderr and how
+/// long it took.
+fn probe(args: &[&str], stdin: &str) -> (i32, String, String, Duration) {
+    let started = Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sipcert"))
+        .arg("probe")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+        started.elapsed(),
+    )
+}
+
+/// The domain object of `aus` in a fleet JSON report.
+fn domain<'a>(v: &'a Value, aus: &str) -> &'a Value {
+    v["domains"]
+        .as_array()
+        .and_then(|d| d.iter().find(|d| d["domain"] == aus))
+        .unwrap_or_else(|| panic!("no domain {aus} in {v}"))
+}
+
+/// The first reason code of a domain: its own, else its first target's.
+fn first_code(d: &Value) -> String {
+    let own = d["reasons"][0]["code"].as_str().unwrap_or_default();
+    let code = if own == "target-rejected" || own.is_empty() {
+        d["targets"][0]["reasons"][0]["code"]
+            .as_str()
+            .unwrap_or_default()
+    } else {
+        own
+    };
+    code.to_owned()
+}
+
+/// A file with comments, blank lines, two lines that are no AUS, an accepted target, a
+/// target that never answers and one that closes mid-handshake: each domain gets its own
+/// verdict and code, the bad lines name FILE:LINE, and the run ends by the per-domain
+/// deadline.
+#[test]
+fn file_of_mixed_targets() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let pki = localhost_pki("fleet-mixed");
+    let (_server, good) = programs::openssl_server(&pki, &[]);
+    let (silent, _silent_thread) = silent_server();
+    let (closing, _closing_thread) = closing_server();
+    let list = format!(
+        "# trunks\n\nsips:localhost:{good}\nnot a uri!!\n  localhost:{silent}  \n\
+         sips:localhost:{closing}\nsip:user@\n"
+    );
+    let file = scratch("mixed", &list);
+    let file_text = file.display().to_string();
+    let (code, out, err, elapsed) = probe(
+        &[
+            "--json",
+            "--file",
+            &file_text,
+            "--roots",
+            &pki.path("root.pem"),
+            "--dnssec",
+            "off",
+            "--timeout",
+            "3",
+            "--jobs",
+            "4",
+        ],
+        "",
+    );
+    assert!(
+        elapsed < Duration::from_secs(6),
+        "took {elapsed:?}: {out}{err}"
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let cases = [
+        (format!("sips:localhost:{good}"), "accept", None, "3"),
+        (
+            "not a uri!!".to_owned(),
+            "reject",
+            Some("target-invalid"),
+            "4",
+        ),
+        (
+            format!("sips:localhost:{silent}"),
+            "reject",
+            Some("tls-handshake-failed"),
+            "5",
+        ),
+        (
+            format!("sips:localhost:{closing}"),
+            "reject",
+            Some("tls-handshake-failed"),
+            "6",
+        ),
+        (
+            "sip:user@".to_owned(),
+            "reject",
+            Some("target-invalid"),
+            "7",
+        ),
+    ];
+    for (aus, verdict, want_code, line) in &cases {
+        let d = domain(&v, aus);
+        assert_eq!(d["verdict"], *verdict, "{aus}: {d}");
+        assert_eq!(
+            d["origin"].as_str(),
+            Some(format!("{file_text}:{line}").as_str()),
+            "{aus}: {d}"
+        );
+        match want_code {
+            Some(c) => {
+                assert_eq!(first_code(d), *c, "{aus}: {d}");
+                assert_eq!(d["grade"], "F", "{aus}: {d}");
+            }
+            None => assert_ne!(d["grade"], "F", "{aus}: {d}"),
+        }
+        if *want_code == Some("target-invalid") {
+            let message = d["reasons"][0]["message"].as_str().unwrap_or_default();
+            assert!(
+                message.starts_with(&format!("{file_text}:{line}:")),
+                "{aus}: {d}"
+            );
+        }
+    }
+    let s = &v["summary"];
+    assert_eq!(
+        (s["domains"].as_u64(), s["domains_accepted"].as_u64()),
+        (Some(5), Some(1)),
+        "{s}"
+    );
+    assert_eq!(s["grades"][0][0], "F", "worst first: {s}");
+    std::fs::remove_file(file).unwrap();
+}
+
+/// `--file -` reads standard input; the command line's AUSes come too; the text output has
+/// one line per target and the summary; all accepted: exit 0.
+#[test]
+fn stdin_and_arguments_text() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let pki = localhost_pki("fleet-stdin");
+    let (_server, good) = programs::openssl_server(&pki, &[]);
+    let aus = format!("sips:localhost:{good}");
+    let (code, out, err, _) = probe(
+        &[
+            &aus,
+            "--file",
+            "-",
+            "--roots",
+            &pki.path("root.pem"),
+            "--dnssec",
+            "off",
+        ],
+        &format!("# from stdin\nlocalhost:{good}\n"),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let accepted = out.lines().filter(|l| l.starts_with("ACCEPT ")).count();
+    assert_eq!(accepted, 2, "{out}");
+    assert!(out.contains("domains: 0 rejected, 2 accepted"), "{out}");
+    assert!(out.contains("overall: ACCEPT (2 domain(s)"), "{out}");
+    assert!(err.is_empty(), "no progress bar off a terminal: {err}");
+}
+
+/// `--deadline` ends the whole run: with 2 workers, 2 s per domain and 3 s for the run, the
+/// 8 silent domains cannot all be probed; the late ones are `deadline-reached`, every domain
+/// is still reported, and the run ends by the deadline.
+#[test]
+fn deadline_bounds_the_run() {
+    let pki = localhost_pki("fleet-deadline");
+    let (silent, _silent_thread) = silent_server();
+    let list: String = (0..8)
+        .map(|_| format!("sips:127.0.0.1:{silent}\n"))
+        .collect();
+    let (code, out, err, elapsed) = probe(
+        &[
+            "--json",
+            "--file",
+            "-",
+            "--roots",
+            &pki.path("root.pem"),
+            "--timeout",
+            "2",
+            "--deadline",
+            "3",
+            "--jobs",
+            "2",
+            "--allow-ip-literals",
+        ],
+        &list,
+    );
+    assert!(
+        elapsed < Duration::from_secs(5),
+        "took {elapsed:?} with --deadline 3: {out}{err}"
+    );
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!(code, 1, "{out}");
+    let domains = v["domains"].as_array().unwrap();
+    assert_eq!(domains.len(), 8, "{out}");
+    let codes: Vec<String> = domains.iter().map(first_code).collect();
+    let reached = codes.iter().filter(|c| *c == "deadline-reached").count();
+    let handshake = codes
+        .iter()
+        .filter(|c| *c == "tls-handshake-failed")
+        .count();
+    assert!(
+        reached >= 2 && handshake >= 2 && reached + handshake == 8,
+        "{codes:?}"
+    );
+}
+
+/// 10 000 lines (a closed port, and every tenth line no AUS): every line reported with its
+/// code, well before the deadline.
+#[test]
+fn ten_thousand_lines() {
+    let closed = {
+        let l = TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let list: String = (0..10_000)
+        .map(|i| {
+            if i % 10 == 0 {
+                format!("bad line {i}\n")
+            } else {
+                format!("sips:127.0.0.1:{closed}\n")
+            }
+        })
+        .collect();
+    let file = scratch("10k", &list);
+    let pki = localhost_pki("fleet-10k");
+    let (code, out, err, elapsed) = probe(
+        &[
+            "--file",
+            &file.display().to_string(),
+            "--roots",
+            &pki.path("root.pem"),
+            "--jobs",
+            "64",
+            "--timeout",
+            "5",
+            "--deadline",
+            "60",
+            "--allow-ip-literals",
+        ],
+        "",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(elapsed < Duration::from_secs(60), "took {elapsed:?}");
+    assert_eq!(
+        out.lines().filter(|l| l.starts_with("REJECT ")).count(),
+        10_000,
+        "{err}"
+    );
+    assert!(
+        out.contains("domains: 10000 rejected, 0 accepted"),
+        "{}",
+        tail(&out)
+    );
+    assert!(out.contains("connect-failed: 9000"), "{}", tail(&out));
+    assert!(out.contains("target-invalid: 1000"), "{}", tail(&out));
+    eprintln!("10 000 domains in {elapsed:?}");
+    std::fs::remove_file(file).unwrap();
+}
+
+fn tail(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    lines[lines.len().saturating_sub(6)..].join("\n")
+}
+
+/// An unreadable `--file` is an input error (exit 2) naming the file; under `--nagios` it is
+/// UNKNOWN (exit 3) on the status line.
+#[test]
+fn unreadable_file() {
+    let pki = localhost_pki("fleet-unreadable");
+    let missing = std::env::temp_dir().join("sipcert-fleet-no-such-file");
+    let missing = missing.display().to_string();
+    let (code, out, err, _) = probe(&["--file", &missing, "--roots", &pki.path("root.pem")], "");
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.contains(&missing) && err.contains("cannot read"),
+        "{err}"
+    );
+    let (code, out, _, _) = probe(
+        &[
+            "--file",
+            &missing,
+            "--roots",
+            &pki.path("root.pem"),
+            "--nagios",
+        ],
+        "",
+    );
+    assert_eq!(code, 3, "{out}");
+    assert!(out.starts_with("SIPCERT UNKNOWN - --file "), "{out}");
+    let dir = std::env::temp_dir().display().to_string();
+    let (code, _, err, _) = probe(&["--file", &dir, "--roots", &pki.path("root.pem")], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a directory"), "{err}");
+}
