@@ -124,6 +124,23 @@ fn first_code(d: &Value) -> String {
     code.to_owned()
 }
 
+/// One domain of the mixed file: its verdict, its origin FILE:LINE, its code and grade.
+fn assert_domain(d: &Value, origin: &str, verdict: &str, want_code: Option<&str>) {
+    assert_eq!(d["verdict"], *verdict, "{d}");
+    assert_eq!(d["origin"].as_str(), Some(origin), "{d}");
+    match want_code {
+        Some(c) => {
+            assert_eq!(first_code(d), c, "{d}");
+            assert_eq!(d["grade"], "F", "{d}");
+        }
+        None => assert_ne!(d["grade"], "F", "{d}"),
+    }
+    if want_code == Some("target-invalid") {
+        let message = d["reasons"][0]["message"].as_str().unwrap_or_default();
+        assert!(message.starts_with(&format!("{origin}:")), "{d}");
+    }
+}
+
 /// A file with comments, blank lines, two lines that are no AUS, an accepted target, a
 /// target that never answers and one that closes mid-handshake: each domain gets its own
 /// verdict and code, the bad lines name FILE:LINE, and the run ends by the per-domain
@@ -193,27 +210,12 @@ fn file_of_mixed_targets() {
         ),
     ];
     for (aus, verdict, want_code, line) in &cases {
-        let d = domain(&v, aus);
-        assert_eq!(d["verdict"], *verdict, "{aus}: {d}");
-        assert_eq!(
-            d["origin"].as_str(),
-            Some(format!("{file_text}:{line}").as_str()),
-            "{aus}: {d}"
+        assert_domain(
+            domain(&v, aus),
+            &format!("{file_text}:{line}"),
+            verdict,
+            *want_code,
         );
-        match want_code {
-            Some(c) => {
-                assert_eq!(first_code(d), *c, "{aus}: {d}");
-                assert_eq!(d["grade"], "F", "{aus}: {d}");
-            }
-            None => assert_ne!(d["grade"], "F", "{aus}: {d}"),
-        }
-        if *want_code == Some("target-invalid") {
-            let message = d["reasons"][0]["message"].as_str().unwrap_or_default();
-            assert!(
-                message.starts_with(&format!("{file_text}:{line}:")),
-                "{aus}: {d}"
-            );
-        }
     }
     let s = &v["summary"];
     assert_eq!(
@@ -262,9 +264,7 @@ fn stdin_and_arguments_text() {
 fn deadline_bounds_the_run() {
     let pki = localhost_pki("fleet-deadline");
     let (silent, _silent_thread) = silent_server();
-    let list: String = (0..8)
-        .map(|_| format!("sips:127.0.0.1:{silent}\n"))
-        .collect();
+    let list = format!("sips:127.0.0.1:{silent}\n").repeat(8);
     let (code, out, err, elapsed) = probe(
         &[
             "--json",

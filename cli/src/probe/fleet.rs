@@ -144,7 +144,7 @@ fn worker(
             Err(_) => return,
         };
         let Ok(item) = item else { return };
-        let result = probe_domain(args, shared, overall, item, want_json);
+        let result = probe_domain(args, shared, overall, &item, want_json);
         if done.send(result).is_err() {
             return;
         }
@@ -156,7 +156,7 @@ fn probe_domain(
     args: &Args,
     shared: &Shared,
     overall: Instant,
-    item: Item,
+    item: &Item,
     want_json: bool,
 ) -> DomainDone {
     let started = Instant::now();

@@ -16,7 +16,7 @@ pub(crate) const CSP: &str =
     "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
 const STYLE: &str = "body{font-family:system-ui,sans-serif;margin:0 auto;max-width:60em;padding:1em;line-height:1.4;color:#222}\
-h1{font-size:1.4em}h2{font-size:1.15em;border-bottom:1px solid #ccc;word-break:break-all}\
+h1{font-size:1.4em}pre{white-space:pre-wrap;word-break:break-word}h2{font-size:1.15em;border-bottom:1px solid #ccc;word-break:break-all}\
 .t{border:1px solid #ddd;border-radius:.4em;padding:.6em;margin:.6em 0}\
 .g{font-weight:bold;font-size:1.3em;display:inline-block;min-width:2em;text-align:center;border-radius:.3em;padding:0 .3em;color:#fff;background:#777}\
 .gA\\+,.gA{background:#2a7}.gB{background:#8a2}.gC{background:#c90}.gD{background:#d60}.gF{background:#c22}\

@@ -190,6 +190,7 @@ mod tests {
                 subject: String::new(),
                 not_after: String::new(),
                 days_left: *d,
+                seconds_left: d * 86_400,
             })
             .collect();
         v

@@ -15,7 +15,7 @@ const FAMILIES: [(&str, &str); 8] = [
     ("sipcert_probe_grade", "The target's grade as a number: F=0, D=1, C=2, B=3, A=4, A+=5 (label grade: the letter)."),
     ("sipcert_probe_failure_info", "1 for a rejected target, with the first reason code."),
     ("sipcert_probe_duration_seconds", "How long the probe of the target took."),
-    ("sipcert_certificate_expiry_days", "Whole days until notAfter of each certificate of the presented chain (position 0 = leaf); negative once expired."),
+    ("sipcert_certificate_expiry_seconds", "Seconds until notAfter of each certificate of the presented chain (position 0 = leaf; divide by 86400 for days); negative once expired."),
     ("sipcert_tls_version_info", "1, with the negotiated TLS version and cipher suite."),
     ("sipcert_dnssec_state_info", "1, with the DNSSEC state of the DNS answers that led to the target (secure, insecure, bogus, none)."),
     ("sipcert_dane_state_info", "1, with the DANE state of the target (verified, mismatch, no-records, unusable, insecure, none)."),
@@ -72,7 +72,7 @@ pub(crate) fn samples(v: &TargetView) -> [Vec<String>; 8] {
                 ("subject", &c.subject),
                 ("not_after", &c.not_after)
             ]),
-            c.days_left
+            c.seconds_left
         ));
     }
     if let Some((version, cipher)) = &v.tls {

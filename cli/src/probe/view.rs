@@ -19,6 +19,8 @@ pub(crate) struct CertView {
     pub(crate) subject: String,
     pub(crate) not_after: String,
     pub(crate) days_left: i64,
+    /// Seconds until notAfter (negative once expired).
+    pub(crate) seconds_left: i64,
 }
 
 /// One target (or a domain that yielded none) as the fleet outputs show it.
@@ -81,6 +83,7 @@ impl TargetView {
                 subject: c.subject.clone(),
                 not_after: c.not_after.clone(),
                 days_left: c.days_left(now),
+                seconds_left: c.not_after_unix.saturating_sub(now),
             })
             .collect();
         let dnssec = match (dns, r.target.bogus, r.target.srv_secure) {
