@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod check;
+mod exporter;
 mod identities;
 mod input;
 mod probe;
@@ -37,6 +38,9 @@ enum Command {
     /// Resolve a SIP URI (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
     /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS.
     Probe(probe::Args),
+    /// Serve probes over HTTP for Prometheus (like blackbox_exporter): `/probe?target=AUS`
+    /// for allowed targets only, and `/metrics`.
+    Exporter(exporter::Args),
     /// STIR/SHAKEN (RFC 8224, 8588): verify an Identity header value, or sign one.
     Stir(stir::Args),
     /// Print the man page (roff) on stdout: `sipcert man > sipcert.1`.
@@ -76,6 +80,7 @@ fn main() -> ExitCode {
         Command::Identities(args) => identities::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Exporter(args) => exporter::run(&args),
         Command::Stir(args) => stir::run(&args),
         Command::Man => man(),
         Command::Completions { shell } => {

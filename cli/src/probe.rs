@@ -29,11 +29,11 @@
 
 mod certinfo;
 mod conn;
-mod fleet;
+pub(crate) mod fleet;
 mod grade;
 mod html;
 mod nagios;
-mod prometheus;
+pub(crate) mod prometheus;
 mod render;
 mod sink;
 mod view;
@@ -83,12 +83,12 @@ pub(crate) struct Args {
     nagios: bool,
     /// The AUSes: SIP or SIPS URIs whose domain the server must prove (sent as SNI); a bare
     /// domain means `sips:DOMAIN`. Several are probed concurrently (`--jobs`).
-    #[arg(value_name = "AUS", required_unless_present = "file")]
-    aus: Vec<String>,
+    #[arg(value_name = "AUS")]
+    pub(crate) aus: Vec<String>,
     /// Read more AUSes from FILE, one a line (`#` comments and blank lines skipped; `-` for
     /// standard input). A bad line is reported as that target's error, naming FILE:LINE.
     #[arg(long, value_name = "FILE")]
-    file: Option<PathBuf>,
+    pub(crate) file: Option<PathBuf>,
     /// Connect here instead of resolving the AUS (one target, no DNS), e.g. 192.0.2.10:5061.
     #[arg(long, value_name = "HOST:PORT")]
     connect: Option<String>,
@@ -110,7 +110,7 @@ pub(crate) struct Args {
     /// Seconds for one domain: DNS resolution, then connect, TLS handshake and OPTIONS of
     /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
-    timeout: u64,
+    pub(crate) timeout: u64,
     /// Seconds for the whole run (all domains); a domain not finished by then is reported
     /// with `deadline-reached`. Default: `--timeout` for one domain, 300 for several.
     #[arg(long, value_name = "SECS")]
@@ -199,7 +199,7 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
-    fn new(args: &Args) -> Result<Self, InputError> {
+    pub(crate) fn new(args: &Args) -> Result<Self, InputError> {
         let base_policy = args.policy.policy()?;
         let roots = match &args.roots {
             Some(path) => trust::roots(path)?,
@@ -316,6 +316,11 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
 }
 
 fn run_args(args: &Args) -> Result<Outcome, InputError> {
+    if args.aus.is_empty() && args.file.is_none() {
+        return Err(InputError(
+            "give at least one AUS, or --file FILE".to_owned(),
+        ));
+    }
     if args.connect.is_some() && (args.aus.len() != 1 || args.file.is_some()) {
         return Err(InputError(
             "--connect takes exactly one AUS (and no --file)".to_owned(),

@@ -29,10 +29,21 @@ pub(crate) const DEFAULT_DEADLINE: u64 = 300;
 const TARGETS_AT_ONCE: usize = 4;
 
 /// One AUS to probe, as read: where it came from and its text (or why it could not be read).
-struct Item {
+pub(crate) struct Item {
     index: usize,
     origin: String,
     text: Result<String, String>,
+}
+
+impl Item {
+    /// An AUS to probe, from `origin`.
+    pub(crate) fn new(origin: &str, text: &str) -> Self {
+        Self {
+            index: 0,
+            origin: origin.to_owned(),
+            text: Ok(text.to_owned()),
+        }
+    }
 }
 
 /// The lines of `--file`: a file, or standard input for `-`.
@@ -152,7 +163,7 @@ fn worker(
 }
 
 /// Resolves and probes one domain.
-fn probe_domain(
+pub(crate) fn probe_domain(
     args: &Args,
     shared: &Shared,
     overall: Instant,

@@ -1,0 +1,141 @@
+//! `sipcert exporter`: started on a free port, scraped over HTTP like Prometheus would: an
+//! allowed target's `/probe` answer passes `promtool check metrics` and shows the probe's
+//! samples; a target off the allow-list gets 403 and is not probed; `/metrics` counts the
+//! requests; a bad request gets 400, an unknown path 404.
+//!
+//! The target is `openssl s_server` on 127.0.0.1 with a `sip:localhost` leaf.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use sipcert_testkit::pki::{LeafSpec, PemPki};
+use sipcert_testkit::programs::{self, KillOnDrop};
+
+/// `GET path` on `addr`: the status code and the body.
+fn get(addr: &str, path: &str) -> (u16, String) {
+    let mut sock = TcpStream::connect(addr).unwrap();
+    sock.set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(sock, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    sock.read_to_string(&mut answer).unwrap();
+    let status = answer
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = answer
+        .split_once("\r\n\r\n")
+        .map_or("", |(_, b)| b)
+        .to_owned();
+    (status, body)
+}
+
+/// Starts the exporter with `args`: the process and its `host:port`.
+fn exporter(args: &[&str]) -> (KillOnDrop, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sipcert"))
+        .args(["exporter", "--listen", "127.0.0.1:0"])
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let guard = KillOnDrop(child);
+    let addr = line
+        .trim()
+        .strip_prefix("sipcert exporter listening on http://")
+        .and_then(|a| a.strip_suffix('/'))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_owned();
+    (guard, addr)
+}
+
+fn promtool_check(text: &str) {
+    let Some(promtool) = programs::find("promtool", "SIPCERT_PROMTOOL") else {
+        programs::skip("promtool is not installed (Debian package prometheus)");
+        return;
+    };
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = check.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn scrape_allowed_and_denied() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let pki = PemPki::new("exporter", LeafSpec::new().uri("sip:localhost"), false);
+    let (_server, port) = programs::openssl_server(&pki, &[]);
+    let allowed = format!("sips:localhost:{port}");
+    let (_exporter, addr) = exporter(&[
+        "--roots",
+        &pki.path("root.pem"),
+        "--dnssec",
+        "off",
+        "--timeout",
+        "5",
+        "--allow",
+        "sips:*.example.com",
+        &allowed,
+    ]);
+    let (status, body) = get(&addr, &format!("/probe?target=sips%3Alocalhost%3A{port}"));
+    assert_eq!(status, 200, "{body}");
+    promtool_check(&body);
+    let success =
+        format!("sipcert_probe_success{{domain=\"{allowed}\",target=\"localhost:{port}\"}} 1");
+    assert!(
+        body.lines().any(|l| l == success),
+        "{success} not in\n{body}"
+    );
+    let cases = [
+        ("/probe?target=sips:127.0.0.1:1", 403),
+        ("/probe?target=sips:localhost:1", 403),
+        ("/probe?target=sips:evil.org;x=.example.com", 403),
+        ("/probe?target=not%20a%20uri", 400),
+        ("/probe", 400),
+        ("/nothing", 404),
+    ];
+    for (path, want) in cases {
+        let (status, body) = get(&addr, path);
+        assert_eq!(status, want, "{path}: {body}");
+    }
+    let (status, metrics) = get(&addr, "/metrics");
+    assert_eq!(status, 200, "{metrics}");
+    promtool_check(&metrics);
+    for line in [
+        "sipcert_exporter_requests_total{path=\"/probe\",code=\"200\"} 1",
+        "sipcert_exporter_requests_total{path=\"/probe\",code=\"403\"} 3",
+        "sipcert_exporter_requests_total{path=\"/probe\",code=\"400\"} 2",
+        "sipcert_exporter_probes_total{verdict=\"accept\"} 1",
+        "sipcert_exporter_probes_total{verdict=\"reject\"} 0",
+    ] {
+        assert!(
+            metrics.lines().any(|l| l == line),
+            "{line} not in\n{metrics}"
+        );
+    }
+}
