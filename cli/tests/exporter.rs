@@ -5,6 +5,8 @@
 //!
 //! The target is `openssl s_server` on 127.0.0.1 with a `sip:localhost` leaf.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
@@ -56,33 +58,6 @@ fn exporter(args: &[&str]) -> (KillOnDrop, String) {
     (guard, addr)
 }
 
-fn promtool_check(text: &str) {
-    let Some(promtool) = programs::find("promtool", "SIPCERT_PROMTOOL") else {
-        programs::skip("promtool is not installed (Debian package prometheus)");
-        return;
-    };
-    let mut check = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    check
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    let out = check.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "promtool: {}{}\n{text}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
 #[test]
 fn scrape_allowed_and_denied() {
     if !programs::available("openssl", &["version"]) {
@@ -104,7 +79,7 @@ fn scrape_allowed_and_denied() {
     ]);
     let (status, body) = get(&addr, &format!("/probe?target=sips%3Alocalhost%3A{port}"));
     assert_eq!(status, 200, "{body}");
-    promtool_check(&body);
+    common::promtool_check(&body);
     let success =
         format!("sipcert_probe_success{{domain=\"{allowed}\",target=\"localhost:{port}\"}} 1");
     assert!(
@@ -125,7 +100,7 @@ fn scrape_allowed_and_denied() {
     }
     let (status, metrics) = get(&addr, "/metrics");
     assert_eq!(status, 200, "{metrics}");
-    promtool_check(&metrics);
+    common::promtool_check(&metrics);
     for line in [
         "sipcert_exporter_requests_total{path=\"/probe\",code=\"200\"} 1",
         "sipcert_exporter_requests_total{path=\"/probe\",code=\"403\"} 3",

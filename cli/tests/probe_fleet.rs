@@ -14,7 +14,6 @@ mod common;
 use std::io::{Read, Write};
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -83,24 +82,10 @@ fn scratch(name: &str, text: &str) -> PathBuf {
 /// long it took.
 fn probe(args: &[&str], stdin: &str) -> (i32, String, String, Duration) {
     let started = Instant::now();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-        .arg("probe")
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(stdin.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-        started.elapsed(),
-    )
+    let mut all = vec!["probe"];
+    all.extend_from_slice(args);
+    let (code, out, err) = common::sipcert_stdin(&all, stdin);
+    (code, out, err, started.elapsed())
 }
 
 /// The domain object of `aus` in a fleet JSON report.

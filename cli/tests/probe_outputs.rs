@@ -9,10 +9,9 @@
 
 mod common;
 
-use std::io::Write;
 use std::net::TcpListener;
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -47,33 +46,23 @@ fn peer(name: &str) -> Option<Peer> {
     })
 }
 
-/// `sipcert probe ARGS` with the AUSes on standard input (`--file -`): status and stdout.
+/// `sipcert probe ARGS` with the AUSes on standard input (`--file -`): status and output.
 fn probe(peer: &Peer, lines: &str, args: &[&str]) -> (i32, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_sipcert"))
-        .args([
-            "probe",
-            "--file",
-            "-",
-            "--dnssec",
-            "off",
-            "--timeout",
-            "5",
-            "--roots",
-        ])
-        .arg(peer.pki.path("root.pem"))
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut input = child.stdin.take().unwrap();
-    input.write_all(lines.as_bytes()).unwrap();
-    drop(input);
-    let out = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    (out.status.code().unwrap_or(-1), format!("{stdout}{stderr}"))
+    let roots = peer.pki.path("root.pem");
+    let mut all = vec![
+        "probe",
+        "--file",
+        "-",
+        "--dnssec",
+        "off",
+        "--timeout",
+        "5",
+        "--roots",
+        &roots,
+    ];
+    all.extend_from_slice(args);
+    let (code, out, err) = common::sipcert_stdin(&all, lines);
+    (code, format!("{out}{err}"))
 }
 
 /// The value of the one sample whose line starts with `prefix`.
@@ -88,34 +77,11 @@ fn sample(text: &str, prefix: &str) -> f64 {
 #[test]
 fn prometheus_passes_promtool() {
     let Some(peer) = peer("out-prom") else { return };
-    let Some(promtool) = programs::find("promtool", "SIPCERT_PROMTOOL") else {
-        programs::skip("promtool is not installed (Debian package prometheus)");
-        return;
-    };
     let p = peer.port;
     let lines = format!("sips:localhost:{p}\nsips:127.0.0.1:{p}\nnot a uri!!\n");
     let (code, out) = probe(&peer, &lines, &["--format", "prometheus"]);
     assert_eq!(code, 1, "{out}");
-    let mut check = Command::new(promtool)
-        .args(["check", "metrics"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    check
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(out.as_bytes())
-        .unwrap();
-    let checked = check.wait_with_output().unwrap();
-    assert!(
-        checked.status.success(),
-        "promtool: {}{}\n{out}",
-        String::from_utf8_lossy(&checked.stdout),
-        String::from_utf8_lossy(&checked.stderr)
-    );
+    common::promtool_check(&out);
     let good = format!("domain=\"sips:localhost:{p}\",target=\"localhost:{p}\"");
     let ip = format!("domain=\"sips:127.0.0.1:{p}\",target=\"127.0.0.1:{p}\"");
     let cases = [

@@ -99,6 +99,27 @@ pub(crate) struct GradeInputs {
     pub(crate) client_cert_ready: Option<bool>,
 }
 
+impl GradeInputs {
+    /// Inputs with only the verdict known: no chain seen, nothing secure, nothing measured
+    /// beyond the handshake (fill in the rest with struct update syntax).
+    pub(crate) fn judged(judged: Judged) -> Self {
+        Self {
+            judged,
+            min_days_left: None,
+            warn_days: 0,
+            crit_days: 0,
+            dnssec_signed_srv: false,
+            dnssec_bogus: false,
+            dane: Dane::None,
+            sip_domain_eku: false,
+            legacy_versions: None,
+            weak_ciphers: None,
+            tls13_only: None,
+            client_cert_ready: None,
+        }
+    }
+}
+
 /// One cap: the highest letter allowed, the reason code and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Cap {
@@ -266,18 +287,10 @@ mod tests {
     /// A target with nothing to cap and nothing to lift: grade A.
     fn plain() -> GradeInputs {
         GradeInputs {
-            judged: Judged::Accepted { relaxed: false },
             min_days_left: Some(200),
             warn_days: 30,
             crit_days: 7,
-            dnssec_signed_srv: false,
-            dnssec_bogus: false,
-            dane: Dane::None,
-            sip_domain_eku: false,
-            legacy_versions: None,
-            weak_ciphers: None,
-            tls13_only: None,
-            client_cert_ready: None,
+            ..GradeInputs::judged(Judged::Accepted { relaxed: false })
         }
     }
 

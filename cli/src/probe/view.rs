@@ -118,10 +118,7 @@ impl TargetView {
                 Some(DaneStatus::NotApplicable) | None => Dane::None,
             },
             sip_domain_eku: r.certs.first().is_some_and(|c| c.sip_domain_eku),
-            legacy_versions: None,
-            weak_ciphers: None,
-            tls13_only: None,
-            client_cert_ready: None,
+            ..GradeInputs::judged(Judged::Accepted { relaxed: false })
         };
         Self {
             domain: domain.to_owned(),
@@ -149,20 +146,10 @@ impl TargetView {
     /// found nothing, the run's deadline reached first. Graded F with `code`.
     pub(crate) fn failed(domain: &str, code: &str, message: &str, duration: Duration) -> Self {
         let inputs = GradeInputs {
-            judged: Judged::Rejected {
-                codes: vec![code.to_owned()],
-            },
-            min_days_left: None,
-            warn_days: 0,
-            crit_days: 0,
-            dnssec_signed_srv: false,
             dnssec_bogus: code == "dns-bogus",
-            dane: Dane::None,
-            sip_domain_eku: false,
-            legacy_versions: None,
-            weak_ciphers: None,
-            tls13_only: None,
-            client_cert_ready: None,
+            ..GradeInputs::judged(Judged::Rejected {
+                codes: vec![code.to_owned()],
+            })
         };
         Self {
             domain: domain.to_owned(),
