@@ -375,3 +375,42 @@ fn unreadable_file() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is a directory"), "{err}");
 }
+
+/// One AUS keeps the single-domain report (decisions §3) and adds the grade (per target, with
+/// what was not measured, and the domain's) and the summary.
+#[test]
+fn single_domain_json_has_grade_and_summary() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let pki = localhost_pki("fleet-single");
+    let (_server, port) = programs::openssl_server(&pki, &[]);
+    let aus = format!("sips:localhost:{port}");
+    let (code, out, err, _) = probe(
+        &[
+            "--json",
+            &aus,
+            "--roots",
+            &pki.path("root.pem"),
+            "--dnssec",
+            "off",
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    assert_eq!(
+        (&v["verdict"], &v["grade"]),
+        (&"accept".into(), &"A".into()),
+        "{v}"
+    );
+    let g = &v["targets"][0]["grade"];
+    assert_eq!((&g["grade"], &g["score"]), (&"A".into(), &4.into()), "{g}");
+    assert_eq!(g["not_measured"].as_array().map(Vec::len), Some(4), "{g}");
+    assert_eq!(v["summary"]["targets_accepted"], 1, "{v}");
+    assert_eq!(
+        v["summary"]["grades"][0],
+        serde_json::json!(["A", 1]),
+        "{v}"
+    );
+}

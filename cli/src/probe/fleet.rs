@@ -18,7 +18,6 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 
 use super::sink::{self, DomainDone};
-use super::view::TargetView;
 use super::{normalize_aus, parse_aus, probe_all, progress_bar, render, resolve, Args, Shared};
 use crate::{InputError, Outcome};
 
@@ -224,19 +223,13 @@ pub(crate) fn probe_domain(
         TARGETS_AT_ONCE.min(args.jobs.max(1)),
         &ProgressBar::hidden(),
     );
-    let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
-    let limits = shared.thresholds();
-    let mut views: Vec<TargetView> = reports
-        .iter()
-        .map(|r| TargetView::of(&aus_text, r, Some(&resolution), limits, now))
-        .collect();
-    let domain_failure = render::domain_failure(Some(&resolution), &reports);
-    if let Some((code, message)) = &domain_failure {
-        views.insert(
-            0,
-            TargetView::failed(&aus_text, code, message, started.elapsed()),
-        );
-    }
+    let views = render::domain_views(
+        &aus_text,
+        shared,
+        Some(&resolution),
+        &reports,
+        started.elapsed(),
+    );
     let json = want_json
         .then(|| render::domain_json(&ctx, shared, Some(&resolution), &reports, started.elapsed()));
     DomainDone {

@@ -8,7 +8,8 @@ use sipcert::resolve::{Answer, Resolution};
 
 use super::conn::Report;
 use super::grade::Grade;
-use super::view::{grade_of, Thresholds};
+use super::sink::{DomainDone, Summary};
+use super::view::{grade_of, TargetView, Thresholds};
 use super::{Context, Shared};
 use crate::report;
 
@@ -26,6 +27,29 @@ pub(crate) fn domain_failure(
         )),
         Some(_) | None => None,
     }
+}
+
+/// The views of a domain's targets (graded), a failed view first when the domain as a whole
+/// failed ([`domain_failure`]).
+pub(crate) fn domain_views(
+    domain: &str,
+    shared: &Shared,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    elapsed: Duration,
+) -> Vec<TargetView> {
+    let now = unix_now();
+    let limits = shared.thresholds();
+    let failure = domain_failure(resolution, reports)
+        .map(|(code, message)| TargetView::failed(domain, code, &message, elapsed));
+    failure
+        .into_iter()
+        .chain(
+            reports
+                .iter()
+                .map(|r| TargetView::of(domain, r, resolution, limits, now)),
+        )
+        .collect()
 }
 
 /// The domain's JSON object (decisions §3, plus each target's `grade` object and the
@@ -110,6 +134,15 @@ pub(crate) fn print(
                 .into_iter()
                 .filter(|(k, _)| !(single && k == "reasons")),
         );
+        let mut summary = Summary::default();
+        summary.add(&DomainDone {
+            index: 1,
+            origin: "argument 1".to_owned(),
+            domain: ctx.aus_text.clone(),
+            views: domain_views(&ctx.aus_text, shared, resolution, reports, elapsed),
+            json: None,
+        });
+        top.insert("summary".into(), summary.json());
         println!("{}", Value::Object(top));
     } else {
         print_text(
