@@ -414,3 +414,85 @@ fn single_domain_json_has_grade_and_summary() {
         "{v}"
     );
 }
+
+/// A rustls server presenting a chain of about 1 MiB (a leaf with a 60 000-byte extension,
+/// sent 17 times): the probe refuses it with a per-target code, the other domain of the run
+/// is still accepted, and nothing waits for the deadline.
+#[test]
+fn one_mebibyte_chain() {
+    if !programs::available("openssl", &["version"]) {
+        return;
+    }
+    let mut blob = vec![0x04, 0x82, 0xea, 0x60];
+    blob.resize(4 + 60_000, 0x5a);
+    let spec = LeafSpec::new()
+        .uri("sip:localhost")
+        .extension(&[1, 3, 6, 1, 4, 1, 99_999, 1], blob);
+    let big = PemPki::new("fleet-big", spec, false);
+    let certs: Vec<_> = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::CertificateDer::pem_file_iter(big.path("chain.pem"))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let leaf = certs[0].clone();
+    let chain: Vec<_> = std::iter::repeat_n(leaf, 17).collect();
+    let total: usize = chain.iter().map(|c| c.as_ref().len()).sum();
+    assert!(total > 1_000_000, "{total} bytes");
+    let key = {
+        use rustls::pki_types::pem::PemObject;
+        rustls::pki_types::PrivateKeyDer::from_pem_file(big.path("leaf.key")).unwrap()
+    };
+    let config = rustls::ServerConfig::builder_with_provider(sipcert_testkit::provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .unwrap();
+    let config = std::sync::Arc::new(config);
+    let (huge, _thread) = server(move |mut sock| {
+        if let Ok(mut conn) = rustls::ServerConnection::new(config.clone()) {
+            while conn.is_handshaking() && conn.complete_io(&mut sock).is_ok() {}
+        }
+    });
+    let (_good_server, good) = programs::openssl_server(&big, &[]);
+    let lines = format!("sips:localhost:{huge}\nsips:localhost:{good}\n");
+    let (code, out, err, elapsed) = probe(
+        &[
+            "--json",
+            "--file",
+            "-",
+            "--roots",
+            &big.path("root.pem"),
+            "--dnssec",
+            "off",
+            "--timeout",
+            "5",
+        ],
+        &lines,
+    );
+    assert!(
+        elapsed < Duration::from_secs(4),
+        "took {elapsed:?}: {out}{err}"
+    );
+    assert_eq!(code, 1, "{out}{err}");
+    let v: Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}{err}"));
+    let huge_domain = domain(&v, &format!("sips:localhost:{huge}"));
+    assert_eq!(
+        first_code(huge_domain),
+        "tls-handshake-failed",
+        "{huge_domain}"
+    );
+    assert_eq!(huge_domain["grade"], "F", "{huge_domain}");
+    let message = huge_domain["targets"][0]["reasons"][0]["message"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(message.contains("handshake"), "{huge_domain}");
+    eprintln!("1 MiB chain: {message}");
+    assert_eq!(
+        domain(&v, &format!("sips:localhost:{good}"))["verdict"],
+        "accept",
+        "{out}"
+    );
+}
