@@ -35,8 +35,9 @@ enum Command {
     Identities(identities::Args),
     /// Check a certificate chain against a SIP domain: chain, EKU and RFC 5922 name rules.
     Check(check::Args),
-    /// Resolve a SIP URI (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
-    /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS.
+    /// Resolve SIP URIs (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
+    /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS, an A+–F grade; one domain or a
+    /// fleet (`--file`), as text, JSON, HTML, Prometheus or a Nagios plugin.
     Probe(probe::Args),
     /// Serve probes over HTTP for Prometheus (like blackbox_exporter): `/probe?target=AUS`
     /// for allowed targets only, and `/metrics`.

@@ -342,7 +342,10 @@ fn run_args(args: &Args) -> Result<Outcome, InputError> {
 fn run_single(args: &Args, shared: &Shared) -> Result<Outcome, InputError> {
     let aus_text = normalize_aus(&args.aus[0])?;
     let started = Instant::now();
-    let deadline = started + shared.timeout;
+    let run_limit = args
+        .deadline
+        .map_or(shared.timeout, |d| Duration::from_secs(d.max(1)));
+    let deadline = started + shared.timeout.min(run_limit);
     let ctx = shared.context(&aus_text, args.options, deadline)?;
     let progress = progress_bar(args);
     let aus = parse_aus(&aus_text)?;
