@@ -176,14 +176,19 @@ const EXPOSITION: &str = "text/plain; version=0.0.4; charset=utf-8";
 
 impl Exporter<'_> {
     /// (status, content type, body) for a request to `url` with `method`.
-    fn answer(&self, method: &tiny_http::Method, url: &str) -> (u16, &'static str, String) {
+    fn answer(
+        &self,
+        method: &tiny_http::Method,
+        url: &str,
+        scrape_timeout: Option<Duration>,
+    ) -> (u16, &'static str, String) {
         let (path, query) = url.split_once('?').unwrap_or((url, ""));
         if *method != tiny_http::Method::Get {
             return (405, "text/plain", "only GET\n".to_owned());
         }
         match path {
             "/metrics" => (200, EXPOSITION, self.counters.exposition()),
-            "/probe" => self.probe(query),
+            "/probe" => self.probe(query, scrape_timeout),
             "/" => (
                 200,
                 "text/plain",
@@ -193,7 +198,7 @@ impl Exporter<'_> {
         }
     }
 
-    fn probe(&self, query: &str) -> (u16, &'static str, String) {
+    fn probe(&self, query: &str, scrape_timeout: Option<Duration>) -> (u16, &'static str, String) {
         let target = form_urlencoded::parse(query.as_bytes())
             .find(|(k, _)| k == "target")
             .map(|(_, v)| v.into_owned());
@@ -213,7 +218,9 @@ impl Exporter<'_> {
         }
         self.counters.in_flight.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
-        let overall = started + Duration::from_secs(self.args.probe.timeout.max(1));
+        // Prometheus sends its scrape timeout: answer within it (and within --timeout).
+        let limit = Duration::from_secs(self.args.probe.timeout.max(1));
+        let overall = started + scrape_timeout.map_or(limit, |t| t.min(limit));
         let done = probe_domain(
             &self.args.probe,
             self.shared,
@@ -243,7 +250,14 @@ impl Exporter<'_> {
 
     fn serve(&self, request: tiny_http::Request) {
         let url = request.url().to_owned();
-        let (status, content_type, body) = self.answer(request.method(), &url);
+        let scrape_timeout = request
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("X-Prometheus-Scrape-Timeout-Seconds"))
+            .and_then(|h| h.value.as_str().trim().parse::<f64>().ok())
+            .filter(|t| t.is_finite() && *t > 0.0)
+            .map(|t| Duration::from_secs_f64(t.min(3600.0)));
+        let (status, content_type, body) = self.answer(request.method(), &url, scrape_timeout);
         let path = url.split_once('?').map_or(url.as_str(), |(p, _)| p);
         let counted = if matches!(path, "/probe" | "/metrics" | "/") {
             path
@@ -270,6 +284,9 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         .server_addr()
         .to_ip()
         .map_or_else(|| args.listen.to_string(), |a| a.to_string());
+    if allow.patterns.is_empty() {
+        eprintln!("sipcert: no target is allowed: every /probe gets 403 (give AUSes or --allow)");
+    }
     println!("sipcert exporter listening on http://{addr}/");
     let _ = std::io::Write::flush(&mut std::io::stdout());
     let exporter = Exporter {

@@ -17,10 +17,15 @@ use sipcert_testkit::programs::{self, KillOnDrop};
 
 /// `GET path` on `addr`: the status code and the body.
 fn get(addr: &str, path: &str) -> (u16, String) {
+    get_with(addr, path, "")
+}
+
+/// `GET path` on `addr` with `headers` (each ending in CRLF): the status code and the body.
+fn get_with(addr: &str, path: &str, headers: &str) -> (u16, String) {
     let mut sock = TcpStream::connect(addr).unwrap();
     sock.set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
-    write!(sock, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n\r\n").unwrap();
+    write!(sock, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{headers}\r\n").unwrap();
     let mut answer = String::new();
     sock.read_to_string(&mut answer).unwrap();
     let status = answer
@@ -113,4 +118,55 @@ fn scrape_allowed_and_denied() {
             "{line} not in\n{metrics}"
         );
     }
+}
+
+/// A target that never answers TLS: the scrape is answered within Prometheus's scrape timeout
+/// (the `X-Prometheus-Scrape-Timeout-Seconds` header, 1 s here, under `--timeout 10`), with
+/// success 0 and the code.
+#[test]
+fn scrape_timeout_bounds_a_silent_target() {
+    let pki = PemPki::new(
+        "exporter-silent",
+        LeafSpec::new().uri("sip:localhost"),
+        false,
+    );
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for sock in listener.incoming().flatten().take(4) {
+            held.push(sock);
+        }
+        std::thread::sleep(Duration::from_secs(15));
+    });
+    let allowed = format!("sips:localhost:{port}");
+    let (_exporter, addr) = exporter(&[
+        "--roots",
+        &pki.path("root.pem"),
+        "--dnssec",
+        "off",
+        "--timeout",
+        "10",
+        &allowed,
+    ]);
+    let started = std::time::Instant::now();
+    let (status, body) = get_with(
+        &addr,
+        &format!("/probe?target={allowed}"),
+        "X-Prometheus-Scrape-Timeout-Seconds: 1\r\n",
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(status, 200, "{body}");
+    assert!(
+        elapsed < Duration::from_millis(2500),
+        "took {elapsed:?}: {body}"
+    );
+    let failure = format!(
+        "sipcert_probe_failure_info{{domain=\"{allowed}\",target=\"localhost:{port}\",code=\"tls-handshake-failed\"}} 1"
+    );
+    assert!(
+        body.lines().any(|l| l == failure),
+        "{failure} not in\n{body}"
+    );
+    common::promtool_check(&body);
 }
