@@ -212,12 +212,21 @@ impl Sink for Text {
     }
 }
 
-/// JSON: `{"verdict","summary","domains":[<the domain object>...],"elapsed_ms"}`, the domains
-/// in input order.
+/// JSON: `{"domains":[<the domain object>...],"summary","verdict","elapsed_ms"}`, streamed:
+/// each domain's object is written when it completes (in completion order; `origin` names its
+/// place in the input), so that nothing of a run is held but the counts.
 #[derive(Debug, Default)]
 struct Json {
     summary: Summary,
-    domains: Vec<(usize, Value)>,
+    started: bool,
+}
+
+impl Json {
+    /// Writes the opening of the object once, then the separator between domains.
+    fn open(&mut self) {
+        print!("{}", if self.started { "," } else { "{\"domains\":[" });
+        self.started = true;
+    }
 }
 
 impl Sink for Json {
@@ -226,20 +235,23 @@ impl Sink for Json {
         let mut value = done.json.unwrap_or(Value::Null);
         value["domain"] = json!(done.domain);
         value["origin"] = json!(done.origin);
-        self.domains.push((done.index, value));
+        self.open();
+        print!("{value}");
     }
 
     fn finish(mut self: Box<Self>, elapsed: Duration) -> Outcome {
-        self.domains.sort_by_key(|(i, _)| *i);
-        let domains: Vec<Value> = self.domains.into_iter().map(|(_, v)| v).collect();
+        if !self.started {
+            self.open();
+        }
         println!(
-            "{}",
-            json!({
-                "verdict": if self.summary.all_accepted() { "accept" } else { "reject" },
-                "summary": self.summary.json(),
-                "domains": domains,
-                "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
-            })
+            "],\"summary\":{},\"verdict\":{},\"elapsed_ms\":{}}}",
+            self.summary.json(),
+            json!(if self.summary.all_accepted() {
+                "accept"
+            } else {
+                "reject"
+            }),
+            u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)
         );
         outcome(&self.summary)
     }
