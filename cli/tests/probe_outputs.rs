@@ -308,3 +308,56 @@ fn html_in_chromium() {
     );
     eprintln!("screenshot: {}", shot.display());
 }
+
+/// `--nagios` (and the other fleet outputs) with `--connect`: one address, no DNS, the AUS
+/// still the name that must be proven.
+#[test]
+fn nagios_with_connect() {
+    let Some(peer) = peer("out-connect") else {
+        return;
+    };
+    let roots = peer.pki.path("root.pem");
+    let connect = format!("127.0.0.1:{}", peer.port);
+    for (aus, want_code, want_start) in [
+        (
+            "sips:localhost",
+            0,
+            "SIPCERT OK - 1 target(s) of 1 domain(s) accepted",
+        ),
+        (
+            "sips:example.org",
+            2,
+            "SIPCERT CRITICAL - 1 of 1 target(s) with problems: sips:example.org 127.0.0.1:",
+        ),
+    ] {
+        let args = [
+            "probe",
+            "--nagios",
+            aus,
+            "--connect",
+            &connect,
+            "--roots",
+            &roots,
+        ];
+        let (code, out, err) = common::sipcert_stdin(&args, "");
+        assert_eq!(code, want_code, "{aus}: {out}{err}");
+        assert!(out.starts_with(want_start), "{aus}: {out}{err}");
+    }
+    let args = [
+        "probe",
+        "--format",
+        "prometheus",
+        "sips:localhost",
+        "--connect",
+        &connect,
+        "--roots",
+        &roots,
+    ];
+    let (code, out, err) = common::sipcert_stdin(&args, "");
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("sipcert_dnssec_state_info{domain=\"sips:localhost\",target=\"127.0.0.1:"),
+        "{out}"
+    );
+    common::promtool_check(&out);
+}

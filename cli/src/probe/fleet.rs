@@ -18,7 +18,7 @@ use std::time::{Duration, Instant};
 use indicatif::ProgressBar;
 
 use super::sink::{self, DomainDone};
-use super::{normalize_aus, parse_aus, probe_all, progress_bar, render, resolve, Args, Shared};
+use super::{normalize_aus, parse_aus, plan, probe_all, progress_bar, render, Args, Shared};
 use crate::{InputError, Outcome};
 
 /// The run's deadline when `--deadline` is not given, in seconds.
@@ -210,13 +210,11 @@ pub(crate) fn probe_domain(
     let Ok(aus) = parse_aus(&aus_text) else {
         return failed(&aus_text, "target-invalid", item.origin.clone());
     };
-    let Some(resolution) = resolve(shared, &aus, deadline) else {
-        return failed(&aus_text, "dns-failure", "no DNS resolver".to_owned());
+    // RFC 3263 (or `--connect`: one target, no DNS).
+    let (resolution, targets) = match plan(args, shared, &aus, deadline, &ProgressBar::hidden()) {
+        Ok(planned) => planned,
+        Err(e) => return failed(&aus_text, "connect-failed", e.0),
     };
-    let mut targets = resolution.targets.clone();
-    if args.first {
-        targets.truncate(1);
-    }
     let reports = probe_all(
         &ctx,
         &targets,
@@ -226,12 +224,19 @@ pub(crate) fn probe_domain(
     let views = render::domain_views(
         &aus_text,
         shared,
-        Some(&resolution),
+        resolution.as_ref(),
         &reports,
         started.elapsed(),
     );
-    let json = want_json
-        .then(|| render::domain_json(&ctx, shared, Some(&resolution), &reports, started.elapsed()));
+    let json = want_json.then(|| {
+        render::domain_json(
+            &ctx,
+            shared,
+            resolution.as_ref(),
+            &reports,
+            started.elapsed(),
+        )
+    });
     DomainDone {
         index: item.index,
         domain: aus_text,
