@@ -591,6 +591,39 @@ mod tests {
         assert!(connect_address("192.0.2.10:5061", past).is_ok());
     }
 
+    /// A SIP or SIPS URI is taken as written, a bare domain (with or without a port) becomes
+    /// `sips:`, anything else is an error naming the input.
+    #[test]
+    fn aus_normalized() {
+        for (text, want) in [
+            ("sips:example.com", Some("sips:example.com")),
+            (
+                "sip:alice@example.com;transport=tls",
+                Some("sip:alice@example.com;transport=tls"),
+            ),
+            ("  SIPS:Example.com ", Some("SIPS:Example.com")),
+            ("example.com", Some("sips:example.com")),
+            ("pbx.example.com:5061", Some("sips:pbx.example.com:5061")),
+            ("192.0.2.1:5061", Some("sips:192.0.2.1:5061")),
+            ("[2001:db8::1]:5061", Some("sips:[2001:db8::1]:5061")),
+            ("not a uri!!", None),
+            ("sip:user@", None),
+            ("tel:+15551234", None),
+            ("https://example.com", None),
+            ("", None),
+        ] {
+            match (normalize_aus(text), want) {
+                (Ok(got), Some(w)) => assert_eq!(got, w, "{text:?}"),
+                (Err(e), None) => assert!(
+                    e.0.contains("is not a SIP or SIPS URI"),
+                    "{text:?}: {}",
+                    e.0
+                ),
+                (got, _) => panic!("{text:?}: {:?}", got.map_err(|e| e.0)),
+            }
+        }
+    }
+
     /// The resolution gets what is left of the probe's one deadline, never a budget of its own.
     #[test]
     fn dns_budget_is_the_time_left() {
