@@ -618,6 +618,7 @@ fn dns_probe_scenarios() {
     island_anchor_secures_its_zone_only(&w);
     signed_cname_chain_with_secure_nodata(&w);
     stripping_resolver_has_its_own_code(&w);
+    fleet_grades_follow_dnssec_and_dane(&w);
 }
 
 /// The DNSSEC status of each step, as (step, name, status).
@@ -1020,5 +1021,91 @@ fn failures_have_stable_codes(w: &World) {
         (code, v["targets"].as_array().map(Vec::len)),
         (0, Some(1)),
         "{out}"
+    );
+}
+
+/// Several domains in one run (`probe AUS AUS ...`): each is graded from what Knot and the
+/// servers were configured to do: DNSSEC-signed SRV and DANE lift a target to A+, the signed
+/// SRV alone leaves A, an insecure zone A, a TLSA mismatch and a bogus zone F with their codes.
+fn fleet_grades_follow_dnssec_and_dane(w: &World) {
+    let aus = [
+        "sips:signed.test",
+        "sips:mismatch.signed.test",
+        "sips:bogus.test",
+        "sips:good.unsigned.test",
+    ];
+    let (code, v, out) = probe(w, &aus);
+    assert_eq!(code, 1, "{out}");
+    let domain = |name: &str| -> &Value {
+        v["domains"]
+            .as_array()
+            .and_then(|d| d.iter().find(|x| x["domain"] == name))
+            .unwrap_or(&Value::Null)
+    };
+    // (domain, domain grade, [(target, grade, first cap, lifts)])
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str, &'a str, &'a [&'a str])],
+    );
+    let rows: [Row<'_>; 4] = [
+        (
+            "sips:signed.test",
+            "A",
+            &[
+                ("sip1.signed.test", "A", "", &["dnssec-signed-srv"]),
+                ("sip2.signed.test", "A", "", &["dnssec-signed-srv"]),
+                (
+                    "sip3.signed.test",
+                    "A+",
+                    "",
+                    &["dnssec-signed-srv", "dane-verified"],
+                ),
+                (
+                    "sip4.signed.test",
+                    "A+",
+                    "",
+                    &["dnssec-signed-srv", "dane-verified"],
+                ),
+            ],
+        ),
+        (
+            "sips:mismatch.signed.test",
+            "F",
+            &[(
+                "sip5.signed.test",
+                "F",
+                "dane-mismatch",
+                &["dnssec-signed-srv"],
+            )],
+        ),
+        ("sips:bogus.test", "F", &[]),
+        (
+            "sips:good.unsigned.test",
+            "A",
+            &[("sip1.unsigned.test", "A", "", &[])],
+        ),
+    ];
+    for (name, domain_grade, targets) in rows {
+        let d = domain(name);
+        assert_eq!(d["grade"], domain_grade, "{name}: {out}");
+        for (host, grade, cap, lifts) in targets {
+            let g = &target(d, host)["grade"];
+            assert_eq!(g["grade"], *grade, "{name} {host}: {out}");
+            assert_eq!(
+                g["caps"][0]["code"].as_str().unwrap_or_default(),
+                *cap,
+                "{name} {host}: {g}"
+            );
+            assert_eq!(g["lifts"], serde_json::json!(lifts), "{name} {host}: {g}");
+        }
+    }
+    let bogus = domain("sips:bogus.test");
+    assert_eq!(bogus["reasons"][0]["code"], "dns-bogus", "{out}");
+    let s = &v["summary"];
+    assert_eq!(
+        (s["domains"].as_u64(), s["domains_accepted"].as_u64()),
+        (Some(4), Some(2)),
+        "{s}"
     );
 }

@@ -264,6 +264,9 @@ fn caps(i: &GradeInputs) -> Vec<Cap> {
         ));
     }
     caps.sort_by_key(|c| c.letter);
+    // One cap per code (a rejection's first code may be a cap of its own, e.g. dane-mismatch).
+    let mut seen = std::collections::BTreeSet::new();
+    caps.retain(|c| seen.insert(c.code.clone()));
     caps
 }
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use sipcert::dane::DaneStatus;
 use sipcert::resolve::Resolution;
-use sipcert::Verdict;
+use sipcert::{Relaxation, Verdict};
 
 use super::conn::Report;
 use super::grade::{self, Dane, Grade, GradeInputs, Judged};
@@ -100,7 +100,7 @@ impl TargetView {
         let inputs = GradeInputs {
             judged: if r.accepted {
                 Judged::Accepted {
-                    relaxed: matches!(&r.verdict, Some(Verdict::Accept(a)) if !a.relaxations().is_empty()),
+                    relaxed: matches!(&r.verdict, Some(Verdict::Accept(a)) if a.relaxations().iter().copied().any(weakens)),
                 }
             } else {
                 Judged::Rejected {
@@ -179,6 +179,18 @@ impl TargetView {
     }
 }
 
+/// Whether a relaxation the verdict used weakens the default policy, and so caps the grade:
+/// a wildcard, the CN fallback, an IP literal, and any relaxation added later (fail closed).
+/// Not the secure SRV target (RFC 7673: DNSSEC vouches for it) nor the TLS-compatible EKU
+/// (the default policy; a sipDomain EKU lifts instead).
+fn weakens(r: Relaxation) -> bool {
+    match r {
+        Relaxation::SecureSrvTarget | Relaxation::EkuTlsCompatible => false,
+        // Wildcard, CnFallback, IpLiteral, and whatever the library adds (non_exhaustive).
+        _ => true,
+    }
+}
+
 /// The reason codes of a target's rejection: the probe-level failure first, then the
 /// verdict's reasons.
 pub(crate) fn reason_codes(r: &Report) -> Vec<String> {
@@ -207,4 +219,23 @@ pub(crate) fn grade_of(
     now: i64,
 ) -> Grade {
     TargetView::of("", r, resolution, limits, now).grade
+}
+
+#[cfg(test)]
+mod tests {
+    use sipcert::Relaxation;
+
+    /// Only the relaxations that weaken the default policy cap the grade.
+    #[test]
+    fn relaxations_that_cap() {
+        for (r, want) in [
+            (Relaxation::Wildcard, true),
+            (Relaxation::CnFallback, true),
+            (Relaxation::IpLiteral, true),
+            (Relaxation::SecureSrvTarget, false),
+            (Relaxation::EkuTlsCompatible, false),
+        ] {
+            assert_eq!(super::weakens(r), want, "{r}");
+        }
+    }
 }
