@@ -1028,6 +1028,12 @@ fn failures_have_stable_codes(w: &World) {
 /// servers were configured to do: DNSSEC-signed SRV and DANE lift a target to A+, the signed
 /// SRV alone leaves A, an insecure zone A, a TLSA mismatch and a bogus zone F with their codes.
 fn fleet_grades_follow_dnssec_and_dane(w: &World) {
+    // (domain, domain grade, [(target, grade, first cap, lifts)])
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str, &'a str, &'a [&'a str])],
+    );
     let aus = [
         "sips:signed.test",
         "sips:mismatch.signed.test",
@@ -1042,12 +1048,6 @@ fn fleet_grades_follow_dnssec_and_dane(w: &World) {
             .and_then(|d| d.iter().find(|x| x["domain"] == name))
             .unwrap_or(&Value::Null)
     };
-    // (domain, domain grade, [(target, grade, first cap, lifts)])
-    type Row<'a> = (
-        &'a str,
-        &'a str,
-        &'a [(&'a str, &'a str, &'a str, &'a [&'a str])],
-    );
     let rows: [Row<'_>; 4] = [
         (
             "sips:signed.test",
