@@ -276,6 +276,12 @@ impl Exporter<'_> {
 
 /// Serves until the process is stopped.
 pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
+    if args.probe.chose_output() {
+        return Err(InputError(
+            "the exporter answers the Prometheus text format only: no --json, --format or --nagios"
+                .to_owned(),
+        ));
+    }
     let shared = Shared::new(&args.probe)?;
     let allow = allow_list(args)?;
     let server = tiny_http::Server::http(args.listen)

@@ -153,6 +153,11 @@ pub(crate) struct Args {
 }
 
 impl Args {
+    /// Whether an output option (`--json`, `--format` other than text, `--nagios`) was given.
+    pub(crate) fn chose_output(&self) -> bool {
+        self.json || self.nagios || self.format != Format::Text
+    }
+
     /// The output format, `--json` included.
     fn output(&self) -> Format {
         if self.json {

@@ -170,3 +170,18 @@ fn scrape_timeout_bounds_a_silent_target() {
     );
     common::promtool_check(&body);
 }
+
+/// The probe's output options make no sense for the exporter: a usage error, before listening.
+#[test]
+fn output_options_refused() {
+    for flag in [&["--json"][..], &["--nagios"], &["--format", "html"]] {
+        let mut args = vec!["exporter", "--listen", "127.0.0.1:0", "sips:example.com"];
+        args.extend_from_slice(flag);
+        let (code, out, err) = common::sipcert_stdin(&args, "");
+        assert_eq!(code, 2, "{flag:?}: {out}{err}");
+        assert!(
+            err.contains("Prometheus text format only"),
+            "{flag:?}: {err}"
+        );
+    }
+}
