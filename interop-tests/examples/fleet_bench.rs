@@ -13,7 +13,6 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::net::{TcpListener, UdpSocket};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
@@ -21,7 +20,8 @@ use std::time::{Duration, Instant};
 
 use rustls::server::ResolvesServerCertUsingSni;
 use rustls::sign::CertifiedKey;
-use rustls::{ServerConfig, ServerConnection};
+use rustls::ServerConfig;
+use sipcert_interop_tests::harness::{self, free_udp_tcp_port};
 use sipcert_testkit::pki::{pem, Ca, CaSpec, LeafSpec};
 use sipcert_testkit::programs::{self, KillOnDrop};
 
@@ -31,16 +31,6 @@ const SERVERS: usize = 4;
 const JOBS: &str = "64";
 /// Runs per size; the median counts.
 const RUNS: usize = 5;
-
-fn free_port() -> u16 {
-    loop {
-        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind udp");
-        let port = udp.local_addr().expect("addr").port();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
-}
 
 /// A rustls server (a thread per connection) presenting each domain's certificate by SNI.
 fn tls_server(resolver: Arc<ResolvesServerCertUsingSni>) -> u16 {
@@ -52,28 +42,7 @@ fn tls_server(resolver: Arc<ResolvesServerCertUsingSni>) -> u16 {
             .with_no_client_auth()
             .with_cert_resolver(resolver),
     );
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for sock in listener.incoming() {
-            let Ok(mut sock) = sock else { continue };
-            let config = config.clone();
-            std::thread::spawn(move || {
-                let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(mut conn) = ServerConnection::new(config) else {
-                    return;
-                };
-                while conn.is_handshaking() {
-                    if conn.complete_io(&mut sock).is_err() {
-                        return;
-                    }
-                }
-                // Wait for the client to close.
-                let _ = conn.complete_io(&mut sock);
-            });
-        }
-    });
-    port
+    harness::tls_server(config)
 }
 
 /// The zone of domain `i`: NAPTR → SRV (port `port`) → A 127.0.0.1.
@@ -87,7 +56,7 @@ fn zone(i: usize, port: u16) -> String {
 /// Starts knotd serving `n` zones; its process and port.
 fn knot(dir: &Path, n: usize, ports: &[u16]) -> (KillOnDrop, u16) {
     let knotd = programs::find("knotd", "SIPCERT_KNOTD").expect("knotd (Debian: knot)");
-    let port = free_port();
+    let port = free_udp_tcp_port();
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(dir.join(d)).expect("knot dirs");
     }

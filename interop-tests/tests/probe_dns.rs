@@ -26,18 +26,17 @@
 )] // test code: one scenario table per test
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{TcpListener, UdpSocket};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{ServerConfig, ServerConnection};
+use rustls::ServerConfig;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sipcert_interop_tests::harness::{self, Proc, Scratch};
+use sipcert_interop_tests::harness::{self, free_udp_tcp_port, Proc, Scratch};
 use sipcert_testkit::pki::{Ca, CaSpec, Date, Issued, LeafSpec};
 use sipcert_testkit::programs::{self, skip, Target};
 
@@ -66,17 +65,6 @@ struct Knot {
 impl Knot {
     fn log(&self) -> String {
         self.proc.log()
-    }
-}
-
-fn free_port() -> u16 {
-    // Knot listens on UDP and TCP: a port free for both.
-    loop {
-        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind udp");
-        let port = udp.local_addr().expect("addr").port();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
     }
 }
 
@@ -124,36 +112,7 @@ fn tls_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) 
             .with_single_cert(chain, key)
             .expect("server certificate"),
     );
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for sock in listener.incoming() {
-            let Ok(mut sock) = sock else { continue };
-            let config = config.clone();
-            std::thread::spawn(move || {
-                let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(mut conn) = ServerConnection::new(config) else {
-                    return;
-                };
-                while conn.is_handshaking() {
-                    if conn.complete_io(&mut sock).is_err() {
-                        return;
-                    }
-                }
-                let mut stream = rustls::Stream::new(&mut conn, &mut sock);
-                let mut buf = [0u8; 4096];
-                if let Ok(n) = stream.read(&mut buf) {
-                    if buf.get(..n).is_some_and(|b| b.starts_with(b"OPTIONS ")) {
-                        let _ = stream.write_all(
-                            b"SIP/2.0 200 OK\r\nServer: sipcert-test\r\nContent-Length: 0\r\n\r\n",
-                        );
-                        let _ = stream.flush();
-                    }
-                }
-            });
-        }
-    });
-    port
+    harness::tls_server(config)
 }
 
 /// A loopback port that accepts TCP connections and never says anything.
@@ -312,7 +271,7 @@ fn build_world() -> Option<World> {
         s
     };
     let dir = scratch.dir().display().to_string();
-    let port = free_port();
+    let port = free_udp_tcp_port();
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(scratch.path(d)).expect("knot dirs");
     }
@@ -333,7 +292,7 @@ fn build_world() -> Option<World> {
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(strip_dir.join(d)).expect("stripping knot dirs");
     }
-    let strip_port = free_port();
+    let strip_port = free_udp_tcp_port();
     let strip_conf = scratch.write(
         "strip/knot.conf",
         STRIPPING_CONF
@@ -486,8 +445,8 @@ fn start_kamailio(
         "kamailio.key",
         pem_labelled(leaf.key.secret_der(), "PRIVATE KEY"),
     );
-    let udp_port = free_port();
-    let tls_port = free_port();
+    let udp_port = free_udp_tcp_port();
+    let tls_port = free_udp_tcp_port();
     let path = |p: &std::path::Path| p.display().to_string();
     let tls_cfg = scratch.write(
         "kamailio-tls.cfg",
