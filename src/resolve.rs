@@ -422,13 +422,19 @@ impl SipResolver {
     /// Resolves `aus` (RFC 3263 §4, TLS over TCP). Never fails: a failure is
     /// [`Resolution::failure`], with every step made so far.
     pub fn resolve(&self, aus: &SipUri<'_>) -> Resolution {
+        self.resolve_within(aus, self.options.total_timeout)
+    }
+
+    /// [`Self::resolve`] with `total` as the time for the whole resolution instead of
+    /// [`ResolverOptions::total_timeout`]: one resolver serves many domains, each with the
+    /// time its caller has left. The resolver may be shared between threads.
+    pub fn resolve_within(&self, aus: &SipUri<'_>, total: Duration) -> Resolution {
         let mut run = Run {
             sip: self,
             options: &self.options,
             steps: Vec::new(),
             unavailable: Vec::new(),
         };
-        let total = self.options.total_timeout;
         let started = Instant::now();
         let result = self
             .runtime

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{CommandFactory, Parser, Subcommand};
 
 mod check;
+mod exporter;
 mod identities;
 mod input;
 mod probe;
@@ -35,9 +36,13 @@ enum Command {
     Identities(identities::Args),
     /// Check a certificate chain against a SIP domain: chain, EKU and RFC 5922 name rules.
     Check(check::Args),
-    /// Resolve a SIP URI (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
-    /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS.
+    /// Resolve SIP URIs (RFC 3263, DNSSEC) and probe every TLS target (SNI = the SIP domain):
+    /// chain, RFC 5922 verdict, DANE, optional SIP OPTIONS, an A+–F grade; one domain or a
+    /// fleet (`--file`), as text, JSON, HTML, Prometheus or a Nagios plugin.
     Probe(probe::Args),
+    /// Serve probes over HTTP for Prometheus (like blackbox_exporter): `/probe?target=AUS`
+    /// for allowed targets only, and `/metrics`.
+    Exporter(exporter::Args),
     /// STIR/SHAKEN (RFC 8224, 8588): verify an Identity header value, or sign one.
     Stir(stir::Args),
     /// Print the man page (roff) on stdout: `sipcert man > sipcert.1`.
@@ -50,10 +55,12 @@ enum Command {
     },
 }
 
-/// What a subcommand concluded: valid/accept (0) or invalid/reject (1).
+/// What a subcommand concluded: valid/accept (0) or invalid/reject (1), or an exit status
+/// of another convention (`probe --nagios`: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN).
 pub(crate) enum Outcome {
     Valid,
     Invalid,
+    Status(u8),
 }
 
 /// An input error (exit 2): unreadable file, bad PEM, bad argument.
@@ -75,6 +82,7 @@ fn main() -> ExitCode {
         Command::Identities(args) => identities::run(&args),
         Command::Check(args) => check::run(&args),
         Command::Probe(args) => probe::run(&args),
+        Command::Exporter(args) => exporter::run(&args),
         Command::Stir(args) => stir::run(&args),
         Command::Man => man(),
         Command::Completions { shell } => {
@@ -90,6 +98,7 @@ fn main() -> ExitCode {
     match result {
         Ok(Outcome::Valid) => ExitCode::SUCCESS,
         Ok(Outcome::Invalid) => ExitCode::from(1),
+        Ok(Outcome::Status(code)) => ExitCode::from(code),
         Err(InputError(msg)) => {
             eprintln!("sipcert: {msg}");
             ExitCode::from(2)

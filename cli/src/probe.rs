@@ -11,11 +11,34 @@
 //! the time left as its total budget, the targets share what it leaves, and every connect,
 //! read and write of a target gets only the time left then ([`conn`]).
 
+//! `sipcert probe`: resolve the AUS (RFC 3263, with DNSSEC), then a TLS handshake through
+//! rustls with every target (SNI = the SIP domain), each judged by the SIP verifier and, when
+//! the target has usable TLSA records, by DANE (RFC 7673); each target graded A+ to F
+//! ([`grade`], `docs/grading.md`).
+//!
+//! The steps: [`run`] parses the arguments and builds what every domain shares ([`Shared`]);
+//! one domain: [`plan`] resolves its targets (or takes `--connect`), [`conn::probe`] probes one
+//! target (connect, handshake, verdict, DANE, `--options`), the targets run concurrently on a
+//! bounded number of threads, and [`render`] prints the report. Many domains (several AUSes,
+//! `--file`): [`fleet`] streams them through `--jobs` workers into an output [`sink`].
+//!
+//! `--timeout` is one deadline for all of one domain, taken when its probe starts: the
+//! resolution gets the time left as its total budget, the targets share what it leaves, and
+//! every connect, read and write of a target gets only the time left then ([`conn`]).
+//! `--deadline` bounds the whole run.
+
 mod certinfo;
 mod conn;
+pub(crate) mod fleet;
+mod grade;
+mod html;
 mod mtls;
+mod nagios;
+pub(crate) mod prometheus;
 mod render;
+mod sink;
 mod tls_params;
+mod view;
 
 use std::io::IsTerminal;
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -24,6 +47,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use rustls::RootCertStore;
 use sipcert::resolve::{DnssecMode, Resolution, ResolverOptions, SipResolver, Target};
 use sipcert::uri::SipUri;
@@ -33,14 +57,40 @@ use sipcert::Reference;
 use crate::check::PolicyArgs;
 use crate::{input, trust, InputError, Outcome};
 
+/// The output formats of `--format`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Format {
+    /// Readable text: per target with one domain, one line per target with several.
+    Text,
+    /// One JSON object (the per-target objects of decisions §3 plus the grade and a summary).
+    Json,
+    /// One self-contained HTML page (inline CSS, no script, no external request).
+    Html,
+    /// The Prometheus text exposition format (for node_exporter's textfile collector).
+    Prometheus,
+}
+
 #[derive(Debug, clap::Args)]
 #[allow(clippy::struct_excessive_bools)] // one field per command-line flag
 pub(crate) struct Args {
-    /// Print one JSON object instead of text.
-    #[arg(long)]
+    /// Print one JSON object instead of text (the same as `--format json`).
+    #[arg(long, conflicts_with = "format")]
     json: bool,
-    /// The AUS: the SIP URI whose domain the server must prove (sent as SNI).
-    aus: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Monitoring-plugins (Nagios) output: one status line with perfdata, exit 0 OK,
+    /// 1 WARNING, 2 CRITICAL, 3 UNKNOWN; thresholds `--warn-days`/`--crit-days`.
+    #[arg(long, conflicts_with_all = ["json", "format"])]
+    nagios: bool,
+    /// The AUSes: SIP or SIPS URIs whose domain the server must prove (sent as SNI); a bare
+    /// domain means `sips:DOMAIN`. Several are probed concurrently (`--jobs`).
+    #[arg(value_name = "AUS")]
+    pub(crate) aus: Vec<String>,
+    /// Read more AUSes from FILE, one a line (`#` comments and blank lines skipped; `-` for
+    /// standard input). A bad line is reported as that target's error, naming FILE:LINE.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) file: Option<PathBuf>,
     /// Connect here instead of resolving the AUS (one target, no DNS), e.g. 192.0.2.10:5061.
     #[arg(long, value_name = "HOST:PORT")]
     connect: Option<String>,
@@ -63,11 +113,16 @@ pub(crate) struct Args {
     /// are checked for it, as a server doing mutual TLS would.
     #[arg(long = "as", value_name = "DOMAIN", requires = "cert")]
     as_domain: Option<String>,
-    /// Seconds for the whole probe: DNS resolution, then connect, TLS handshake and OPTIONS of
+    /// Seconds for one domain: DNS resolution, then connect, TLS handshake and OPTIONS of
     /// every target, all within this one deadline.
     #[arg(long, default_value_t = 10)]
-    timeout: u64,
-    /// Warn about a certificate that expires within this many days.
+    pub(crate) timeout: u64,
+    /// Seconds for the whole run (all domains); a domain not finished by then is reported
+    /// with `deadline-reached`. Default: `--timeout` for one domain, 300 for several.
+    #[arg(long, value_name = "SECS")]
+    deadline: Option<u64>,
+    /// Warn about a certificate that expires within this many days (caps the grade at B;
+    /// Nagios WARNING).
     #[arg(long, value_name = "N", default_value_t = 30)]
     warn_days: u64,
     /// Also scan each target's TLS parameters: protocol versions (SSLv3 to TLS 1.3), cipher
@@ -76,6 +131,10 @@ pub(crate) struct Args {
     /// connections a target, within --timeout (raise it).
     #[arg(long)]
     tls_scan: bool,
+    /// A certificate that expires within this many days is critical (caps the grade at D;
+    /// Nagios CRITICAL).
+    #[arg(long, value_name = "N", default_value_t = 7)]
+    crit_days: u64,
     /// After an accepted handshake, send a SIP OPTIONS and report the response status line.
     #[arg(long)]
     options: bool,
@@ -92,14 +151,33 @@ pub(crate) struct Args {
     /// no DANE, and the certificate must name the SIP domain.
     #[arg(long, value_name = "on|off", value_parser = ["on", "off"], default_value = "on")]
     dnssec: String,
-    /// At most this many targets are probed at once.
+    /// At most this many domains are probed at once (and, within one domain, targets).
     #[arg(long, value_name = "N", default_value_t = 8)]
     jobs: usize,
     /// At most this many targets are taken from DNS.
     #[arg(long, value_name = "N", default_value_t = 8)]
     max_targets: usize,
+    /// No progress bar (it is drawn only when standard error is a terminal anyway).
+    #[arg(long, short)]
+    quiet: bool,
     #[command(flatten)]
     policy: PolicyArgs,
+}
+
+impl Args {
+    /// Whether an output option (`--json`, `--format` other than text, `--nagios`) was given.
+    pub(crate) fn chose_output(&self) -> bool {
+        self.json || self.nagios || self.format != Format::Text
+    }
+
+    /// The output format, `--json` included.
+    fn output(&self) -> Format {
+        if self.json {
+            Format::Json
+        } else {
+            self.format
+        }
+    }
 }
 
 /// What every target's probe shares.
@@ -122,55 +200,191 @@ pub(crate) struct Context {
     pub(crate) tls_scan: bool,
 }
 
-pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
-    let aus = SipUri::parse(&args.aus)
-        .map_err(|e| InputError(format!("{:?} is not a SIP or SIPS URI: {e}", args.aus)))?;
-    let reference = Reference::from_sip_uri(&aus).map_err(|e| InputError(e.to_string()))?;
-    let server_name = server_name_for(&aus).map_err(|e| InputError(e.to_string()))?;
-    let base_policy = args.policy.policy()?;
-    let provider = trust::provider();
-    let roots = match &args.roots {
-        Some(path) => trust::roots(path)?,
-        None => system_roots()?,
-    };
-    let crls = trust::crls(&args.crl)?;
-    let client_auth = match (&args.cert, &args.key) {
-        (Some(cert), Some(key)) => {
-            use rustls_pki_types::pem::PemObject;
-            let chain = input::certificates(cert)?;
-            let key = rustls::pki_types::PrivateKeyDer::from_pem_file(key)
-                .map_err(|e| InputError(format!("{key}: no usable private key: {e}")))?;
-            Some((chain, Arc::new(key)))
+/// What every domain of a run shares: the arguments turned into trust, policy and a resolver.
+pub(crate) struct Shared {
+    base_policy: sipcert::Policy,
+    roots: Arc<RootCertStore>,
+    crls: Vec<rustls::pki_types::CertificateRevocationListDer<'static>>,
+    provider: Arc<rustls::crypto::CryptoProvider>,
+    client_auth: Option<(
+        Vec<rustls::pki_types::CertificateDer<'static>>,
+        Arc<rustls::pki_types::PrivateKeyDer<'static>>,
+    )>,
+    /// Our certificate (`--cert`) as the peer would check it, for `--as`.
+    own_certificate: Option<mtls::OwnCertificate>,
+    tls_scan: bool,
+    /// `None` with `--connect` (no DNS).
+    resolver: Option<SipResolver>,
+    timeout: Duration,
+    pub(crate) warn_days: u64,
+    pub(crate) crit_days: u64,
+}
+
+impl Shared {
+    pub(crate) fn new(args: &Args) -> Result<Self, InputError> {
+        let base_policy = args.policy.policy()?;
+        let roots = match &args.roots {
+            Some(path) => trust::roots(path)?,
+            None => system_roots()?,
+        };
+        let crls = trust::crls(&args.crl)?;
+        let client_auth = match (&args.cert, &args.key) {
+            (Some(cert), Some(key)) => {
+                use rustls_pki_types::pem::PemObject;
+                let chain = input::certificates(cert)?;
+                let key = rustls::pki_types::PrivateKeyDer::from_pem_file(key)
+                    .map_err(|e| InputError(format!("{key}: no usable private key: {e}")))?;
+                Some((chain, Arc::new(key)))
+            }
+            _ => None,
+        };
+        let own_certificate = own_certificate(args, client_auth.as_ref(), &base_policy)?;
+        let timeout = Duration::from_secs(args.timeout.max(1));
+        let resolver = if args.connect.is_some() {
+            None
+        } else {
+            Some(
+                SipResolver::new(ResolverOptions {
+                    server: args.dns_server,
+                    trust_anchor: args.dnssec_trust_anchor.clone(),
+                    dnssec: if args.dnssec == "off" {
+                        DnssecMode::Off
+                    } else {
+                        DnssecMode::Validate
+                    },
+                    max_targets: args.max_targets.max(1),
+                    query_timeout: Duration::from_secs(5),
+                    total_timeout: timeout,
+                    use_hosts_file: args.dns_server.is_none(),
+                })
+                .map_err(|e| InputError(e.to_string()))?,
+            )
+        };
+        Ok(Self {
+            base_policy,
+            roots,
+            crls,
+            provider: trust::provider(),
+            client_auth,
+            own_certificate,
+            tls_scan: args.tls_scan,
+            resolver,
+            timeout,
+            warn_days: args.warn_days,
+            crit_days: args.crit_days,
+        })
+    }
+
+    /// The days thresholds of the grade and of `--nagios`.
+    pub(crate) fn thresholds(&self) -> view::Thresholds {
+        view::Thresholds {
+            warn_days: i64::try_from(self.warn_days).unwrap_or(i64::MAX),
+            crit_days: i64::try_from(self.crit_days).unwrap_or(i64::MAX),
         }
-        _ => None,
-    };
-    let own_certificate = own_certificate(args, client_auth.as_ref(), &base_policy)?;
-    let timeout = Duration::from_secs(args.timeout.max(1));
-    let progress = Progress::new(!args.json && std::io::stderr().is_terminal());
+    }
+
+    /// The context of one domain's probe, whose deadline is `deadline`.
+    fn context(
+        &self,
+        aus_text: &str,
+        options: bool,
+        deadline: Instant,
+    ) -> Result<Context, InputError> {
+        let aus = parse_aus(aus_text)?;
+        Ok(Context {
+            aus_text: aus_text.to_owned(),
+            reference: Reference::from_sip_uri(&aus).map_err(|e| InputError(e.to_string()))?,
+            server_name: server_name_for(&aus).map_err(|e| InputError(e.to_string()))?,
+            base_policy: self.base_policy.clone(),
+            roots: self.roots.clone(),
+            crls: self.crls.clone(),
+            provider: self.provider.clone(),
+            client_auth: self.client_auth.clone(),
+            own_certificate: self.own_certificate.clone(),
+            deadline,
+            warn_days: self.warn_days,
+            options,
+            tls_scan: self.tls_scan,
+        })
+    }
+}
+
+/// The AUS `text` parsed, with the error naming it.
+pub(crate) fn parse_aus(text: &str) -> Result<SipUri<'_>, InputError> {
+    SipUri::parse(text).map_err(|e| InputError(format!("{text:?} is not a SIP or SIPS URI: {e}")))
+}
+
+/// The AUS text to probe: as written when it is a SIP or SIPS URI, `sips:DOMAIN[:PORT]` for
+/// a bare domain (with or without a port).
+pub(crate) fn normalize_aus(text: &str) -> Result<String, InputError> {
+    let text = text.trim();
+    if SipUri::parse(text).is_ok() {
+        return Ok(text.to_owned());
+    }
+    let lower = text.to_ascii_lowercase();
+    if !lower.starts_with("sip:") && !lower.starts_with("sips:") {
+        let sips = format!("sips:{text}");
+        if SipUri::parse(&sips).is_ok() {
+            return Ok(sips);
+        }
+    }
+    parse_aus(text).map(|_| text.to_owned())
+}
+
+pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
+    match run_args(args) {
+        // The plugin convention: an input error is UNKNOWN (3), on the status line.
+        Err(InputError(message)) if args.nagios => {
+            println!("{}", nagios::unknown(&message));
+            Ok(Outcome::Status(nagios::State::Unknown.code()))
+        }
+        other => other,
+    }
+}
+
+fn run_args(args: &Args) -> Result<Outcome, InputError> {
+    if args.aus.is_empty() && args.file.is_none() {
+        return Err(InputError(
+            "give at least one AUS, or --file FILE".to_owned(),
+        ));
+    }
+    if args.connect.is_some() && (args.aus.len() != 1 || args.file.is_some()) {
+        return Err(InputError(
+            "--connect takes exactly one AUS (and no --file)".to_owned(),
+        ));
+    }
+    let single = args.aus.len() == 1
+        && args.file.is_none()
+        && matches!(args.output(), Format::Text | Format::Json)
+        && !args.nagios;
+    let shared = Shared::new(args)?;
+    if single {
+        run_single(args, &shared)
+    } else {
+        fleet::run(args, &shared)
+    }
+}
+
+/// One AUS, text or JSON: the full report of every target.
+fn run_single(args: &Args, shared: &Shared) -> Result<Outcome, InputError> {
+    let aus_text = normalize_aus(&args.aus[0])?;
     let started = Instant::now();
-    let deadline = started + timeout;
-    let (resolution, targets) = plan(args, &aus, deadline, &progress)?;
-    let ctx = Context {
-        aus_text: args.aus.clone(),
-        reference,
-        server_name,
-        base_policy,
-        roots,
-        crls,
-        provider,
-        client_auth,
-        own_certificate,
-        deadline,
-        warn_days: args.warn_days,
-        options: args.options,
-        tls_scan: args.tls_scan,
-    };
+    let run_limit = args
+        .deadline
+        .map_or(shared.timeout, |d| Duration::from_secs(d.max(1)));
+    let deadline = started + shared.timeout.min(run_limit);
+    let ctx = shared.context(&aus_text, args.options, deadline)?;
+    let progress = progress_bar(args);
+    let aus = parse_aus(&aus_text)?;
+    let (resolution, targets) = plan(args, shared, &aus, deadline, &progress)?;
     let reports = probe_all(&ctx, &targets, args.jobs.max(1), &progress);
+    progress.finish_and_clear();
     let elapsed = started.elapsed();
     let accepted = render::print(
-        args.json,
+        args.output() == Format::Json,
         args.connect.is_some(),
         &ctx,
+        shared,
         resolution.as_ref(),
         &reports,
         elapsed,
@@ -203,6 +417,19 @@ fn own_certificate(
     }))
 }
 
+/// The progress bar: drawn on standard error only when it is a terminal, and not with
+/// `--quiet`.
+fn progress_bar(args: &Args) -> ProgressBar {
+    if args.quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos} probed, {elapsed} {msg}") {
+        bar.set_style(style);
+    }
+    bar
+}
+
 /// The system trust store (the library's `native-roots` feature, rustls-native-certs).
 fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
     sipcert::verifier::system_roots().map_err(|e| InputError(format!("{e}; give --roots PEM")))
@@ -212,9 +439,10 @@ fn system_roots() -> Result<Arc<RootCertStore>, InputError> {
 /// gets the time left before `deadline` as its total budget.
 fn plan(
     args: &Args,
+    shared: &Shared,
     aus: &SipUri<'_>,
     deadline: Instant,
-    progress: &Progress,
+    progress: &ProgressBar,
 ) -> Result<(Option<Resolution>, Vec<Target>), InputError> {
     if let Some(connect) = &args.connect {
         let addr = connect_address(connect, deadline)?;
@@ -236,28 +464,21 @@ fn plan(
         };
         return Ok((None, vec![target]));
     }
-    progress.line(&format!("resolving {} (RFC 3263)...", args.aus));
-    let (query_timeout, total_timeout) = dns_budget(deadline, Instant::now());
-    let resolver = SipResolver::new(ResolverOptions {
-        server: args.dns_server,
-        trust_anchor: args.dnssec_trust_anchor.clone(),
-        dnssec: if args.dnssec == "off" {
-            DnssecMode::Off
-        } else {
-            DnssecMode::Validate
-        },
-        max_targets: args.max_targets.max(1),
-        query_timeout,
-        total_timeout,
-        use_hosts_file: args.dns_server.is_none(),
-    })
-    .map_err(|e| InputError(e.to_string()))?;
-    let resolution = resolver.resolve(aus);
+    progress.set_message(format!("resolving {} (RFC 3263)...", aus.host_str()));
+    let resolution = resolve(shared, aus, deadline)
+        .ok_or_else(|| InputError("no DNS resolver (--connect given)".to_owned()))?;
     let mut targets = resolution.targets.clone();
     if args.first {
         targets.truncate(1);
     }
     Ok((Some(resolution), targets))
+}
+
+/// The RFC 3263 resolution of `aus` within what is left before `deadline`; `None` without a
+/// resolver (`--connect`).
+fn resolve(shared: &Shared, aus: &SipUri<'_>, deadline: Instant) -> Option<Resolution> {
+    let (_, total) = dns_budget(deadline, Instant::now());
+    Some(shared.resolver.as_ref()?.resolve_within(aus, total))
 }
 
 /// The address of `--connect HOST:PORT`: parsed, or looked up by the system resolver within
@@ -304,7 +525,7 @@ fn probe_all(
     ctx: &Context,
     targets: &[Target],
     jobs: usize,
-    progress: &Progress,
+    progress: &ProgressBar,
 ) -> Vec<conn::Report> {
     let next = AtomicUsize::new(0);
     let slots: Vec<Mutex<Option<conn::Report>>> =
@@ -314,9 +535,9 @@ fn probe_all(
             s.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let Some(target) = targets.get(i) else { break };
-                progress.line(&format!("probing {} ...", target.label()));
+                progress.set_message(format!("probing {} ...", target.label()));
                 let report = conn::probe(ctx, target);
-                progress.line(&format!("{}: {}", target.label(), report.summary()));
+                progress.inc(1);
                 if let Some(slot) = slots.get(i) {
                     if let Ok(mut g) = slot.lock() {
                         *g = Some(report);
@@ -335,23 +556,6 @@ fn probe_all(
                 .unwrap_or_else(|| conn::Report::internal(t, "the probe thread did not report"))
         })
         .collect()
-}
-
-/// Progress lines on stderr, only when stderr is a terminal.
-struct Progress {
-    enabled: bool,
-}
-
-impl Progress {
-    fn new(enabled: bool) -> Self {
-        Self { enabled }
-    }
-
-    fn line(&self, text: &str) {
-        if self.enabled {
-            eprintln!("sipcert: {text}");
-        }
-    }
 }
 
 /// The address a target is probed at: its first usable address, IPv4 first; when it has none
@@ -433,6 +637,39 @@ mod tests {
         assert!(connect_address("localhost:5061", past)
             .is_err_and(|e| e.0.contains("deadline reached")));
         assert!(connect_address("192.0.2.10:5061", past).is_ok());
+    }
+
+    /// A SIP or SIPS URI is taken as written, a bare domain (with or without a port) becomes
+    /// `sips:`, anything else is an error naming the input.
+    #[test]
+    fn aus_normalized() {
+        for (text, want) in [
+            ("sips:example.com", Some("sips:example.com")),
+            (
+                "sip:alice@example.com;transport=tls",
+                Some("sip:alice@example.com;transport=tls"),
+            ),
+            ("  SIPS:Example.com ", Some("SIPS:Example.com")),
+            ("example.com", Some("sips:example.com")),
+            ("pbx.example.com:5061", Some("sips:pbx.example.com:5061")),
+            ("192.0.2.1:5061", Some("sips:192.0.2.1:5061")),
+            ("[2001:db8::1]:5061", Some("sips:[2001:db8::1]:5061")),
+            ("not a uri!!", None),
+            ("sip:user@", None),
+            ("tel:+15551234", None),
+            ("https://example.com", None),
+            ("", None),
+        ] {
+            match (normalize_aus(text), want) {
+                (Ok(got), Some(w)) => assert_eq!(got, w, "{text:?}"),
+                (Err(e), None) => assert!(
+                    e.0.contains("is not a SIP or SIPS URI"),
+                    "{text:?}: {}",
+                    e.0
+                ),
+                (got, _) => panic!("{text:?}: {:?}", got.map_err(|e| e.0)),
+            }
+        }
     }
 
     /// The resolution gets what is left of the probe's one deadline, never a budget of its own.

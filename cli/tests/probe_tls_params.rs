@@ -13,7 +13,9 @@ use serde_json::{json, Value};
 use sipcert_testkit::pki::PemPki;
 use sipcert_testkit::programs;
 
-fn scan(pki: &PemPki, options: &[&str]) -> (Value, String) {
+/// The scan of an `openssl s_server` run with `options`: the `"tls"` object, the target's
+/// grade and the whole output.
+fn scan(pki: &PemPki, options: &[&str]) -> (Value, Value, String) {
     let (_server, port) = programs::openssl_server(pki, options);
     let (_, v, out) = run(&probe_local(
         "sips:example.com",
@@ -26,7 +28,7 @@ fn scan(pki: &PemPki, options: &[&str]) -> (Value, String) {
     for (version, suites) in v["tls"]["cipher_suites"].as_object().into_iter().flatten() {
         assert_eq!(suites["complete"], true, "{options:?} {version}: {out}");
     }
-    (v["tls"].clone(), out)
+    (v["tls"].clone(), v["targets"][0]["grade"].clone(), out)
 }
 
 /// The names of the accepted suites at `version`.
@@ -51,7 +53,7 @@ fn tls10_only_at_seclevel_0_is_seen_as_legacy_with_its_suites() {
         return;
     }
     let pki = example_pki("scan-tls10");
-    let (tls, out) = scan(
+    let (tls, grade, out) = scan(
         &pki,
         &[
             "-tls1",
@@ -79,6 +81,28 @@ fn tls10_only_at_seclevel_0_is_seen_as_legacy_with_its_suites() {
     );
     // rustls speaks no TLS 1.0: the probe's own handshake fails, the scan still reports.
     assert_eq!(tls["version"], Value::Null, "{out}");
+    // The grade takes the scan's facts: legacy versions and weak suites are caps of their own.
+    assert_eq!(
+        caps(&grade),
+        [
+            "tls-handshake-failed",
+            "tls-legacy-version",
+            "tls-weak-cipher"
+        ],
+        "{grade}"
+    );
+}
+
+/// The codes of a grade's caps, sorted.
+fn caps(grade: &Value) -> Vec<String> {
+    let mut codes: Vec<String> = grade["caps"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["code"].as_str().map(str::to_owned))
+        .collect();
+    codes.sort();
+    codes
 }
 
 #[test]
@@ -94,7 +118,7 @@ fn tls12_only_with_cbc_suites_in_the_servers_or_the_clients_order() {
     ] {
         let mut options = vec!["-tls1_2", "-cipher", cbc];
         options.extend(extra);
-        let (tls, out) = scan(&pki, &options);
+        let (tls, grade, out) = scan(&pki, &options);
         assert_eq!(
             versions(&tls),
             json!({"TLSv1.3": false, "TLSv1.2": true, "TLSv1.1": false, "TLSv1.0": false, "SSLv3": false}),
@@ -115,6 +139,11 @@ fn tls12_only_with_cbc_suites_in_the_servers_or_the_clients_order() {
         );
         // rustls offers no CBC suite: the probe's own handshake fails, the scan reports.
         assert_eq!(tls["version"], Value::Null, "{order}: {out}");
+        assert_eq!(
+            caps(&grade),
+            ["tls-handshake-failed", "tls-weak-cipher"],
+            "{grade}"
+        );
         // Without TLS 1.3 the groups are not asked (TLS 1.2 names the curve only in its
         // ServerKeyExchange, and an ECDSA certificate's curve must be offered too).
         assert_eq!(
@@ -131,7 +160,7 @@ fn tls13_only_with_one_suite_and_two_groups() {
         return;
     }
     let pki = example_pki("scan-tls13");
-    let (tls, out) = scan(
+    let (tls, grade, out) = scan(
         &pki,
         &[
             "-tls1_3",
@@ -159,6 +188,15 @@ fn tls13_only_with_one_suite_and_two_groups() {
     assert!(
         tls["scan_connections"].as_u64().is_some_and(|n| n <= 146),
         "{out}"
+    );
+    // Measured and clean: nothing capped, TLS 1.3 only is a lift, nothing left unmeasured
+    // but the client certificate (none presented).
+    assert_eq!(caps(&grade), Vec::<String>::new(), "{grade}");
+    assert_eq!(grade["lifts"], json!(["tls13-only"]), "{grade}");
+    assert_eq!(
+        grade["not_measured"],
+        json!(["client-certificate-readiness"]),
+        "{grade}"
     );
 }
 

@@ -230,6 +230,53 @@ pub fn free_udp_port() -> u16 {
         .port()
 }
 
+/// A port free on 127.0.0.1 for both UDP and TCP at the time of the call (a DNS server
+/// listens on both).
+pub fn free_udp_tcp_port() -> u16 {
+    loop {
+        let port = free_udp_port();
+        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+}
+
+/// A rustls server with `config` on a free loopback port, a thread per connection: the
+/// handshake, then a SIP OPTIONS (if one comes) answered with `200 OK`. Its port.
+pub fn tls_server(config: Arc<rustls::ServerConfig>) -> u16 {
+    use std::io::{Read, Write};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for sock in listener.incoming() {
+            let Ok(mut sock) = sock else { continue };
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
+                let Ok(mut conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                while conn.is_handshaking() {
+                    if conn.complete_io(&mut sock).is_err() {
+                        return;
+                    }
+                }
+                let mut stream = rustls::Stream::new(&mut conn, &mut sock);
+                let mut buf = [0u8; 4096];
+                if let Ok(n) = stream.read(&mut buf) {
+                    if buf.get(..n).is_some_and(|b| b.starts_with(b"OPTIONS ")) {
+                        let _ = stream.write_all(
+                            b"SIP/2.0 200 OK\r\nServer: sipcert-test\r\nContent-Length: 0\r\n\r\n",
+                        );
+                        let _ = stream.flush();
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
 // ---------------------------------------------------------------------------------------
 // External processes
 // ---------------------------------------------------------------------------------------

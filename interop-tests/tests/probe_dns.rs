@@ -26,18 +26,17 @@
 )] // test code: one scenario table per test
 
 use std::fs;
-use std::io::{Read, Write};
-use std::net::{TcpListener, UdpSocket};
+use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use rustls::{ServerConfig, ServerConnection};
+use rustls::ServerConfig;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sipcert_interop_tests::harness::{self, Proc, Scratch};
+use sipcert_interop_tests::harness::{self, free_udp_tcp_port, Proc, Scratch};
 use sipcert_testkit::pki::{Ca, CaSpec, Date, Issued, LeafSpec};
 use sipcert_testkit::programs::{self, skip, Target};
 
@@ -66,17 +65,6 @@ struct Knot {
 impl Knot {
     fn log(&self) -> String {
         self.proc.log()
-    }
-}
-
-fn free_port() -> u16 {
-    // Knot listens on UDP and TCP: a port free for both.
-    loop {
-        let udp = UdpSocket::bind("127.0.0.1:0").expect("bind udp");
-        let port = udp.local_addr().expect("addr").port();
-        if TcpListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
     }
 }
 
@@ -124,36 +112,7 @@ fn tls_server(chain: Vec<CertificateDer<'static>>, key: PrivateKeyDer<'static>) 
             .with_single_cert(chain, key)
             .expect("server certificate"),
     );
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let port = listener.local_addr().expect("addr").port();
-    std::thread::spawn(move || {
-        for sock in listener.incoming() {
-            let Ok(mut sock) = sock else { continue };
-            let config = config.clone();
-            std::thread::spawn(move || {
-                let _ = sock.set_read_timeout(Some(Duration::from_secs(10)));
-                let Ok(mut conn) = ServerConnection::new(config) else {
-                    return;
-                };
-                while conn.is_handshaking() {
-                    if conn.complete_io(&mut sock).is_err() {
-                        return;
-                    }
-                }
-                let mut stream = rustls::Stream::new(&mut conn, &mut sock);
-                let mut buf = [0u8; 4096];
-                if let Ok(n) = stream.read(&mut buf) {
-                    if buf.get(..n).is_some_and(|b| b.starts_with(b"OPTIONS ")) {
-                        let _ = stream.write_all(
-                            b"SIP/2.0 200 OK\r\nServer: sipcert-test\r\nContent-Length: 0\r\n\r\n",
-                        );
-                        let _ = stream.flush();
-                    }
-                }
-            });
-        }
-    });
-    port
+    harness::tls_server(config)
 }
 
 /// A loopback port that accepts TCP connections and never says anything.
@@ -312,7 +271,7 @@ fn build_world() -> Option<World> {
         s
     };
     let dir = scratch.dir().display().to_string();
-    let port = free_port();
+    let port = free_udp_tcp_port();
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(scratch.path(d)).expect("knot dirs");
     }
@@ -333,7 +292,7 @@ fn build_world() -> Option<World> {
     for d in ["run", "db", "zones"] {
         fs::create_dir_all(strip_dir.join(d)).expect("stripping knot dirs");
     }
-    let strip_port = free_port();
+    let strip_port = free_udp_tcp_port();
     let strip_conf = scratch.write(
         "strip/knot.conf",
         STRIPPING_CONF
@@ -486,8 +445,8 @@ fn start_kamailio(
         "kamailio.key",
         pem_labelled(leaf.key.secret_der(), "PRIVATE KEY"),
     );
-    let udp_port = free_port();
-    let tls_port = free_port();
+    let udp_port = free_udp_tcp_port();
+    let tls_port = free_udp_tcp_port();
     let path = |p: &std::path::Path| p.display().to_string();
     let tls_cfg = scratch.write(
         "kamailio-tls.cfg",
@@ -619,6 +578,7 @@ fn dns_probe_scenarios() {
     signed_cname_chain_with_secure_nodata(&w);
     stripping_resolver_has_its_own_code(&w);
     tls_scan_looks_with_the_srv_target_as_sni(&w);
+    fleet_grades_follow_dnssec_and_dane(&w);
 }
 
 /// The DNSSEC status of each step, as (step, name, status).
@@ -1058,4 +1018,90 @@ fn tls_scan_looks_with_the_srv_target_as_sni(w: &World) {
     );
     assert_eq!(tls["groups"]["X25519"], true, "{out}");
     assert_eq!(tls["groups"]["X25519MLKEM768"], false, "{out}");
+}
+
+/// Several domains in one run (`probe AUS AUS ...`): each is graded from what Knot and the
+/// servers were configured to do: DNSSEC-signed SRV and DANE lift a target to A+, the signed
+/// SRV alone leaves A, an insecure zone A, a TLSA mismatch and a bogus zone F with their codes.
+fn fleet_grades_follow_dnssec_and_dane(w: &World) {
+    // (domain, domain grade, [(target, grade, first cap, lifts)])
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str, &'a str, &'a [&'a str])],
+    );
+    let aus = [
+        "sips:signed.test",
+        "sips:mismatch.signed.test",
+        "sips:bogus.test",
+        "sips:good.unsigned.test",
+    ];
+    let (code, v, out) = probe(w, &aus);
+    assert_eq!(code, 1, "{out}");
+    let domain = |name: &str| -> &Value {
+        v["domains"]
+            .as_array()
+            .and_then(|d| d.iter().find(|x| x["domain"] == name))
+            .unwrap_or(&Value::Null)
+    };
+    let rows: [Row<'_>; 4] = [
+        (
+            "sips:signed.test",
+            "A",
+            &[
+                ("sip1.signed.test", "A", "", &["dnssec-signed-srv"]),
+                ("sip2.signed.test", "A", "", &["dnssec-signed-srv"]),
+                (
+                    "sip3.signed.test",
+                    "A+",
+                    "",
+                    &["dnssec-signed-srv", "dane-verified"],
+                ),
+                (
+                    "sip4.signed.test",
+                    "A+",
+                    "",
+                    &["dnssec-signed-srv", "dane-verified"],
+                ),
+            ],
+        ),
+        (
+            "sips:mismatch.signed.test",
+            "F",
+            &[(
+                "sip5.signed.test",
+                "F",
+                "dane-mismatch",
+                &["dnssec-signed-srv"],
+            )],
+        ),
+        ("sips:bogus.test", "F", &[]),
+        (
+            "sips:good.unsigned.test",
+            "A",
+            &[("sip1.unsigned.test", "A", "", &[])],
+        ),
+    ];
+    for (name, domain_grade, targets) in rows {
+        let d = domain(name);
+        assert_eq!(d["grade"], domain_grade, "{name}: {out}");
+        for (host, grade, cap, lifts) in targets {
+            let g = &target(d, host)["grade"];
+            assert_eq!(g["grade"], *grade, "{name} {host}: {out}");
+            assert_eq!(
+                g["caps"][0]["code"].as_str().unwrap_or_default(),
+                *cap,
+                "{name} {host}: {g}"
+            );
+            assert_eq!(g["lifts"], serde_json::json!(lifts), "{name} {host}: {g}");
+        }
+    }
+    let bogus = domain("sips:bogus.test");
+    assert_eq!(bogus["reasons"][0]["code"], "dns-bogus", "{out}");
+    let s = &v["summary"];
+    assert_eq!(
+        (s["domains"].as_u64(), s["domains_accepted"].as_u64()),
+        (Some(4), Some(2)),
+        "{s}"
+    );
 }

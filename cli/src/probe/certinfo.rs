@@ -14,7 +14,12 @@ pub(crate) struct CertInfo {
     pub(crate) not_after: String,
     pub(crate) not_after_unix: i64,
     pub(crate) key: String,
+    /// The EKU extension contains id-kp-sipDomain (RFC 5924).
+    pub(crate) sip_domain_eku: bool,
 }
+
+/// id-kp-sipDomain (RFC 5924 §4.1).
+const SIP_DOMAIN_EKU: &str = "1.3.6.1.5.5.7.3.20";
 
 impl CertInfo {
     /// Parses `cert`; an unparsable certificate is shown as such.
@@ -28,6 +33,7 @@ impl CertInfo {
                 not_after: String::new(),
                 not_after_unix: i64::MIN,
                 key: String::new(),
+                sip_domain_eku: false,
             };
         };
         let sans = c
@@ -41,7 +47,14 @@ impl CertInfo {
             Ok(PublicKey::EC(k)) => format!("EC {}", k.key_size()),
             Ok(_) | Err(_) => c.public_key().algorithm.algorithm.to_id_string(),
         };
+        let sip_domain_eku = c.extended_key_usage().ok().flatten().is_some_and(|e| {
+            e.value
+                .other
+                .iter()
+                .any(|o| o.to_id_string() == SIP_DOMAIN_EKU)
+        });
         Self {
+            sip_domain_eku,
             subject: c.subject().to_string(),
             issuer: c.issuer().to_string(),
             sans,

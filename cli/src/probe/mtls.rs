@@ -90,6 +90,16 @@ pub(crate) struct ClientAuth {
 }
 
 impl ClientAuth {
+    /// Whether the certificate we presented was accepted (the grade's mutual-TLS fact):
+    /// `None` when we presented none or the server's verdict is not known.
+    pub(crate) fn ready(&self) -> Option<bool> {
+        if self.presented {
+            self.accepted
+        } else {
+            None
+        }
+    }
+
     /// The facts from the CertificateRequest (if any), whether we had a certificate, and the
     /// server's decision on us.
     pub(crate) fn observe(

@@ -7,81 +7,154 @@ use sipcert::dane::{DaneStatus, TlsaSet, Unusable};
 use sipcert::resolve::{Answer, Resolution};
 
 use super::conn::Report;
+use super::grade::Grade;
 use super::mtls::ClientAuth;
+use super::sink::{DomainDone, Summary};
 use super::tls_params::TlsParams;
-use super::Context;
+use super::view::{grade_of, TargetView, Thresholds};
+use super::{Context, Shared};
 use crate::report;
 
-/// Prints the report; returns the overall verdict (accept only if every probed target was
-/// accepted and there was at least one).
-pub(crate) fn print(
-    json_out: bool,
-    single: bool,
-    ctx: &Context,
+/// Why the domain as a whole failed: its resolution failed or found no target, or no target
+/// was probed.
+pub(crate) fn domain_failure(
     resolution: Option<&Resolution>,
     reports: &[Report],
-    elapsed: Duration,
-) -> bool {
-    let now = i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX);
-    let overall_failure: Option<(&str, String)> = match resolution {
+) -> Option<(&'static str, String)> {
+    match resolution {
         Some(r) if r.failure.is_some() || r.targets.is_empty() || reports.is_empty() => Some((
             r.failure.as_ref().map_or("dns-no-targets", |f| f.code()),
             r.failure_message()
                 .unwrap_or_else(|| "RFC 3263 resolution found no target".to_owned()),
         )),
         Some(_) | None => None,
-    };
-    let accepted =
-        overall_failure.is_none() && !reports.is_empty() && reports.iter().all(|r| r.accepted);
+    }
+}
+
+/// The views of a domain's targets (graded), a failed view first when the domain as a whole
+/// failed ([`domain_failure`]).
+pub(crate) fn domain_views(
+    domain: &str,
+    shared: &Shared,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    elapsed: Duration,
+) -> Vec<TargetView> {
+    let now = unix_now();
+    let limits = shared.thresholds();
+    let failure = domain_failure(resolution, reports)
+        .map(|(code, message)| TargetView::failed(domain, code, &message, elapsed));
+    failure
+        .into_iter()
+        .chain(
+            reports
+                .iter()
+                .map(|r| TargetView::of(domain, r, resolution, limits, now)),
+        )
+        .collect()
+}
+
+/// The domain's JSON object (decisions §3, plus each target's `grade` object and the
+/// domain's `grade`, its worst target's).
+pub(crate) fn domain_json(
+    ctx: &Context,
+    shared: &Shared,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    elapsed: Duration,
+) -> Value {
+    let now = unix_now();
+    let limits = shared.thresholds();
+    let failure = domain_failure(resolution, reports);
+    let accepted = failure.is_none() && !reports.is_empty() && reports.iter().all(|r| r.accepted);
+    let grades: Vec<_> = reports
+        .iter()
+        .map(|r| grade_of(r, resolution, limits, now))
+        .collect();
+    let targets: Vec<Value> = reports
+        .iter()
+        .zip(&grades)
+        .map(|(r, g)| {
+            let mut t = target_json(r, now);
+            t["grade"] = g.json();
+            t
+        })
+        .collect();
+    let reasons: Vec<Value> = failure
+        .iter()
+        .map(|(c, m)| json!({"code": c, "message": m}))
+        .chain(
+            reports
+                .iter()
+                .filter(|r| !r.accepted)
+                .map(|r| json!({"code": "target-rejected", "message": format!("{}: {}", r.target.label(), r.summary())})),
+        )
+        .collect();
+    let worst = grades.iter().map(|g| g.letter).min();
+    json!({
+        "verdict": if accepted { "accept" } else { "reject" },
+        "reference": ctx.reference.to_string(),
+        "reasons": reasons,
+        "dns": resolution.map_or_else(Vec::new, |r| r.steps.iter().map(step_json).collect::<Vec<_>>()),
+        "targets": targets,
+        "grade": worst.filter(|_| failure.is_none()).map_or("F", |l| l.as_str()),
+        "elapsed_ms": u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX),
+    })
+}
+
+/// Now, in Unix seconds.
+pub(crate) fn unix_now() -> i64 {
+    i64::try_from(rustls::pki_types::UnixTime::now().as_secs()).unwrap_or(i64::MAX)
+}
+
+/// Prints the report of one domain; returns its verdict (accept only if every probed target
+/// was accepted and there was at least one).
+pub(crate) fn print(
+    json_out: bool,
+    single: bool,
+    ctx: &Context,
+    shared: &Shared,
+    resolution: Option<&Resolution>,
+    reports: &[Report],
+    elapsed: Duration,
+) -> bool {
+    let failure = domain_failure(resolution, reports);
+    let accepted = failure.is_none() && !reports.is_empty() && reports.iter().all(|r| r.accepted);
     if json_out {
-        let targets: Vec<Value> = reports.iter().map(|r| target_json(r, now)).collect();
-        let reasons: Vec<Value> = overall_failure
-            .iter()
-            .map(|(c, m)| json!({"code": c, "message": m}))
-            .chain(
-                reports
-                    .iter()
-                    .filter(|r| !r.accepted)
-                    .map(|r| json!({"code": "target-rejected", "message": format!("{}: {}", r.target.label(), r.summary())})),
-            )
-            .collect();
+        let Value::Object(domain) = domain_json(ctx, shared, resolution, reports, elapsed) else {
+            return false;
+        };
         let mut top = Map::new();
         if single {
             // `--connect`: the single target's fields at the top level, as before.
-            if let Some(Value::Object(t)) = targets.first() {
+            if let Some(Value::Object(t)) = domain.get("targets").and_then(|t| t.get(0)) {
                 top.extend(t.clone());
             }
         }
-        top.insert(
-            "verdict".into(),
-            json!(if accepted { "accept" } else { "reject" }),
+        top.extend(
+            domain
+                .into_iter()
+                .filter(|(k, _)| !(single && k == "reasons")),
         );
-        top.insert("reference".into(), json!(ctx.reference.to_string()));
-        if !single {
-            top.insert("reasons".into(), json!(reasons));
-        }
-        top.insert(
-            "dns".into(),
-            json!(resolution.map_or_else(Vec::new, |r| r
-                .steps
-                .iter()
-                .map(step_json)
-                .collect::<Vec<_>>())),
-        );
-        top.insert("targets".into(), json!(targets));
-        top.insert(
-            "elapsed_ms".into(),
-            json!(u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX)),
-        );
+        let mut summary = Summary::default();
+        summary.add(&DomainDone {
+            index: 1,
+            origin: "argument 1".to_owned(),
+            domain: ctx.aus_text.clone(),
+            views: domain_views(&ctx.aus_text, shared, resolution, reports, elapsed),
+            json: None,
+        });
+        top.insert("summary".into(), summary.json());
         println!("{}", Value::Object(top));
     } else {
         print_text(
             ctx,
+            shared.thresholds(),
             resolution,
             reports,
-            overall_failure.as_ref(),
+            failure.as_ref(),
             accepted,
-            now,
+            unix_now(),
             elapsed,
         );
     }
@@ -105,7 +178,11 @@ fn step_json(s: &sipcert::resolve::Step) -> Value {
 }
 
 /// The DANE status word of decisions §3 for a target's TLSA set and outcome.
-fn dane_status(set: &TlsaSet, status: DaneStatus, unusable: &[(usize, Unusable)]) -> &'static str {
+pub(crate) fn dane_status(
+    set: &TlsaSet,
+    status: DaneStatus,
+    unusable: &[(usize, Unusable)],
+) -> &'static str {
     match status {
         DaneStatus::Authenticated => "verified",
         DaneStatus::Mismatch => "mismatch",
@@ -177,9 +254,42 @@ fn target_json(r: &Report, now: i64) -> Value {
     obj
 }
 
+/// The grade line of a target: the letter and its first cap, or its lifts.
+fn print_grade(g: &Grade) {
+    match g.first_cap() {
+        Some(code) => println!("  grade: {} (capped: {code})", g.letter.as_str()),
+        None if g.lifts.is_empty() => println!("  grade: {} (lifts: none)", g.letter.as_str()),
+        None => println!(
+            "  grade: {} (lifts: {})",
+            g.letter.as_str(),
+            g.lifts.join(", ")
+        ),
+    }
+}
+
+/// The RFC 3263 steps, one line each, with their DNSSEC state.
+fn print_dns_steps(res: &Resolution) {
+    println!("DNS (RFC 3263):");
+    for s in &res.steps {
+        let what = match &s.answer {
+            Answer::Records(r) => r.join(", "),
+            Answer::NoData => "no records".to_owned(),
+            Answer::NxDomain => "NXDOMAIN".to_owned(),
+            Answer::Failed(m) => format!("FAILED: {m}"),
+        };
+        println!(
+            "  {:<5} {:<40} [{}] {what}",
+            s.rtype,
+            s.name,
+            s.dnssec.code()
+        );
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 fn print_text(
     ctx: &Context,
+    limits: Thresholds,
     resolution: Option<&Resolution>,
     reports: &[Report],
     failure: Option<&(&str, String)>,
@@ -189,21 +299,7 @@ fn print_text(
 ) {
     println!("SIP domain (reference, SNI): {}", ctx.reference);
     if let Some(res) = resolution {
-        println!("DNS (RFC 3263):");
-        for s in &res.steps {
-            let what = match &s.answer {
-                Answer::Records(r) => r.join(", "),
-                Answer::NoData => "no records".to_owned(),
-                Answer::NxDomain => "NXDOMAIN".to_owned(),
-                Answer::Failed(m) => format!("FAILED: {m}"),
-            };
-            println!(
-                "  {:<5} {:<40} [{}] {what}",
-                s.rtype,
-                s.name,
-                s.dnssec.code()
-            );
-        }
+        print_dns_steps(res);
     }
     for r in reports {
         println!();
@@ -256,6 +352,7 @@ fn print_text(
         for w in &r.warnings {
             println!("  warning: {w}");
         }
+        print_grade(&grade_of(r, resolution, limits, now));
     }
     println!();
     if let Some((code, message)) = failure {

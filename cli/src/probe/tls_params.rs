@@ -17,6 +17,7 @@
 //! reported as not tested.
 
 mod client_hello;
+mod grade_facts;
 mod report;
 mod rustls_side;
 mod suites;

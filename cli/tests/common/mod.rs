@@ -62,3 +62,57 @@ pub(crate) fn server_config(pki: &PemPki) -> rustls::ServerConfig {
         .with_single_cert(certs, key)
         .unwrap()
 }
+
+/// `sipcert ARGS` with `stdin` as its standard input: the exit status, stdout and stderr.
+pub(crate) fn sipcert_stdin(args: &[&str], stdin: &str) -> (i32, String, String) {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sipcert"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut input = child.stdin.take().unwrap();
+    input.write_all(stdin.as_bytes()).unwrap();
+    drop(input);
+    let out = child.wait_with_output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Asserts that `promtool check metrics` (Debian's `prometheus`) accepts `text`; skips (or,
+/// under `SIPCERT_REQUIRE_INTEROP=1`, fails) without promtool.
+pub(crate) fn promtool_check(text: &str) {
+    use sipcert_testkit::programs;
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let Some(promtool) = programs::find("promtool", "SIPCERT_PROMTOOL") else {
+        programs::skip("promtool is not installed (Debian package prometheus)");
+        return;
+    };
+    let mut check = Command::new(promtool)
+        .args(["check", "metrics"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    check
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    let out = check.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "promtool: {}{}\n{text}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
