@@ -24,8 +24,7 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
 use sipcert::stir::{
@@ -145,60 +144,22 @@ impl Kamailio {
                 .replace("@KEY@", &path(&sti.key_pem))
                 .replace("@STI_CA@", &path(&sti.ca_pem)),
         );
-        let run_dir = scratch.path("run");
-        std::fs::create_dir_all(&run_dir).expect("run dir");
-        let mut cmd = Command::new(&install.binary);
-        // -DD: foreground; -E: log to stderr; -Y: runtime dir; small memory. libsecsipid's
-        // Go HTTP client trusts the roots in SSL_CERT_FILE.
-        cmd.args(["-DD", "-E", "-f"])
-            .arg(&cfg)
-            .arg("-Y")
-            .arg(&run_dir)
-            .args(["-m", "64", "-M", "8"])
-            .env("SSL_CERT_FILE", &sti.web_root)
-            .current_dir(scratch.dir());
-        let mut k = Self {
-            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
-            udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
-        };
-        k.wait_ready(Duration::from_secs(20));
-        k
+        // libsecsipid's Go HTTP client trusts the roots in SSL_CERT_FILE.
+        let env = [("SSL_CERT_FILE", sti.web_root.as_path())];
+        let mut proc = harness::spawn_kamailio(install, scratch, &cfg, &env);
+        let udp = SocketAddr::from(([127, 0, 0, 1], udp_port));
+        harness::wait_kamailio_ready(
+            &mut proc,
+            udp,
+            "sip:127.0.0.1",
+            200,
+            Duration::from_secs(20),
+        );
+        Self { proc, udp }
     }
 
     fn log(&self) -> String {
         self.proc.log()
-    }
-
-    /// Polls with OPTIONS over UDP until Kamailio answers 200.
-    fn wait_ready(&mut self, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
-        sock.set_read_timeout(Some(Duration::from_millis(300)))
-            .expect("timeout");
-        let mut buf = vec![0u8; 65536];
-        while Instant::now() < deadline {
-            if let Some(status) = self.proc.exited() {
-                panic!(
-                    "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
-                    self.log()
-                );
-            }
-            let local = sock.local_addr().expect("addr");
-            let request = sip::options_request("sip:127.0.0.1", "UDP", local);
-            let _ = sock.send_to(&request.to_bytes(), self.udp);
-            if let Ok((n, _)) = sock.recv_from(&mut buf) {
-                if sip::parse_message(buf.get(..n).unwrap_or_default())
-                    .is_ok_and(|r| r.status_code() == Some(200))
-                {
-                    return;
-                }
-            }
-        }
-        panic!(
-            "kamailio did not answer OPTIONS on {} within {timeout:?}\n--- kamailio log ---\n{}",
-            self.udp,
-            self.log()
-        );
     }
 }
 
