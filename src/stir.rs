@@ -72,6 +72,8 @@
 mod b64;
 mod codes;
 mod ecdsa;
+#[cfg(feature = "stir-fetch")]
+pub mod fetch;
 mod header;
 mod json;
 mod passport;

@@ -24,19 +24,18 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, UnixTime};
+use rustls::pki_types::{PrivateKeyDer, UnixTime};
 use sipcert::stir::{
-    caller_number, sign, Attest, CanonicalTn, CertificateSource, Claims, Dest, Orig, Passport,
-    PassportHeader, Ppt, SourceError, StirCode, StirRequest, StirVerifier, TnAuthority,
+    caller_number, sign, Attest, StirCode, StirRequest, StirVerifier, TnAuthority,
 };
 use sipcert_interop_tests::harness::{self, free_udp_port, Proc, Scratch};
 use sipcert_interop_tests::sip::{self, SipMessage};
 use sipcert_testkit::http::{self, Answer, HttpServer};
 use sipcert_testkit::pki::{pem, Ca, LeafSpec};
 use sipcert_testkit::programs::skip;
-use sipcert_testkit::stir::{StiPki, TnEntry};
+use sipcert_testkit::stir::{now_secs, shaken_passport, Published, StiPki, TnEntry};
 use sipcert_testkit::{cli, provider};
 
 const CFG: &str = include_str!("interop/stir_secsipid.cfg.in");
@@ -110,18 +109,6 @@ impl Sti {
     /// sipcert's verifier trusting the STI-CA.
     fn verifier(&self) -> StirVerifier {
         StirVerifier::new([self.pki.ca.anchor()], provider())
-    }
-}
-
-/// The chains the test published, by URL (what a fetching source would return).
-struct Published(HashMap<String, Vec<CertificateDer<'static>>>);
-
-impl CertificateSource for Published {
-    fn chain(&self, url: &str) -> Result<Vec<CertificateDer<'static>>, SourceError> {
-        self.0
-            .get(url)
-            .cloned()
-            .ok_or_else(|| SourceError::new(format!("nothing published at {url}")))
     }
 }
 
@@ -209,14 +196,6 @@ fn udp_socket() -> UdpSocket {
     sock.set_read_timeout(Some(Duration::from_secs(15)))
         .expect("timeout");
     sock
-}
-
-fn now_secs() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .ok()
-        .and_then(|d| i64::try_from(d.as_secs()).ok())
-        .expect("a clock after 1970")
 }
 
 // ---------------------------------------------------------------------------------------
@@ -318,31 +297,8 @@ fn kamailio_signs_sipcert_verifies() {
 // sipcert signs, Kamailio checks
 // ---------------------------------------------------------------------------------------
 
-/// A SHAKEN PASSporT from `orig` to [`DEST`], attestation A, issued at `iat`.
-fn passport(x5u: &str, orig: &str, iat: i64) -> Passport {
-    Passport {
-        header: PassportHeader {
-            alg: "ES256".to_owned(),
-            typ: Some("passport".to_owned()),
-            ppt: Ppt::Shaken,
-            x5u: x5u.to_owned(),
-        },
-        claims: Claims {
-            orig: Orig::Tn(CanonicalTn::parse(orig).expect("orig")),
-            dest: Dest {
-                tn: vec![CanonicalTn::parse(DEST).expect("dest")],
-                uri: Vec::new(),
-            },
-            iat,
-            attest: Some(Attest::A),
-            origid: Some("8d1b6a4e-2f3c-4b5a-9e6d-7c8b9a0f1e2d".to_owned()),
-            div: None,
-        },
-    }
-}
-
 fn signed(key: &PrivateKeyDer<'_>, x5u: &str, orig: &str, iat: i64) -> String {
-    sign(&passport(x5u, orig, iat), key, &provider()).expect("sipcert signs")
+    sign(&shaken_passport(x5u, orig, DEST, iat), key, &provider()).expect("sipcert signs")
 }
 
 /// One Identity header sent to Kamailio, with what each side must decide.
