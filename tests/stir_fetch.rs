@@ -88,7 +88,7 @@ fn https_server() -> (HttpServer, CertificateDer<'static>) {
 }
 
 fn source(root: &CertificateDer<'static>, options: FetchOptions) -> HttpSource {
-    HttpSource::new(&[root.clone()], provider(), options)
+    HttpSource::new(std::slice::from_ref(root), provider(), options)
 }
 
 fn error_of(source: &HttpSource, url: &str) -> String {

@@ -24,9 +24,11 @@
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};
 use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Duration;
 
 use rustls::pki_types::{PrivateKeyDer, UnixTime};
+use sipcert::stir::fetch::{FetchOptions, HttpSource};
 use sipcert::stir::{
     caller_number, sign, Attest, StirCode, StirRequest, StirVerifier, TnAuthority,
 };
@@ -235,8 +237,9 @@ fn kamailio_signs_sipcert_verifies() {
         .unwrap_or_else(|| panic!("no Identity header in\n{forwarded}"))
         .to_owned();
 
-    // The library, with the chain the test published at the x5u.
-    let published = Published(HashMap::from([(sti.x5u(), vec![sti.pki.leaf.der.clone()])]));
+    // The library, fetching the x5u from the test's HTTPS server.
+    let web_root = sipcert_interop_tests::sip::load_certs(&sti.web_root).expect("web root");
+    let fetched = HttpSource::new(&web_root, provider(), FetchOptions::default());
     let from = caller_number(&format!("sip:{ORIG}@example.test")).expect("From number");
     let to = caller_number(&format!("sip:{DEST}@127.0.0.1")).expect("R-URI number");
     let request = StirRequest {
@@ -244,7 +247,7 @@ fn kamailio_signs_sipcert_verifies() {
         orig: &from,
         dest: &to,
     };
-    let verdict = sti.verifier().verify(&request, &published, UnixTime::now());
+    let verdict = sti.verifier().verify(&request, &fetched, UnixTime::now());
     let sipcert::stir::StirVerdict::Verified(v) = &verdict else {
         panic!("sipcert refused Kamailio's Identity header {identity}: {verdict:?}");
     };
@@ -256,6 +259,12 @@ fn kamailio_signs_sipcert_verifies() {
         "{identity}"
     );
 
+    cli_verifies(&sti, &scratch, &identity);
+}
+
+/// `sipcert stir verify` on Kamailio's `identity`: with the chain from a file, with a From
+/// that is not orig.tn, and fetching the x5u over HTTPS.
+fn cli_verifies(sti: &Sti, scratch: &Scratch, identity: &str) {
     // The CLI, with the chain from a file; and with a From that is not orig.tn, which
     // secsipid signed without looking (its orig is whatever the script passes).
     let leaf_pem = scratch.write("sti.pem", pem("CERTIFICATE", &sti.pki.leaf.der));
@@ -268,7 +277,7 @@ fn kamailio_signs_sipcert_verifies() {
                 "stir",
                 "verify",
                 "--json",
-                &identity,
+                identity,
                 "--from",
                 from,
                 "--to",
@@ -291,6 +300,23 @@ fn kamailio_signs_sipcert_verifies() {
     let run = cli_verify("12155550000");
     assert_eq!(run.code, 1, "sipcert stir verify: {}", run.output());
     assert_eq!(run.json()["code"], "stir-orig-mismatch", "{}", run.output());
+
+    // The CLI fetching the x5u over HTTPS (the system roots: SSL_CERT_FILE).
+    let out = Command::new(cli::built())
+        .args([
+            "stir", "verify", "--json", identity, "--from", ORIG, "--to", DEST,
+        ])
+        .args(["--trust-list", &ca, "--fetch-timeout", "5"])
+        .env("SSL_CERT_FILE", &sti.web_root)
+        .output()
+        .expect("run sipcert");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "sipcert stir verify (fetching): {text}"
+    );
+    assert!(text.contains("TN-Validation-Passed"), "{text}");
 }
 
 // ---------------------------------------------------------------------------------------

@@ -82,6 +82,7 @@ mod tests {
 
     use super::*;
 
+    #[allow(clippy::unnecessary_wraps)] // an outcome, compared with what the cache returns
     fn chain(byte: u8) -> Outcome {
         Ok(vec![CertificateDer::from(vec![byte])])
     }

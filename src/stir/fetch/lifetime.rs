@@ -77,8 +77,10 @@ mod tests {
 
     #[test]
     fn lifetime_follows_the_headers_within_the_bounds() {
+        // (Cache-Control, Expires, Date, the lifetime in seconds)
+        type Case<'a> = (Option<&'a str>, Option<&'a str>, Option<&'a str>, u64);
         let now = httpdate::parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").expect("date");
-        let cases: &[(Option<&str>, Option<&str>, Option<&str>, u64)] = &[
+        let cases: &[Case<'_>] = &[
             (None, None, None, 3_600),
             (Some("max-age=600"), None, None, 600),
             (Some("public, max-age=7200"), None, None, 7_200),
