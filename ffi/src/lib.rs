@@ -47,7 +47,8 @@
 //! - `args`: the reference, role, length and time arguments of the checks;
 //! - one file per handle: `policy` (`sipcert_policy`), `chain_verifier`
 //!   (`sipcert_chain_verifier`), `check` (the names-and-EKU check of a leaf), `verdict`
-//!   (`sipcert_verdict`), `identities` (`sipcert_identities`); `names` holds what a verdict
+//!   (`sipcert_verdict`), `identities` (`sipcert_identities`), `stir` (`sipcert_stir_verify`,
+//!   `sipcert_stir_verdict`: a STIR/SHAKEN Identity header); `names` holds what a verdict
 //!   and an identities handle share: the identities and ignored names and their accessors.
 #![deny(missing_docs)]
 #![allow(non_camel_case_types)] // C names: sipcert_policy, sipcert_result, ...
@@ -73,6 +74,9 @@ mod verdict;
 // `sipcert_identities`.
 mod identities;
 
+// `sipcert_stir_verify` and `sipcert_stir_verdict`: a STIR/SHAKEN Identity header.
+mod stir;
+
 // What the entry points share: the panic boundary, pointers, arguments, the names of a
 // certificate.
 mod args;
@@ -87,6 +91,7 @@ pub use constants::*;
 pub use identities::*;
 pub use policy::*;
 pub use result::*;
+pub use stir::*;
 pub use verdict::*;
 
 #[cfg(test)]
