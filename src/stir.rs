@@ -94,6 +94,8 @@ mod constraints;
 mod date;
 mod delegate;
 mod ecdsa;
+#[cfg(feature = "stir-fetch")]
+pub mod fetch;
 mod header;
 mod json;
 pub mod lint;

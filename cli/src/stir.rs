@@ -1,5 +1,6 @@
 //! `sipcert stir verify` and `sipcert stir sign`: the STIR/SHAKEN Identity header
-//! (`sipcert::stir`), with the certificate chains of `x5u` URLs served from files.
+//! (`sipcert::stir`), with the certificate chains of `x5u` URLs served from files or fetched
+//! over HTTPS (`sipcert::stir::fetch`).
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -8,6 +9,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::{json, Value};
+use sipcert::stir::fetch::{FetchOptions, HttpSource};
 use sipcert::stir::{
     caller_number, sign, Attest, CanonicalTn, CertificateSource, Claims, Dest, Orig, Passport,
     PassportHeader, Ppt, SourceError, StirPolicy, StirRequest, StirVerdict, StirVerifier,
@@ -69,6 +71,13 @@ struct VerifyArgs {
     /// checked against the verification time, and iat against it.
     #[arg(long, value_name = "DATE")]
     date: Option<String>,
+    /// The deadline for fetching an x5u that no --x5u-file serves, connection to last
+    /// byte (default 5).
+    #[arg(long, value_name = "SECONDS")]
+    fetch_timeout: Option<u64>,
+    /// Never fetch: an x5u that no --x5u-file serves fails (stir-cert-unavailable).
+    #[arg(long, conflicts_with = "fetch_timeout")]
+    no_fetch: bool,
 }
 
 /// A SHAKEN attestation level.
@@ -118,19 +127,58 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
     }
 }
 
-/// The chains of `--x5u-file`, read when the command starts.
-struct FileSource(HashMap<String, Vec<CertificateDer<'static>>>);
+/// The chains of `--x5u-file`, read when the command starts; other URLs fetched over HTTPS
+/// (trusting the system's roots) unless `--no-fetch`.
+struct FileSource {
+    files: HashMap<String, Vec<CertificateDer<'static>>>,
+    fetch: Fetch,
+}
+
+/// Whether and how `stir verify` fetches an x5u no `--x5u-file` serves.
+enum Fetch {
+    /// `--no-fetch`.
+    Off,
+    /// Fetching, trusting the system's roots.
+    On(Box<HttpSource>),
+    /// Fetching is on but the system trust store has no certificate.
+    NoRoots,
+}
 
 impl CertificateSource for FileSource {
     fn chain(&self, url: &str) -> Result<Vec<CertificateDer<'static>>, SourceError> {
-        self.0
-            .get(url)
-            .cloned()
-            .ok_or_else(|| SourceError::new(format!("no --x5u-file for {url}")))
+        if let Some(chain) = self.files.get(url) {
+            return Ok(chain.clone());
+        }
+        match &self.fetch {
+            Fetch::On(source) => source.chain(url),
+            Fetch::Off => Err(SourceError::new(format!(
+                "no --x5u-file for {url} (and --no-fetch)"
+            ))),
+            Fetch::NoRoots => Err(SourceError::new(format!(
+                "no --x5u-file for {url}, and no system trust store to fetch it with"
+            ))),
+        }
     }
 }
 
-fn file_source(mappings: &[String]) -> Result<FileSource, InputError> {
+fn fetcher(args: &VerifyArgs) -> Fetch {
+    if args.no_fetch {
+        return Fetch::Off;
+    }
+    let roots = rustls_native_certs::load_native_certs().certs;
+    if roots.is_empty() {
+        return Fetch::NoRoots;
+    }
+    let timeout = Duration::from_secs(args.fetch_timeout.unwrap_or(5));
+    let options = FetchOptions::default().timeout(timeout);
+    Fetch::On(Box::new(HttpSource::new(
+        &roots,
+        trust::provider(),
+        options,
+    )))
+}
+
+fn file_source(mappings: &[String], fetch: Fetch) -> Result<FileSource, InputError> {
     let mut map = HashMap::new();
     for m in mappings {
         let (url, path) = m
@@ -143,7 +191,7 @@ fn file_source(mappings: &[String]) -> Result<FileSource, InputError> {
             })?;
         map.insert(url.to_owned(), input::certificates(path)?);
     }
-    Ok(FileSource(map))
+    Ok(FileSource { files: map, fetch })
 }
 
 fn identity_value(arg: &str) -> Result<String, InputError> {
@@ -168,7 +216,7 @@ fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
     let roots = trust::roots(&args.trust_list)?;
     let crls = trust::crls(&args.crl)?;
     let now = trust::time(args.at.as_deref())?;
-    let source = file_source(&args.x5u_file)?;
+    let source = file_source(&args.x5u_file, fetcher(args))?;
     let mut policy = StirPolicy::default();
     if let Some(secs) = args.freshness {
         policy = policy.freshness(Duration::from_secs(secs));

@@ -284,6 +284,13 @@ typedef struct sipcert_identities sipcert_identities;
 typedef struct sipcert_policy sipcert_policy;
 
 /**
+ * The verdict on one Identity header: verified, or the `stir-…` code with what the network
+ * needs (response code, `Reason` value, `verstat`). Immutable; usable from several threads
+ * at once; its strings live as long as it does.
+ */
+typedef struct sipcert_stir_verdict sipcert_stir_verdict;
+
+/**
  * A check's verdict, with every string rendered once (the returned `const char *` stay
  * valid until `sipcert_verdict_free`). Immutable; usable from several threads at once.
  */
@@ -918,6 +925,132 @@ enum sipcert_result sipcert_session_reusable_for(const uint8_t *stored,
 enum sipcert_result sipcert_session_reusable_for_cstr(const char *stored,
                                                       const char *wanted,
                                                       bool *reusable);
+
+/**
+ * Verifies a STIR/SHAKEN Identity header value (RFC 8224 full form, an ES256 PASSporT of
+ * RFC 8225/8588) as an STI-VS: the chain (`chain`, `chain_lens`, `chain_count` >= 1 DER
+ * certificates, the STI certificate first: what the caller fetched from the header's x5u
+ * URL) is validated to the STI-CA trust anchors (`anchors`, DER) with the `crls` (DER; 0 for
+ * none, the arrays may then be null) at `now_unix_secs` (`SIPCERT_TIME_NOW`: the system
+ * clock); the signature, the attestation, `iat` (60 s either way), the calling number
+ * `orig` (From / P-Asserted-Identity: a number, or a `tel:`/`sip:` URI naming one) against
+ * `orig.tn`, the called number `dest` against `dest.tn`, and the certificate's TNAuthList
+ * against `orig.tn`.
+ *
+ * A header that fails a check is `SIPCERT_OK` with a verdict saying which
+ * (`sipcert_stir_verdict_code`); a number that is not a telephone number is
+ * `SIPCERT_INVALID_REFERENCE`; an unusable anchor or CRL `SIPCERT_INVALID_TRUST_ANCHOR` /
+ * `SIPCERT_INVALID_CRL`; texts must be 1 to `SIPCERT_MAX_TEXT_LEN` bytes of UTF-8. Release
+ * the verdict with `sipcert_stir_verdict_free`.
+ *
+ * # Safety
+ * Every (pointer, length) pair must be null or point to its length of readable bytes; the
+ * arrays must be null or hold their count of elements, each pointing to its length of
+ * readable bytes; `verdict_out` must be null or writable.
+ */
+enum sipcert_result sipcert_stir_verify(const uint8_t *identity,
+                                        size_t identity_len,
+                                        const uint8_t *orig,
+                                        size_t orig_len,
+                                        const uint8_t *dest,
+                                        size_t dest_len,
+                                        const uint8_t *const *anchors,
+                                        const size_t *anchor_lens,
+                                        size_t anchor_count,
+                                        const uint8_t *const *crls,
+                                        const size_t *crl_lens,
+                                        size_t crl_count,
+                                        const uint8_t *const *chain,
+                                        const size_t *chain_lens,
+                                        size_t chain_count,
+                                        uint64_t now_unix_secs,
+                                        struct sipcert_stir_verdict **verdict_out);
+
+/**
+ * `sipcert_stir_verify` with the Identity header and the two numbers as NUL-terminated
+ * strings (NULL: `SIPCERT_NULL_PARAMETER`; empty or longer than `SIPCERT_MAX_TEXT_LEN`:
+ * `SIPCERT_INVALID_LENGTH`).
+ *
+ * # Safety
+ * As `sipcert_stir_verify`; `identity`, `orig` and `dest` must be null or NUL-terminated.
+ */
+enum sipcert_result sipcert_stir_verify_cstr(const char *identity,
+                                             const char *orig,
+                                             const char *dest,
+                                             const uint8_t *const *anchors,
+                                             const size_t *anchor_lens,
+                                             size_t anchor_count,
+                                             const uint8_t *const *crls,
+                                             const size_t *crl_lens,
+                                             size_t crl_count,
+                                             const uint8_t *const *chain,
+                                             const size_t *chain_lens,
+                                             size_t chain_count,
+                                             uint64_t now_unix_secs,
+                                             struct sipcert_stir_verdict **verdict_out);
+
+/**
+ * Whether every check passed (`TN-Validation-Passed`). False for null.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+bool sipcert_stir_verdict_verified(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * The `stir-…` code of the failure (`"stir-signature-invalid"`); null when verified or for
+ * a null verdict. Valid until the verdict is freed.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+const char *sipcert_stir_verdict_code(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * The ATIS-1000074 `verstat` value (`"TN-Validation-Passed"`, `"TN-Validation-Failed"`,
+ * `"No-TN-Validation"`); null for a null verdict. Valid until the verdict is freed.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+const char *sipcert_stir_verdict_verstat(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * The RFC 8224 §6.2.2 response code of the failure (403, 428, 436, 437, 438); 0 when
+ * verified or for a null verdict.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+uint16_t sipcert_stir_verdict_response_code(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * The RFC 9410 `Reason` header value of the failure (`STIR;cause=438;text="Invalid
+ * Identity Header"`); null when verified or for a null verdict. Valid until the verdict is
+ * freed.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+const char *sipcert_stir_verdict_reason(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * A readable sentence: the rule that failed, or that every check passed; null for a null
+ * verdict. Valid until the verdict is freed.
+ *
+ * # Safety
+ * `verdict` must be null or a live verdict.
+ */
+const char *sipcert_stir_verdict_message(const struct sipcert_stir_verdict *verdict);
+
+/**
+ * Releases a STIR verdict (and every string it returned). Null does nothing; freeing twice
+ * is undefined behaviour.
+ *
+ * # Safety
+ * `verdict` must be null or come from `sipcert_stir_verify`, not freed already.
+ */
+void sipcert_stir_verdict_free(struct sipcert_stir_verdict *verdict);
 
 #ifdef __cplusplus
 }  // extern "C"

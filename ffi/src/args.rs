@@ -1,7 +1,7 @@
 //! The arguments of the checks, from C values to library values: the reference text, the
-//! role, a DER length, the verification time.
+//! role, a DER length, the trust anchors, the verification time.
 
-use rustls_pki_types::UnixTime;
+use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use sipcert::{Reference, Role};
 
 use crate::constants::{
@@ -10,7 +10,7 @@ use crate::constants::{
 };
 use crate::result::sipcert_result::{
     self, SIPCERT_INVALID_ARGUMENT, SIPCERT_INVALID_LENGTH, SIPCERT_INVALID_REFERENCE,
-    SIPCERT_INVALID_UTF8,
+    SIPCERT_INVALID_TRUST_ANCHOR, SIPCERT_INVALID_UTF8,
 };
 
 /// The reference identity from the caller's text by the library's one rule
@@ -30,6 +30,23 @@ pub(crate) fn role(role: u32) -> Result<Role, sipcert_result> {
         SIPCERT_ROLE_CLIENT => Ok(Role::Client),
         _ => Err(SIPCERT_INVALID_ARGUMENT),
     }
+}
+
+/// The trust anchors of DER certificates (`SIPCERT_INVALID_TRUST_ANCHOR` for one that is
+/// none).
+pub(crate) fn trust_anchors(
+    anchors: &[&[u8]],
+) -> Result<Vec<TrustAnchor<'static>>, sipcert_result> {
+    let mut trust = Vec::with_capacity(anchors.len());
+    for der in anchors {
+        der_len_ok(der)?;
+        let cert = CertificateDer::from(*der);
+        let anchor = webpki::anchor_from_trusted_cert(&cert)
+            .map_err(|_| SIPCERT_INVALID_TRUST_ANCHOR)?
+            .to_owned();
+        trust.push(anchor);
+    }
+    Ok(trust)
 }
 
 pub(crate) fn der_len_ok(der: &[u8]) -> Result<(), sipcert_result> {

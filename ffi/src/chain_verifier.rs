@@ -7,7 +7,7 @@ use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
 use sipcert::chain::ChainVerifier;
 use sipcert::Policy;
 
-use crate::args::{der_len_ok, parse_reference, role, time};
+use crate::args::{der_len_ok, parse_reference, role, time, trust_anchors};
 use crate::constants::{
     sipcert_role_arg, SIPCERT_MAX_LIST_LEN, SIPCERT_REVOCATION_ALLOW_UNKNOWN,
     SIPCERT_REVOCATION_END_ENTITY_ONLY, SIPCERT_REVOCATION_ENFORCE_EXPIRATION,
@@ -17,7 +17,6 @@ use crate::policy::sipcert_policy;
 use crate::ptr::{bytes, clear, der_list, free, obj, put, with_cstr};
 use crate::result::sipcert_result::{
     self, SIPCERT_INVALID_ARGUMENT, SIPCERT_INVALID_CRL, SIPCERT_INVALID_LENGTH,
-    SIPCERT_INVALID_TRUST_ANCHOR,
 };
 use crate::verdict::sipcert_verdict;
 
@@ -52,15 +51,7 @@ pub fn chain_verifier(
     if anchors.len() > SIPCERT_MAX_LIST_LEN || crls.len() > SIPCERT_MAX_LIST_LEN {
         return Err(SIPCERT_INVALID_LENGTH);
     }
-    let mut trust = Vec::with_capacity(anchors.len());
-    for der in anchors {
-        der_len_ok(der)?;
-        let cert = CertificateDer::from(*der);
-        let anchor = webpki::anchor_from_trusted_cert(&cert)
-            .map_err(|_| SIPCERT_INVALID_TRUST_ANCHOR)?
-            .to_owned();
-        trust.push(anchor);
-    }
+    let trust = trust_anchors(anchors)?;
     let mut owned_crls = Vec::with_capacity(crls.len());
     for der in crls {
         der_len_ok(der)?;

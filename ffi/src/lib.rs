@@ -47,7 +47,8 @@
 //! - `args`: the reference, role, length and time arguments of the checks;
 //! - one file per handle: `policy` (`sipcert_policy`), `chain_verifier`
 //!   (`sipcert_chain_verifier`), `check` (the names-and-EKU check of a leaf), `verdict`
-//!   (`sipcert_verdict`), `identities` (`sipcert_identities`); `names` holds what a verdict
+//!   (`sipcert_verdict`), `identities` (`sipcert_identities`), `stir` (`sipcert_stir_verify`,
+//!   `sipcert_stir_verdict`: a STIR/SHAKEN Identity header); `names` holds what a verdict
 //!   and an identities handle share: the identities and ignored names and their accessors;
 //! - for the SIP stacks' hooks: `pem_anchors` (a verifier from a CA file's PEM text) and
 //!   `session` (whether a TLS session may be offered to a connection).
@@ -80,6 +81,8 @@ mod identities;
 
 // `sipcert_session_reusable_for`: the session-resumption rule.
 mod session;
+// `sipcert_stir_verify` and `sipcert_stir_verdict`: a STIR/SHAKEN Identity header.
+mod stir;
 
 // What the entry points share: the panic boundary, pointers, arguments, the names of a
 // certificate.
@@ -97,6 +100,7 @@ pub use pem_anchors::*;
 pub use policy::*;
 pub use result::*;
 pub use session::*;
+pub use stir::*;
 pub use verdict::*;
 
 #[cfg(test)]

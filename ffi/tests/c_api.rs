@@ -927,3 +927,46 @@ fn openssl_verify_callback() {
 fn openssl_verify_callback_under_asan() {
     check_openssl(Build::Asan);
 }
+
+// ---------------------------------------------------------------------------------------
+// STIR/SHAKEN: `stir.c` verifies an Identity header signed here (a test STI-CA and a leaf
+// whose TNAuthList names the calling number), then the failures and the misuse.
+
+fn check_stir(build: Build) {
+    use sipcert_testkit::stir::{now_secs, shaken_passport_a, StiPki, TnEntry};
+    const ORIG: &str = "12155551212";
+    const DEST: &str = "12155551213";
+    let Some(lib) = toolchain() else { return };
+    let pki = StiPki::new(&[TnEntry::One(ORIG.into())]);
+    let other = StiPki::new(&[TnEntry::One(ORIG.into())]);
+    let passport = shaken_passport_a("https://cert.example.org/sp.pem", ORIG, DEST, now_secs());
+    let provider = rustls::crypto::ring::default_provider();
+    let identity = sipcert::stir::sign(&passport, &pki.leaf.key, &provider).expect("signs");
+    let dir = build_dir(build);
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).expect("write a STIR test file");
+        p.to_str().expect("UTF-8 path").to_owned()
+    };
+    let args = [
+        write("stir-identity.txt", identity.as_bytes()),
+        write("stir-ca.der", pki.ca.der.as_ref()),
+        write("stir-leaf.der", pki.leaf.der.as_ref()),
+        ORIG.to_owned(),
+        DEST.to_owned(),
+        write("stir-other-ca.der", other.ca.der.as_ref()),
+    ];
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let exe = compile(&lib, "stir", build, &[]);
+    assert_eq!(run(&exe, &args, build).trim(), "stir: ok");
+}
+
+#[test]
+fn stir_from_c() {
+    check_stir(Build::Plain);
+}
+
+#[test]
+fn stir_from_c_under_asan() {
+    check_stir(Build::Asan);
+}

@@ -447,8 +447,6 @@ impl Kamailio {
         } = *config;
         let udp_port = free_udp_port();
         let tls_port = free_tcp_port();
-        let run_dir = scratch.path("kamailio-run");
-        fs::create_dir_all(&run_dir).expect("run dir");
         let path = |p: &Path| p.display().to_string();
         let tls_cfg = scratch.write(
             "tls.cfg",
@@ -468,53 +466,76 @@ impl Kamailio {
                 .replace("@TLS_CFG@", &path(&tls_cfg))
                 .replace("@RELAY_PORT@", &relay_port.to_string()),
         );
-        let mut cmd = Command::new(&install.binary);
-        // -DD: stay in the foreground; -E: log to stderr; -Y: runtime dir; small memory.
-        cmd.arg("-DD")
-            .arg("-E")
-            .arg("-f")
-            .arg(&cfg)
-            .arg("-Y")
-            .arg(&run_dir)
-            .args(["-m", "64", "-M", "8"])
-            .current_dir(scratch.dir());
         let mut k = Self {
-            proc: Proc::spawn("kamailio", cmd, scratch.path("kamailio.log")),
+            proc: spawn_kamailio(install, scratch, &cfg, &[]),
             udp: SocketAddr::from(([127, 0, 0, 1], udp_port)),
             tls: SocketAddr::from(([127, 0, 0, 1], tls_port)),
         };
-        k.wait_ready(ready_uri, Duration::from_secs(20));
+        wait_kamailio_ready(&mut k.proc, k.udp, ready_uri, 200, Duration::from_secs(20));
         k
-    }
-
-    /// Polls with OPTIONS `ready_uri` over UDP until Kamailio answers 200.
-    fn wait_ready(&mut self, ready_uri: &str, timeout: Duration) {
-        let deadline = Instant::now() + timeout;
-        let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
-        while Instant::now() < deadline {
-            if let Some(status) = self.proc.exited() {
-                panic!(
-                    "kamailio exited during startup ({status})\n--- kamailio log ---\n{}",
-                    self.proc.log()
-                );
-            }
-            if let Ok(resp) = udp_exchange(&sock, self.udp, ready_uri, Duration::from_millis(300)) {
-                if resp.status_code() == Some(200) {
-                    return;
-                }
-            }
-        }
-        panic!(
-            "kamailio did not answer OPTIONS on {} within {timeout:?}\n--- kamailio log ---\n{}",
-            self.udp,
-            self.proc.log()
-        );
     }
 
     /// Kamailio's log so far.
     pub fn log(&self) -> String {
         self.proc.log()
     }
+}
+
+/// Starts `install`'s Kamailio with the rendered configuration `cfg`, in `scratch` (runtime
+/// directory `kamailio-run`, log `kamailio.log`), with the extra environment `env`.
+pub fn spawn_kamailio(
+    install: &KamailioInstall,
+    scratch: &Scratch,
+    cfg: &Path,
+    env: &[(&str, &Path)],
+) -> Proc {
+    let run_dir = scratch.path("kamailio-run");
+    fs::create_dir_all(&run_dir).expect("run dir");
+    let mut cmd = Command::new(&install.binary);
+    // -DD: stay in the foreground; -E: log to stderr; -Y: runtime dir; small memory.
+    cmd.arg("-DD")
+        .arg("-E")
+        .arg("-f")
+        .arg(cfg)
+        .arg("-Y")
+        .arg(&run_dir)
+        .args(["-m", "64", "-M", "8"])
+        .envs(env.iter().copied())
+        .current_dir(scratch.dir());
+    Proc::spawn("kamailio", cmd, scratch.path("kamailio.log"))
+}
+
+/// Polls Kamailio (`proc`, listening on `udp`) with OPTIONS `ready_uri` over UDP until it
+/// answers `status`.
+///
+/// # Panics
+/// When Kamailio exits or does not answer so within `timeout` (the message has its log).
+pub fn wait_kamailio_ready(
+    proc: &mut Proc,
+    udp: SocketAddr,
+    ready_uri: &str,
+    status: u16,
+    timeout: Duration,
+) {
+    let deadline = Instant::now() + timeout;
+    let sock = UdpSocket::bind("127.0.0.1:0").expect("udp");
+    while Instant::now() < deadline {
+        if let Some(exit) = proc.exited() {
+            panic!(
+                "kamailio exited during startup ({exit})\n--- kamailio log ---\n{}",
+                proc.log()
+            );
+        }
+        if let Ok(resp) = udp_exchange(&sock, udp, ready_uri, Duration::from_millis(300)) {
+            if resp.status_code() == Some(status) {
+                return;
+            }
+        }
+    }
+    panic!(
+        "kamailio did not answer OPTIONS on {udp} with {status} within {timeout:?}\n--- kamailio log ---\n{}",
+        proc.log()
+    );
 }
 
 /// Sends OPTIONS `request_uri` over UDP to `to` and returns the first final response,

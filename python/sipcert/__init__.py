@@ -19,10 +19,13 @@ from ._native import (
     PolicyError,
     ReferenceError,
     Result,
+    StirResult,
     UriError,
     check,
     identities,
     parse_uri,
+    stir_sign,
+    stir_verify,
 )
 
 __all__ = [
@@ -32,8 +35,11 @@ __all__ = [
     "PolicyError",
     "ReferenceError",
     "Result",
+    "StirResult",
     "UriError",
     "check",
     "identities",
     "parse_uri",
+    "stir_sign",
+    "stir_verify",
 ]

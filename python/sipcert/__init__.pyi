@@ -5,10 +5,13 @@ from ._native import (
     PolicyError as PolicyError,
     ReferenceError as ReferenceError,
     Result as Result,
+    StirResult as StirResult,
     UriError as UriError,
     check as check,
     identities as identities,
     parse_uri as parse_uri,
+    stir_sign as stir_sign,
+    stir_verify as stir_verify,
 )
 
 __all__: list[str]

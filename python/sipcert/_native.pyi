@@ -110,3 +110,64 @@ def parse_uri(text: Union[str, bytes]) -> Dict[str, Any]:
     ``host_kind``, ``port``, ``params`` and ``headers`` (lists of ``[name, value]``) and
     ``reference_domain`` (the host a certificate must name, or ``None``). An invalid URI
     raises :class:`UriError` with the code and offset."""
+
+class StirResult:
+    """The verdict on one STIR/SHAKEN Identity header (:func:`stir_verify`)."""
+
+    @property
+    def verified(self) -> bool:
+        """Whether every check passed (signature, STI-CA chain, numbers, TNAuthList, freshness)."""
+    @property
+    def code(self) -> Optional[str]:
+        """The ``stir-…`` code of the failure; ``None`` when verified."""
+    @property
+    def verstat(self) -> str:
+        """The ATIS-1000074 ``verstat``: ``TN-Validation-Passed``, ``TN-Validation-Failed`` or
+        ``No-TN-Validation``."""
+    @property
+    def response_code(self) -> Optional[int]:
+        """The RFC 8224 §6.2.2 response code (403, 428, 436, 437, 438); ``None`` when verified."""
+    @property
+    def reason_header(self) -> Optional[str]:
+        """The RFC 9410 ``Reason`` header value (``STIR;cause=…;text="…"``); ``None`` when verified."""
+    @property
+    def message(self) -> str:
+        """A readable sentence naming the rule that failed, or saying that all passed."""
+    @property
+    def claims(self) -> Optional[Dict[str, Any]]:
+        """``orig``, ``dest``, ``attest``, ``origid``, ``iat``, ``x5u`` of the PASSporT (verified
+        only when :attr:`verified`); ``None`` when the header did not parse."""
+
+def stir_verify(
+    identity: str,
+    *,
+    orig: str,
+    dest: str,
+    trust_list: CertsInput,
+    chains: Dict[str, CertsInput],
+    crls: Optional[Union[bytes, Sequence[bytes]]] = None,
+    at: Optional[Union[datetime, float, int]] = None,
+    freshness: int = 60,
+    date: Optional[str] = None,
+) -> StirResult:
+    """Verifies an Identity header value (RFC 8224, 8225, 8226, 8588). ``orig``/``dest``: the
+    request's calling and called numbers (a number, or a ``tel:``/``sip:`` URI naming one);
+    ``trust_list``: the STI-CA certificates; ``chains``: the chain (leaf first) of each x5u
+    URL; ``freshness``: how far ``iat`` may be from ``at`` (default now), in seconds;
+    ``date``: the request's Date header value (IMF-fixdate), which must be within
+    ``freshness`` of ``at``, with ``iat`` within ``freshness`` of it (``stir-date-stale``). A
+    failed check is a :class:`StirResult`; bad input raises an :class:`Error` subclass."""
+
+def stir_sign(
+    *,
+    key: str,
+    x5u: str,
+    orig: str,
+    dest: str,
+    attest: Literal["A", "B", "C"] = "A",
+    origid: Optional[str] = None,
+    iat: Optional[int] = None,
+) -> str:
+    """Signs a SHAKEN PASSporT (RFC 8225 §9 deterministic JSON, ES256) with the P-256 private
+    key ``key`` (PKCS#8 PEM) and returns the Identity header value. ``origid`` defaults to a
+    random UUID, ``iat`` to now."""

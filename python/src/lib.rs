@@ -11,7 +11,8 @@
 //!
 //! One file per concept: `errors` (the exceptions), `input` (certificate and CRL arguments),
 //! `reference` (`uri=`, `domain=`), `options` (role, policy, time), `result`
-//! (`sipcert.Result`), `check` (`check`, `identities`), `uri` (`parse_uri`); this file
+//! (`sipcert.Result`), `check` (`check`, `identities`), `uri` (`parse_uri`), `stir`
+//! (`stir_verify`, `stir_sign`, `StirResult`); this file
 //! registers them as the module.
 
 mod check;
@@ -20,6 +21,7 @@ mod input;
 mod options;
 mod reference;
 mod result;
+mod stir;
 mod uri;
 
 use pyo3::prelude::*;
@@ -47,8 +49,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("PolicyError", py.get_type::<PolicyError>())?;
     m.add("WARN_CODE", sipcert::WARN_CODE)?;
     m.add_class::<CheckResult>()?;
+    m.add_class::<stir::StirResult>()?;
     m.add_function(wrap_pyfunction!(check::check, m)?)?;
     m.add_function(wrap_pyfunction!(check::identities, m)?)?;
     m.add_function(wrap_pyfunction!(uri::parse_uri, m)?)?;
+    m.add_function(wrap_pyfunction!(stir::stir_verify, m)?)?;
+    m.add_function(wrap_pyfunction!(stir::stir_sign, m)?)?;
     Ok(())
 }

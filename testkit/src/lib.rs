@@ -3,6 +3,7 @@
 //!
 //! - [`pki`]: certificates and small PKIs (rcgen, plus hand-built DER rcgen cannot express);
 //! - [`handshake`]: an in-memory rustls handshake between a client and a server connection;
+//! - [`http`]: a small HTTP(S) server on loopback for the tests that fetch `x5u` chains;
 //! - [`programs`]: external programs (skip with a message, or fail under
 //!   `SIPCERT_REQUIRE_INTEROP=1`) and binaries of this workspace built by cargo;
 //! - [`cli`]: running the `sipcert` binary;
@@ -28,6 +29,7 @@ pub mod fixture_cases;
 pub mod fixtures;
 pub mod fuzz_checks;
 pub mod handshake;
+pub mod http;
 pub mod pki;
 pub mod programs;
 pub mod stir;

@@ -2,8 +2,14 @@
 //! explicit tags as in the RFC's module with its errata) and a small STI PKI (a root STI-CA
 //! and a P-256 leaf carrying a TNAuthList) built with [`crate::pki`].
 
+use std::collections::HashMap;
+
 use rcgen::KeyPair;
-use sipcert::stir::{Attest, CanonicalTn, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
+use rustls::pki_types::CertificateDer;
+use sipcert::stir::{
+    Attest, CanonicalTn, CertificateSource, Claims, Dest, Orig, Passport, PassportHeader, Ppt,
+    SourceError,
+};
 
 use crate::pki::{tlv, Ca, CaSpec, Issued, LeafSpec};
 
@@ -163,6 +169,31 @@ pub fn shaken_passport(
     }
 }
 
+/// A SHAKEN PASSporT (attestation A, a fixed `origid`) from the number `orig` to the number
+/// `dest`, issued at `iat`, whose certificate is at `x5u`.
+pub fn shaken_passport_a(x5u: &str, orig: &str, dest: &str, iat: i64) -> Passport {
+    let tn = |s: &str| CanonicalTn::parse(s).expect("a telephone number");
+    Passport {
+        header: PassportHeader {
+            alg: "ES256".to_owned(),
+            typ: Some("passport".to_owned()),
+            ppt: Ppt::Shaken,
+            x5u: x5u.to_owned(),
+        },
+        claims: Claims {
+            orig: Orig::Tn(tn(orig)),
+            dest: Dest {
+                tn: vec![tn(dest)],
+                uri: Vec::new(),
+            },
+            iat,
+            attest: Some(Attest::A),
+            origid: Some("8d1b6a4e-2f3c-4b5a-9e6d-7c8b9a0f1e2d".to_owned()),
+            div: None,
+        },
+    }
+}
+
 /// basicConstraints, 2.5.29.19, as arcs.
 pub const BASIC_CONSTRAINTS_OID: &[u64] = &[2, 5, 29, 19];
 /// cRLDistributionPoints, 2.5.29.31, as arcs.
@@ -217,4 +248,26 @@ pub fn sti_profile_leaf(entries: &[TnEntry], omit: &[Omit]) -> LeafSpec {
         spec = spec.extension(CERTIFICATE_POLICIES_OID, shaken_certificate_policies());
     }
     spec
+}
+
+/// The current time in seconds since the Unix epoch (an `iat`).
+pub fn now_secs() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()
+        .and_then(|d| i64::try_from(d.as_secs()).ok())
+        .expect("a clock after 1970")
+}
+
+/// Certificate chains by URL: a [`CertificateSource`] for chains the test published.
+#[derive(Debug, Default)]
+pub struct Published(pub HashMap<String, Vec<CertificateDer<'static>>>);
+
+impl CertificateSource for Published {
+    fn chain(&self, url: &str) -> Result<Vec<CertificateDer<'static>>, SourceError> {
+        self.0
+            .get(url)
+            .cloned()
+            .ok_or_else(|| SourceError::new(format!("nothing published at {url}")))
+    }
 }

@@ -10,16 +10,6 @@
 static const uint8_t REF[] = "example.com";
 #define REF_LEN (sizeof REF - 1)
 
-#define EXPECT(call, code)                                                              \
-  do {                                                                                  \
-    sipcert_result got_ = (call);                                                       \
-    if (got_ != (code)) {                                                               \
-      fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__, __LINE__, #call, \
-              sipcert_result_name(got_), #code);                                        \
-      exit(1);                                                                          \
-    }                                                                                   \
-  } while (0)
-
 int main(int argc, char **argv) {
   if (argc != 3) {
     fprintf(stderr, "usage: bad_input LEAF.der ROOT.der\n");

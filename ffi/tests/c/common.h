@@ -40,6 +40,17 @@ static inline void read_file(const char *path, unsigned char **data, size_t *len
   *len = n;
 }
 
+/* Fails the test unless `call` returns the sipcert_result `code`. */
+#define EXPECT(call, code)                                                              \
+  do {                                                                                  \
+    sipcert_result got_ = (call);                                                       \
+    if (got_ != (code)) {                                                               \
+      fprintf(stderr, "%s:%d: %s returned %s, expected %s\n", __FILE__, __LINE__, #call, \
+              sipcert_result_name(got_), #code);                                        \
+      exit(1);                                                                          \
+    }                                                                                   \
+  } while (0)
+
 #define CHECK(cond)                                                          \
   do {                                                                       \
     if (!(cond)) {                                                           \
