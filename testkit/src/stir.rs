@@ -173,25 +173,7 @@ pub fn shaken_passport(
 /// `dest`, issued at `iat`, whose certificate is at `x5u`.
 pub fn shaken_passport_a(x5u: &str, orig: &str, dest: &str, iat: i64) -> Passport {
     let tn = |s: &str| CanonicalTn::parse(s).expect("a telephone number");
-    Passport {
-        header: PassportHeader {
-            alg: "ES256".to_owned(),
-            typ: Some("passport".to_owned()),
-            ppt: Ppt::Shaken,
-            x5u: x5u.to_owned(),
-        },
-        claims: Claims {
-            orig: Orig::Tn(tn(orig)),
-            dest: Dest {
-                tn: vec![tn(dest)],
-                uri: Vec::new(),
-            },
-            iat,
-            attest: Some(Attest::A),
-            origid: Some("8d1b6a4e-2f3c-4b5a-9e6d-7c8b9a0f1e2d".to_owned()),
-            div: None,
-        },
-    }
+    shaken_passport(Orig::Tn(tn(orig)), Attest::A, x5u, &[tn(dest)], iat)
 }
 
 /// basicConstraints, 2.5.29.19, as arcs.
