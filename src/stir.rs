@@ -101,6 +101,8 @@ mod json;
 pub mod lint;
 mod orig_uri;
 mod passport;
+#[cfg(feature = "stir-rfc4474")]
+pub mod rfc4474;
 mod sign;
 mod tn;
 mod tnauth;

@@ -340,7 +340,7 @@ impl fmt::Display for StirVerdict {
 }
 
 // The proofs. Each has a private field, so only this module's check functions make one.
-struct ChainOk(());
+pub(super) struct ChainOk(());
 struct SignatureOk(());
 struct ClaimsOk(());
 struct TnOk {
@@ -538,7 +538,7 @@ impl StirVerifier {
     }
 
     /// [`StirVerifier::check_chain`], through the cache when there is one.
-    fn check_chain_cached(
+    pub(super) fn check_chain_cached(
         &self,
         chain: &[CertificateDer<'static>],
         ee: &EndEntityCert<'_>,
