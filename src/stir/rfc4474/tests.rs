@@ -15,7 +15,9 @@ use super::{digest_string, parse_identity, parse_identity_info, Rfc4474Request, 
 use crate::der::reader::{Reader, INTEGER, OCTET_STRING, SEQUENCE};
 use crate::stir::{CertificateSource, SourceError, StirCode, StirVerifier};
 
-const KEY: &str = include_str!("../../../fixtures/rfc4474/rsa2048.key");
+/// A 2048-bit RSA test key (PKCS#8, `openssl genpkey -algorithm RSA`): rcgen cannot
+/// generate RSA keys with ring. It signs nothing but these tests.
+const KEY: &str = include_str!("rsa2048-test.key");
 const URL: &str = "https://certs.atlanta.example.com/as.pem";
 /// `Date` of [`request`], and the verification time 10 s later.
 const DATE: &str = "Tue, 08 Dec 2026 02:00:00 GMT";
