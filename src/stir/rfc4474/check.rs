@@ -9,10 +9,15 @@ use rustls_pki_types::{SignatureVerificationAlgorithm, UnixTime};
 use webpki::EndEntityCert;
 
 use super::super::codes::{StirCode, StirError};
-use super::super::verify::{CertificateSource, ChainOk, StirVerifier};
+use super::super::verify::{CertificateSource, ChainLabel, ChainOk, StirVerifier};
 use super::super::{date, orig_uri};
 use super::{canonical, header, Rfc4474Request, Rfc4474Verdict, Rfc4474Verified};
+use crate::der::cert::Certificate;
+use crate::der::reader::{Reader, BIT_STRING, INTEGER, OID, SEQUENCE};
 use crate::uri::OwnedSipUri;
+
+/// `rsaEncryption` (1.2.840.113549.1.1.1), the OID's contents.
+const RSA_ENCRYPTION: [u8; 9] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x01];
 
 /// RFC 4474 §6.2 step 4's freshness: "usually, within an hour".
 pub const DEFAULT_FRESHNESS: Duration = Duration::from_secs(3600);
@@ -57,6 +62,14 @@ impl SignatureVerificationAlgorithm for RsaSha1 {
     }
 }
 
+/// The Identity-Info certificate's chain.
+const INFO_CHAIN: ChainLabel = ChainLabel {
+    code: StirCode::Rfc4474ChainInvalid,
+    certificate: "the Identity-Info certificate",
+    anchor: "anchor",
+    rule: "RFC 4474 §12.3: 437 Unsupported Certificate",
+};
+
 // Proofs: a private field, so only this module makes them.
 pub(super) struct DateOk(());
 pub(super) struct DomainOk(crate::domain::DomainName);
@@ -85,6 +98,50 @@ fn check_date(value: &str, now: UnixTime, freshness: Duration) -> Result<DateOk,
     Ok(DateOk(()))
 }
 
+/// The bit length of the certificate's RSA modulus; `None` unless the key is an
+/// `rsaEncryption` SubjectPublicKeyInfo whose `RSAPublicKey` (RFC 8017 §A.1.1) begins with a
+/// positive modulus.
+fn rsa_modulus_bits(leaf: &[u8]) -> Option<usize> {
+    let cert = Certificate::parse(leaf).ok()?;
+    let mut outer = Reader::new(cert.spki());
+    let mut spki = outer.read_expected(SEQUENCE, "").ok()?;
+    let mut alg = spki.read_expected(SEQUENCE, "").ok()?;
+    if alg.read_expected(OID, "").ok()?.as_bytes() != RSA_ENCRYPTION {
+        return None;
+    }
+    let bits = spki.read_expected(BIT_STRING, "").ok()?;
+    let (0, key) = bits.as_bytes().split_first()? else {
+        return None;
+    };
+    let mut key = Reader::new(key);
+    let mut rsa = key.read_expected(SEQUENCE, "").ok()?;
+    let modulus = rsa.read_expected(INTEGER, "").ok()?;
+    let digits = match modulus.as_bytes() {
+        [0, rest @ ..] => rest,
+        all => all,
+    };
+    let first = digits.first().filter(|b| **b != 0)?;
+    Some(digits.len() * 8 - first.leading_zeros() as usize)
+}
+
+/// The key is RSA, 2048 to 8192 bits (what `ring`'s legacy RSA-SHA1 verification takes).
+fn check_key(leaf: &[u8]) -> Result<(), StirError> {
+    match rsa_modulus_bits(leaf) {
+        Some(bits) if (2048..=8192).contains(&bits) => Ok(()),
+        Some(bits) => Err(fail(
+            StirCode::Rfc4474KeyUnsupported,
+            format!(
+                "the Identity-Info certificate's RSA key has {bits} bits; rsa-sha1 is verified \
+                 with 2048- to 8192-bit keys only"
+            ),
+        )),
+        None => Err(fail(
+            StirCode::Rfc4474KeyUnsupported,
+            "the Identity-Info certificate's key is not an RSA key, which rsa-sha1 needs".into(),
+        )),
+    }
+}
+
 fn check_signature(
     ee: &EndEntityCert<'_>,
     digest: &[u8],
@@ -100,8 +157,7 @@ fn check_signature(
             StirCode::Rfc4474SignatureInvalid,
             format!(
                 "the rsa-sha1 signature does not verify over the RFC 4474 §9 digest string \
-                 with the Identity-Info certificate's key ({e}; an RSA key outside 2048..8192 \
-                 bits also fails here; 438 Invalid Identity Header)"
+                 with the Identity-Info certificate's key ({e}; 438 Invalid Identity Header)"
             ),
         )),
     }
@@ -181,11 +237,11 @@ impl StirVerifier {
                 format!("the Identity-Info certificate does not parse: {e}"),
             )
         })?;
-        let chain_ok: ChainOk = self
-            .check_chain_cached(&chain, &ee, intermediates, now)
-            .map_err(|e| fail(StirCode::Rfc4474ChainInvalid, e.message))?;
+        let chain_ok: ChainOk =
+            self.check_chain_cached(&chain, &ee, intermediates, now, &INFO_CHAIN)?;
         let domain = orig_uri::check_certificate(leaf, &from)
             .map_err(|e| fail(StirCode::Rfc4474DomainNotAuthorized, e.message))?;
+        check_key(leaf)?;
         let signature_ok = check_signature(&ee, &digest, &signature)?;
         Ok(Rfc4474Verified::new(
             url,

@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use num_bigint::BigUint;
 use rcgen::KeyPair;
+use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
 use sipcert_testkit::pki::{Ca, LeafSpec};
 
@@ -19,9 +20,13 @@ use crate::stir::{CertificateSource, SourceError, StirCode, StirVerifier};
 /// generate RSA keys with ring. It signs nothing but these tests.
 const KEY: &str = include_str!("rsa2048-test.key");
 const URL: &str = "https://certs.atlanta.example.com/as.pem";
+/// A root (RSA-2048) and a leaf for `sip:atlanta.example.com` on a 1024-bit RSA key, made
+/// with `openssl req`/`openssl x509` (ring, and so rcgen, refuses RSA keys under 2048 bits),
+/// valid until 2126; the keys were not kept.
+const SMALL_KEY_CHAIN: &str = include_str!("rsa1024-chain-test.pem");
 /// `Date` of [`request`], and the verification time 10 s later.
-const DATE: &str = "Tue, 08 Dec 2026 02:00:00 GMT";
-const DATE_SECS: u64 = 1_796_695_200;
+const DATE: &str = "Fri, 01 Jan 2027 00:00:00 GMT";
+const DATE_SECS: u64 = 1_798_761_600;
 
 struct Source(HashMap<String, Vec<CertificateDer<'static>>>);
 
@@ -105,9 +110,22 @@ fn fixture() -> Fixture {
         vec![stranger.der.clone()],
     );
     map.insert("https://x/empty.pem".to_owned(), Vec::new());
+    let small: Vec<CertificateDer<'static>> =
+        CertificateDer::pem_slice_iter(SMALL_KEY_CHAIN.as_bytes())
+            .collect::<Result<_, _>>()
+            .expect("the 1024-bit chain");
+    map.insert("https://x/rsa1024.pem".to_owned(), vec![small[1].clone()]);
     let signer = RsaSigner::from_pkcs8(&key.serialize_der());
     Fixture {
-        verifier: StirVerifier::new([ca.anchor()], sipcert_testkit::provider()),
+        verifier: StirVerifier::new(
+            [
+                ca.anchor(),
+                webpki::anchor_from_trusted_cert(&small[0])
+                    .expect("the 1024-bit chain's root")
+                    .to_owned(),
+            ],
+            sipcert_testkit::provider(),
+        ),
         source: Source(map),
         signer,
     }
@@ -129,7 +147,7 @@ const BASE: [&str; 7] = [
     "To: Bob <sip:bob@biloxi.example.org>",
     "Call-ID: a84b4c76e66710",
     "CSeq: 314159 INVITE",
-    "Date: Tue, 08 Dec 2026 02:00:00 GMT",
+    "Date: Fri, 01 Jan 2027 00:00:00 GMT",
     "Contact: <sip:alice@pc33.atlanta.example.com>",
 ];
 const BODY: &str = "v=0\r\n";
@@ -151,13 +169,17 @@ impl Fixture {
         edit(unsigned(&refs, BODY))
     }
 
-    fn code(&self, message: &str, at: u64) -> Option<StirCode> {
-        let verdict = self.verifier.verify_rfc4474(
+    fn verdict(&self, message: &str, at: u64) -> super::Rfc4474Verdict {
+        self.verifier.verify_rfc4474(
             message.as_bytes(),
             &self.source,
             UnixTime::since_unix_epoch(Duration::from_secs(at)),
             super::DEFAULT_FRESHNESS,
-        );
+        )
+    }
+
+    fn code(&self, message: &str, at: u64) -> Option<StirCode> {
+        let verdict = self.verdict(message, at);
         assert!(verdict.to_string().contains(OBSOLETE), "{verdict}");
         verdict.code()
     }
@@ -363,7 +385,7 @@ fn every_code_and_its_neighbour() {
             "Date not GMT",
             base.clone(),
             info(URL),
-            Box::new(with(DATE, "Tue, 08 Dec 2026 02:00:00 UTC")),
+            Box::new(with(DATE, "Fri, 01 Jan 2027 00:00:00 UTC")),
             now,
             Some(StirCode::Rfc4474DateInvalid),
         ),
@@ -408,6 +430,14 @@ fn every_code_and_its_neighbour() {
             Some(StirCode::Rfc4474DomainNotAuthorized),
         ),
         (
+            "a 1024-bit RSA key",
+            base.clone(),
+            info("https://x/rsa1024.pem"),
+            Box::new(same),
+            now,
+            Some(StirCode::Rfc4474KeyUnsupported),
+        ),
+        (
             "an ECDSA certificate",
             base.clone(),
             info("https://x/ecdsa.pem"),
@@ -450,7 +480,7 @@ fn every_code_and_its_neighbour() {
     ];
     for (name, headers, info, edit, at, want) in cases {
         let m = f.signed(&headers, &info, edit);
-        assert_eq!(f.code(&m, at), want, "{name}:\n{m}");
+        assert_eq!(f.code(&m, at), want, "{name}: {}\n{m}", f.verdict(&m, at));
     }
 }
 
