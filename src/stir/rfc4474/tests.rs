@@ -592,3 +592,43 @@ fn identity_headers_parse_strictly() {
         assert_eq!(parse_identity_info(bad).expect_err(bad).code, code, "{bad}");
     }
 }
+
+/// Every strict prefix of a signed request is refused (never verified, never a panic).
+#[test]
+fn truncations_never_verify() {
+    let f = fixture();
+    let m = f.signed(&BASE, &info(URL), same);
+    assert_eq!(f.code(&m, DATE_SECS), None, "{m}");
+    for end in 0..m.len() {
+        let prefix = &m[..end];
+        let verdict = f.verdict(prefix, DATE_SECS);
+        assert!(
+            !verdict.is_verified(),
+            "prefix of {end} octets verified:\n{prefix}"
+        );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+    /// Arbitrary octets, and arbitrary text after a plausible request head, never verify
+    /// and never panic.
+    #[test]
+    fn arbitrary_requests_never_verify(
+        bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048),
+        tail in "[ -~\r\n]{0,400}",
+    ) {
+        let f = fixture();
+        let verdict = f.verifier.verify_rfc4474(
+            &bytes,
+            &f.source,
+            UnixTime::since_unix_epoch(Duration::from_secs(DATE_SECS)),
+            super::DEFAULT_FRESHNESS,
+        );
+        proptest::prop_assert!(!verdict.is_verified());
+        let text = format!("INVITE sip:b@b.example SIP/2.0\r\nIdentity: \"AAEC\"\r\n{tail}");
+        let verdict = f.verdict(&text, DATE_SECS);
+        proptest::prop_assert!(!verdict.is_verified(), "{}", text);
+    }
+}
