@@ -10,7 +10,8 @@
 //! body) goes to Kamailio, which signs it (`auth_date_proc`, `auth_add_identity`: RSA-SHA1
 //! over the RFC 4474 §9 digest string) and forwards it to the test's UDP socket; sipcert
 //! verifies the forwarded datagram, byte for byte, with the library (fetching the
-//! certificate over HTTPS) and with `sipcert stir verify-4474`. Negative cases: the body or
+//! certificate over HTTPS) and with `sipcert stir verify-4474`; an INVITE without a Date
+//! gets one from `auth_date_proc` and verifies too. Negative cases: the body or
 //! the From changed after signing (`stir-rfc4474-signature-invalid`), and the certificate of
 //! another domain at the Identity-Info URL (`stir-rfc4474-domain-not-authorized`).
 //!
@@ -124,8 +125,8 @@ fn start_kamailio(
     (proc, udp)
 }
 
-/// An INVITE from `sip:alice@{DOMAIN}` with a Date, a Contact and an SDP body.
-fn invite(local: SocketAddr) -> Vec<u8> {
+/// An INVITE from `sip:alice@{DOMAIN}` with a Contact, an SDP body and, if `dated`, a Date.
+fn invite(local: SocketAddr, dated: bool) -> Vec<u8> {
     let mut m = sip::options_request("sip:bob@127.0.0.1", "UDP", local);
     m.start_line = m.start_line.replacen("OPTIONS", "INVITE", 1);
     let body = b"v=0\r\no=alice 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
@@ -138,13 +139,10 @@ fn invite(local: SocketAddr) -> Vec<u8> {
         }
     }
     let at = m.headers.len() - 1;
-    m.headers.insert(
-        at,
-        (
-            "Date".into(),
-            httpdate::fmt_http_date(std::time::SystemTime::now()),
-        ),
-    );
+    if dated {
+        let now = httpdate::fmt_http_date(std::time::SystemTime::now());
+        m.headers.insert(at, ("Date".into(), now));
+    }
     m.headers
         .insert(at, ("Content-Type".into(), "application/sdp".into()));
     m.headers
@@ -161,9 +159,9 @@ fn udp_socket() -> UdpSocket {
 }
 
 /// The bytes of the INVITE Kamailio signed and forwarded to `sink`.
-fn signed_by_kamailio(proc: &Proc, udp: SocketAddr, sink: &UdpSocket) -> Vec<u8> {
+fn signed_by_kamailio(proc: &Proc, udp: SocketAddr, sink: &UdpSocket, dated: bool) -> Vec<u8> {
     let client = udp_socket();
-    let request = invite(client.local_addr().expect("addr"));
+    let request = invite(client.local_addr().expect("addr"), dated);
     client.send_to(&request, udp).expect("send");
     let mut buf = vec![0u8; 65536];
     let (n, _) = sink.recv_from(&mut buf).unwrap_or_else(|e| {
@@ -193,7 +191,7 @@ fn kamailio_auth_identity_signs_sipcert_verifies() {
         &pki,
         sink.local_addr().expect("addr").port(),
     );
-    let signed = signed_by_kamailio(&proc, udp, &sink);
+    let signed = signed_by_kamailio(&proc, udp, &sink, true);
     let text = String::from_utf8_lossy(&signed).into_owned();
     assert!(
         text.contains("\r\nIdentity: \"") && text.contains(";alg=rsa-sha1"),
@@ -249,6 +247,20 @@ fn kamailio_auth_identity_signs_sipcert_verifies() {
         );
         assert_eq!(code(&verdict), want, "{what}: {verdict}\n{request}");
     }
+
+    // Without a Date, auth_date_proc adds one and auth_add_identity signs it.
+    let undated = signed_by_kamailio(&proc, udp, &sink, false);
+    assert!(
+        String::from_utf8_lossy(&undated).contains("\r\nDate: "),
+        "auth_date_proc added no Date"
+    );
+    let verdict = verifier.verify_rfc4474(&undated, &fetched, UnixTime::now(), DEFAULT_FRESHNESS);
+    assert_eq!(
+        code(&verdict),
+        None,
+        "{verdict}\n{}",
+        String::from_utf8_lossy(&undated)
+    );
 
     cli_verifies(&scratch, &pki, &signed, &tampered_body);
 }

@@ -580,7 +580,7 @@ impl StirVerifier {
         Ok(ok)
     }
 
-    fn check_chain(
+    pub(super) fn check_chain(
         &self,
         ee: &EndEntityCert<'_>,
         intermediates: &[CertificateDer<'static>],

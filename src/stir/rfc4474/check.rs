@@ -70,6 +70,14 @@ const INFO_CHAIN: ChainLabel = ChainLabel {
     rule: "RFC 4474 §12.3: 437 Unsupported Certificate",
 };
 
+/// The Identity-Info certificate's chain at the request's Date.
+const INFO_CHAIN_AT_DATE: ChainLabel = ChainLabel {
+    code: StirCode::Rfc4474ChainInvalid,
+    certificate: "at the request's Date, the Identity-Info certificate",
+    anchor: "anchor",
+    rule: "RFC 4474 §6.2 step 4: the Date must fall within the certificate's validity",
+};
+
 // Proofs: a private field, so only this module makes them.
 pub(super) struct DateOk(());
 pub(super) struct DomainOk(crate::domain::DomainName);
@@ -79,8 +87,8 @@ fn fail(code: StirCode, message: String) -> StirError {
     StirError::new(code, message)
 }
 
-/// The Date header parsed and within `freshness` of `now` either way.
-fn check_date(value: &str, now: UnixTime, freshness: Duration) -> Result<DateOk, StirError> {
+/// The Date header parsed and within `freshness` of `now` either way; the Date in seconds.
+fn check_date(value: &str, now: UnixTime, freshness: Duration) -> Result<(DateOk, u64), StirError> {
     let at =
         date::parse_sip_date(value).map_err(|e| fail(StirCode::Rfc4474DateInvalid, e.message))?;
     let now = now.as_secs();
@@ -95,7 +103,7 @@ fn check_date(value: &str, now: UnixTime, freshness: Duration) -> Result<DateOk,
             ),
         ));
     }
-    Ok(DateOk(()))
+    Ok((DateOk(()), at))
 }
 
 /// The bit length of the certificate's RSA modulus; `None` unless the key is an
@@ -208,7 +216,7 @@ impl StirVerifier {
         })?;
         let url = header::parse_identity_info(info)?;
         let digest = canonical::digest_string(&request)?;
-        let date_ok = check_date(request.date.as_deref().unwrap_or(""), now, freshness)?;
+        let (date_ok, date) = check_date(request.date.as_deref().unwrap_or(""), now, freshness)?;
         let from_text = canonical::addr_spec("From", &request.from)?;
         let from = OwnedSipUri::parse(from_text).map_err(|e| {
             fail(
@@ -239,6 +247,9 @@ impl StirVerifier {
         })?;
         let chain_ok: ChainOk =
             self.check_chain_cached(&chain, &ee, intermediates, now, &INFO_CHAIN)?;
+        // RFC 4474 §6.2 step 4: the Date also falls within the certificate's validity.
+        let at_date = UnixTime::since_unix_epoch(Duration::from_secs(date));
+        self.check_chain(&ee, intermediates, at_date, &INFO_CHAIN_AT_DATE)?;
         let domain = orig_uri::check_certificate(leaf, &from)
             .map_err(|e| fail(StirCode::Rfc4474DomainNotAuthorized, e.message))?;
         check_key(leaf)?;

@@ -10,7 +10,7 @@ use num_bigint::BigUint;
 use rcgen::KeyPair;
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, UnixTime};
-use sipcert_testkit::pki::{Ca, LeafSpec};
+use sipcert_testkit::pki::{Ca, Date, LeafSpec};
 
 use super::{digest_string, parse_identity, parse_identity_info, Rfc4474Request, OBSOLETE};
 use crate::der::reader::{Reader, INTEGER, OCTET_STRING, SEQUENCE};
@@ -101,8 +101,19 @@ fn fixture() -> Fixture {
     let ecdsa = ca.leaf(LeafSpec::new().uri("sip:atlanta.example.com"));
     let stranger = Ca::root("another root")
         .leaf_with_key(LeafSpec::new().uri("sip:atlanta.example.com"), &key);
+    // Valid from DATE's day: a request dated the evening before is outside its validity.
+    let from_2027 = ca.leaf_with_key(
+        LeafSpec::new()
+            .uri("sip:atlanta.example.com")
+            .validity(Date(2027, 1, 1), Date(2030, 1, 1)),
+        &key,
+    );
     let mut map = HashMap::new();
     map.insert(URL.to_owned(), vec![leaf.der.clone()]);
+    map.insert(
+        "https://x/from-2027.pem".to_owned(),
+        vec![from_2027.der.clone()],
+    );
     map.insert("https://x/other.pem".to_owned(), vec![other.der.clone()]);
     map.insert("https://x/ecdsa.pem".to_owned(), vec![ecdsa.der.clone()]);
     map.insert(
@@ -244,6 +255,17 @@ fn every_code_and_its_neighbour() {
         .iter()
         .copied()
         .filter(|h| !h.starts_with("Contact"))
+        .collect();
+    // Ten minutes before DATE, so before the from-2027 certificate's notBefore.
+    let evening: Vec<&str> = BASE
+        .iter()
+        .map(|h| {
+            if h.starts_with("Date") {
+                "Date: Thu, 31 Dec 2026 23:50:00 GMT"
+            } else {
+                h
+            }
+        })
         .collect();
     let cases: Vec<Case<'_>> = vec![
         ("signed", base.clone(), info(URL), Box::new(same), now, None),
@@ -428,6 +450,30 @@ fn every_code_and_its_neighbour() {
             Box::new(same),
             now,
             Some(StirCode::Rfc4474DomainNotAuthorized),
+        ),
+        (
+            "Date and now within the certificate's validity",
+            base.clone(),
+            info("https://x/from-2027.pem"),
+            Box::new(same),
+            now,
+            None,
+        ),
+        (
+            "Date before the certificate's notBefore (now after it)",
+            evening.clone(),
+            info("https://x/from-2027.pem"),
+            Box::new(same),
+            now,
+            Some(StirCode::Rfc4474ChainInvalid),
+        ),
+        (
+            "the same Date with a certificate valid then",
+            evening,
+            info(URL),
+            Box::new(same),
+            now,
+            None,
         ),
         (
             "a 1024-bit RSA key",
