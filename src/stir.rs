@@ -55,6 +55,11 @@
 //! # }
 //! ```
 //!
+//! # RFC 4474 (legacy, obsolete)
+//!
+//! The Identity / Identity-Info form RFC 8224 replaced is verified by
+//! `StirVerifier::verify_rfc4474` in `stir::rfc4474` (feature `stir-rfc4474`).
+//!
 //! # Lint
 //!
 //! [`lint::lint`] checks a STIR certificate against RFC 8226 and the ATIS-1000080 profile;
@@ -71,7 +76,7 @@
 //! Fetching and caching `x5u` (the caller's [`CertificateSource`] does it; the verifier can
 //! cache validated chains, [`StirVerifier::with_chain_cache`]), the compact form of an
 //! extension PASSporT (`ppt`: refused with `stir-compact-form`; a base PASSporT's compact
-//! form is rebuilt from the numbers and the Date), the RFC 4474 Identity header; a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
+//! form is rebuilt from the numbers and the Date); a `dest.uri` (the called party must be a number in `dest.tn`); a SIP
 //! URI originator without a From URI from the caller (`stir-orig-uri-unsupported`).
 //!
 //! ```
@@ -101,6 +106,8 @@ mod json;
 pub mod lint;
 mod orig_uri;
 mod passport;
+#[cfg(feature = "stir-rfc4474")]
+pub mod rfc4474;
 mod sign;
 mod tn;
 mod tnauth;

@@ -148,3 +148,8 @@ fn stir_tnauthlist() {
 fn stir_claim_constraints() {
     replay("stir_claim_constraints");
 }
+
+#[test]
+fn stir_rfc4474() {
+    replay("stir_rfc4474");
+}

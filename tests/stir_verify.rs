@@ -478,6 +478,18 @@ fn every_code_is_distinct_kebab_case_with_its_mapping() {
             "stir-claim-constraint-malformed",
             "stir-delegate-outside-issuer",
             "stir-lint-failed",
+            "stir-rfc4474-identity-missing",
+            "stir-rfc4474-identity-malformed",
+            "stir-rfc4474-identity-info-invalid",
+            "stir-rfc4474-alg-unsupported",
+            "stir-rfc4474-request-malformed",
+            "stir-rfc4474-date-invalid",
+            "stir-rfc4474-date-stale",
+            "stir-rfc4474-cert-unavailable",
+            "stir-rfc4474-chain-invalid",
+            "stir-rfc4474-domain-not-authorized",
+            "stir-rfc4474-key-unsupported",
+            "stir-rfc4474-signature-invalid",
         ]
     );
 }

@@ -14,6 +14,7 @@ mod input;
 mod probe;
 mod report;
 mod stir;
+mod stir_4474;
 mod stir_lint;
 mod time;
 mod trust;

@@ -35,6 +35,10 @@ enum Command {
     Sign(SignArgs),
     /// Lint a STIR certificate against the RFC 8226 / ATIS-1000080 profile.
     Lint(crate::stir_lint::LintArgs),
+    /// Verify the obsolete RFC 4474 Identity / Identity-Info (RSA-SHA1) of a whole SIP
+    /// request, as a legacy mode (RFC 8224 replaced it).
+    #[command(name = "verify-4474")]
+    Verify4474(crate::stir_4474::Args),
 }
 
 #[derive(Debug, clap::Args)]
@@ -124,18 +128,19 @@ pub(crate) fn run(args: &Args) -> Result<Outcome, InputError> {
         Command::Verify(a) => verify(a),
         Command::Sign(a) => sign_cmd(a),
         Command::Lint(a) => crate::stir_lint::run(a),
+        Command::Verify4474(a) => crate::stir_4474::run(a),
     }
 }
 
 /// The chains of `--x5u-file`, read when the command starts; other URLs fetched over HTTPS
 /// (trusting the system's roots) unless `--no-fetch`.
-struct FileSource {
+pub(crate) struct FileSource {
     files: HashMap<String, Vec<CertificateDer<'static>>>,
     fetch: Fetch,
 }
 
 /// Whether and how `stir verify` fetches an x5u no `--x5u-file` serves.
-enum Fetch {
+pub(crate) enum Fetch {
     /// `--no-fetch`.
     Off,
     /// Fetching, trusting the system's roots.
@@ -162,14 +167,19 @@ impl CertificateSource for FileSource {
 }
 
 fn fetcher(args: &VerifyArgs) -> Fetch {
-    if args.no_fetch {
+    fetch_policy(args.no_fetch, args.fetch_timeout)
+}
+
+/// `--no-fetch` and `--fetch-timeout` as a [`Fetch`] (also for `stir verify-4474`).
+pub(crate) fn fetch_policy(no_fetch: bool, fetch_timeout: Option<u64>) -> Fetch {
+    if no_fetch {
         return Fetch::Off;
     }
     let roots = rustls_native_certs::load_native_certs().certs;
     if roots.is_empty() {
         return Fetch::NoRoots;
     }
-    let timeout = Duration::from_secs(args.fetch_timeout.unwrap_or(5));
+    let timeout = Duration::from_secs(fetch_timeout.unwrap_or(5));
     let options = FetchOptions::default().timeout(timeout);
     Fetch::On(Box::new(HttpSource::new(
         &roots,
@@ -178,7 +188,7 @@ fn fetcher(args: &VerifyArgs) -> Fetch {
     )))
 }
 
-fn file_source(mappings: &[String], fetch: Fetch) -> Result<FileSource, InputError> {
+pub(crate) fn file_source(mappings: &[String], fetch: Fetch) -> Result<FileSource, InputError> {
     let mut map = HashMap::new();
     for m in mappings {
         let (url, path) = m

@@ -198,7 +198,7 @@ impl<'a> Certificate<'a> {
         self.issuer
     }
 
-    #[cfg(feature = "dane")]
+    #[cfg(any(feature = "dane", feature = "stir-rfc4474"))]
     /// The DER SubjectPublicKeyInfo (the whole TLV, as DANE selector 1 hashes it).
     pub(crate) fn spki(&self) -> &'a [u8] {
         self.spki

@@ -102,6 +102,49 @@ pub enum StirCode {
     /// ([`LintMode::Enforce`](super::LintMode::Enforce)) and the x5u certificate has an
     /// error-severity lint finding (RFC 8226, ATIS-1000080).
     LintFailed,
+    /// `stir-rfc4474-identity-missing` (RFC 4474, obsolete): the request has no Identity header
+    /// (RFC 4474 §6.2, §12.1: 428 Use Identity Header).
+    Rfc4474IdentityMissing,
+    /// `stir-rfc4474-identity-malformed` (RFC 4474, obsolete): the RFC 4474 Identity header is not
+    /// `"` base64 `"` (RFC 4474 §9 `signed-identity-digest`, strict base64 with padding).
+    Rfc4474IdentityMalformed,
+    /// `stir-rfc4474-identity-info-invalid` (RFC 4474, obsolete): the Identity-Info header is
+    /// missing or is not `<absoluteURI>` with `;`-parameters (RFC 4474 §9 `ident-info`; 436 Bad
+    /// Identity-Info).
+    Rfc4474InfoInvalid,
+    /// `stir-rfc4474-alg-unsupported` (RFC 4474, obsolete): Identity-Info's `alg` is not
+    /// `rsa-sha1`, the only algorithm RFC 4474 §9 defines (absent means `rsa-sha1`).
+    Rfc4474AlgUnsupported,
+    /// `stir-rfc4474-request-malformed` (RFC 4474, obsolete): the SIP request cannot give the RFC
+    /// 4474 §9 digest string: a required header (From, To, Call-ID, CSeq, Date) is missing,
+    /// repeated or malformed, there is more than one Contact, or Content-Length disagrees with the
+    /// body.
+    Rfc4474RequestMalformed,
+    /// `stir-rfc4474-date-invalid` (RFC 4474, obsolete): the Date header is not an RFC 3261 §25.1
+    /// SIP-date (IMF-fixdate, `GMT`).
+    Rfc4474DateInvalid,
+    /// `stir-rfc4474-date-stale` (RFC 4474, obsolete): the Date header is outside the freshness
+    /// window of now (RFC 4474 §6.2 step 4: "usually, within an hour"; answered as RFC 8224's 403
+    /// Stale Date).
+    Rfc4474DateStale,
+    /// `stir-rfc4474-cert-unavailable` (RFC 4474, obsolete): the certificate source gave no
+    /// certificate for the Identity-Info URI (RFC 4474 §6.2 step 1: 436 Bad Identity-Info).
+    Rfc4474CertUnavailable,
+    /// `stir-rfc4474-chain-invalid` (RFC 4474, obsolete): the Identity-Info certificate does not
+    /// chain to a trust anchor, is expired or malformed (RFC 4474 §12.3: 437 Unsupported
+    /// Certificate).
+    Rfc4474ChainInvalid,
+    /// `stir-rfc4474-domain-not-authorized` (RFC 4474, obsolete): the Identity-Info certificate
+    /// does not carry the From URI's domain as an identity by the crate's RFC 5922 rules (RFC 4474
+    /// §6.2 step 1: the certificate must be for the From domain).
+    Rfc4474DomainNotAuthorized,
+    /// `stir-rfc4474-key-unsupported` (RFC 4474, obsolete): the Identity-Info certificate's key is
+    /// not an RSA key that RSA-SHA1 can use (2048 to 8192 bits).
+    Rfc4474KeyUnsupported,
+    /// `stir-rfc4474-signature-invalid` (RFC 4474, obsolete): the RSA-SHA1 (PKCS#1 v1.5) signature
+    /// does not verify over the RFC 4474 §9 digest string with the certificate's key (438 Invalid
+    /// Identity Header).
+    Rfc4474SignatureInvalid,
 }
 
 /// The ATIS-1000074 verification status (`verstat`) for the P-Asserted-Identity / From.
@@ -134,7 +177,7 @@ impl fmt::Display for Verstat {
 
 impl StirCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 32] = [
+    pub const ALL: [Self; 44] = [
         Self::IdentityMissing,
         Self::HeaderMalformed,
         Self::CompactForm,
@@ -167,6 +210,18 @@ impl StirCode {
         Self::ClaimConstraintMalformed,
         Self::DelegateOutsideIssuer,
         Self::LintFailed,
+        Self::Rfc4474IdentityMissing,
+        Self::Rfc4474IdentityMalformed,
+        Self::Rfc4474InfoInvalid,
+        Self::Rfc4474AlgUnsupported,
+        Self::Rfc4474RequestMalformed,
+        Self::Rfc4474DateInvalid,
+        Self::Rfc4474DateStale,
+        Self::Rfc4474CertUnavailable,
+        Self::Rfc4474ChainInvalid,
+        Self::Rfc4474DomainNotAuthorized,
+        Self::Rfc4474KeyUnsupported,
+        Self::Rfc4474SignatureInvalid,
     ];
 
     /// The code's row: its string, its RFC 8224 §6.2.2 response code, its `verstat`. One
@@ -206,6 +261,18 @@ impl StirCode {
             Self::ClaimConstraintMalformed => ("stir-claim-constraint-malformed", 437, Failed),
             Self::DelegateOutsideIssuer => ("stir-delegate-outside-issuer", 437, Failed),
             Self::LintFailed => ("stir-lint-failed", 437, Failed),
+            Self::Rfc4474IdentityMissing => ("stir-rfc4474-identity-missing", 428, NoValidation),
+            Self::Rfc4474IdentityMalformed => ("stir-rfc4474-identity-malformed", 438, Failed),
+            Self::Rfc4474InfoInvalid => ("stir-rfc4474-identity-info-invalid", 436, NoValidation),
+            Self::Rfc4474AlgUnsupported => ("stir-rfc4474-alg-unsupported", 438, Failed),
+            Self::Rfc4474RequestMalformed => ("stir-rfc4474-request-malformed", 438, Failed),
+            Self::Rfc4474DateInvalid => ("stir-rfc4474-date-invalid", 438, Failed),
+            Self::Rfc4474DateStale => ("stir-rfc4474-date-stale", 403, Failed),
+            Self::Rfc4474CertUnavailable => ("stir-rfc4474-cert-unavailable", 436, NoValidation),
+            Self::Rfc4474ChainInvalid => ("stir-rfc4474-chain-invalid", 437, Failed),
+            Self::Rfc4474DomainNotAuthorized => ("stir-rfc4474-domain-not-authorized", 437, Failed),
+            Self::Rfc4474KeyUnsupported => ("stir-rfc4474-key-unsupported", 437, Failed),
+            Self::Rfc4474SignatureInvalid => ("stir-rfc4474-signature-invalid", 438, Failed),
         }
     }
 

@@ -340,13 +340,33 @@ impl fmt::Display for StirVerdict {
 }
 
 // The proofs. Each has a private field, so only this module's check functions make one.
-struct ChainOk(());
+pub(super) struct ChainOk(());
 struct SignatureOk(());
 struct ClaimsOk(());
 struct TnOk {
     entries: Vec<TnEntry>,
     authority: TnAuthority,
 }
+
+/// How a chain failure is coded and worded.
+pub(super) struct ChainLabel {
+    /// The failure's code.
+    pub(super) code: StirCode,
+    /// Which certificate (`the x5u certificate`).
+    pub(super) certificate: &'static str,
+    /// Which anchor (`STI-CA`).
+    pub(super) anchor: &'static str,
+    /// The rule and response (`RFC 8224 §6.2.2: 437 Unsupported Credential`).
+    pub(super) rule: &'static str,
+}
+
+/// The x5u chain of an RFC 8224 Identity.
+const X5U_CHAIN: ChainLabel = ChainLabel {
+    code: StirCode::ChainInvalid,
+    certificate: "the x5u certificate",
+    anchor: "STI-CA",
+    rule: "RFC 8224 §6.2.2: 437 Unsupported Credential",
+};
 
 /// Accepts any (well-formed) EKU: STI certificates carry none that webpki knows
 /// (ATIS-1000080 requires no EKU); a malformed EKU still fails.
@@ -516,7 +536,7 @@ impl StirVerifier {
                 format!("the x5u certificate does not parse: {e}"),
             )
         })?;
-        let chain_ok = self.check_chain_cached(&chain, &ee, intermediates, now)?;
+        let chain_ok = self.check_chain_cached(&chain, &ee, intermediates, now, &X5U_CHAIN)?;
         let signature_ok = self.check_signature(&ee, header)?;
         let claims_ok = self.check_claims(&header.passport, request, now)?;
         let leaf_cert = parse_leaf(leaf)?;
@@ -537,32 +557,35 @@ impl StirVerifier {
         Ok((chain_ok, signature_ok, claims_ok, tn_ok))
     }
 
-    /// [`StirVerifier::check_chain`], through the cache when there is one.
-    fn check_chain_cached(
+    /// [`StirVerifier::check_chain`], through the cache when there is one; a failure is
+    /// worded and coded as `label` says.
+    pub(super) fn check_chain_cached(
         &self,
         chain: &[CertificateDer<'static>],
         ee: &EndEntityCert<'_>,
         intermediates: &[CertificateDer<'static>],
         now: UnixTime,
+        label: &ChainLabel,
     ) -> Result<ChainOk, StirError> {
         let Some(cache) = &self.cache else {
-            return self.check_chain(ee, intermediates, now);
+            return self.check_chain(ee, intermediates, now, label);
         };
         let now_s = now.as_secs();
         if cache.hit(chain, now_s) {
             // Validated by this verifier (same anchors, same CRLs) within the window.
             return Ok(ChainOk(()));
         }
-        let ok = self.check_chain(ee, intermediates, now)?;
+        let ok = self.check_chain(ee, intermediates, now, label)?;
         cache.insert(chain, now_s, self.crl_next_update);
         Ok(ok)
     }
 
-    fn check_chain(
+    pub(super) fn check_chain(
         &self,
         ee: &EndEntityCert<'_>,
         intermediates: &[CertificateDer<'static>],
         now: UnixTime,
+        label: &ChainLabel,
     ) -> Result<ChainOk, StirError> {
         let crl_refs: Vec<&CertRevocationList<'static>> = self.crls.iter().collect();
         let revocation = if crl_refs.is_empty() {
@@ -571,7 +594,7 @@ impl StirVerifier {
             // Only an empty list makes the builder fail, and that case is handled above.
             Some(
                 RevocationOptionsBuilder::new(&crl_refs)
-                    .map_err(|_| fail(StirCode::ChainInvalid, "the CRL list is unusable".into()))?
+                    .map_err(|_| fail(label.code, "the CRL list is unusable".into()))?
                     .build(),
             )
         };
@@ -586,11 +609,13 @@ impl StirVerifier {
         )
         .map_err(|e| {
             fail(
-                StirCode::ChainInvalid,
+                label.code,
                 format!(
-                    "the x5u certificate does not chain to a trusted STI-CA: {} \
-                     (RFC 8224 §6.2.2: 437 Unsupported Credential)",
-                    crate::chain::error::from_webpki(e)
+                    "{} does not chain to a trusted {}: {} ({})",
+                    label.certificate,
+                    label.anchor,
+                    crate::chain::error::from_webpki(e),
+                    label.rule
                 ),
             )
         })?;

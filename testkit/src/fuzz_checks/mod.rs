@@ -36,4 +36,5 @@ pub const TARGETS: &[(&str, Check)] = &[
     ("stir_identity", stir::check_identity),
     ("stir_tnauthlist", stir::check_tn_auth_list),
     ("stir_claim_constraints", stir::check_claim_constraints),
+    ("stir_rfc4474", stir::check_rfc4474),
 ];

@@ -1,6 +1,6 @@
-//! `stir_identity`, `stir_tnauthlist` and `stir_claim_constraints`: the STIR parsers never
-//! panic, never verify what they cannot check, and the TNAuthList and claim-constraint readers
-//! accept only the DER they would write.
+//! `stir_identity`, `stir_tnauthlist`, `stir_claim_constraints` and `stir_rfc4474`: the STIR
+//! parsers never panic, never verify what they cannot check, and the TNAuthList and
+//! claim-constraint readers accept only the DER they would write.
 
 use std::sync::Arc;
 
@@ -112,4 +112,29 @@ pub fn check_claim_constraints(data: &[u8]) {
             "{parsed:?}"
         );
     }
+}
+
+/// The input as a whole SIP request carrying an RFC 4474 Identity: the request reader and
+/// the §9 digest string never panic; a digest string holds the Call-ID and ends with the
+/// body; the verifier (no trust anchor, the input also as the certificate) never verifies.
+pub fn check_rfc4474(data: &[u8]) {
+    use sipcert::stir::rfc4474::{digest_string, Rfc4474Request, DEFAULT_FRESHNESS};
+    if let Ok(request) = Rfc4474Request::parse(data) {
+        if let Ok(digest) = digest_string(&request) {
+            assert!(digest.ends_with(request.body), "{data:02x?}");
+            let call_id = request.call_id.as_bytes();
+            assert!(
+                digest.windows(call_id.len()).any(|w| w == call_id),
+                "{data:02x?}"
+            );
+        }
+    }
+    let verifier = StirVerifier::new([], Arc::new(rustls::crypto::ring::default_provider()));
+    let verdict = verifier.verify_rfc4474(
+        data,
+        &Bytes(data.to_vec()),
+        UnixTime::now(),
+        DEFAULT_FRESHNESS,
+    );
+    assert!(!verdict.is_verified(), "{data:02x?}");
 }
