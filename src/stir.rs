@@ -104,8 +104,10 @@ pub mod fetch;
 mod header;
 mod json;
 pub mod lint;
+mod message;
 mod orig_uri;
 mod passport;
+mod request_fields;
 #[cfg(feature = "stir-rfc4474")]
 pub mod rfc4474;
 mod sign;
@@ -121,7 +123,9 @@ pub use constraints::{parse_claim_constraints, ClaimConstraints, ConstraintsKind
 pub use date::parse_sip_date;
 pub use header::{parse_identity, IdentityHeader, MAX_HEADER_VALUE, MAX_PART};
 pub use lint::LintMode;
+pub use message::MAX_REQUEST;
 pub use passport::{Attest, Claims, Dest, Orig, Passport, PassportHeader, Ppt};
+pub use request_fields::RequestFields;
 pub use sign::{canonical_json, sign, SignError};
 pub use tn::{caller_number, CanonicalTn, TnError};
 pub use tnauth::{parse_tn_auth_list, TnEntry};

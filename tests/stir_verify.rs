@@ -490,6 +490,7 @@ fn every_code_is_distinct_kebab_case_with_its_mapping() {
             "stir-rfc4474-domain-not-authorized",
             "stir-rfc4474-key-unsupported",
             "stir-rfc4474-signature-invalid",
+            "stir-request-malformed",
         ]
     );
 }

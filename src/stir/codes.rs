@@ -145,6 +145,13 @@ pub enum StirCode {
     /// does not verify over the RFC 4474 §9 digest string with the certificate's key (438 Invalid
     /// Identity Header).
     Rfc4474SignatureInvalid,
+    /// `stir-request-malformed`: the whole SIP request given to
+    /// [`RequestFields::parse`](super::RequestFields::parse) cannot be read: not a request,
+    /// a malformed header line, a missing, repeated or unparsable From or To, a repeated
+    /// Date. Answered as 438 Invalid Identity Header (RFC 8224 §6.2.2 has no closer code:
+    /// the fields the Identity is checked against cannot be read) with `No-TN-Validation`,
+    /// since nothing was verified.
+    RequestMalformed,
 }
 
 /// The ATIS-1000074 verification status (`verstat`) for the P-Asserted-Identity / From.
@@ -177,7 +184,7 @@ impl fmt::Display for Verstat {
 
 impl StirCode {
     /// Every code, in declaration order.
-    pub const ALL: [Self; 44] = [
+    pub const ALL: [Self; 45] = [
         Self::IdentityMissing,
         Self::HeaderMalformed,
         Self::CompactForm,
@@ -222,6 +229,7 @@ impl StirCode {
         Self::Rfc4474DomainNotAuthorized,
         Self::Rfc4474KeyUnsupported,
         Self::Rfc4474SignatureInvalid,
+        Self::RequestMalformed,
     ];
 
     /// The code's row: its string, its RFC 8224 §6.2.2 response code, its `verstat`. One
@@ -273,6 +281,7 @@ impl StirCode {
             Self::Rfc4474DomainNotAuthorized => ("stir-rfc4474-domain-not-authorized", 437, Failed),
             Self::Rfc4474KeyUnsupported => ("stir-rfc4474-key-unsupported", 437, Failed),
             Self::Rfc4474SignatureInvalid => ("stir-rfc4474-signature-invalid", 438, Failed),
+            Self::RequestMalformed => ("stir-request-malformed", 438, NoValidation),
         }
     }
 

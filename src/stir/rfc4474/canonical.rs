@@ -3,6 +3,7 @@
 //! (empty when there is none), and the body, joined by `|`.
 
 use super::super::codes::{StirCode, StirError};
+use super::super::message;
 use super::request::Rfc4474Request;
 use crate::uri::NameAddr;
 
@@ -16,13 +17,7 @@ fn malformed(message: &str) -> StirError {
 /// The addr-spec of a From, To or Contact value (a name-addr's URI inside `<>`, or the
 /// addr-spec itself), parsed with the crate's name-addr reader.
 pub(super) fn addr_spec<'v>(header: &str, value: &'v str) -> Result<&'v str, StirError> {
-    NameAddr::parse(value)
-        .map(|n| n.uri().as_str())
-        .map_err(|e| {
-            malformed(&format!(
-                "the {header} header {value:?} is not a name-addr or addr-spec: {e}"
-            ))
-        })
+    message::addr_spec(header, value).map_err(|e| malformed(&e))
 }
 
 /// The CSeq as `number SP method`: RFC 3261 §20.16's `1*DIGIT LWS Method`, the number below

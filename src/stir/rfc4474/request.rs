@@ -9,9 +9,9 @@
 //! quietly differ from the signer's.
 
 use super::super::codes::{StirCode, StirError};
+use super::super::message::SipRequest;
 
-/// At most this many octets of request (a SIP request over UDP is far smaller).
-pub const MAX_REQUEST: usize = 256 * 1024;
+pub use super::super::message::MAX_REQUEST;
 
 /// The header fields RFC 4474 reads from a request, as their (unfolded, trimmed) values, and
 /// the body. Build it with [`Rfc4474Request::parse`].
@@ -46,99 +46,14 @@ fn malformed(message: &str) -> StirError {
     )
 }
 
-/// The full name of a header field name, compact forms expanded (RFC 3261 §7.3.3, RFC 4474
-/// §9 for `y` and `n`), lower-cased.
-fn full_name(name: &str) -> String {
-    let lower = name.to_ascii_lowercase();
-    let full = match lower.as_str() {
-        "f" => "from",
-        "t" => "to",
-        "i" => "call-id",
-        "m" => "contact",
-        "l" => "content-length",
-        "y" => "identity",
-        "n" => "identity-info",
-        other => other,
-    };
-    full.to_owned()
-}
-
-/// The header fields of the header section, unfolded: `(lower-case full name, value, line)`.
-fn header_fields(section: &str) -> Result<Vec<(String, String, usize)>, StirError> {
-    let mut fields: Vec<(String, String, usize)> = Vec::new();
-    for (index, line) in section.split("\r\n").enumerate().skip(1) {
-        let line_no = index + 1;
-        if line.starts_with([' ', '\t']) {
-            let Some(last) = fields.last_mut() else {
-                return Err(malformed(&format!(
-                    "line {line_no} continues a header field but none precedes it"
-                )));
-            };
-            last.1.push(' ');
-            last.1.push_str(line.trim());
-            continue;
-        }
-        let Some((name, value)) = line.split_once(':') else {
-            return Err(malformed(&format!("line {line_no} is not `name: value`")));
-        };
-        let name = name.trim_end_matches([' ', '\t']);
-        if name.is_empty()
-            || !name
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b"-.!%*_+`'~".contains(&b))
-        {
-            return Err(malformed(&format!(
-                "line {line_no}: the header field name {name:?} is not a token"
-            )));
-        }
-        fields.push((full_name(name), value.trim().to_owned(), line_no));
-    }
-    Ok(fields)
-}
-
-/// The request line's method; a status line (a response) is refused.
-fn method(line: &str) -> Result<&str, StirError> {
-    let mut parts = line.split(' ');
-    match (parts.next(), parts.next(), parts.next(), parts.next()) {
-        (Some(method), Some(uri), Some("SIP/2.0"), None)
-            if !method.is_empty()
-                && method.bytes().all(|b| b.is_ascii_uppercase())
-                && !uri.is_empty() =>
-        {
-            Ok(method)
-        }
-        _ => Err(malformed(&format!(
-            "line 1 {line:?} is not a request line `METHOD Request-URI SIP/2.0`"
-        ))),
-    }
-}
-
 impl<'a> Rfc4474Request<'a> {
     /// Reads a whole SIP request (CRLF line ends, an empty line before the body). Refuses a
     /// response, a repeated From, To, Call-ID, CSeq, Date, Contact, Identity, Identity-Info
     /// or Content-Length, a missing From, To, Call-ID or CSeq, a Content-Length that is not
     /// the body's length, and more than [`MAX_REQUEST`] octets.
     pub fn parse(message: &'a [u8]) -> Result<Self, StirError> {
-        if message.len() > MAX_REQUEST {
-            return Err(malformed(&format!(
-                "the request has {} octets, more than the {MAX_REQUEST} allowed",
-                message.len()
-            )));
-        }
-        let split = message
-            .windows(4)
-            .position(|w| w == b"\r\n\r\n")
-            .ok_or_else(|| malformed("the request has no empty line (CRLF CRLF)"))?;
-        let (head, rest) = message.split_at(split);
-        let body = rest.get(4..).unwrap_or_default();
-        let head = core::str::from_utf8(head).map_err(|e| {
-            malformed(&format!(
-                "the header section is not UTF-8 at byte {}",
-                e.valid_up_to()
-            ))
-        })?;
-        let request_line = head.split("\r\n").next().unwrap_or_default();
-        let method = method(request_line)?;
+        let message = SipRequest::parse(message).map_err(|e| malformed(&e))?;
+        let (method, body) = (message.method, message.body);
         let mut request = Self {
             method,
             identity: None,
@@ -152,7 +67,8 @@ impl<'a> Rfc4474Request<'a> {
             body,
         };
         let mut content_length = None;
-        for (name, value, line) in header_fields(head)? {
+        for field in message.fields {
+            let (name, value, line) = (field.name, field.value, field.line);
             let slot = match name.as_str() {
                 "identity" => &mut request.identity,
                 "identity-info" => &mut request.identity_info,
