@@ -137,6 +137,16 @@ impl RequestFields {
 mod tests {
     use super::*;
 
+    /// (headers, orig, dest, identities, from URI, date)
+    type Row<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        usize,
+        Option<&'a str>,
+        Option<&'a str>,
+    );
+
     const ID: &str = "a.b.c;info=<https://cert.example/sp.pem>;alg=ES256;ppt=shaken";
 
     fn request(headers: &str) -> Vec<u8> {
@@ -146,7 +156,7 @@ mod tests {
     #[test]
     fn reads_the_fields() {
         // (headers, orig, dest, identities, from URI, date)
-        let rows: &[(&str, &str, &str, usize, Option<&str>, Option<&str>)] = &[
+        let rows: &[Row<'_>] = &[
             (
                 "From: <sip:+12155551212@a.example;user=phone>;tag=1\r\nTo: <tel:+12155551213>\r\nIdentity: a.b.c\r\n",
                 "12155551212", "12155551213", 1, Some("sip:+12155551212@a.example;user=phone"), None,
