@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
+use std::io::Read as _;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use rustls_pki_types::pem::PemObject;
@@ -11,9 +12,9 @@ use rustls_pki_types::{CertificateDer, PrivateKeyDer};
 use serde_json::{json, Value};
 use sipcert::stir::fetch::{FetchOptions, HttpSource};
 use sipcert::stir::{
-    caller_number, sign, Attest, CanonicalTn, CertificateSource, Claims, Dest, Orig, Passport,
-    PassportHeader, Ppt, SourceError, StirPolicy, StirRequest, StirVerdict, StirVerifier,
-    TnAuthority, TnEntry,
+    caller_number, sign, Attest, CanonicalTn, CertificateSource, Claims, Dest, Failure, Orig,
+    Passport, PassportHeader, Ppt, RequestFields, SourceError, StirCode, StirError, StirPolicy,
+    StirRequest, StirVerdict, StirVerifier, TnAuthority, TnEntry,
 };
 
 use sipcert::uri::OwnedSipUri;
@@ -42,19 +43,26 @@ enum Command {
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["identity", "request"])))]
 struct VerifyArgs {
     /// Print one JSON object instead of text.
     #[arg(long)]
     json: bool,
-    /// The Identity header field value, or '-' to read one line from standard input.
-    identity: String,
+    /// The Identity header field value, or '-' to read one line from standard input
+    /// (needs --from and --to; or give --request instead).
+    #[arg(requires_all = ["from", "to"])]
+    identity: Option<String>,
+    /// A whole SIP request (a file, or '-' for standard input): every Identity header is
+    /// verified against its P-Asserted-Identity or From, its To and its Date.
+    #[arg(long, value_name = "FILE")]
+    request: Option<String>,
     /// The calling number (From / P-Asserted-Identity): a tel: URI, a sip: URI whose user
     /// part is a number, or the number.
-    #[arg(long, value_name = "NUMBER_OR_URI")]
-    from: String,
-    /// The called number (To / Request-URI), as --from.
-    #[arg(long, value_name = "NUMBER_OR_URI")]
-    to: String,
+    #[arg(long, value_name = "NUMBER_OR_URI", conflicts_with = "request")]
+    from: Option<String>,
+    /// The called number (To), as --from.
+    #[arg(long, value_name = "NUMBER_OR_URI", conflicts_with = "request")]
+    to: Option<String>,
     /// The STI-CA trust anchors (PEM bundle).
     #[arg(long, value_name = "PEM")]
     trust_list: String,
@@ -73,7 +81,7 @@ struct VerifyArgs {
     freshness: Option<u64>,
     /// The request's Date header value (IMF-fixdate, e.g. 'Sun, 06 Nov 1994 08:49:37 GMT'):
     /// checked against the verification time, and iat against it.
-    #[arg(long, value_name = "DATE")]
+    #[arg(long, value_name = "DATE", conflicts_with = "request")]
     date: Option<String>,
     /// The deadline for fetching an x5u that no --x5u-file serves, connection to last
     /// byte (default 5).
@@ -219,42 +227,135 @@ fn number(flag: &str, text: &str) -> Result<CanonicalTn, InputError> {
     caller_number(text).map_err(|e| InputError(format!("{flag}: {e}")))
 }
 
-fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
-    let identity = identity_value(&args.identity)?;
-    let orig = number("--from", &args.from)?;
-    let dest = number("--to", &args.to)?;
+/// What `stir verify` checks: the Identity header values and the request's fields.
+struct Subject {
+    identities: Vec<String>,
+    orig: CanonicalTn,
+    dest: CanonicalTn,
+    from_uri: Option<OwnedSipUri>,
+    date: Option<String>,
+}
+
+/// The Identity values and numbers from IDENTITY and `--from`/`--to`/`--date`.
+fn subject_from_args(identity: &str, args: &VerifyArgs) -> Result<Subject, InputError> {
+    let (Some(from), Some(to)) = (&args.from, &args.to) else {
+        return Err(InputError(
+            "stir verify: IDENTITY needs --from and --to (or give --request)".to_owned(),
+        ));
+    };
+    Ok(Subject {
+        identities: vec![identity_value(identity)?],
+        orig: number("--from", from)?,
+        dest: number("--to", to)?,
+        // A --from that is a SIP URI is also the From URI an orig.uri PASSporT is checked
+        // against.
+        from_uri: OwnedSipUri::parse(from).ok(),
+        date: args.date.as_ref().map(|d| d.trim().to_owned()),
+    })
+}
+
+/// The fields of the whole request of `--request` (a file or '-'); `Err` inside when it has no
+/// Identity header (`Err`: reported as a failed verification, `stir-identity-missing`).
+fn subject_from_request(path: &str) -> Result<Result<Subject, StirError>, InputError> {
+    let bytes = if path == "-" {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .read_to_end(&mut bytes)
+            .map_err(|e| InputError(format!("--request: cannot read standard input: {e}")))?;
+        bytes
+    } else {
+        std::fs::read(path).map_err(|e| InputError(format!("--request: {path}: {e}")))?
+    };
+    match RequestFields::parse(&bytes) {
+        Ok(f) => Ok(Ok(Subject {
+            identities: f.identities,
+            orig: f.orig,
+            dest: f.dest,
+            from_uri: f.from_uri,
+            date: f.date,
+        })),
+        Err(e) if e.code == StirCode::IdentityMissing => Ok(Err(e)),
+        Err(e) => Err(InputError(format!("--request {path}: {e}"))),
+    }
+}
+
+fn verifier(args: &VerifyArgs) -> Result<StirVerifier, InputError> {
     let roots = trust::roots(&args.trust_list)?;
     let crls = trust::crls(&args.crl)?;
-    let now = trust::time(args.at.as_deref())?;
-    let source = file_source(&args.x5u_file, fetcher(args))?;
     let mut policy = StirPolicy::default();
     if let Some(secs) = args.freshness {
         policy = policy.freshness(Duration::from_secs(secs));
     }
-    let verifier = StirVerifier::new(roots.roots.iter().cloned(), trust::provider())
-        .with_crls(&crls)
-        .map_err(|e| InputError(format!("--crl: {e}")))?
-        .with_policy(policy);
-    // A --from that is a SIP URI is also the From URI an orig.uri PASSporT is checked against.
-    let from_uri = OwnedSipUri::parse(&args.from).ok();
-    let mut request = StirRequest::new(&identity, &orig, &dest);
-    if let Some(uri) = &from_uri {
-        request = request.with_from(uri);
-    }
-    if let Some(date) = &args.date {
-        request = request.with_date(date.trim());
-    }
-    let verdict = verifier.verify(&request, &source, now);
+    Ok(
+        StirVerifier::new(roots.roots.iter().cloned(), trust::provider())
+            .with_crls(&crls)
+            .map_err(|e| InputError(format!("--crl: {e}")))?
+            .with_policy(policy),
+    )
+}
+
+fn verify(args: &VerifyArgs) -> Result<Outcome, InputError> {
+    let subject = match (&args.identity, &args.request) {
+        (Some(identity), None) => Ok(subject_from_args(identity, args)?),
+        (None, Some(path)) => subject_from_request(path)?,
+        _ => {
+            return Err(InputError(
+                "stir verify: give exactly one of IDENTITY and --request".to_owned(),
+            ))
+        }
+    };
+    let verifier = verifier(args)?;
+    let now = trust::time(args.at.as_deref())?;
+    let source = file_source(&args.x5u_file, fetcher(args))?;
+    let verdicts: Vec<StirVerdict> = match &subject {
+        Err(missing) => vec![StirVerdict::Failed(Box::new(Failure {
+            error: missing.clone(),
+            passport: None,
+            tn_auth_list: Vec::new(),
+        }))],
+        Ok(s) => s
+            .identities
+            .iter()
+            .map(|identity| {
+                let mut request = StirRequest::new(identity, &s.orig, &s.dest);
+                if let Some(uri) = &s.from_uri {
+                    request = request.with_from(uri);
+                }
+                if let Some(date) = &s.date {
+                    request = request.with_date(date);
+                }
+                verifier.verify(&request, &source, now)
+            })
+            .collect(),
+    };
+    let all_verified = verdicts.iter().all(StirVerdict::is_verified);
     if args.json {
-        println!("{}", verdict_json(&verdict));
+        println!("{}", verdicts_json(&verdicts, all_verified));
     } else {
-        print_text(&verdict);
+        for (index, verdict) in verdicts.iter().enumerate() {
+            if verdicts.len() > 1 {
+                println!("Identity {} of {}:", index + 1, verdicts.len());
+            }
+            print_text(verdict);
+        }
     }
-    Ok(if verdict.is_verified() {
+    Ok(if all_verified {
         Outcome::Valid
     } else {
         Outcome::Invalid
     })
+}
+
+/// One verdict as the single `stir verify --json` object; several as
+/// `{"verdict": …, "identities": [...]}` (docs/stir.md).
+fn verdicts_json(verdicts: &[StirVerdict], all_verified: bool) -> Value {
+    match verdicts {
+        [one] => verdict_json(one),
+        many => json!({
+            "verdict": if all_verified { "verified" } else { "failed" },
+            "identities": many.iter().map(verdict_json).collect::<Vec<_>>(),
+        }),
+    }
 }
 
 /// The verdict's message, the PASSporT (unverified when failed), the TNAuthList and the

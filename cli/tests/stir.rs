@@ -308,3 +308,146 @@ fn the_date_header_is_checked() {
         assert_eq!((got, &v["code"]), (exit, &code), "{date}: {out}");
     }
 }
+
+/// A SIP INVITE from `ORIG` (P-Asserted-Identity) to `to`, carrying `identities`.
+fn invite(to: &str, identities: &[&str]) -> String {
+    let mut request = format!(
+        "INVITE sip:{to}@b.example SIP/2.0\r\n\
+         Via: SIP/2.0/TLS a.example;branch=z9hG4bK1\r\n\
+         f: \"Alice\" <sip:alice@a.example>;tag=1\r\n\
+         P-Asserted-Identity: <tel:+{ORIG}>\r\n\
+         To: <sip:+{to}@b.example;user=phone>\r\n\
+         Call-ID: 1@a.example\r\n\
+         CSeq: 1 INVITE\r\n"
+    );
+    for identity in identities {
+        request.push_str("Identity: ");
+        request.push_str(identity);
+        request.push_str("\r\n");
+    }
+    request.push_str("Content-Length: 0\r\n\r\n");
+    request
+}
+
+/// `stir verify --json --request FILE` (no IDENTITY, --from, --to) with the PKI's trust list.
+fn verify_request_args(files: &Files, request: &str) -> Vec<String> {
+    let mapping = format!("{X5U}={}", files.path("leaf.pem"));
+    let path = files.path(&format!("request-{}.sip", request.len()));
+    std::fs::write(&path, request).expect("write the request");
+    [
+        "stir",
+        "verify",
+        "--json",
+        "--request",
+        &path,
+        "--trust-list",
+        &files.path("root.pem"),
+        "--x5u-file",
+        &mapping,
+        "--at",
+        AT,
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect()
+}
+
+#[test]
+fn a_whole_request_is_verified() {
+    let files = Files::new("request");
+    let identity = files.signed();
+    // (what, request, exit, the verdict's code, or codes per identity when several)
+    let rows: [(&str, String, i32, Vec<Option<&str>>); 5] = [
+        ("signed", invite(DEST, &[&identity]), 0, vec![None]),
+        (
+            "To tampered",
+            invite("12155550000", &[&identity]),
+            1,
+            vec![Some("stir-dest-mismatch")],
+        ),
+        (
+            "no Identity",
+            invite(DEST, &[]),
+            1,
+            vec![Some("stir-identity-missing")],
+        ),
+        (
+            "two Identity headers, one broken",
+            invite(DEST, &[&identity, "a.b.c;info=<https://x>;ppt=shaken"]),
+            1,
+            vec![None, Some("stir-header-malformed")],
+        ),
+        (
+            "two Identity headers, both good",
+            invite(DEST, &[&identity, &identity]),
+            0,
+            vec![None, None],
+        ),
+    ];
+    for (what, request, exit, codes) in rows {
+        let args = verify_request_args(&files, &request);
+        let (code, v, out) = common::run(&args);
+        assert_eq!(code, exit, "{what}: {out}");
+        let verdicts: Vec<Value> = match codes.len() {
+            1 => vec![v.clone()],
+            _ => v["identities"].as_array().cloned().unwrap_or_default(),
+        };
+        assert_eq!(verdicts.len(), codes.len(), "{what}: {out}");
+        for (verdict, want) in verdicts.iter().zip(&codes) {
+            assert_eq!(verdict["code"].as_str(), *want, "{what}: {out}");
+        }
+        let overall = if exit == 0 { "verified" } else { "failed" };
+        assert_eq!(v["verdict"], overall, "{what}: {out}");
+    }
+}
+
+#[test]
+fn a_request_from_stdin_and_usage_errors() {
+    let files = Files::new("request-stdin");
+    let identity = files.signed();
+    let mapping = format!("{X5U}={}", files.path("leaf.pem"));
+    let root = files.path("root.pem");
+    let base = [
+        "stir",
+        "verify",
+        "--trust-list",
+        &root,
+        "--x5u-file",
+        &mapping,
+        "--at",
+        AT,
+    ];
+    let with = |extra: &[&str]| -> Vec<String> {
+        base.iter().chain(extra).map(|s| (*s).to_owned()).collect()
+    };
+    let (code, out, err) = common::sipcert_stdin(
+        &with(&["--request", "-"])
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>(),
+        &invite(DEST, &[&identity]),
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("VERIFIED"), "{out}{err}");
+    // Usage and input errors exit 2.
+    let good = files.path("good.sip");
+    std::fs::write(&good, invite(DEST, &[&identity])).expect("write");
+    let not_sip = files.path("not-sip.sip");
+    std::fs::write(&not_sip, "INVITE nonsense\r\n\r\n").expect("write");
+    let rows: [(&[&str], &str); 6] = [
+        (&[], "neither IDENTITY nor --request"),
+        (&[&identity, "--request", &good], "both"),
+        (
+            &["--request", &good, "--from", ORIG],
+            "--request with --from",
+        ),
+        (&[&identity, "--from", ORIG], "IDENTITY without --to"),
+        (&["--request", &not_sip], "a request that is not SIP"),
+        (&["--request", &files.path("absent.sip")], "no such file"),
+    ];
+    for (extra, what) in rows {
+        let args = with(extra);
+        let (code, _, out) = common::run(&args);
+        assert_eq!(code, 2, "{what}: {args:?}: {out}");
+    }
+}
