@@ -360,8 +360,9 @@ fn a_whole_request_is_verified() {
     let rows: [(&str, String, i32, Vec<Option<&str>>); 5] = [
         ("signed", invite(DEST, &[&identity]), 0, vec![None]),
         (
-            "To tampered",
-            invite("12155550000", &[&identity]),
+            "To tampered (the Request-URI kept)",
+            invite(DEST, &[&identity])
+                .replace(&format!("To: <sip:+{DEST}"), "To: <sip:+12155550000"),
             1,
             vec![Some("stir-dest-mismatch")],
         ),
