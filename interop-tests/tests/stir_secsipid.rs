@@ -204,8 +204,8 @@ fn udp_socket() -> UdpSocket {
 // Kamailio signs, sipcert verifies
 // ---------------------------------------------------------------------------------------
 
-/// The INVITE Kamailio forwarded to `sink` after signing it.
-fn signed_by_kamailio(k: &Kamailio, sink: &UdpSocket, from: &str) -> SipMessage {
+/// The INVITE Kamailio forwarded to `sink` after signing it, parsed and as received.
+fn signed_by_kamailio(k: &Kamailio, sink: &UdpSocket, from: &str) -> (SipMessage, Vec<u8>) {
     let client = udp_socket();
     let request = invite(client.local_addr().expect("addr"), from, None);
     client.send_to(&request.to_bytes(), k.udp).expect("send");
@@ -216,7 +216,9 @@ fn signed_by_kamailio(k: &Kamailio, sink: &UdpSocket, from: &str) -> SipMessage 
             k.log()
         )
     });
-    sip::parse_message(buf.get(..n).unwrap_or_default()).expect("the forwarded INVITE")
+    let raw = buf.get(..n).unwrap_or_default().to_vec();
+    let parsed = sip::parse_message(&raw).expect("the forwarded INVITE");
+    (parsed, raw)
 }
 
 #[test]
@@ -231,7 +233,7 @@ fn kamailio_signs_sipcert_verifies() {
         &sti,
         sink.local_addr().expect("addr").port(),
     );
-    let forwarded = signed_by_kamailio(&k, &sink, ORIG);
+    let (forwarded, raw) = signed_by_kamailio(&k, &sink, ORIG);
     let identity = forwarded
         .header("Identity")
         .unwrap_or_else(|| panic!("no Identity header in\n{forwarded}"))
@@ -256,6 +258,57 @@ fn kamailio_signs_sipcert_verifies() {
     );
 
     cli_verifies(&sti, &scratch, &identity);
+    cli_verifies_request(&sti, &scratch, &raw);
+}
+
+/// `sipcert stir verify --request -` on the whole INVITE Kamailio forwarded, as received:
+/// verified; and with the From's number changed, `stir-orig-mismatch`.
+fn cli_verifies_request(sti: &Sti, scratch: &Scratch, raw: &[u8]) {
+    use std::io::Write as _;
+    let leaf_pem = scratch.write("sti-request.pem", pem("CERTIFICATE", &sti.pki.leaf.der));
+    let x5u_file = format!("{}={}", sti.x5u(), leaf_pem.display());
+    let ca = sti.ca_pem.display().to_string();
+    let verify = |request: &[u8]| {
+        let mut child = Command::new(cli::built())
+            .args(["stir", "verify", "--json", "--request", "-"])
+            .args(["--trust-list", &ca, "--x5u-file", &x5u_file])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run sipcert");
+        let mut stdin = child.stdin.take().expect("stdin");
+        stdin.write_all(request).expect("write the request");
+        drop(stdin);
+        let out = child.wait_with_output().expect("sipcert output");
+        let text = format!(
+            "{}{}\n--- request ---\n{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+            String::from_utf8_lossy(request)
+        );
+        let json: serde_json::Value =
+            serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null);
+        (out.status.code(), json, text)
+    };
+    let (code, json, text) = verify(raw);
+    assert_eq!(code, Some(0), "sipcert stir verify --request -: {text}");
+    assert_eq!(json["verstat"], "TN-Validation-Passed", "{text}");
+    let original = format!("sip:{ORIG}@example.test");
+    let tampered =
+        String::from_utf8_lossy(raw).replacen(&original, "sip:12155550000@example.test", 1);
+    assert_ne!(
+        tampered.as_bytes(),
+        raw,
+        "no {original} in the forwarded INVITE"
+    );
+    let (code, json, text) = verify(tampered.as_bytes());
+    assert_eq!(
+        code,
+        Some(1),
+        "sipcert stir verify --request - (From changed): {text}"
+    );
+    assert_eq!(json["code"], "stir-orig-mismatch", "{text}");
 }
 
 /// `sipcert stir verify` on Kamailio's `identity`: with the chain from a file, with a From
