@@ -114,7 +114,8 @@ pub fn check_claim_constraints(data: &[u8]) {
     }
 }
 
-/// The input as a whole SIP request carrying an RFC 4474 Identity: the request reader and
+/// The input as a whole SIP request carrying an RFC 4474 Identity: the request reader (and the
+/// RFC 8224 one, `RequestFields::parse`) and
 /// the §9 digest string never panic; a digest string holds the Call-ID and ends with the
 /// body; the verifier (no trust anchor, the input also as the certificate) never verifies.
 pub fn check_rfc4474(data: &[u8]) {
@@ -128,6 +129,14 @@ pub fn check_rfc4474(data: &[u8]) {
                 "{data:02x?}"
             );
         }
+    }
+    // The RFC 8224 reader shares the request reader: it never panics, and what it accepts
+    // has at least one Identity value, none empty.
+    if let Ok(fields) = sipcert::stir::RequestFields::parse(data) {
+        assert!(
+            !fields.identities.is_empty() && fields.identities.iter().all(|i| !i.is_empty()),
+            "{data:02x?}"
+        );
     }
     let verifier = StirVerifier::new([], Arc::new(rustls::crypto::ring::default_provider()));
     let verdict = verifier.verify_rfc4474(
