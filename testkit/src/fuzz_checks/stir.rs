@@ -115,9 +115,9 @@ pub fn check_claim_constraints(data: &[u8]) {
 }
 
 /// The input as a whole SIP request carrying an RFC 4474 Identity: the request reader (and the
-/// RFC 8224 one, `RequestFields::parse`) and
-/// the §9 digest string never panic; a digest string holds the Call-ID and ends with the
-/// body; the verifier (no trust anchor, the input also as the certificate) never verifies.
+/// RFC 8224 one, `RequestFields::parse`) and the §9 digest string never panic; a digest string
+/// holds the Call-ID and ends with the body; the verifier (no trust anchor, the input also as
+/// the certificate) never verifies.
 pub fn check_rfc4474(data: &[u8]) {
     use sipcert::stir::rfc4474::{digest_string, Rfc4474Request, DEFAULT_FRESHNESS};
     if let Ok(request) = Rfc4474Request::parse(data) {
