@@ -55,6 +55,13 @@
 //! # }
 //! ```
 //!
+//! # Reading a whole request
+//!
+//! [`RequestFields::parse`] reads a whole SIP request with a small strict reader (shared with
+//! the RFC 4474 mode) and gives every Identity header value, the calling number
+//! (P-Asserted-Identity, else From), the called number (To), the From URI and the Date: the
+//! parts of a [`StirRequest`], one per Identity header.
+//!
 //! # RFC 4474 (legacy, obsolete)
 //!
 //! The Identity / Identity-Info form RFC 8224 replaced is verified by
