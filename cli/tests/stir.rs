@@ -168,7 +168,7 @@ const fn row(what: &'static str, exit: i32, code: Option<&'static str>) -> Row {
     }
 }
 
-/// The table: one failure per verifier code the brief names, then the input errors.
+/// The table: one failure per verifier code of the first step, then the input errors.
 fn rows() -> [Row; 9] {
     [
         Row {
