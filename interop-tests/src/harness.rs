@@ -73,18 +73,21 @@ pub fn kamailio() -> Option<KamailioInstall> {
 pub struct Scratch(PathBuf);
 
 impl Scratch {
-    /// A new directory for the test `name`.
+    /// A new directory for the test `name`, never one another test of this process (or a
+    /// leftover of an earlier run) already has: tests with the same `name` run in parallel,
+    /// and a shared directory would mix their certificates and keys.
     pub fn new(name: &str) -> Self {
-        let nanos = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.subsec_nanos())
-            .unwrap_or_default();
-        let dir = std::env::temp_dir().join(format!(
-            "sipcert-interop-{name}-{}-{nanos}",
-            std::process::id()
-        ));
-        fs::create_dir_all(&dir).expect("create scratch dir");
-        Self(dir)
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        loop {
+            let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir = std::env::temp_dir()
+                .join(format!("sipcert-interop-{name}-{}-{n}", std::process::id()));
+            match fs::create_dir(&dir) {
+                Ok(()) => return Self(dir),
+                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+                Err(e) => panic!("create scratch dir {}: {e}", dir.display()),
+            }
+        }
     }
 
     /// The directory itself.
