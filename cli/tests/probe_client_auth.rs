@@ -35,6 +35,24 @@ fn requiring_server(pki: &PemPki) -> (KillOnDrop, u16) {
     )
 }
 
+/// `probe --json sips:example.com` against `port`, presenting `pki`'s leaf as the client
+/// certificate.
+fn probe_presenting_the_leaf(port: u16, pki: &PemPki) -> (i32, serde_json::Value, String) {
+    run(&probe_local(
+        "sips:example.com",
+        port,
+        pki,
+        &[
+            "--timeout",
+            "10",
+            "--cert",
+            &pki.path("chain.pem"),
+            "--key",
+            &pki.path("leaf.key"),
+        ],
+    ))
+}
+
 #[test]
 fn tls13_server_requiring_a_client_certificate_refuses_the_probe_without_one() {
     if !programs::available("openssl", &["version"]) {
@@ -67,19 +85,7 @@ fn tls13_server_requiring_a_client_certificate_accepts_one_its_ca_issued() {
     }
     let pki = example_pki("client-auth-given");
     let (_server, port) = requiring_server(&pki);
-    let (code, v, out) = run(&probe_local(
-        "sips:example.com",
-        port,
-        &pki,
-        &[
-            "--timeout",
-            "10",
-            "--cert",
-            &pki.path("chain.pem"),
-            "--key",
-            &pki.path("leaf.key"),
-        ],
-    ));
+    let (code, v, out) = probe_presenting_the_leaf(port, &pki);
     assert_eq!((code, &v["verdict"]), (0, &"accept".into()), "{out}");
     assert_eq!(v["tls"]["version"], "TLSv1_3", "{out}");
     assert_eq!(v["warnings"], serde_json::json!([]), "{out}");
@@ -130,19 +136,7 @@ fn tls13_server_silent_after_the_handshake_gets_a_warning_after_a_bounded_wait()
             &pki.path("root.pem"),
         ],
     );
-    let (code, v, out) = run(&probe_local(
-        "sips:example.com",
-        port,
-        &pki,
-        &[
-            "--timeout",
-            "10",
-            "--cert",
-            &pki.path("chain.pem"),
-            "--key",
-            &pki.path("leaf.key"),
-        ],
-    ));
+    let (code, v, out) = probe_presenting_the_leaf(port, &pki);
     assert_eq!((code, &v["verdict"]), (0, &"accept".into()), "{out}");
     let warning = v["warnings"][0].as_str().unwrap_or_default();
     assert!(

@@ -16,6 +16,20 @@ fn run(args: &[&str]) -> (i32, Value, String) {
     (r.code, v, r.output())
 }
 
+/// `probe --json sips:alice@example.com` against the server on `port`, trusting `pki`'s root.
+fn probe(port: u16, pki: &PemPki) -> (i32, Value, String) {
+    let address = format!("127.0.0.1:{port}");
+    run(&[
+        "probe",
+        "--json",
+        "sips:alice@example.com",
+        "--connect",
+        &address,
+        "--roots",
+        &pki.path("root.pem"),
+    ])
+}
+
 /// A TLS stack sipcert did not write: `openssl s_server` presents a domain certificate to
 /// sipcert's verifier.
 #[test]
@@ -30,15 +44,7 @@ fn probe_openssl_server() {
     );
     // -naccept 2: one readiness check, one probe.
     let (_server, port) = programs::openssl_server(&good, &["-naccept", "2"]);
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &good.path("root.pem"),
-    ]);
+    let (code, v, out) = probe(port, &good);
     assert_eq!(
         (code, &v["verdict"], &v["chain"]),
         (0, &"accept".into(), &"valid".into()),
@@ -51,15 +57,7 @@ fn probe_openssl_server() {
         false,
     );
     let (_server, port) = programs::openssl_server(&host, &["-naccept", "2"]);
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &host.path("root.pem"),
-    ]);
+    let (code, v, out) = probe(port, &host);
     assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
     assert_eq!(v["hints"][0], "hint-host-within-domain", "{out}");
 
@@ -79,15 +77,7 @@ fn probe_openssl_server() {
             &good.path("root.pem"),
         ],
     );
-    let (code, v, out) = run(&[
-        "probe",
-        "--json",
-        "sips:alice@example.com",
-        "--connect",
-        &format!("127.0.0.1:{port}"),
-        "--roots",
-        &good.path("root.pem"),
-    ]);
+    let (code, v, out) = probe(port, &good);
     assert_eq!((code, &v["verdict"]), (1, &"reject".into()), "{out}");
     assert_eq!(v["tls"], Value::Null, "{out}");
     assert_eq!(v["reasons"][0]["code"], "tls-handshake-failed", "{out}");

@@ -221,10 +221,11 @@ fn signed_by_kamailio(k: &Kamailio, sink: &UdpSocket, from: &str) -> (SipMessage
     (parsed, raw)
 }
 
-#[test]
-fn kamailio_signs_sipcert_verifies() {
-    let Some(install) = install() else { return };
-    let scratch = Scratch::new("stir-kamailio-signs");
+/// A scratch folder named `name`, the test STI PKI, a UDP socket where Kamailio forwards,
+/// and Kamailio with the secsipid configuration; `None` (skipped) without Kamailio.
+fn setup(name: &str) -> Option<(Scratch, Sti, UdpSocket, Kamailio)> {
+    let install = install()?;
+    let scratch = Scratch::new(name);
     let sti = Sti::create(&scratch);
     let sink = udp_socket();
     let k = Kamailio::start(
@@ -233,6 +234,14 @@ fn kamailio_signs_sipcert_verifies() {
         &sti,
         sink.local_addr().expect("addr").port(),
     );
+    Some((scratch, sti, sink, k))
+}
+
+#[test]
+fn kamailio_signs_sipcert_verifies() {
+    let Some((scratch, sti, sink, k)) = setup("stir-kamailio-signs") else {
+        return;
+    };
     let (forwarded, raw) = signed_by_kamailio(&k, &sink, ORIG);
     let identity = forwarded
         .header("Identity")
@@ -520,16 +529,9 @@ fn cases(sti: &Sti) -> (Vec<Case>, Published) {
 
 #[test]
 fn sipcert_signs_kamailio_checks() {
-    let Some(install) = install() else { return };
-    let scratch = Scratch::new("stir-kamailio-checks");
-    let sti = Sti::create(&scratch);
-    let sink = udp_socket();
-    let k = Kamailio::start(
-        &install,
-        &scratch,
-        &sti,
-        sink.local_addr().expect("addr").port(),
-    );
+    let Some((_scratch, sti, _sink, k)) = setup("stir-kamailio-checks") else {
+        return;
+    };
     let (cases, published) = cases(&sti);
     let verifier = sti.verifier();
     let to = caller_number(DEST).expect("dest");
