@@ -6,6 +6,7 @@
 use core::time::Duration;
 
 use super::codes::{StirCode, StirError};
+use crate::time::days_from_civil;
 
 const DAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
 const MONTHS: [&str; 12] = [
@@ -89,17 +90,6 @@ pub fn parse_sip_date(value: &str) -> Result<u64, StirError> {
         return Err(bad(0, "the day name of that date"));
     }
     Ok(days * 86_400 + hour * 3600 + minute * 60 + second)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date from 1970 (H. Hinnant's algorithm).
-pub(super) fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y / 400;
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    (era * 146_097 + doe).saturating_sub(719_468)
 }
 
 /// The Date header against now and `iat` against the Date, each within `window` either way

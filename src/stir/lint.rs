@@ -10,10 +10,10 @@ use core::fmt;
 
 use rustls_pki_types::UnixTime;
 
-use super::date::days_from_civil;
 use super::tnauth::{self, TnEntry};
 use crate::der::cert::{Certificate, DecidedExtension};
 use crate::der::reader::{Reader, BIT_STRING, GENERALIZED_TIME, INTEGER, SEQUENCE, UTC_TIME};
+use crate::time::days_from_civil;
 
 /// ecdsa-with-SHA256, 1.2.840.10045.4.3.2.
 const OID_ECDSA_SHA256: &[u8] = &[0x2A, 0x86, 0x48, 0xCE, 0x3D, 0x04, 0x03, 0x02];
